@@ -1,0 +1,136 @@
+import type { Db } from './connection.ts';
+import { prepare } from './statements.ts';
+
+export interface MemberRow {
+  id: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  birth_date: string | null;
+  status: 'active' | 'blocked';
+  tier: string;
+  tier_reviewed_at: number | null;
+  enrolled_store: string;
+  enrolled_at: number;
+  consent_marketing: 0 | 1;
+  consent_at: number | null;
+  referred_by: string | null;
+  balance: number;
+  debt: number;
+  birthday_bonus_year: number | null;
+  last_nth_bonus_at: number | null;
+  updated_at: number;
+}
+
+const COLUMNS = `m.id, m.name, m.phone, m.email, m.birth_date, m.status, m.tier, m.tier_reviewed_at, m.enrolled_store,
+  m.enrolled_at, m.consent_marketing, m.consent_at, m.referred_by, m.balance, m.debt, m.birthday_bonus_year,
+  m.last_nth_bonus_at, m.updated_at`;
+
+/** Lower-case, accents stripped, spaces collapsed: "Élodie  Martin" → "elodie martin". */
+export function nameKey(name: string): string {
+  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Digits only (a leading + dropped): phone search is by digit prefix. */
+export function phoneKey(phone: string): string {
+  return phone.replace(/\D/g, '');
+}
+
+export function memberById(db: Db, id: string): MemberRow | undefined {
+  return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.id = ?`).get(id) as MemberRow | undefined;
+}
+
+export function memberByCard(db: Db, card: string): MemberRow | undefined {
+  return prepare(db, `SELECT ${COLUMNS} FROM member_cards c JOIN members m ON m.id = c.member_id WHERE c.card_number = ?`).get(card) as
+    | MemberRow
+    | undefined;
+}
+
+export function cardsOf(db: Db, memberId: string): string[] {
+  return (prepare(db, 'SELECT card_number FROM member_cards WHERE member_id = ? ORDER BY issued_at').pluck().all(memberId) as string[]);
+}
+
+export function cardOwner(db: Db, card: string): string | undefined {
+  return prepare(db, 'SELECT member_id FROM member_cards WHERE card_number = ?').pluck().get(card) as string | undefined;
+}
+
+/** Range scans on the index: `LIKE 'x%'` would not use it under SQLite's default collation. */
+export function membersByPhonePrefix(db: Db, prefix: string, limit: number): MemberRow[] {
+  const key = phoneKey(prefix);
+  return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.phone >= ? AND m.phone < ? ORDER BY m.phone LIMIT ?`).all(
+    key,
+    key + ':', // ':' sorts right after '9'
+    limit,
+  ) as MemberRow[];
+}
+
+export function membersByNamePrefix(db: Db, prefix: string, limit: number): MemberRow[] {
+  const key = nameKey(prefix);
+  return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.name_key >= ? AND m.name_key < ? ORDER BY m.name_key LIMIT ?`).all(
+    key,
+    key + '\u{10FFFF}',
+    limit,
+  ) as MemberRow[];
+}
+
+export function membersByPhoneOrEmail(db: Db, phone: string | null, email: string | null): MemberRow[] {
+  return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.phone = ? UNION SELECT ${COLUMNS} FROM members m WHERE lower(m.email) = lower(?) LIMIT 10`).all(
+    phone === null ? null : phoneKey(phone),
+    email,
+  ) as MemberRow[];
+}
+
+export interface NewMember {
+  id: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  birthDate: string | null;
+  tier: string;
+  enrolledStore: string;
+  enrolledAt: number;
+  consentMarketing: boolean;
+  referredBy: string | null;
+}
+
+export function insertMember(db: Db, m: NewMember): void {
+  prepare(
+    db,
+    `INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at,
+       consent_marketing, consent_at, referred_by, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    m.id,
+    m.name,
+    nameKey(m.name),
+    m.phone === null ? null : phoneKey(m.phone),
+    m.email,
+    m.birthDate,
+    m.tier,
+    m.enrolledStore,
+    m.enrolledAt,
+    m.consentMarketing ? 1 : 0,
+    m.consentMarketing ? m.enrolledAt : null,
+    m.referredBy,
+    m.enrolledAt,
+  );
+}
+
+export function insertCard(db: Db, card: string, memberId: string, at: number): void {
+  prepare(db, 'INSERT INTO member_cards (card_number, member_id, issued_at) VALUES (?, ?, ?)').run(card, memberId, at);
+}
+
+export function updateMemberAfterSale(
+  db: Db,
+  id: string,
+  fields: { tier: string; tierReviewedAt: number | null; birthdayBonusYear: number | null; lastNthBonusAt: number | null; now: number },
+): void {
+  prepare(db, 'UPDATE members SET tier = ?, tier_reviewed_at = ?, birthday_bonus_year = ?, last_nth_bonus_at = ?, updated_at = ? WHERE id = ?').run(
+    fields.tier,
+    fields.tierReviewedAt,
+    fields.birthdayBonusYear,
+    fields.lastNthBonusAt,
+    fields.now,
+    id,
+  );
+}

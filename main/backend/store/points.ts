@@ -1,0 +1,161 @@
+import { AppError } from '../../../shared/errors.ts';
+import { consumeLots, creditPoints } from '../loyalty/lots.ts';
+import type { PointLot } from '../loyalty/types.ts';
+import type { Db } from './connection.ts';
+import { prepare } from './statements.ts';
+
+/**
+ * The only code that changes a member's points. Every change is a new ledger
+ * entry (never an update), the lots that make expiry possible, the recorded
+ * debt, and the cached balance, all moved together so that
+ *   balance = sum(ledger) = sum(live lot remainders) - debt.
+ * Callers run these inside one write transaction.
+ */
+
+export type EntryKind = 'earn' | 'redeem' | 'bonus' | 'reverse' | 'adjust' | 'expire';
+
+export interface Entry {
+  memberId: string;
+  kind: EntryKind;
+  points: number; // positive: credit() / debit() give it its sign
+  qualifying?: number;
+  saleId?: string | null;
+  refundId?: string | null;
+  ref?: string | null;
+  reason: string;
+  staffId?: string | null;
+  now: number;
+}
+
+export interface LedgerRow {
+  id: number;
+  member_id: string;
+  kind: EntryKind;
+  points: number;
+  qualifying: number;
+  sale_id: string | null;
+  refund_id: string | null;
+  ref: string | null;
+  reason: string;
+  staff_id: string | null;
+  created_at: number;
+}
+
+function append(db: Db, e: Entry, signed: number): number {
+  const info = prepare(
+    db,
+    `INSERT INTO ledger (member_id, kind, points, qualifying, sale_id, refund_id, ref, reason, staff_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(e.memberId, e.kind, signed, e.qualifying ?? 0, e.saleId ?? null, e.refundId ?? null, e.ref ?? null, e.reason, e.staffId ?? null, e.now);
+  prepare(db, 'UPDATE members SET balance = balance + ?, updated_at = ? WHERE id = ?').run(signed, e.now, e.memberId);
+  return Number(info.lastInsertRowid);
+}
+
+function debtOf(db: Db, memberId: string): number {
+  return prepare(db, 'SELECT debt FROM members WHERE id = ?').pluck().get(memberId) as number;
+}
+
+/** Adds points: they pay off any recorded debt first, the rest becomes a lot expiring at `expiresAt`. */
+export function credit(db: Db, e: Entry, expiresAt: number): number {
+  if (e.points <= 0) return 0;
+  const entryId = append(db, e, e.points);
+  const { debtPaid, lotPoints } = creditPoints(debtOf(db, e.memberId), e.points);
+  if (debtPaid > 0) prepare(db, 'UPDATE members SET debt = debt - ? WHERE id = ?').run(debtPaid, e.memberId);
+  if (lotPoints > 0) {
+    prepare(db, 'INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      e.memberId,
+      entryId,
+      lotPoints,
+      lotPoints,
+      e.now,
+      expiresAt,
+    );
+  }
+  return entryId;
+}
+
+/**
+ * Takes points from the oldest lots first. Without `allowDebt` a shortfall is
+ * refused (a redemption never drives a balance below zero); with it (reversing
+ * points already spent) the shortfall is recorded as debt, never dropped.
+ * `preferEntries` are taken first: a refund takes back the points of its own sale.
+ */
+export function debit(db: Db, e: Entry, options: { allowDebt: boolean; preferEntries?: number[] }): number {
+  if (e.points <= 0) return 0;
+  const lots = liveLots(db, e.memberId, e.now);
+  const preferred = new Set(options.preferEntries ?? []);
+  const first = lots.filter((l) => preferred.has(l.entryId));
+  const rest = lots.filter((l) => !preferred.has(l.entryId));
+  const fromPreferred = consumeLots(first, e.points);
+  const taken = e.points - fromPreferred.shortfall;
+  const fromRest = consumeLots(rest, e.points - taken);
+  if (fromRest.shortfall > 0 && !options.allowDebt) {
+    throw new AppError('INSUFFICIENT_POINTS', `Only ${e.points - fromRest.shortfall} points are available.`, {
+      requested: e.points,
+      available: e.points - fromRest.shortfall,
+    });
+  }
+  const entryId = append(db, e, -e.points);
+  const take = prepare(db, 'UPDATE point_lots SET remaining = remaining - ? WHERE id = ?');
+  for (const t of [...fromPreferred.takes, ...fromRest.takes]) take.run(t.points, t.lotId);
+  if (fromRest.shortfall > 0) prepare(db, 'UPDATE members SET debt = debt + ? WHERE id = ?').run(fromRest.shortfall, e.memberId);
+  return entryId;
+}
+
+export interface LiveLot extends PointLot {
+  entryId: number;
+}
+
+/** Lots with points left that have not expired at `now`, oldest expiry first. */
+export function liveLots(db: Db, memberId: string, now: number): LiveLot[] {
+  return prepare(
+    db,
+    `SELECT id, entry_id AS entryId, remaining, earned_at AS earnedAt, expires_at AS expiresAt FROM point_lots
+     WHERE member_id = ? AND remaining > 0 AND expires_at > ? ORDER BY expires_at, id`,
+  ).all(memberId, now) as LiveLot[];
+}
+
+/** Writes an `expire` entry for every lot whose time has come. Idempotent: an expired lot has nothing left. */
+export function expireDue(db: Db, memberId: string, now: number): number {
+  const due = prepare(
+    db,
+    `SELECT id, remaining FROM point_lots WHERE member_id = ? AND remaining > 0 AND expires_at <= ? ORDER BY expires_at, id`,
+  ).all(memberId, now) as { id: number; remaining: number }[];
+  let total = 0;
+  for (const lot of due) {
+    append(db, { memberId, kind: 'expire', points: lot.remaining, ref: `lot:${lot.id}`, reason: 'points expired', now }, -lot.remaining);
+    prepare(db, 'UPDATE point_lots SET remaining = 0 WHERE id = ?').run(lot.id);
+    total += lot.remaining;
+  }
+  return total;
+}
+
+/** Members with lots due: the expiry sweep visits only them. */
+export function membersWithDueLots(db: Db, now: number, limit: number): string[] {
+  return prepare(db, 'SELECT DISTINCT member_id FROM point_lots WHERE remaining > 0 AND expires_at <= ? LIMIT ?').pluck().all(now, limit) as string[];
+}
+
+export function qualifyingPoints(db: Db, memberId: string, since: number): number {
+  return prepare(db, 'SELECT coalesce(sum(qualifying), 0) FROM ledger WHERE member_id = ? AND created_at > ?').pluck().get(memberId, since) as number;
+}
+
+export function ledgerSum(db: Db, memberId: string): number {
+  return prepare(db, 'SELECT coalesce(sum(points), 0) FROM ledger WHERE member_id = ?').pluck().get(memberId) as number;
+}
+
+export function entriesOfSale(db: Db, saleId: string): LedgerRow[] {
+  return prepare(db, 'SELECT * FROM ledger WHERE sale_id = ? ORDER BY id').all(saleId) as LedgerRow[];
+}
+
+export function entriesOfMember(db: Db, memberId: string, limit: number): LedgerRow[] {
+  return prepare(db, 'SELECT * FROM ledger WHERE member_id = ? ORDER BY id DESC LIMIT ?').all(memberId, limit) as LedgerRow[];
+}
+
+/** The member an adjustment id was used for, if it was: adjustments are idempotent on their id. */
+export function adjustmentMember(db: Db, adjustmentId: string): string | undefined {
+  return prepare(db, "SELECT member_id FROM ledger WHERE kind = 'adjust' AND ref = ?").pluck().get(adjustmentId) as string | undefined;
+}
+
+export function hasDueLots(db: Db, memberId: string, now: number): boolean {
+  return prepare(db, 'SELECT 1 FROM point_lots WHERE member_id = ? AND remaining > 0 AND expires_at <= ? LIMIT 1').get(memberId, now) !== undefined;
+}

@@ -1,0 +1,41 @@
+import { AppError } from '../../../shared/errors.ts';
+import { programConfigSchema, type ProgramConfig } from '../../../shared/program.ts';
+import type { Db } from './connection.ts';
+import { prepare } from './statements.ts';
+
+const parsed = new WeakMap<Db, { version: number; config: ProgramConfig }>();
+
+/** The newest installed programme. Parsed and validated once per version, not per sale. */
+export function currentProgram(db: Db): ProgramConfig {
+  const row = prepare(db, 'SELECT version, config FROM program_config ORDER BY version DESC LIMIT 1').get() as
+    | { version: number; config: string }
+    | undefined;
+  if (!row) throw new AppError('PROGRAM_MISSING', 'No loyalty programme is installed on this terminal yet. Sync with the server or install one.');
+  const cached = parsed.get(db);
+  if (cached && cached.version === row.version) return cached.config;
+  const result = programConfigSchema.safeParse(JSON.parse(row.config));
+  if (!result.success) {
+    throw new AppError('PROGRAM_MISSING', `The installed programme (version ${row.version}) is invalid.`, { issues: result.error.issues.slice(0, 5) });
+  }
+  parsed.set(db, { version: row.version, config: result.data });
+  return result.data;
+}
+
+export function programByVersion(db: Db, version: number): ProgramConfig | undefined {
+  const config = prepare(db, 'SELECT config FROM program_config WHERE version = ?').pluck().get(version) as string | undefined;
+  return config === undefined ? undefined : programConfigSchema.parse(JSON.parse(config));
+}
+
+/** Installs a validated programme version; an older or equal version than the newest is refused. */
+export function installProgram(db: Db, input: unknown, now: number): ProgramConfig {
+  const result = programConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new AppError('VALIDATION', 'The programme configuration is invalid.', { issues: result.error.issues.slice(0, 20) });
+  }
+  const newest = prepare(db, 'SELECT max(version) FROM program_config').pluck().get() as number | null;
+  if (newest !== null && result.data.version <= newest) {
+    throw new AppError('CONFLICT', `Programme version ${result.data.version} is not newer than the installed version ${newest}.`);
+  }
+  prepare(db, 'INSERT INTO program_config (version, config, installed_at) VALUES (?, ?, ?)').run(result.data.version, JSON.stringify(result.data), now);
+  return result.data;
+}

@@ -1,0 +1,112 @@
+import type { Db } from './connection.ts';
+import { prepare } from './statements.ts';
+
+export interface SaleRow {
+  id: string;
+  member_id: string | null;
+  staff_id: string;
+  store_id: string;
+  program_version: number;
+  created_at: number;
+  total_minor: number;
+  discount_minor: number;
+  paid_minor: number;
+  points_earned: number;
+  points_redeemed: number;
+  reward_id: string | null;
+  status: 'completed' | 'voided';
+  voided_at: number | null;
+  result: string;
+}
+
+export interface SaleLineRow {
+  sale_id: string;
+  line_no: number;
+  sku: string | null;
+  category: string;
+  description: string;
+  quantity: number;
+  unit_price_minor: number;
+  amount_minor: number;
+  discount_minor: number;
+  paid_minor: number;
+  earn_points: number;
+  redeemed_points: number;
+  refunded_quantity: number;
+}
+
+export function saleById(db: Db, id: string): SaleRow | undefined {
+  return prepare(db, 'SELECT * FROM sales WHERE id = ?').get(id) as SaleRow | undefined;
+}
+
+export function linesOf(db: Db, saleId: string): SaleLineRow[] {
+  return prepare(db, 'SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY line_no').all(saleId) as SaleLineRow[];
+}
+
+export function insertSale(db: Db, s: Omit<SaleRow, 'status' | 'voided_at'>, lines: Omit<SaleLineRow, 'sale_id' | 'refunded_quantity'>[]): void {
+  prepare(
+    db,
+    `INSERT INTO sales (id, member_id, staff_id, store_id, program_version, created_at, total_minor, discount_minor, paid_minor,
+       points_earned, points_redeemed, reward_id, status, result)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?)`,
+  ).run(s.id, s.member_id, s.staff_id, s.store_id, s.program_version, s.created_at, s.total_minor, s.discount_minor, s.paid_minor, s.points_earned, s.points_redeemed, s.reward_id, s.result);
+  const line = prepare(
+    db,
+    `INSERT INTO sale_lines (sale_id, line_no, sku, category, description, quantity, unit_price_minor, amount_minor, discount_minor,
+       paid_minor, earn_points, redeemed_points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const l of lines) {
+    line.run(s.id, l.line_no, l.sku, l.category, l.description, l.quantity, l.unit_price_minor, l.amount_minor, l.discount_minor, l.paid_minor, l.earn_points, l.redeemed_points);
+  }
+}
+
+export function markVoided(db: Db, id: string, staffId: string, now: number): void {
+  prepare(db, "UPDATE sales SET status = 'voided', voided_at = ?, voided_by = ? WHERE id = ?").run(now, staffId, id);
+}
+
+export function addRefundedQuantity(db: Db, saleId: string, lineNo: number, quantity: number): void {
+  prepare(db, 'UPDATE sale_lines SET refunded_quantity = refunded_quantity + ? WHERE sale_id = ? AND line_no = ?').run(quantity, saleId, lineNo);
+}
+
+export function hasRefunds(db: Db, saleId: string): boolean {
+  return prepare(db, 'SELECT 1 FROM refunds WHERE sale_id = ? LIMIT 1').get(saleId) !== undefined;
+}
+
+export function refundResult(db: Db, id: string): string | undefined {
+  return prepare(db, 'SELECT result FROM refunds WHERE id = ?').pluck().get(id) as string | undefined;
+}
+
+export function insertRefund(
+  db: Db,
+  r: { id: string; saleId: string; staffId: string; now: number; refundMinor: number; pointsReversed: number; pointsRestored: number; result: string },
+): void {
+  prepare(
+    db,
+    'INSERT INTO refunds (id, sale_id, staff_id, created_at, refund_minor, points_reversed, points_restored, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(r.id, r.saleId, r.staffId, r.now, r.refundMinor, r.pointsReversed, r.pointsRestored, r.result);
+}
+
+export function setRefundResult(db: Db, id: string, result: string): void {
+  prepare(db, 'UPDATE refunds SET result = ? WHERE id = ?').run(result, id);
+}
+
+/** Completed purchases by a member: how many ever, and when, since `since` (for the Nth-purchase bonus). */
+export function purchaseCount(db: Db, memberId: string): number {
+  return prepare(db, "SELECT count(*) FROM sales WHERE member_id = ? AND status = 'completed'").pluck().get(memberId) as number;
+}
+
+export function purchaseTimesSince(db: Db, memberId: string, since: number): number[] {
+  return prepare(db, "SELECT created_at FROM sales WHERE member_id = ? AND created_at > ? AND status = 'completed' ORDER BY created_at").pluck().all(memberId, since) as number[];
+}
+
+export function salesOfMember(db: Db, memberId: string, limit: number, before: number): SaleRow[] {
+  return prepare(db, 'SELECT * FROM sales WHERE member_id = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?').all(memberId, before, limit) as SaleRow[];
+}
+
+export function insertVoucher(db: Db, v: { code: string; rewardId: string; memberId: string; saleId: string; now: number }): void {
+  prepare(db, "INSERT INTO vouchers (code, reward_id, member_id, sale_id, issued_at, status) VALUES (?, ?, ?, ?, ?, 'issued')").run(v.code, v.rewardId, v.memberId, v.saleId, v.now);
+}
+
+export function cancelVouchersOfSale(db: Db, saleId: string): void {
+  prepare(db, "UPDATE vouchers SET status = 'cancelled' WHERE sale_id = ?").run(saleId);
+}

@@ -1,0 +1,34 @@
+import type { Role } from '../../../shared/api.ts';
+import type { Db } from './connection.ts';
+import { prepare } from './statements.ts';
+
+export interface StaffRow {
+  id: string;
+  name: string;
+  role: Role;
+  pin_hash: string;
+  failed_attempts: number;
+  locked_until: number | null;
+  active: 0 | 1;
+}
+
+export function staffById(db: Db, id: string): StaffRow | undefined {
+  return prepare(db, 'SELECT id, name, role, pin_hash, failed_attempts, locked_until, active FROM staff WHERE id = ?').get(id) as StaffRow | undefined;
+}
+
+export function upsertStaff(db: Db, s: { id: string; name: string; role: Role; pinHash: string; active: boolean; now: number }): void {
+  prepare(
+    db,
+    `INSERT INTO staff (id, name, role, pin_hash, active, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash,
+       active = excluded.active, failed_attempts = 0, locked_until = NULL, updated_at = excluded.updated_at`,
+  ).run(s.id, s.name, s.role, s.pinHash, s.active ? 1 : 0, s.now);
+}
+
+export function recordPinFailure(db: Db, id: string, failedAttempts: number, lockedUntil: number | null, now: number): void {
+  prepare(db, 'UPDATE staff SET failed_attempts = ?, locked_until = ?, updated_at = ? WHERE id = ?').run(failedAttempts, lockedUntil, now, id);
+}
+
+export function recordPinSuccess(db: Db, id: string, now: number): void {
+  prepare(db, 'UPDATE staff SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ? AND (failed_attempts <> 0 OR locked_until IS NOT NULL)').run(now, id);
+}

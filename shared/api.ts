@@ -1,0 +1,272 @@
+import { z } from 'zod';
+
+/**
+ * The backend's API, defined once: each method's input and output schema and
+ * the least role allowed to call it (null = no session needed). The backend's
+ * handler map and the renderer's client are both typed from this object, and
+ * every message is validated against it at the boundary.
+ */
+
+export const ROLES = ['cashier', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'expected a UUID');
+const points = z.number().int().safe();
+const minor = z.number().int().safe();
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const staffSchema = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES) });
+
+export const explanationSchema = z.object({
+  rule: z.string(),
+  label: z.string(),
+  points,
+  detail: z.string().optional(),
+});
+
+export const memberSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  status: z.enum(['active', 'blocked']),
+  tier: z.string(),
+  tierLabel: z.string(),
+  cards: z.array(z.string()),
+  enrolledAt: z.number(),
+  enrolledStore: z.string(),
+  consentMarketing: z.boolean(),
+  balance: points,
+  available: points,
+  debt: points,
+  expiringIn30Days: points,
+  birthdayThisMonth: z.boolean(),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+export const memberSummarySchema = memberSchema.pick({ id: true, name: true, phone: true, tier: true, status: true, balance: true });
+
+/** A basket line: a catalogue product (sku or barcode) or an amount keyed with a category. */
+export const basketLineInput = z.union([
+  z.object({ sku: text(64), quantity: z.number().int().min(1).max(9999).default(1) }),
+  z.object({ barcode: text(64), quantity: z.number().int().min(1).max(9999).default(1) }),
+  z.object({ category: text(64), amountMinor: minor.min(0).max(100_000_000), description: text(80).optional() }),
+]);
+
+export const redemptionInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('points'), points: points.min(1) }),
+  z.object({ kind: z.literal('reward'), rewardId: text(64) }),
+]);
+
+const saleInput = z.object({
+  memberId: z.string().min(1).max(64).nullable(),
+  lines: z.array(basketLineInput).min(1).max(500),
+  redemption: redemptionInput.nullable().default(null),
+});
+
+export const pricedLineSchema = z.object({
+  lineNo: z.number().int(),
+  sku: z.string().nullable(),
+  description: z.string(),
+  category: z.string(),
+  quantity: z.number().int(),
+  unitPriceMinor: minor,
+  amountMinor: minor,
+  discountMinor: minor,
+  paidMinor: minor,
+  earnPoints: points,
+  redeemedPoints: points,
+});
+
+export const redemptionLimitsSchema = z.object({
+  allowed: z.boolean(),
+  reason: z.string().optional(),
+  reasonCode: z.string().optional(),
+  minPoints: points,
+  maxPoints: points,
+  stepPoints: points,
+  quick: z.array(points),
+});
+
+export const bonusSchema = z.object({
+  kind: z.enum(['birthday', 'nth_purchase', 'referral_referee', 'referral_referrer']),
+  memberId: z.string(),
+  points,
+  explanation: explanationSchema,
+});
+
+export const quoteSchema = z.object({
+  programVersion: z.number().int(),
+  currency: z.string(),
+  totalMinor: minor,
+  discountMinor: minor,
+  payableMinor: minor,
+  lines: z.array(pricedLineSchema),
+  earnPoints: points,
+  earnExplanation: z.array(explanationSchema),
+  bonuses: z.array(bonusSchema),
+  redemption: z
+    .object({
+      kind: z.enum(['points', 'reward']),
+      points,
+      discountMinor: minor,
+      rewardId: z.string().nullable(),
+      issuesVoucher: z.boolean(),
+      explanation: explanationSchema,
+    })
+    .nullable(),
+  limits: redemptionLimitsSchema,
+  balanceAfter: points.nullable(),
+  tierAfter: z.string().nullable(),
+});
+export type Quote = z.infer<typeof quoteSchema>;
+
+export const saleResultSchema = quoteSchema.extend({
+  saleId: z.string(),
+  memberId: z.string().nullable(),
+  createdAt: z.number(),
+  voucherCode: z.string().nullable(),
+  pointsAwarded: points,
+});
+export type SaleResult = z.infer<typeof saleResultSchema>;
+
+export const refundResultSchema = z.object({
+  refundId: z.string(),
+  saleId: z.string(),
+  refundMinor: minor,
+  pointsReversed: points,
+  pointsRestored: points,
+  balanceAfter: points.nullable(),
+  debtAfter: points.nullable(),
+  lines: z.array(z.object({ lineNo: z.number().int(), quantity: z.number().int(), reversedEarn: points, restoredRedeem: points, refundMinor: minor })),
+});
+
+export const voidResultSchema = z.object({
+  saleId: z.string(),
+  pointsReversed: points,
+  pointsRestored: points,
+  balanceAfter: points.nullable(),
+});
+
+export const ledgerEntrySchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(['earn', 'redeem', 'bonus', 'reverse', 'adjust', 'expire']),
+  points,
+  saleId: z.string().nullable(),
+  reason: z.string(),
+  createdAt: z.number(),
+});
+
+export const historySaleSchema = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  status: z.enum(['completed', 'voided']),
+  totalMinor: minor,
+  paidMinor: minor,
+  pointsEarned: points,
+  pointsRedeemed: points,
+  explanation: z.array(explanationSchema),
+  lines: z.array(pricedLineSchema.extend({ refundedQuantity: z.number().int() })),
+});
+
+export const endOfDaySchema = z.object({
+  date: z.string(),
+  timeZone: z.string(),
+  currency: z.string(),
+  sales: z.number().int(),
+  salesWithMember: z.number().int(),
+  voided: z.number().int(),
+  revenueMinor: minor,
+  discountMinor: minor,
+  refundsMinor: minor,
+  pointsIssued: points,
+  pointsRedeemed: points,
+  pointsReversed: points,
+  pointsRestored: points,
+  enrolments: z.number().int(),
+  redemptionRate: z.number(),
+  adjustments: z.number().int(),
+  adjustmentPoints: points,
+});
+
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+interface MethodSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  role: Role | null;
+}
+
+export const api = {
+  'staff.login': {
+    input: z.object({ staffId: text(64), pin: z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits') }),
+    output: z.object({ token: z.string(), staff: staffSchema }),
+    role: null,
+  },
+  'staff.logout': { input: z.object({}), output: z.object({ ok: z.literal(true) }), role: 'cashier' },
+  'member.byCard': { input: z.object({ card: text(64) }), output: memberSchema, role: 'cashier' },
+  'member.get': { input: z.object({ memberId: text(64) }), output: memberSchema, role: 'cashier' },
+  'member.search': {
+    input: z.union([
+      z.object({ phonePrefix: z.string().regex(/^\+?[\d\s().-]{3,20}$/, 'at least 3 digits of a phone number') }),
+      z.object({ namePrefix: text(80).refine((s) => s.length >= 2, 'at least 2 letters') }),
+    ]),
+    output: z.object({ members: z.array(memberSummarySchema) }),
+    role: 'cashier',
+  },
+  'member.enrol': {
+    input: z.object({
+      memberId: uuid,
+      name: text(120),
+      phone: z.string().regex(/^\+?[\d\s().-]{6,20}$/, 'a phone number').nullable().default(null),
+      email: z.email().max(200).nullable().default(null),
+      birthDate: localDate.nullable().default(null),
+      consentMarketing: z.boolean(),
+      cardNumber: text(64).nullable().default(null),
+      referrerCard: text(64).nullable().default(null),
+    }),
+    output: z.object({ member: memberSchema, duplicates: z.array(memberSummarySchema), bonusPoints: points }),
+    role: 'manager',
+  },
+  'member.history': {
+    input: z.object({ memberId: text(64), limit: z.number().int().min(1).max(200).default(50), beforeCreatedAt: z.number().int().optional() }),
+    output: z.object({ sales: z.array(historySaleSchema), ledger: z.array(ledgerEntrySchema) }),
+    role: 'cashier',
+  },
+  'sale.preview': { input: saleInput, output: quoteSchema, role: 'cashier' },
+  'sale.commit': { input: saleInput.extend({ saleId: uuid }), output: saleResultSchema, role: 'cashier' },
+  'sale.void': { input: z.object({ saleId: uuid }), output: voidResultSchema, role: 'cashier' },
+  'sale.refund': {
+    input: z.object({
+      refundId: uuid,
+      saleId: uuid,
+      lines: z.array(z.object({ lineNo: z.number().int().min(1), quantity: z.number().int().min(1) })).min(1),
+    }),
+    output: refundResultSchema,
+    role: 'manager',
+  },
+  'points.adjust': {
+    input: z.object({ adjustmentId: uuid, memberId: text(64), points: points.refine((p) => p !== 0, 'points must not be 0'), reason: text(200).refine((s) => s.length >= 3, 'give a reason') }),
+    output: z.object({ balance: points }),
+    role: 'manager',
+  },
+  'report.endOfDay': { input: z.object({ date: localDate.optional() }), output: endOfDaySchema, role: 'manager' },
+} as const satisfies Record<string, MethodSpec>;
+
+export type Api = typeof api;
+export type Method = keyof Api;
+export type Input<M extends Method> = z.input<Api[M]['input']>;
+export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
+export type Output<M extends Method> = z.output<Api[M]['output']>;
+
+/** The envelope both transports (MessagePort, WebSocket) carry. */
+export interface Request {
+  id: number;
+  method: string;
+  input: unknown;
+  token?: string | null;
+}
+export type Response =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };

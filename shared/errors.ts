@@ -1,0 +1,54 @@
+/**
+ * Error codes that cross the API boundary. Stable strings: the UI and the sync
+ * protocol switch on them, so never rename one; add new ones instead.
+ */
+export const ERROR_CODES = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'LOCKED_OUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'MEMBER_BLOCKED',
+  'INSUFFICIENT_POINTS',
+  'REDEMPTION_NOT_ALLOWED',
+  'REFUND_NOT_ALLOWED',
+  'VOID_NOT_ALLOWED',
+  'CARD_IN_USE',
+  'PROGRAM_MISSING',
+  'DATABASE_CORRUPT',
+  'DATABASE_TOO_NEW',
+  'MIGRATION_HISTORY_MISMATCH',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The only error shape that leaves the backend: no stack, no internals. */
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toPayload(): ErrorPayload {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+/**
+ * The loyalty programme configuration. Versioned: every change is a new
+ * version, and a sale records the version it was priced with.
+ *
+ * Units: money is integer minor units of `currency` (cents for EUR); points
+ * are integers; multipliers are decimals with at most two places (1.5 = x1.5).
+ */
+
+const id = z.string().min(1).max(64);
+const multiplier = z
+  .number()
+  .min(0)
+  .max(100)
+  .refine((m) => Number.isInteger(Math.round(m * 100)) && Math.abs(m * 100 - Math.round(m * 100)) < 1e-9, {
+    message: 'multiplier has at most two decimal places',
+  });
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24h)');
+const isoWeekday = z.number().int().min(1).max(7); // 1 = Monday … 7 = Sunday
+
+export const earnRuleSchema = z.object({
+  /** Match by product sku, or by category (a product rule wins over a category rule). */
+  match: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('sku'), sku: id }),
+    z.object({ kind: z.literal('category'), category: id }),
+  ]),
+  /** `exclude` earns nothing on matching lines (tobacco, gift cards). */
+  effect: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('exclude') }),
+    z.object({ kind: z.literal('multiplier'), multiplier }),
+  ]),
+  label: z.string().min(1).max(80),
+});
+
+export const promotionSchema = z
+  .object({
+    id,
+    label: z.string().min(1).max(80),
+    /** Store-local ISO weekdays the promotion runs on; absent = every day. */
+    weekdays: z.array(isoWeekday).min(1).optional(),
+    /** Inclusive store-local date window. */
+    fromDate: localDate.optional(),
+    toDate: localDate.optional(),
+    /** Store-local time of day window [startTime, endTime). */
+    startTime: localTime.optional(),
+    endTime: localTime.optional(),
+    /** Restrict to these categories; absent = every eligible line. */
+    categories: z.array(id).min(1).optional(),
+    /** Extra multiplier on base points (2 = double points), and/or fixed bonus points per sale. */
+    multiplier: multiplier.optional(),
+    bonusPoints: z.number().int().min(1).optional(),
+  })
+  .refine((p) => p.multiplier !== undefined || p.bonusPoints !== undefined, {
+    message: 'a promotion needs a multiplier or bonusPoints',
+  });
+
+export const tierSchema = z.object({
+  id,
+  label: z.string().min(1).max(40),
+  /** Qualifying points over the rolling window needed to hold this tier. */
+  threshold: z.number().int().min(0),
+  /** Earn multiplier on base points (1 = no extra). */
+  multiplier,
+});
+
+export const rewardSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('product'),
+    id,
+    label: z.string().min(1).max(80),
+    points: z.number().int().min(1),
+    /** One unit of this sku in the basket becomes free. */
+    sku: id,
+    minTier: id.optional(),
+  }),
+  z.object({
+    kind: z.literal('voucher'),
+    id,
+    label: z.string().min(1).max(80),
+    points: z.number().int().min(1),
+    minTier: id.optional(),
+  }),
+]);
+
+export const programConfigSchema = z
+  .object({
+    version: z.number().int().min(1),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    /** IANA zone of the store: promotion windows, birthdays and days are store-local. */
+    timeZone: z.string().refine(isValidTimeZone, { message: 'unknown IANA time zone' }),
+    earn: z.object({
+      /** `points` per `perMinor` minor units paid (1 point per 100 cents). */
+      points: z.number().int().min(0).max(1000),
+      perMinor: z.number().int().min(1).max(1_000_000),
+      /** Paid amount below which a sale earns nothing. */
+      minSpendMinor: z.number().int().min(0),
+      rules: z.array(earnRuleSchema),
+      promotions: z.array(promotionSchema),
+    }),
+    tiers: z.object({
+      /** Ordered from lowest to highest; the first must have threshold 0. */
+      levels: z.array(tierSchema).min(1),
+      windowMonths: z.number().int().min(1).max(60),
+    }),
+    bonuses: z.object({
+      enrolment: z.number().int().min(0),
+      birthday: z.number().int().min(0),
+      nthPurchase: z
+        .object({ n: z.number().int().min(2), withinDays: z.number().int().min(1), points: z.number().int().min(1) })
+        .nullable(),
+      referral: z.object({ referrer: z.number().int().min(0), referee: z.number().int().min(0) }).nullable(),
+    }),
+    redeem: z.object({
+      /** `points` buy `valueMinor` of discount (100 points = 100 cents). */
+      points: z.number().int().min(1),
+      valueMinor: z.number().int().min(1),
+      minPoints: z.number().int().min(1),
+      stepPoints: z.number().int().min(1),
+      /** Largest share of the basket total payable with points, in percent. */
+      maxBasketPercent: z.number().int().min(1).max(100),
+    }),
+    rewards: z.array(rewardSchema),
+    expiry: z.object({ months: z.number().int().min(1).max(120) }),
+  })
+  .superRefine((cfg, ctx) => {
+    const levels = cfg.tiers.levels;
+    if (levels[0] && levels[0].threshold !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['tiers', 'levels', 0, 'threshold'], message: 'the lowest tier must start at 0' });
+    }
+    for (let i = 1; i < levels.length; i++) {
+      if (levels[i]!.threshold <= levels[i - 1]!.threshold) {
+        ctx.addIssue({ code: 'custom', path: ['tiers', 'levels', i, 'threshold'], message: 'tier thresholds must increase' });
+      }
+    }
+    const tierIds = new Set(levels.map((t) => t.id));
+    if (tierIds.size !== levels.length) ctx.addIssue({ code: 'custom', path: ['tiers', 'levels'], message: 'tier ids must be unique' });
+    cfg.rewards.forEach((r, i) => {
+      if (r.minTier !== undefined && !tierIds.has(r.minTier)) {
+        ctx.addIssue({ code: 'custom', path: ['rewards', i, 'minTier'], message: `unknown tier ${r.minTier}` });
+      }
+    });
+    if (new Set(cfg.rewards.map((r) => r.id)).size !== cfg.rewards.length) {
+      ctx.addIssue({ code: 'custom', path: ['rewards'], message: 'reward ids must be unique' });
+    }
+    if (cfg.redeem.minPoints % cfg.redeem.stepPoints !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['redeem', 'minPoints'], message: 'minPoints must be a multiple of stepPoints' });
+    }
+  });
+
+export type ProgramConfig = z.infer<typeof programConfigSchema>;
+export type EarnRule = z.infer<typeof earnRuleSchema>;
+export type Promotion = z.infer<typeof promotionSchema>;
+export type Tier = z.infer<typeof tierSchema>;
+export type Reward = z.infer<typeof rewardSchema>;
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
