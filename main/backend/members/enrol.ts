@@ -1,0 +1,67 @@
+import type { Output, ParsedInput } from '../../../shared/api.ts';
+import { AppError } from '../../../shared/errors.ts';
+import { enrolmentBonus } from '../loyalty/bonuses.ts';
+import { lotExpiry } from '../loyalty/lots.ts';
+import { audit } from '../store/audit.ts';
+import { writeTransaction } from '../store/connection.ts';
+import { cardOwner, insertCard, insertMember, memberByCard, memberById, membersByPhoneOrEmail } from '../store/members.ts';
+import { enqueue } from '../store/outbox.ts';
+import { credit } from '../store/points.ts';
+import { currentProgram } from '../store/program.ts';
+import type { CommitContext } from '../sales/commit.ts';
+import { memberView } from './member-view.ts';
+
+/**
+ * Enrols a customer at the counter, offline if need be: the member id is made
+ * by the terminal, so the server later resolves this member by that id.
+ * Enrolling the same id again returns the member as it is.
+ */
+export function enrolMember(ctx: CommitContext, input: ParsedInput<'member.enrol'>): Output<'member.enrol'> {
+  const { db } = ctx.store;
+  const { now } = ctx;
+  return writeTransaction(ctx.store, () => {
+    const program = currentProgram(db);
+    const existing = memberById(db, input.memberId);
+    if (existing) return { member: memberView(db, existing, program, now), duplicates: [], bonusPoints: 0 };
+
+    if (input.cardNumber !== null && cardOwner(db, input.cardNumber) !== undefined) {
+      throw new AppError('CARD_IN_USE', 'This card already belongs to another member. Use a new card.');
+    }
+    let referredBy: string | null = null;
+    if (input.referrerCard !== null) {
+      const referrer = memberByCard(db, input.referrerCard);
+      if (!referrer) throw new AppError('NOT_FOUND', 'The referral card is not known. Check the number or leave it empty.');
+      referredBy = referrer.id;
+    }
+    const duplicates = membersByPhoneOrEmail(db, input.phone, input.email).map((d) => ({
+      id: d.id,
+      name: d.name,
+      phone: d.phone,
+      tier: d.tier,
+      status: d.status,
+      balance: d.balance,
+    }));
+
+    insertMember(db, {
+      id: input.memberId,
+      name: input.name,
+      phone: input.phone,
+      email: input.email,
+      birthDate: input.birthDate,
+      tier: program.tiers.levels[0]!.id,
+      enrolledStore: ctx.storeId,
+      enrolledAt: now,
+      consentMarketing: input.consentMarketing,
+      referredBy,
+    });
+    if (input.cardNumber !== null) insertCard(db, input.cardNumber, input.memberId, now);
+    const bonus = enrolmentBonus(program);
+    if (bonus !== null && bonus.points > 0) {
+      credit(db, { memberId: input.memberId, kind: 'bonus', points: bonus.points, ref: 'enrolment', reason: bonus.label, staffId: ctx.staffId, now }, lotExpiry(now, program));
+    }
+    audit(db, { at: now, staffId: ctx.staffId, action: 'member.enrol', subject: input.memberId, details: { possibleDuplicates: duplicates.map((d) => d.id) } });
+    enqueue(db, 'member.enrolled', { ...input, referredBy, storeId: ctx.storeId, enrolledAt: now, staffId: ctx.staffId }, now);
+    const row = memberById(db, input.memberId)!;
+    return { member: memberView(db, row, program, now), duplicates, bonusPoints: bonus?.points ?? 0 };
+  });
+}

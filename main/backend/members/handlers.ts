@@ -1,0 +1,81 @@
+import type { Output } from '../../../shared/api.ts';
+import { AppError } from '../../../shared/errors.ts';
+import type { StaffContext } from '../context.ts';
+import type { Handlers } from '../handler-types.ts';
+import { writeTransaction } from '../store/connection.ts';
+import { memberByCard, memberById, membersByNamePrefix, membersByPhonePrefix, type MemberRow } from '../store/members.ts';
+import { entriesOfMember, expireDue, hasDueLots } from '../store/points.ts';
+import { currentProgram } from '../store/program.ts';
+import { linesOf, salesOfMember, type SaleRow } from '../store/sales.ts';
+import { adjustPoints } from './adjust.ts';
+import { enrolMember } from './enrol.ts';
+import { memberView } from './member-view.ts';
+
+const SEARCH_LIMIT = 20;
+
+function show(ctx: StaffContext, found: MemberRow | undefined): Output<'member.get'> {
+  if (!found) throw new AppError('NOT_FOUND', 'No member with this card. Check the card, search by phone or name, or enrol the customer.');
+  const now = ctx.clock.now();
+  let row = found;
+  // Expired points leave the balance the first time the member is seen after their expiry.
+  if (ctx.store.health.ok && hasDueLots(ctx.store.db, row.id, now)) {
+    writeTransaction(ctx.store, () => expireDue(ctx.store.db, found.id, now));
+    row = memberById(ctx.store.db, found.id)!;
+  }
+  return memberView(ctx.store.db, row, currentProgram(ctx.store.db), now);
+}
+
+function commitContext(ctx: StaffContext) {
+  return { store: ctx.store, now: ctx.clock.now(), staffId: ctx.staff.id, storeId: ctx.storeId };
+}
+
+export const memberHandlers = {
+  'member.byCard': (input, ctx) => show(ctx, memberByCard(ctx.store.db, input.card)),
+  'member.get': (input, ctx) => show(ctx, memberById(ctx.store.db, input.memberId)),
+
+  'member.search': (input, ctx) => {
+    const rows = 'phonePrefix' in input ? membersByPhonePrefix(ctx.store.db, input.phonePrefix, SEARCH_LIMIT) : membersByNamePrefix(ctx.store.db, input.namePrefix, SEARCH_LIMIT);
+    return { members: rows.map((r) => ({ id: r.id, name: r.name, phone: r.phone, tier: r.tier, status: r.status, balance: r.balance })) };
+  },
+
+  'member.enrol': (input, ctx) => enrolMember(commitContext(ctx), input),
+  'points.adjust': (input, ctx) => adjustPoints(commitContext(ctx), input),
+
+  'member.history': (input, ctx) => {
+    const db = ctx.store.db;
+    if (!memberById(db, input.memberId)) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.');
+    const sales = salesOfMember(db, input.memberId, input.limit, input.beforeCreatedAt ?? Number.MAX_SAFE_INTEGER);
+    return {
+      sales: sales.map((s) => historySale(db, s)),
+      ledger: entriesOfMember(db, input.memberId, input.limit * 4).map((e) => ({ id: e.id, kind: e.kind, points: e.points, saleId: e.sale_id, reason: e.reason, createdAt: e.created_at })),
+    };
+  },
+} satisfies Partial<Handlers>;
+
+function historySale(db: StaffContext['store']['db'], s: SaleRow): Output<'member.history'>['sales'][number] {
+  const result = JSON.parse(s.result) as { earnExplanation?: Output<'sale.preview'>['earnExplanation'] };
+  return {
+    id: s.id,
+    createdAt: s.created_at,
+    status: s.status,
+    totalMinor: s.total_minor,
+    paidMinor: s.paid_minor,
+    pointsEarned: s.points_earned,
+    pointsRedeemed: s.points_redeemed,
+    explanation: result.earnExplanation ?? [],
+    lines: linesOf(db, s.id).map((l) => ({
+      lineNo: l.line_no,
+      sku: l.sku,
+      description: l.description,
+      category: l.category,
+      quantity: l.quantity,
+      unitPriceMinor: l.unit_price_minor,
+      amountMinor: l.amount_minor,
+      discountMinor: l.discount_minor,
+      paidMinor: l.paid_minor,
+      earnPoints: l.earn_points,
+      redeemedPoints: l.redeemed_points,
+      refundedQuantity: l.refunded_quantity,
+    })),
+  };
+}

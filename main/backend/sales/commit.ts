@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import type { ParsedInput, SaleResult } from '../../../shared/api.ts';
+import { lotExpiry } from '../loyalty/lots.ts';
+import { evaluateTier, qualifyingWindowStart } from '../loyalty/tiers.ts';
+import { localParts } from '../loyalty/local-time.ts';
+import { writeTransaction, type TerminalDb } from '../store/connection.ts';
+import { updateMemberAfterSale } from '../store/members.ts';
+import { enqueue } from '../store/outbox.ts';
+import { credit, debit, expireDue, qualifyingPoints } from '../store/points.ts';
+import { currentProgram } from '../store/program.ts';
+import { insertSale, insertVoucher, saleById } from '../store/sales.ts';
+import { price } from './preview.ts';
+import { quoteView } from './quote-view.ts';
+
+export interface CommitContext {
+  store: TerminalDb;
+  now: number;
+  staffId: string;
+  storeId: string;
+}
+
+/**
+ * Commits a sale: the sale and its lines, every ledger entry and lot change,
+ * the member's new tier and the outbox event, in one transaction. The id was
+ * made by the caller before the first attempt; committing it again changes
+ * nothing and returns the first answer.
+ */
+export function commitSale(ctx: CommitContext, input: ParsedInput<'sale.commit'>): SaleResult {
+  const { db } = ctx.store;
+  const { now } = ctx;
+  return writeTransaction(ctx.store, () => {
+    const existing = saleById(db, input.saleId);
+    if (existing) return JSON.parse(existing.result) as SaleResult;
+
+    const program = currentProgram(db);
+    if (input.memberId !== null) expireDue(db, input.memberId, now);
+    const { basket, quote, member } = price(db, program, input, now);
+    const voucherCode = quote.redemption?.issuesVoucher ? newVoucherCode() : null;
+
+    let tierAfter: string | null = null;
+    let tierReviewedAt: number | null = null;
+    if (member) {
+      const tier = evaluateTier({
+        program,
+        currentTier: member.row.tier,
+        qualifying: qualifyingPoints(db, member.row.id, qualifyingWindowStart(now, program)) + quote.earnPoints,
+        enrolledAt: member.row.enrolled_at,
+        lastReviewAt: member.row.tier_reviewed_at,
+        now,
+      });
+      tierAfter = tier.tier !== member.row.tier ? tier.tier : null;
+      tierReviewedAt = tier.reviewedAt;
+    }
+    const pointsAwarded = quote.earnPoints + quote.bonuses.filter((b) => b.memberId === input.memberId).reduce((s, b) => s + b.points, 0);
+    const result: SaleResult = {
+      ...quoteView(quote, basket, program),
+      tierAfter,
+      saleId: input.saleId,
+      memberId: input.memberId,
+      createdAt: now,
+      voucherCode,
+      pointsAwarded,
+    };
+
+    insertSale(
+      db,
+      {
+        id: input.saleId,
+        member_id: input.memberId,
+        staff_id: ctx.staffId,
+        store_id: ctx.storeId,
+        program_version: program.version,
+        created_at: now,
+        total_minor: quote.totalMinor,
+        discount_minor: quote.discountMinor,
+        paid_minor: quote.payableMinor,
+        points_earned: pointsAwarded,
+        points_redeemed: quote.redemption?.points ?? 0,
+        reward_id: quote.redemption?.rewardId ?? null,
+        result: JSON.stringify(result),
+      },
+      result.lines.map((l) => ({
+        line_no: l.lineNo,
+        sku: l.sku,
+        category: l.category,
+        description: l.description,
+        quantity: l.quantity,
+        unit_price_minor: l.unitPriceMinor,
+        amount_minor: l.amountMinor,
+        discount_minor: l.discountMinor,
+        paid_minor: l.paidMinor,
+        earn_points: l.earnPoints,
+        redeemed_points: l.redeemedPoints,
+      })),
+    );
+
+    if (member && input.memberId !== null) {
+      const memberId = input.memberId;
+      const base = { saleId: input.saleId, staffId: ctx.staffId, now };
+      if (quote.redemption) {
+        debit(db, { ...base, memberId, kind: 'redeem', points: quote.redemption.points, reason: quote.redemption.explanation.label }, { allowDebt: false });
+      }
+      credit(db, { ...base, memberId, kind: 'earn', points: quote.earnPoints, qualifying: quote.earnPoints, reason: 'points earned on sale' }, lotExpiry(now, program));
+      for (const bonus of quote.bonuses) {
+        if (bonus.memberId !== memberId) expireDue(db, bonus.memberId, now);
+        credit(db, { ...base, memberId: bonus.memberId, kind: 'bonus', points: bonus.points, ref: bonus.kind, reason: bonus.explanation.label }, lotExpiry(now, program));
+      }
+      if (voucherCode !== null && quote.redemption?.rewardId) {
+        insertVoucher(db, { code: voucherCode, rewardId: quote.redemption.rewardId, memberId, saleId: input.saleId, now });
+      }
+      const got = (kind: string) => quote.bonuses.some((b) => b.kind === kind && b.memberId === memberId);
+      updateMemberAfterSale(db, memberId, {
+        tier: tierAfter ?? member.row.tier,
+        tierReviewedAt,
+        birthdayBonusYear: got('birthday') ? localParts(now, program.timeZone).year : member.row.birthday_bonus_year,
+        lastNthBonusAt: got('nth_purchase') ? now : member.row.last_nth_bonus_at,
+        now,
+      });
+    }
+
+    enqueue(db, 'sale.committed', { ...result, staffId: ctx.staffId, storeId: ctx.storeId }, now);
+    return result;
+  });
+}
+
+/** Readable voucher codes: no 0/O or 1/I to misread at the counter. */
+function newVoucherCode(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(10);
+  let code = '';
+  for (const b of bytes) code += alphabet[b % alphabet.length];
+  return `V-${code.slice(0, 5)}-${code.slice(5)}`;
+}

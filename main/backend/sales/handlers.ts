@@ -1,0 +1,13 @@
+import type { Handlers } from '../handler-types.ts';
+import { currentProgram } from '../store/program.ts';
+import { commitSale } from './commit.ts';
+import { previewSale } from './preview.ts';
+import { refundSale } from './refund.ts';
+import { voidSale } from './void.ts';
+
+export const saleHandlers = {
+  'sale.preview': (input, ctx) => previewSale(ctx.store.db, currentProgram(ctx.store.db), input, ctx.clock.now()),
+  'sale.commit': (input, ctx) => commitSale({ store: ctx.store, now: ctx.clock.now(), staffId: ctx.staff.id, storeId: ctx.storeId }, input),
+  'sale.void': (input, ctx) => voidSale({ store: ctx.store, now: ctx.clock.now(), staffId: ctx.staff.id, storeId: ctx.storeId, staff: ctx.staff }, input.saleId),
+  'sale.refund': (input, ctx) => refundSale({ store: ctx.store, now: ctx.clock.now(), staffId: ctx.staff.id, storeId: ctx.storeId }, input),
+} satisfies Partial<Handlers>;

@@ -1,0 +1,46 @@
+import type { ProgramConfig } from '../../../shared/program.ts';
+import { AppError } from '../../../shared/errors.ts';
+import { availablePoints } from '../members/member-view.ts';
+import { evaluateTier, qualifyingWindowStart } from '../loyalty/tiers.ts';
+import type { MemberState } from '../loyalty/types.ts';
+import type { Db } from '../store/connection.ts';
+import { memberById, type MemberRow } from '../store/members.ts';
+import { liveLots, qualifyingPoints } from '../store/points.ts';
+import { purchaseCount, purchaseTimesSince } from '../store/sales.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Loads what the engine needs to price a sale for a member, with the tier as of `now`. */
+export function loadMemberState(db: Db, memberId: string, program: ProgramConfig, now: number): { row: MemberRow; state: MemberState; tierReviewedAt: number | null } {
+  const row = memberById(db, memberId);
+  if (!row) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.', { memberId });
+  const live = liveLots(db, memberId, now).reduce((sum, l) => sum + l.remaining, 0);
+  const nth = program.bonuses.nthPurchase;
+  const since = Math.max(row.last_nth_bonus_at ?? 0, nth ? now - nth.withinDays * DAY_MS : now);
+  // A downgrade due at the anniversary applies before this sale is priced.
+  const tier = evaluateTier({
+    program,
+    currentTier: row.tier,
+    qualifying: qualifyingPoints(db, memberId, qualifyingWindowStart(now, program)),
+    enrolledAt: row.enrolled_at,
+    lastReviewAt: row.tier_reviewed_at,
+    now,
+  });
+  return {
+    row,
+    tierReviewedAt: tier.reviewedAt,
+    state: {
+      id: row.id,
+      status: row.status,
+      tier: tier.tier,
+      birthDate: row.birth_date,
+      enrolledAt: row.enrolled_at,
+      referredBy: row.referred_by,
+      birthdayBonusYear: row.birthday_bonus_year,
+      purchaseCount: purchaseCount(db, memberId),
+      recentPurchaseTimes: nth ? purchaseTimesSince(db, memberId, since) : [],
+      balance: row.balance,
+      available: availablePoints(live, row.debt),
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { Output, ParsedInput } from '../../../shared/api.ts';
+import type { ProgramConfig } from '../../../shared/program.ts';
+import { priceSale } from '../loyalty/sale.ts';
+import type { SaleQuote } from '../loyalty/types.ts';
+import type { Db } from '../store/connection.ts';
+import type { MemberRow } from '../store/members.ts';
+import { resolveBasket, type DescribedLine } from './basket.ts';
+import { loadMemberState } from './member-state.ts';
+import { quoteView } from './quote-view.ts';
+
+export interface Priced {
+  basket: DescribedLine[];
+  quote: SaleQuote;
+  member: { row: MemberRow; tierReviewedAt: number | null } | null;
+}
+
+/** Prices a basket for a member with the pure engine; shared by preview and commit. */
+export function price(db: Db, program: ProgramConfig, input: ParsedInput<'sale.preview'>, now: number): Priced {
+  const basket = resolveBasket(db, input.lines);
+  const loaded = input.memberId === null ? null : loadMemberState(db, input.memberId, program, now);
+  const quote = priceSale({ program, now, lines: basket, member: loaded?.state ?? null, redemption: input.redemption });
+  return { basket, quote, member: loaded ? { row: loaded.row, tierReviewedAt: loaded.tierReviewedAt } : null };
+}
+
+export function previewSale(db: Db, program: ProgramConfig, input: ParsedInput<'sale.preview'>, now: number): Output<'sale.preview'> {
+  const { basket, quote } = price(db, program, input, now);
+  return quoteView(quote, basket, program);
+}

@@ -1,0 +1,69 @@
+import type { Output } from '../../../shared/api.ts';
+import { AppError } from '../../../shared/errors.ts';
+import { lotExpiry } from '../loyalty/lots.ts';
+import { audit } from '../store/audit.ts';
+import { writeTransaction } from '../store/connection.ts';
+import { memberById } from '../store/members.ts';
+import { enqueue } from '../store/outbox.ts';
+import { credit, debit, entriesOfSale, expireDue, type LedgerRow } from '../store/points.ts';
+import { currentProgram } from '../store/program.ts';
+import { cancelVouchersOfSale, hasRefunds, markVoided, saleById } from '../store/sales.ts';
+import { hasRole, type SessionStaff } from '../staff/sessions.ts';
+import type { CommitContext } from './commit.ts';
+
+/** A cashier may void their own sale for this long; after that, or for someone else's, a manager must. */
+export const CASHIER_VOID_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Voids a whole sale: every point it gave (to the member and any referrer) is
+ * taken back and every point it spent is given back. Voiding twice is a no-op.
+ */
+export function voidSale(ctx: CommitContext & { staff: SessionStaff }, saleId: string): Output<'sale.void'> {
+  const { db } = ctx.store;
+  const { now } = ctx;
+  return writeTransaction(ctx.store, () => {
+    const sale = saleById(db, saleId);
+    if (!sale) throw new AppError('NOT_FOUND', 'No such sale on this terminal.', { saleId });
+    const entries = entriesOfSale(db, saleId);
+    if (sale.status === 'voided') return summarise(db, sale.id, sale.member_id, entries);
+    if (!hasRole(ctx.staff, 'manager') && (sale.staff_id !== ctx.staff.id || now - sale.created_at > CASHIER_VOID_WINDOW_MS)) {
+      throw new AppError('FORBIDDEN', 'Only a manager can void this sale (it is not your last sale or it is too old).');
+    }
+    if (hasRefunds(db, saleId)) {
+      throw new AppError('VOID_NOT_ALLOWED', 'Part of this sale was already refunded: refund the remaining lines instead.');
+    }
+
+    const program = currentProgram(db);
+    const base = { saleId, staffId: ctx.staff.id, now, kind: 'reverse' as const };
+    const byMember = new Map<string, { given: LedgerRow[]; spent: number }>();
+    for (const e of entries) {
+      const m = byMember.get(e.member_id) ?? { given: [], spent: 0 };
+      if (e.points > 0) m.given.push(e);
+      else m.spent -= e.points;
+      byMember.set(e.member_id, m);
+    }
+    for (const [memberId, { given, spent }] of byMember) {
+      expireDue(db, memberId, now);
+      const takeBack = given.reduce((s, e) => s + e.points, 0);
+      const qualifying = given.reduce((s, e) => s + e.qualifying, 0);
+      debit(db, { ...base, memberId, points: takeBack, qualifying: -qualifying, reason: 'sale voided: points taken back' }, { allowDebt: true, preferEntries: given.map((e) => e.id) });
+      credit(db, { ...base, memberId, points: spent, reason: 'sale voided: points given back' }, lotExpiry(now, program));
+    }
+    cancelVouchersOfSale(db, saleId);
+    markVoided(db, saleId, ctx.staff.id, now);
+    audit(db, { at: now, staffId: ctx.staff.id, action: 'sale.void', subject: saleId });
+    const result = summarise(db, saleId, sale.member_id, entriesOfSale(db, saleId));
+    enqueue(db, 'sale.voided', { ...result, staffId: ctx.staff.id, storeId: ctx.storeId, voidedAt: now }, now);
+    return result;
+  });
+}
+
+function summarise(db: CommitContext['store']['db'], saleId: string, memberId: string | null, entries: LedgerRow[]): Output<'sale.void'> {
+  const reversals = entries.filter((e) => e.kind === 'reverse' && e.refund_id === null);
+  return {
+    saleId,
+    pointsReversed: -reversals.filter((e) => e.points < 0).reduce((s, e) => s + e.points, 0),
+    pointsRestored: reversals.filter((e) => e.points > 0).reduce((s, e) => s + e.points, 0),
+    balanceAfter: memberId === null ? null : (memberById(db, memberId)?.balance ?? null),
+  };
+}

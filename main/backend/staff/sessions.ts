@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../../../shared/api.ts';
+
+export interface SessionStaff {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+const RANK: Record<Role, number> = { cashier: 0, manager: 1, admin: 2 };
+
+export function hasRole(staff: SessionStaff, least: Role): boolean {
+  return RANK[staff.role] >= RANK[least];
+}
+
+/**
+ * Signed-in staff, in memory only: a restart signs everyone out. Tokens are
+ * random and expire after `idleMs` without use (auto sign-out at the till).
+ */
+export class Sessions {
+  private readonly byToken = new Map<string, { staff: SessionStaff; lastUsed: number }>();
+
+  constructor(private readonly idleMs: number) {}
+
+  open(staff: SessionStaff, now: number): string {
+    const token = randomBytes(24).toString('base64url');
+    this.byToken.set(token, { staff, lastUsed: now });
+    return token;
+  }
+
+  /** The staff behind a token, refreshing its idle timer; null when unknown or idle too long. */
+  touch(token: string | null | undefined, now: number): SessionStaff | null {
+    if (!token) return null;
+    const session = this.byToken.get(token);
+    if (!session) return null;
+    if (now - session.lastUsed > this.idleMs) {
+      this.byToken.delete(token);
+      return null;
+    }
+    session.lastUsed = now;
+    return session.staff;
+  }
+
+  close(token: string | null | undefined): void {
+    if (token) this.byToken.delete(token);
+  }
+}

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { createTestTerminal, STAFF, type TestTerminal } from '../helpers/terminal.ts';
+
+let t: TestTerminal;
+afterEach(() => t.close());
+
+describe('staff sign-in', () => {
+  test('a right PIN opens a session with the staff member and role', () => {
+    t = createTestTerminal();
+    const result = t.call('staff.login', { staffId: STAFF.manager.id, pin: STAFF.manager.pin });
+    expect(result.staff).toEqual({ id: STAFF.manager.id, name: 'Manager One', role: 'manager' });
+    expect(result.token.length).toBeGreaterThan(20);
+  });
+
+  test('wrong PINs count down, the fifth locks the account even against the right PIN, and the lock ends', () => {
+    t = createTestTerminal();
+    for (let i = 1; i <= 4; i++) {
+      const error = t.fail('staff.login', { staffId: STAFF.cashier.id, pin: '0000' });
+      expect(error.code).toBe('UNAUTHENTICATED');
+      expect(error.details).toEqual({ attemptsLeft: 5 - i });
+    }
+    expect(t.fail('staff.login', { staffId: STAFF.cashier.id, pin: '0000' }).code).toBe('LOCKED_OUT');
+    expect(t.fail('staff.login', { staffId: STAFF.cashier.id, pin: STAFF.cashier.pin }).code).toBe('LOCKED_OUT');
+    const locked = t.backend.store.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'staff.locked'").pluck().get();
+    expect(locked).toBe(1);
+
+    t.clock.advance(15 * 60_000 + 1);
+    expect(t.call('staff.login', { staffId: STAFF.cashier.id, pin: STAFF.cashier.pin }).staff.role).toBe('cashier');
+  });
+
+  test('an unknown staff id and a wrong PIN get the same answer', () => {
+    t = createTestTerminal();
+    const unknown = t.fail('staff.login', { staffId: 'nobody', pin: '1234' });
+    const wrong = t.fail('staff.login', { staffId: STAFF.cashier.id, pin: '4321' });
+    expect(unknown.message).toBe(wrong.message);
+  });
+
+  test('PINs are stored as scrypt hashes, never in clear', () => {
+    t = createTestTerminal();
+    const hashes = t.backend.store.db.prepare('SELECT pin_hash FROM staff').pluck().all() as string[];
+    for (const hash of hashes) {
+      expect(hash).toMatch(/^scrypt\$\d+\$8\$1\$/);
+      for (const { pin } of Object.values(STAFF)) expect(hash).not.toContain(pin);
+    }
+  });
+
+  test('a malformed PIN is a validation error naming the field', () => {
+    t = createTestTerminal();
+    const error = t.fail('staff.login', { staffId: STAFF.cashier.id, pin: '12ab' });
+    expect(error.code).toBe('VALIDATION');
+    expect(error.details).toEqual({ issues: [{ path: 'pin', message: 'a PIN is 4 to 8 digits' }] });
+  });
+});
+
+describe('authorisation is enforced by the backend', () => {
+  test('no session, a bad token, or an idle session: sign in again', () => {
+    t = createTestTerminal();
+    expect(t.fail('member.byCard', { card: 'X' }).code).toBe('UNAUTHENTICATED');
+    expect(t.fail('member.byCard', { card: 'X' }, 'forged-token').code).toBe('UNAUTHENTICATED');
+    const token = t.login('cashier');
+    t.clock.advance(5 * 60_000 + 1);
+    expect(t.fail('member.byCard', { card: 'X' }, token).code).toBe('UNAUTHENTICATED');
+  });
+
+  test('a cashier cannot enrol, refund, adjust or read the day report; a manager can', () => {
+    t = createTestTerminal();
+    const cashier = t.login('cashier');
+    const manager = t.login('manager');
+    const member = t.enrol(manager);
+    const id = '01950000-0000-7000-8000-000000000001';
+    expect(t.fail('member.enrol', { memberId: id, name: 'X', consentMarketing: false }, cashier).code).toBe('FORBIDDEN');
+    expect(t.fail('points.adjust', { adjustmentId: id, memberId: member.id, points: 10, reason: 'goodwill' }, cashier).code).toBe('FORBIDDEN');
+    expect(t.fail('sale.refund', { refundId: id, saleId: id, lines: [{ lineNo: 1, quantity: 1 }] }, cashier).code).toBe('FORBIDDEN');
+    expect(t.fail('report.endOfDay', {}, cashier).code).toBe('FORBIDDEN');
+    expect(t.call('report.endOfDay', {}, manager).enrolments).toBe(1);
+  });
+
+  test('after sign-out the token no longer works', () => {
+    t = createTestTerminal();
+    const token = t.login('cashier');
+    t.call('staff.logout', {}, token);
+    expect(t.fail('report.endOfDay', {}, token).code).toBe('UNAUTHENTICATED');
+  });
+
+  test('an unknown command and a garbage envelope are refused with a typed error', () => {
+    t = createTestTerminal();
+    expect(t.fail('no.such' as 'staff.logout', {}).code).toBe('VALIDATION');
+  });
+});
