@@ -90,13 +90,20 @@ export function setRefundResult(db: Db, id: string, result: string): void {
   prepare(db, 'UPDATE refunds SET result = ? WHERE id = ?').run(result, id);
 }
 
-/** Completed purchases by a member: how many ever, and when, since `since` (for the Nth-purchase bonus). */
+/**
+ * A member's qualifying purchases (completed, and earned points): how many ever
+ * (the referral bonus comes with the first) and when, since `since` (Nth-purchase bonus).
+ * A sale below the minimum spend does not use up the first purchase.
+ */
 export function purchaseCount(db: Db, memberId: string): number {
-  return prepare(db, "SELECT count(*) FROM sales WHERE member_id = ? AND status = 'completed'").pluck().get(memberId) as number;
+  return prepare(db, "SELECT count(*) FROM sales WHERE member_id = ? AND status = 'completed' AND points_earned > 0").pluck().get(memberId) as number;
 }
 
 export function purchaseTimesSince(db: Db, memberId: string, since: number): number[] {
-  return prepare(db, "SELECT created_at FROM sales WHERE member_id = ? AND created_at > ? AND status = 'completed' ORDER BY created_at").pluck().all(memberId, since) as number[];
+  return prepare(
+    db,
+    "SELECT created_at FROM sales WHERE member_id = ? AND created_at > ? AND status = 'completed' AND points_earned > 0 ORDER BY created_at",
+  ).pluck().all(memberId, since) as number[];
 }
 
 export function salesOfMember(db: Db, memberId: string, limit: number, before: number): SaleRow[] {

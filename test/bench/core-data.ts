@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { lotExpiry } from '../../main/backend/loyalty/lots.ts';
+import { hashPin } from '../../main/backend/staff/pin-hash.ts';
+import { openTerminalDb } from '../../main/backend/store/connection.ts';
+import { loadMigrations } from '../../main/backend/store/migrations.ts';
+import { upsertProduct } from '../../main/backend/store/products.ts';
+import { installProgram } from '../../main/backend/store/program.ts';
+import { upsertStaff } from '../../main/backend/store/staff.ts';
+import { demoProgram } from '../fixtures/program.ts';
+import { PRODUCTS, STAFF } from '../helpers/terminal.ts';
+
+export const BENCH_NOW = Date.UTC(2025, 2, 11, 10);
+const DAY = 86_400_000;
+const FIRST = ['Ann', 'Ben', 'Chloé', 'David', 'Emma', 'François', 'Gabriel', 'Hugo', 'Inès', 'Jules', 'Léa', 'Manon', 'Noah', 'Océane', 'Paul', 'Zoë'];
+const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre', 'Michel'];
+
+/** Deterministic pseudo-random numbers (mulberry32): the same file every time. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const memberId = (i: number) => `00000000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`;
+export const cardNumber = (i: number) => `29${String(i).padStart(10, '0')}`;
+export const phoneOf = (i: number) => `336${String((i * 7919) % 100_000_000).padStart(8, '0')}`;
+
+/**
+ * Builds (once, then cached) a terminal database with `members` members and
+ * `entriesPerMember` ledger entries each, laid out as the app writes them:
+ * one bonus and earn entries with their lots, cached balances that agree.
+ */
+export function ensureCoreDatabase(path: string, members: number, entriesPerMember: number, log: (line: string) => void): void {
+  if (existsSync(path)) return;
+  mkdirSync(dirname(path), { recursive: true });
+  const building = `${path}.building`;
+  rmSync(building, { force: true });
+  rmSync(`${building}-wal`, { force: true });
+  const started = Date.now();
+  const store = openTerminalDb(building, { migrations: loadMigrations() });
+  const db = store.db;
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -512000');
+  const random = prng(42);
+  db.transaction(() => {
+    installProgram(db, demoProgram, BENCH_NOW);
+    upsertStaff(db, { id: STAFF.cashier.id, name: 'Cashier One', role: 'cashier', pinHash: hashPin(STAFF.cashier.pin, 1024), active: true, now: BENCH_NOW });
+    for (const p of PRODUCTS) upsertProduct(db, { ...p, now: BENCH_NOW });
+  })();
+
+  const member = db.prepare(
+    `INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at, consent_marketing,
+       consent_at, balance, updated_at) VALUES (?, ?, ?, ?, NULL, ?, 'active', 'bronze', 'store-1', ?, 0, NULL, ?, ?)`,
+  );
+  const card = db.prepare('INSERT INTO member_cards (card_number, member_id, issued_at) VALUES (?, ?, ?)');
+  const entry = db.prepare('INSERT INTO ledger (member_id, kind, points, qualifying, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const lot = db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const batch = 50_000;
+  for (let from = 0; from < members; from += batch) {
+    db.transaction(() => {
+      for (let i = from; i < Math.min(members, from + batch); i++) {
+        const id = memberId(i);
+        const first = FIRST[Math.floor(random() * FIRST.length)]!;
+        const last = LAST[Math.floor(random() * LAST.length)]!;
+        // Within the last year, so no lot is due for expiry at BENCH_NOW.
+        const enrolledAt = BENCH_NOW - (1 + Math.floor(random() * 360)) * DAY;
+        const birth = `19${50 + Math.floor(random() * 50)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
+        // Entries first to know the balance; the member row must exist first for the foreign key.
+        const points: { kind: string; points: number; at: number }[] = [{ kind: 'bonus', points: 100, at: enrolledAt }];
+        for (let k = 1; k < entriesPerMember; k++) {
+          points.push({ kind: 'earn', points: 1 + Math.floor(random() * 120), at: enrolledAt + Math.floor(((BENCH_NOW - enrolledAt) * k) / entriesPerMember) });
+        }
+        const balance = points.reduce((s, p) => s + p.points, 0);
+        const name = `${first} ${last}`;
+        member.run(id, name, name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase(), phoneOf(i), birth, enrolledAt, balance, enrolledAt);
+        card.run(cardNumber(i), id, enrolledAt);
+        for (const p of points) {
+          const entryId = Number(entry.run(id, p.kind, p.points, p.kind === 'earn' ? p.points : 0, p.kind, p.at).lastInsertRowid);
+          lot.run(id, entryId, p.points, p.points, p.at, lotExpiry(p.at, demoProgram));
+        }
+      }
+    })();
+    if ((from / batch) % 4 === 0) log(`  generated ${from + batch} of ${members} members (${Math.round((Date.now() - started) / 1000)} s)`);
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.exec('ANALYZE');
+  db.close();
+  renameSync(building, path);
+  rmSync(`${building}-wal`, { force: true });
+  rmSync(`${building}-shm`, { force: true });
+  log(`  generated ${members} members, ${members * entriesPerMember} ledger entries in ${Math.round((Date.now() - started) / 1000)} s`);
+}

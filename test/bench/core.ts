@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBackend } from '../../main/backend/backend.ts';
+import { createDispatcher } from '../../main/backend/dispatch.ts';
+import { ManualClock } from '../../main/backend/platform/clock.ts';
+import { uuidv7 } from '../../main/backend/platform/ids.ts';
+import { memberByCard, membersByPhonePrefix } from '../../main/backend/store/members.ts';
+import { STAFF } from '../helpers/terminal.ts';
+import { BENCH_NOW, cardNumber, ensureCoreDatabase, memberId, phoneOf, prng } from './core-data.ts';
+import { round, rssMb, time, type Timing } from './stats.ts';
+
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
+const ENTRIES_PER_MEMBER = 10;
+const CACHE = fileURLToPath(new URL('./.cache/', import.meta.url));
+
+/**
+ * Core figures on a chain-sized terminal database: card lookup and phone search
+ * against a bare primary-key SELECT, and a durable sale commit against a bare
+ * single-row insert + commit, on the same file in the same run.
+ */
+export function benchCore(log: (line: string) => void): Record<string, number> {
+  const path = join(CACHE, `core-${MEMBERS}x${ENTRIES_PER_MEMBER}.sqlite`);
+  ensureCoreDatabase(path, MEMBERS, ENTRIES_PER_MEMBER, log);
+
+  const clock = new ManualClock(BENCH_NOW + 3_600_000);
+  // The integrity check of a 2 GB file is start-up work, not part of these figures.
+  const backend = createBackend({ dbPath: path, storeId: 'store-1', clock, open: { integrityCheck: 'off' } });
+  const db = backend.store.db;
+  const dispatch = createDispatcher(backend);
+  const random = prng(7);
+  const pick = (n: number) => Array.from({ length: n }, () => Math.floor(random() * MEMBERS));
+
+  // Lookups: the bare baseline is one prepared SELECT by primary key on the same file.
+  const bare = db.prepare('SELECT * FROM members WHERE id = ?');
+  const lookups = pick(20_000);
+  const bareLookup = time(lookups, (i) => bare.get(memberId(i)));
+  const cardLookup = time(lookups, (i) => memberByCard(db, cardNumber(i)));
+  const login = dispatch({ id: 0, method: 'staff.login', input: { staffId: STAFF.cashier.id, pin: STAFF.cashier.pin } });
+  if (!login.ok) throw new Error(`bench login failed: ${login.error.message}`);
+  const token = (login.result as { token: string }).token;
+  let requestId = 1;
+  const cardCommand = time(pick(5_000), (i) => {
+    const response = dispatch({ id: requestId++, method: 'member.byCard', input: { card: cardNumber(i) }, token });
+    if (!response.ok) throw new Error(response.error.message);
+  });
+
+  // Phone search: the first 7 digits of a real member's number, 20 results.
+  const phoneSearch = time(pick(5_000), (i) => membersByPhonePrefix(db, phoneOf(i).slice(0, 7), 20));
+
+  // Durable commits. Baseline: a bare single-row insert + commit on the same file, also synchronous=FULL.
+  db.exec('CREATE TABLE IF NOT EXISTS bench_baseline (id INTEGER PRIMARY KEY, payload TEXT NOT NULL) STRICT');
+  const insert = db.prepare('INSERT INTO bench_baseline (payload) VALUES (?)');
+  const commits = 2_000;
+  const bareCommit = time(Array.from({ length: commits }, (_, i) => i), (i) => insert.run(`row ${i}`), 50);
+  const saleCommit = time(pick(commits), (i) => {
+    clock.advance(1_000);
+    const response = dispatch({
+      id: requestId++,
+      method: 'sale.commit',
+      input: { saleId: uuidv7(clock.now()), memberId: memberId(i), lines: [{ sku: 'COFFEE-1KG', quantity: 1 }, { sku: 'BREAD', quantity: 2 }, { category: 'organic', amountMinor: 1234 }] },
+      token,
+    });
+    if (!response.ok) throw new Error(response.error.message);
+  }, 50);
+  db.exec('DROP TABLE bench_baseline');
+  backend.store.db.close();
+
+  const rows: [string, Timing][] = [
+    ['bare SELECT by primary key', bareLookup],
+    ['member lookup by card (store)', cardLookup],
+    ['member.byCard command (dispatcher)', cardCommand],
+    ['member search by phone prefix', phoneSearch],
+    ['bare insert + commit (FULL)', bareCommit],
+    ['sale.commit with earn (FULL)', saleCommit],
+  ];
+  log(`\ncore: ${MEMBERS.toLocaleString('en')} members, ${(MEMBERS * ENTRIES_PER_MEMBER).toLocaleString('en')} ledger entries`);
+  log(`${'measure'.padEnd(38)} ${'n'.padStart(6)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)}`);
+  for (const [name, t] of rows) log(`${name.padEnd(38)} ${String(t.n).padStart(6)} ${t.p50.toFixed(4).padStart(9)} ${t.p99.toFixed(4).padStart(9)}`);
+
+  return {
+    members: MEMBERS,
+    ledger_entries: MEMBERS * ENTRIES_PER_MEMBER,
+    bare_select_p99_ms: round(bareLookup.p99),
+    lookup_card_p50_ms: round(cardLookup.p50),
+    lookup_card_p99_ms: round(cardLookup.p99),
+    lookup_card_ratio: round(cardLookup.p99 / bareLookup.p99, 2),
+    lookup_card_command_p99_ms: round(cardCommand.p99),
+    search_phone_p50_ms: round(phoneSearch.p50),
+    search_phone_p99_ms: round(phoneSearch.p99),
+    bare_commit_p99_ms: round(bareCommit.p99),
+    commit_p50_ms: round(saleCommit.p50),
+    commit_p99_ms: round(saleCommit.p99),
+    commit_ratio: round(saleCommit.p99 / bareCommit.p99, 2),
+    rss_mb: rssMb(),
+  };
+}

@@ -1,0 +1,19 @@
+import { benchCore } from './core.ts';
+
+/**
+ * `npm run bench` runs every benchmark; `npm run bench -- core` one of them.
+ * A human table first, then one JSON line with every figure, last.
+ */
+const benches: Record<string, (log: (line: string) => void) => Record<string, number>> = { core: benchCore };
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const unknown = wanted.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark: ${unknown.join(', ')} (have: ${Object.keys(benches).join(', ')})`);
+  process.exit(2);
+}
+const figures: Record<string, number> = {};
+for (const name of wanted.length > 0 ? wanted : Object.keys(benches)) {
+  Object.assign(figures, benches[name]!((line) => console.log(line)));
+}
+console.log(JSON.stringify(figures));
