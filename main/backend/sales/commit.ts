@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { ParsedInput, SaleResult } from '../../../shared/api.ts';
 import { lotExpiry } from '../loyalty/lots.ts';
-import { evaluateTier, qualifyingWindowStart } from '../loyalty/tiers.ts';
+import { evaluateTier } from '../loyalty/tiers.ts';
 import { localParts } from '../loyalty/local-time.ts';
 import { writeTransaction, type TerminalDb } from '../store/connection.ts';
 import { updateMemberAfterSale } from '../store/members.ts';
 import { enqueue } from '../store/outbox.ts';
-import { credit, debit, expireDue, qualifyingPoints } from '../store/points.ts';
+import { credit, debit, expireDue } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import { insertSale, insertVoucher, saleById } from '../store/sales.ts';
 import { price } from './preview.ts';
@@ -43,7 +43,7 @@ export function commitSale(ctx: CommitContext, input: ParsedInput<'sale.commit'>
       const tier = evaluateTier({
         program,
         currentTier: member.row.tier,
-        qualifying: qualifyingPoints(db, member.row.id, qualifyingWindowStart(now, program)) + quote.earnPoints,
+        qualifying: member.qualifying + quote.earnPoints,
         enrolledAt: member.row.enrolled_at,
         lastReviewAt: member.row.tier_reviewed_at,
         now,

@@ -11,23 +11,33 @@ import { purchaseCount, purchaseTimesSince } from '../store/sales.ts';
 const DAY_MS = 86_400_000;
 
 /** Loads what the engine needs to price a sale for a member, with the tier as of `now`. */
-export function loadMemberState(db: Db, memberId: string, program: ProgramConfig, now: number): { row: MemberRow; state: MemberState; tierReviewedAt: number | null } {
+export interface LoadedMember {
+  row: MemberRow;
+  state: MemberState;
+  tierReviewedAt: number | null;
+  /** Qualifying points in the rolling tier window before this sale. */
+  qualifying: number;
+}
+
+export function loadMemberState(db: Db, memberId: string, program: ProgramConfig, now: number): LoadedMember {
   const row = memberById(db, memberId);
   if (!row) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.', { memberId });
   const live = liveLots(db, memberId, now).reduce((sum, l) => sum + l.remaining, 0);
   const nth = program.bonuses.nthPurchase;
   const since = Math.max(row.last_nth_bonus_at ?? 0, nth ? now - nth.withinDays * DAY_MS : now);
   // A downgrade due at the anniversary applies before this sale is priced.
+  const qualifying = qualifyingPoints(db, memberId, qualifyingWindowStart(now, program));
   const tier = evaluateTier({
     program,
     currentTier: row.tier,
-    qualifying: qualifyingPoints(db, memberId, qualifyingWindowStart(now, program)),
+    qualifying,
     enrolledAt: row.enrolled_at,
     lastReviewAt: row.tier_reviewed_at,
     now,
   });
   return {
     row,
+    qualifying,
     tierReviewedAt: tier.reviewedAt,
     state: {
       id: row.id,

@@ -3,15 +3,14 @@ import type { ProgramConfig } from '../../../shared/program.ts';
 import { priceSale } from '../loyalty/sale.ts';
 import type { SaleQuote } from '../loyalty/types.ts';
 import type { Db } from '../store/connection.ts';
-import type { MemberRow } from '../store/members.ts';
 import { resolveBasket, type DescribedLine } from './basket.ts';
-import { loadMemberState } from './member-state.ts';
+import { loadMemberState, type LoadedMember } from './member-state.ts';
 import { quoteView } from './quote-view.ts';
 
 export interface Priced {
   basket: DescribedLine[];
   quote: SaleQuote;
-  member: { row: MemberRow; tierReviewedAt: number | null } | null;
+  member: LoadedMember | null;
 }
 
 /** Prices a basket for a member with the pure engine; shared by preview and commit. */
@@ -19,7 +18,7 @@ export function price(db: Db, program: ProgramConfig, input: ParsedInput<'sale.p
   const basket = resolveBasket(db, input.lines);
   const loaded = input.memberId === null ? null : loadMemberState(db, input.memberId, program, now);
   const quote = priceSale({ program, now, lines: basket, member: loaded?.state ?? null, redemption: input.redemption });
-  return { basket, quote, member: loaded ? { row: loaded.row, tierReviewedAt: loaded.tierReviewedAt } : null };
+  return { basket, quote, member: loaded };
 }
 
 export function previewSale(db: Db, program: ProgramConfig, input: ParsedInput<'sale.preview'>, now: number): Output<'sale.preview'> {

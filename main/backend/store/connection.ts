@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { AppError } from '../../../shared/errors.ts';
+import { Checkpointer } from './checkpoint.ts';
 import { loadMigrations, migrate, type Migration } from './migrations.ts';
 
 export type Db = Database.Database;
@@ -11,6 +12,7 @@ export interface TerminalDb {
   path: string;
   /** A corrupt database is opened read-only: the app shows what it can and writes nothing. */
   health: Health;
+  checkpointer: Checkpointer | null;
 }
 
 export interface OpenOptions {
@@ -23,7 +25,7 @@ export function openTerminalDb(path: string, options: OpenOptions = {}): Termina
   const check = options.integrityCheck ?? 'full';
   const problems = checkIntegrity(path, check);
   if (problems.length > 0) {
-    return { db: openReadOnly(path, problems), path, health: { ok: false, problems } };
+    return { db: openReadOnly(path, problems), path, health: { ok: false, problems }, checkpointer: null };
   }
   const db = new Database(path);
   try {
@@ -37,7 +39,7 @@ export function openTerminalDb(path: string, options: OpenOptions = {}): Termina
     db.close();
     throw error;
   }
-  return { db, path, health: { ok: true } };
+  return { db, path, health: { ok: true }, checkpointer: new Checkpointer(db) };
 }
 
 function checkIntegrity(path: string, check: 'full' | 'quick' | 'off'): string[] {
@@ -80,5 +82,7 @@ export function corruptError(path: string, problems: string[]): AppError {
 /** Runs `fn` in one IMMEDIATE transaction: all of it commits, or none of it. */
 export function writeTransaction<T>(store: TerminalDb, fn: () => T): T {
   if (!store.health.ok) throw corruptError(store.path, store.health.problems);
-  return store.db.transaction(fn).immediate();
+  const result = store.db.transaction(fn).immediate();
+  store.checkpointer?.afterWrite();
+  return result;
 }

@@ -7,12 +7,11 @@ const parsed = new WeakMap<Db, { version: number; config: ProgramConfig }>();
 
 /** The newest installed programme. Parsed and validated once per version, not per sale. */
 export function currentProgram(db: Db): ProgramConfig {
-  const row = prepare(db, 'SELECT version, config FROM program_config ORDER BY version DESC LIMIT 1').get() as
-    | { version: number; config: string }
-    | undefined;
-  if (!row) throw new AppError('PROGRAM_MISSING', 'No loyalty programme is installed on this terminal yet. Sync with the server or install one.');
+  const version = prepare(db, 'SELECT max(version) FROM program_config').pluck().get() as number | null;
+  if (version === null) throw new AppError('PROGRAM_MISSING', 'No loyalty programme is installed on this terminal yet. Sync with the server or install one.');
   const cached = parsed.get(db);
-  if (cached && cached.version === row.version) return cached.config;
+  if (cached && cached.version === version) return cached.config;
+  const row = { version, config: prepare(db, 'SELECT config FROM program_config WHERE version = ?').pluck().get(version) as string };
   const result = programConfigSchema.safeParse(JSON.parse(row.config));
   if (!result.success) {
     throw new AppError('PROGRAM_MISSING', `The installed programme (version ${row.version}) is invalid.`, { issues: result.error.issues.slice(0, 5) });
