@@ -7,7 +7,9 @@ export function percentile(sortedMs: number[], p: number): number {
 
 export interface Timing {
   p50: number;
+  p95: number;
   p99: number;
+  max: number;
   mean: number;
   n: number;
 }
@@ -23,7 +25,7 @@ export function time<T>(inputs: T[], fn: (input: T) => unknown, warmup = Math.mi
   }
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), mean, n: samples.length };
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), max: samples[samples.length - 1]!, mean, n: samples.length };
 }
 
 export function round(value: number, digits = 4): number {

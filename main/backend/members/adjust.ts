@@ -5,7 +5,7 @@ import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { memberById } from '../store/members.ts';
 import { enqueue } from '../store/outbox.ts';
-import { adjustmentMember, credit, debit, expireDue } from '../store/points.ts';
+import { appliedAdjustment, credit, debit, expireDue } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import type { CommitContext } from '../sales/commit.ts';
 
@@ -16,10 +16,10 @@ export function adjustPoints(ctx: CommitContext, input: ParsedInput<'points.adju
   return writeTransaction(ctx.store, () => {
     const member = memberById(db, input.memberId);
     if (!member) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.');
-    const done = adjustmentMember(db, input.adjustmentId);
+    const done = appliedAdjustment(db, input.adjustmentId);
     if (done !== undefined) {
-      if (done !== input.memberId) throw new AppError('CONFLICT', 'This adjustment id was already used for another member.');
-      return { balance: member.balance };
+      if (done.memberId !== input.memberId) throw new AppError('CONFLICT', 'This adjustment id was already used for another member.');
+      return { balance: done.balanceAfter };
     }
     expireDue(db, input.memberId, now);
     const entry = { memberId: input.memberId, kind: 'adjust' as const, points: Math.abs(input.points), ref: input.adjustmentId, reason: input.reason, staffId: ctx.staffId, now };

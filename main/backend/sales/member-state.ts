@@ -5,7 +5,7 @@ import { evaluateTier, qualifyingWindowStart } from '../loyalty/tiers.ts';
 import type { MemberState } from '../loyalty/types.ts';
 import type { Db } from '../store/connection.ts';
 import { memberById, type MemberRow } from '../store/members.ts';
-import { liveLots, qualifyingPoints } from '../store/points.ts';
+import { duePoints, liveLots, qualifyingPoints } from '../store/points.ts';
 import { purchaseCount, purchaseTimesSince } from '../store/sales.ts';
 
 const DAY_MS = 86_400_000;
@@ -49,7 +49,8 @@ export function loadMemberState(db: Db, memberId: string, program: ProgramConfig
       birthdayBonusYear: row.birthday_bonus_year,
       purchaseCount: purchaseCount(db, memberId),
       recentPurchaseTimes: nth ? purchaseTimesSince(db, memberId, since) : [],
-      balance: row.balance,
+      // A commit sweeps expired lots first; a preview must show the same balance without writing.
+      balance: row.balance - duePoints(db, memberId, now),
       available: availablePoints(live, row.debt),
     },
   };

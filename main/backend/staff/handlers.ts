@@ -6,7 +6,8 @@ import { recordPinFailure, recordPinSuccess, staffById } from '../store/staff.ts
 import { hashPin, verifyPin } from './pin-hash.ts';
 
 // Checked when the staff id is unknown, so a wrong id costs as long as a wrong PIN.
-const DUMMY_HASH = hashPin('000000');
+// Made on first need: hashing at import would slow every backend start.
+let dummyHash: string | null = null;
 
 export const staffHandlers = {
   'staff.login': (input, ctx) => {
@@ -14,7 +15,7 @@ export const staffHandlers = {
     const db = ctx.store.db;
     const row = staffById(db, input.staffId);
     if (!row || row.active === 0) {
-      verifyPin(input.pin, DUMMY_HASH);
+      verifyPin(input.pin, (dummyHash ??= hashPin('000000')));
       ctx.log.log('warn', 'staff.login.refused', { reason: 'unknown staff' });
       throw new AppError('UNAUTHENTICATED', 'Unknown staff member or wrong PIN.');
     }

@@ -151,9 +151,20 @@ export function entriesOfMember(db: Db, memberId: string, limit: number): Ledger
   return prepare(db, 'SELECT * FROM ledger WHERE member_id = ? ORDER BY id DESC LIMIT ?').all(memberId, limit) as LedgerRow[];
 }
 
-/** The member an adjustment id was used for, if it was: adjustments are idempotent on their id. */
-export function adjustmentMember(db: Db, adjustmentId: string): string | undefined {
-  return prepare(db, "SELECT member_id FROM ledger WHERE kind = 'adjust' AND ref = ?").pluck().get(adjustmentId) as string | undefined;
+/**
+ * An adjustment already applied under this id, with the member's balance right
+ * after it (the first answer): adjustments are idempotent on their id.
+ */
+export function appliedAdjustment(db: Db, adjustmentId: string): { memberId: string; balanceAfter: number } | undefined {
+  const entry = prepare(db, "SELECT id, member_id FROM ledger WHERE kind = 'adjust' AND ref = ?").get(adjustmentId) as { id: number; member_id: string } | undefined;
+  if (!entry) return undefined;
+  const balanceAfter = prepare(db, 'SELECT sum(points) FROM ledger WHERE member_id = ? AND id <= ?').pluck().get(entry.member_id, entry.id) as number;
+  return { memberId: entry.member_id, balanceAfter };
+}
+
+/** Points in lots whose time has come but which no sweep has expired yet. */
+export function duePoints(db: Db, memberId: string, now: number): number {
+  return prepare(db, 'SELECT coalesce(sum(remaining), 0) FROM point_lots WHERE member_id = ? AND remaining > 0 AND expires_at <= ?').pluck().get(memberId, now) as number;
 }
 
 export function hasDueLots(db: Db, memberId: string, now: number): boolean {
