@@ -34,7 +34,9 @@ export function openTerminalDb(path: string, options: OpenOptions = {}): Termina
     // Points are money: FULL fsyncs the WAL on every commit (WAL's default is NORMAL).
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    migrate(db, options.migrations ?? loadMigrations());
+    const { from, to } = migrate(db, options.migrations ?? loadMigrations());
+    // A migration can rewrite large indexes: fold its WAL into the file now, at start-up, not during the first sales.
+    if (from < to) db.pragma('wal_checkpoint(TRUNCATE)');
   } catch (error) {
     db.close();
     throw error;
