@@ -5,8 +5,8 @@
  * QUALIFYING sale: the same test as earning (earn-rules.ts: eligible paid amount
  * positive and at least minSpend). So a basket too small — or only tobacco — to
  * earn points does not trigger a bonus either, and cannot be used to farm one.
- * The store should count only qualifying sales in purchaseCount and
- * recentPurchaseTimes, or a first small sale would use up the referral.
+ * The store counts only qualifying sales in purchaseCount and
+ * recentPurchaseTimes, so a first small sale does not use up the referral.
  * Zero-point bonuses are skipped.
  */
 import type { ProgramConfig } from '../../../shared/program.ts';
