@@ -84,6 +84,21 @@ export const rewardSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/**
+ * A block of pre-printed card numbers allocated to the programme. Every number
+ * in it is `prefix` + serial + one check digit, `length` digits in all. Pick
+ * prefixes in GS1's restricted-circulation space (02, 04, 20–29) so a card can
+ * never be mistaken for a product barcode.
+ */
+export const cardRangeSchema = z
+  .object({
+    prefix: z.string().regex(/^\d{1,18}$/, 'prefix is 1 to 18 digits'),
+    length: z.number().int().min(6).max(24),
+    /** 'luhn' (ISO/IEC 7812, payment-card style) or 'mod10' (GS1/EAN weights 3 and 1). */
+    checkDigit: z.enum(['luhn', 'mod10']),
+  })
+  .refine((r) => r.prefix.length < r.length - 1, { message: 'prefix must leave room for a serial and the check digit', path: ['prefix'] });
+
 export const programConfigSchema = z
   .object({
     version: z.number().int().min(1),
@@ -123,6 +138,11 @@ export const programConfigSchema = z
     }),
     rewards: z.array(rewardSchema),
     expiry: z.object({ months: z.number().int().min(1).max(120) }),
+    /**
+     * Pre-printed card ranges. Optional so configurations written before cards
+     * existed stay valid; read it through cardRanges(), which treats absent as none.
+     */
+    cards: z.object({ ranges: z.array(cardRangeSchema).default([]) }).optional(),
   })
   .superRefine((cfg, ctx) => {
     const levels = cfg.tiers.levels;
@@ -147,6 +167,16 @@ export const programConfigSchema = z
     if (cfg.redeem.minPoints % cfg.redeem.stepPoints !== 0) {
       ctx.addIssue({ code: 'custom', path: ['redeem', 'minPoints'], message: 'minPoints must be a multiple of stepPoints' });
     }
+    // Overlapping ranges would make a scanned number's check-digit scheme ambiguous.
+    const ranges = cfg.cards?.ranges ?? [];
+    ranges.forEach((r, i) => {
+      for (let j = 0; j < i; j++) {
+        const other = ranges[j]!;
+        if (other.length === r.length && (other.prefix.startsWith(r.prefix) || r.prefix.startsWith(other.prefix))) {
+          ctx.addIssue({ code: 'custom', path: ['cards', 'ranges', i, 'prefix'], message: `card range overlaps range ${j}` });
+        }
+      }
+    });
   });
 
 export type ProgramConfig = z.infer<typeof programConfigSchema>;
@@ -154,6 +184,12 @@ export type EarnRule = z.infer<typeof earnRuleSchema>;
 export type Promotion = z.infer<typeof promotionSchema>;
 export type Tier = z.infer<typeof tierSchema>;
 export type Reward = z.infer<typeof rewardSchema>;
+export type CardRange = z.infer<typeof cardRangeSchema>;
+
+/** The programme's card ranges; none when the configuration predates them. */
+export function cardRanges(config: Pick<ProgramConfig, 'cards'>): readonly CardRange[] {
+  return config.cards?.ranges ?? [];
+}
 
 function isValidTimeZone(zone: string): boolean {
   try {
