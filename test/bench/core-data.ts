@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { lotExpiry } from '../../main/backend/loyalty/lots.ts';
 import { hashPin } from '../../main/backend/staff/pin-hash.ts';
 import { openTerminalDb } from '../../main/backend/store/connection.ts';
@@ -11,6 +12,17 @@ import { demoProgram } from '../fixtures/program.ts';
 import { PRODUCTS, STAFF } from '../helpers/terminal.ts';
 
 export const BENCH_NOW = Date.UTC(2025, 2, 11, 10);
+/** Members in the benchmark database (`BENCH_MEMBERS=20000` for a quick look) and ledger entries each. */
+export const BENCH_MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
+export const ENTRIES_PER_MEMBER = 10;
+const CACHE = fileURLToPath(new URL('./.cache/', import.meta.url));
+
+/** The benchmark database, generated on first use and cached for the next runs. */
+export function benchDatabase(log: (line: string) => void): string {
+  const path = join(CACHE, `core-${BENCH_MEMBERS}x${ENTRIES_PER_MEMBER}.sqlite`);
+  ensureCoreDatabase(path, BENCH_MEMBERS, ENTRIES_PER_MEMBER, log);
+  return path;
+}
 const DAY = 86_400_000;
 const FIRST = ['Ann', 'Ben', 'Chloé', 'David', 'Emma', 'François', 'Gabriel', 'Hugo', 'Inès', 'Jules', 'Léa', 'Manon', 'Noah', 'Océane', 'Paul', 'Zoë'];
 const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre', 'Michel'];

@@ -1,17 +1,12 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createBackend } from '../../main/backend/backend.ts';
 import { createDispatcher } from '../../main/backend/dispatch.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { memberByCard, membersByPhonePrefix } from '../../main/backend/store/members.ts';
 import { STAFF } from '../helpers/terminal.ts';
-import { BENCH_NOW, cardNumber, ensureCoreDatabase, memberId, phoneOf, prng } from './core-data.ts';
+import { BENCH_MEMBERS, BENCH_NOW, benchDatabase, cardNumber, ENTRIES_PER_MEMBER, memberId, phoneOf, prng } from './core-data.ts';
 import { round, rssMb, time, type Timing } from './stats.ts';
 
-const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
-const ENTRIES_PER_MEMBER = 10;
-const CACHE = fileURLToPath(new URL('./.cache/', import.meta.url));
 
 /**
  * Core figures on a chain-sized terminal database: card lookup and phone search
@@ -19,8 +14,7 @@ const CACHE = fileURLToPath(new URL('./.cache/', import.meta.url));
  * single-row insert + commit, on the same file in the same run.
  */
 export function benchCore(log: (line: string) => void): Record<string, number> {
-  const path = join(CACHE, `core-${MEMBERS}x${ENTRIES_PER_MEMBER}.sqlite`);
-  ensureCoreDatabase(path, MEMBERS, ENTRIES_PER_MEMBER, log);
+  const path = benchDatabase(log);
 
   const clock = new ManualClock(BENCH_NOW + 3_600_000);
   // The integrity check of a 2 GB file is start-up work, not part of these figures.
@@ -28,7 +22,7 @@ export function benchCore(log: (line: string) => void): Record<string, number> {
   const db = backend.store.db;
   const dispatch = createDispatcher(backend);
   const random = prng(7);
-  const pick = (n: number) => Array.from({ length: n }, () => Math.floor(random() * MEMBERS));
+  const pick = (n: number) => Array.from({ length: n }, () => Math.floor(random() * BENCH_MEMBERS));
 
   // Lookups: the bare baseline is one prepared SELECT by primary key on the same file.
   const bare = db.prepare('SELECT * FROM members WHERE id = ?');
@@ -78,15 +72,15 @@ export function benchCore(log: (line: string) => void): Record<string, number> {
     ['bare insert + commit (FULL)', bareCommit],
     ['sale.commit with earn (FULL)', saleCommit],
   ];
-  log(`\ncore: ${MEMBERS.toLocaleString('en')} members, ${(MEMBERS * ENTRIES_PER_MEMBER).toLocaleString('en')} ledger entries`);
+  log(`\ncore: ${BENCH_MEMBERS.toLocaleString('en')} members, ${(BENCH_MEMBERS * ENTRIES_PER_MEMBER).toLocaleString('en')} ledger entries`);
   const cols = ['p50', 'p95', 'p99', 'max'] as const;
   log(`${'measure'.padEnd(38)} ${'n'.padStart(6)} ${cols.map((c) => `${c} ms`.padStart(9)).join(' ')}`);
   for (const [name, t] of rows) log(`${name.padEnd(38)} ${String(t.n).padStart(6)} ${cols.map((c) => t[c].toFixed(4).padStart(9)).join(' ')}`);
   log(`${'WAL checkpoint left for idle time'.padEnd(38)} ${'1'.padStart(6)} ${checkpointMs.toFixed(1).padStart(9)}`);
 
   return {
-    members: MEMBERS,
-    ledger_entries: MEMBERS * ENTRIES_PER_MEMBER,
+    members: BENCH_MEMBERS,
+    ledger_entries: BENCH_MEMBERS * ENTRIES_PER_MEMBER,
     bare_select_p99_ms: round(bareLookup.p99),
     lookup_card_p50_ms: round(cardLookup.p50),
     lookup_card_p99_ms: round(cardLookup.p99),
