@@ -1,20 +1,25 @@
 import { benchCore } from './core.ts';
+import { benchDecode } from './decode.ts';
 import { benchScan } from './scan.ts';
 
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- core` one of them.
  * A human table first, then one JSON line with every figure, last.
+ * Flags after the names (`--corpus DIR`) are for the benchmarks: each reads its own from process.argv.
  */
-type Bench = (log: (line: string) => void) => Record<string, number> | Promise<Record<string, number>>;
-const benches: Record<string, Bench> = { core: benchCore, scan: benchScan };
+// Figures are numbers, or nested groups of them (per set, per decoder).
+type Figures = Record<string, unknown>;
+type Bench = (log: (line: string) => void) => Figures | Promise<Figures>;
+const benches: Record<string, Bench> = { core: benchCore, scan: benchScan, decode: benchDecode };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// A flag's value (`--corpus DIR`) is not a benchmark name.
+const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1]?.startsWith('--') && !all[i - 1]!.includes('=')));
 const unknown = wanted.filter((name) => !(name in benches));
 if (unknown.length > 0) {
   console.error(`unknown benchmark: ${unknown.join(', ')} (have: ${Object.keys(benches).join(', ')})`);
   process.exit(2);
 }
-const figures: Record<string, number> = {};
+const figures: Figures = {};
 for (const name of wanted.length > 0 ? wanted : Object.keys(benches)) {
   Object.assign(figures, await benches[name]!((line) => console.log(line)));
 }
