@@ -9,6 +9,7 @@ import { upsertProduct } from '../../main/backend/store/products.ts';
 import { installProgram } from '../../main/backend/store/program.ts';
 import { upsertStaff } from '../../main/backend/store/staff.ts';
 import { demoProgram } from '../fixtures/program.ts';
+import { prng } from '../helpers/prng.ts';
 import { PRODUCTS, STAFF } from '../helpers/terminal.ts';
 
 export const BENCH_NOW = Date.UTC(2025, 2, 11, 10);
@@ -26,18 +27,6 @@ export function benchDatabase(log: (line: string) => void): string {
 const DAY = 86_400_000;
 const FIRST = ['Ann', 'Ben', 'Chloé', 'David', 'Emma', 'François', 'Gabriel', 'Hugo', 'Inès', 'Jules', 'Léa', 'Manon', 'Noah', 'Océane', 'Paul', 'Zoë'];
 const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre', 'Michel'];
-
-/** Deterministic pseudo-random numbers (mulberry32): the same file every time. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const memberId = (i: number) => `00000000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`;
 export const cardNumber = (i: number) => `29${String(i).padStart(10, '0')}`;

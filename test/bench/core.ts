@@ -4,7 +4,8 @@ import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { memberByCard, membersByPhonePrefix } from '../../main/backend/store/members.ts';
 import { STAFF } from '../helpers/terminal.ts';
-import { BENCH_MEMBERS, BENCH_NOW, benchDatabase, cardNumber, ENTRIES_PER_MEMBER, memberId, phoneOf, prng } from './core-data.ts';
+import { BENCH_MEMBERS, BENCH_NOW, benchDatabase, cardNumber, ENTRIES_PER_MEMBER, memberId, phoneOf } from './core-data.ts';
+import { prng } from '../helpers/prng.ts';
 import { round, rssMb, time, type Timing } from './stats.ts';
 
 

@@ -9,7 +9,8 @@ import { startSerialScanner, type SerialScannerState } from '../../main/backend/
 import type { Db } from '../../main/backend/store/connection.ts';
 import { memberByCard, type MemberRow } from '../../main/backend/store/members.ts';
 import { startPtyPair } from '../helpers/pty-pair.ts';
-import { BENCH_MEMBERS, BENCH_NOW, benchDatabase, cardNumber, memberId, prng } from './core-data.ts';
+import { BENCH_MEMBERS, BENCH_NOW, benchDatabase, cardNumber, memberId } from './core-data.ts';
+import { prng } from '../helpers/prng.ts';
 import { percentile, round, rssMb, type Timing } from './stats.ts';
 
 const SCANS = 2_000;

@@ -12,20 +12,10 @@ import { MAX_SCAN_LENGTH, parseScan, type ParseScanContext } from '../../../main
 import { PARSED_SCAN_KINDS, SCAN_REJECTION_CODES, type ParsedScan } from '../../../shared/scan-result.ts';
 import type { ScanEvent } from '../../../shared/scan.ts';
 import { CARD, CARD_RANGES, DAY, ISSUED, keyring, makeKey, MEMBER_ID, NOW, tokenFor } from '../../fixtures/member-tokens.ts';
+import { prng } from '../../helpers/prng.ts';
 
 const SEED = 0x5ca11ed;
 const CASES = 120_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const server = makeKey(1);
 const rotated = makeKey(2);
@@ -128,7 +118,7 @@ function checkResult(result: ParsedScan, text: string): void {
 
 describe('parseScan fuzz', () => {
   it(`${CASES} random and mutated scans: never throws, always a typed result`, () => {
-    const rand = mulberry32(SEED);
+    const rand = prng(SEED);
     const ctx: ParseScanContext = {
       keys: keyring(server, rotated),
       now: NOW,
