@@ -192,6 +192,33 @@ export const endOfDaySchema = z.object({
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
+/** A scan from any scanner, as the renderer (wedge, camera) or the serial adapter saw it. */
+export const scanEventSchema = z.object({
+  source: z.enum(['serial', 'wedge', 'camera']),
+  symbology: z.string().max(3).optional(),
+  // Long enough for garbage to reach the parser, which refuses it with a reason.
+  text: z.string().max(8192),
+  at: z.number().int().nonnegative(),
+});
+
+/** What a scan turned out to be, resolved against this terminal's data. */
+export const scanOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('member'), via: z.enum(['token', 'card']), member: memberSchema }),
+  /** A valid programme card nobody holds yet: a blank pre-printed card, ready for enrolment. */
+  z.object({ kind: z.literal('blank-card'), cardNumber: z.string() }),
+  /** A genuine member token for a member this terminal has not received yet. */
+  z.object({ kind: z.literal('unknown-member'), memberId: z.string() }),
+  z.object({
+    kind: z.literal('product'),
+    barcode: z.string(),
+    product: z.object({ sku: z.string(), name: z.string(), category: z.string(), priceMinor: minor, active: z.boolean() }),
+  }),
+  z.object({ kind: z.literal('unknown-product'), gtin: z.string() }),
+  /** Refused before any lookup: a forged or expired token, a bad check digit, scanner garbage. */
+  z.object({ kind: z.literal('rejected'), code: z.string(), reason: z.string() }),
+]);
+export type ScanOutcome = z.infer<typeof scanOutcomeSchema>;
+
 interface MethodSpec {
   input: z.ZodType;
   output: z.ZodType;
@@ -252,6 +279,8 @@ export const api = {
     role: 'manager',
   },
   'report.endOfDay': { input: z.object({ date: localDate.optional() }), output: endOfDaySchema, role: 'manager' },
+  /** Parse and resolve a scan; wedge and camera scans join the backend's scan stream here. */
+  'scan.resolve': { input: scanEventSchema, output: scanOutcomeSchema, role: 'cashier' },
 } as const satisfies Record<string, MethodSpec>;
 
 export type Api = typeof api;
@@ -270,3 +299,9 @@ export interface Request {
 export type Response =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
+
+/**
+ * What the backend pushes to the screens unasked, on the same channel as the
+ * answers: a serial scan (the screen resolves it like a wedge or camera scan).
+ */
+export type BackendEvent = { name: 'scan'; scan: z.infer<typeof scanEventSchema> } | { name: 'backend.restarted'; at: number };

@@ -1,6 +1,7 @@
 import type { Backend } from './context.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { silentLogger, type Logger } from './platform/logging.ts';
+import { createScanHub } from './scanning/scan-hub.ts';
 import { Sessions } from './staff/sessions.ts';
 import { openTerminalDb, type OpenOptions } from './store/connection.ts';
 
@@ -26,6 +27,7 @@ export function createBackend(options: BackendOptions): Backend {
     log,
     sessions: new Sessions(options.idleMs ?? 5 * 60_000),
     storeId: options.storeId,
+    scans: createScanHub(log),
     lockout: options.lockout ?? { attempts: 5, ms: 15 * 60_000 },
   };
 }

@@ -1,5 +1,6 @@
 import type { Clock } from './platform/clock.ts';
 import type { Logger } from './platform/logging.ts';
+import type { ScanHub } from './scanning/scan-hub.ts';
 import type { TerminalDb } from './store/connection.ts';
 import type { SessionStaff, Sessions } from './staff/sessions.ts';
 
@@ -10,6 +11,8 @@ export interface Backend {
   log: Logger;
   sessions: Sessions;
   storeId: string;
+  /** Every scan, whichever scanner it came from. */
+  scans: ScanHub;
   /** Wrong PINs before a staff member is locked out, and for how long. */
   lockout: { attempts: number; ms: number };
 }

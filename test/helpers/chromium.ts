@@ -19,11 +19,16 @@ const ARGS = [
 ];
 
 /** Fails, never skips, when Chromium is missing: a skipped e2e test would pass CI silently. */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}: install the Debian package \`chromium\` (apt-get install -y chromium), or set CHROMIUM_PATH`,
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...ARGS, ...extraArgs] });
+}
+
+/** Chromium's fake camera playing a .y4m file in a loop, with camera permission granted without a prompt. */
+export function fakeCameraArgs(y4mPath: string): string[] {
+  return ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4mPath}`];
 }

@@ -2,36 +2,22 @@ import type { Output } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { StaffContext } from '../context.ts';
 import type { Handlers } from '../handler-types.ts';
-import { writeTransaction } from '../store/connection.ts';
-import { memberByCard, memberById, membersByNamePrefix, membersByPhonePrefix, type MemberRow } from '../store/members.ts';
-import { entriesOfMember, expireDue, hasDueLots } from '../store/points.ts';
-import { currentProgram } from '../store/program.ts';
+import { memberByCard, memberById, membersByNamePrefix, membersByPhonePrefix } from '../store/members.ts';
+import { entriesOfMember } from '../store/points.ts';
 import { linesOf, salesOfMember, type SaleRow } from '../store/sales.ts';
 import { adjustPoints } from './adjust.ts';
 import { enrolMember } from './enrol.ts';
-import { memberView } from './member-view.ts';
+import { showMember } from './show-member.ts';
 
 const SEARCH_LIMIT = 20;
-
-function show(ctx: StaffContext, found: MemberRow | undefined): Output<'member.get'> {
-  if (!found) throw new AppError('NOT_FOUND', 'No member with this card. Check the card, search by phone or name, or enrol the customer.');
-  const now = ctx.clock.now();
-  let row = found;
-  // Expired points leave the balance the first time the member is seen after their expiry.
-  if (ctx.store.health.ok && hasDueLots(ctx.store.db, row.id, now)) {
-    writeTransaction(ctx.store, () => expireDue(ctx.store.db, found.id, now));
-    row = memberById(ctx.store.db, found.id)!;
-  }
-  return memberView(ctx.store.db, row, currentProgram(ctx.store.db), now);
-}
 
 function commitContext(ctx: StaffContext) {
   return { store: ctx.store, now: ctx.clock.now(), staffId: ctx.staff.id, storeId: ctx.storeId };
 }
 
 export const memberHandlers = {
-  'member.byCard': (input, ctx) => show(ctx, memberByCard(ctx.store.db, input.card)),
-  'member.get': (input, ctx) => show(ctx, memberById(ctx.store.db, input.memberId)),
+  'member.byCard': (input, ctx) => showMember(ctx, memberByCard(ctx.store.db, input.card)),
+  'member.get': (input, ctx) => showMember(ctx, memberById(ctx.store.db, input.memberId)),
 
   'member.search': (input, ctx) => {
     const rows = 'phonePrefix' in input ? membersByPhonePrefix(ctx.store.db, input.phonePrefix, SEARCH_LIMIT) : membersByNamePrefix(ctx.store.db, input.namePrefix, SEARCH_LIMIT);

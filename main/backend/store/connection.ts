@@ -44,6 +44,14 @@ export function openTerminalDb(path: string, options: OpenOptions = {}): Termina
   return { db, path, health: { ok: true }, checkpointer: new Checkpointer(db) };
 }
 
+/** A clean close: the WAL folded into the database file, no timer left behind. */
+export function closeTerminalDb(store: TerminalDb): void {
+  if (!store.db.open) return;
+  store.checkpointer?.run();
+  if (store.health.ok) store.db.pragma('wal_checkpoint(TRUNCATE)');
+  store.db.close();
+}
+
 function checkIntegrity(path: string, check: 'full' | 'quick' | 'off'): string[] {
   let db: Db | undefined;
   try {
