@@ -1,0 +1,188 @@
+/**
+ * Applies new events to members held in memory and returns every row to
+ * write. Pure: the caller loads the state (rows locked) and writes the plan in
+ * the same transaction, so a batch is applied whole or not at all.
+ *
+ * The server does not re-price: it applies the ledger deltas the terminal
+ * computed. A completed offline sale is never refused; what needs a person is
+ * flagged (overdraft, earn by a blocked member, duplicate enrolment).
+ */
+import { lotExpiry } from '../../main/backend/loyalty/lots.ts';
+import { evaluateTier, qualifyingWindowStart } from '../../main/backend/loyalty/tiers.ts';
+import type { ProgramConfig } from '../../shared/program.ts';
+import type { AdjustmentReason, EventResult, LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
+import type { MemberRow } from '../store/member-rows.ts';
+import { applyEntry, expireDue, type LedgerRowOut, type LotState, type PointsState, type PointsWriter } from './member-points.ts';
+
+export interface ApplyInput {
+  terminalId: string;
+  terminalStoreId: string;
+  now: number;
+  program: ProgramConfig | null;
+  members: Map<string, MemberRow>;
+  lots: Map<string, LotState[]>;
+  /** Qualifying points per member since the tier window's start. */
+  qualifying: Map<string, number>;
+  /** Other members' phone / lower-cased email, for duplicate enrolment checks. */
+  contacts: { id: string; phone: string | null; email: string | null }[];
+  cardOwners: Map<string, string>;
+}
+
+export interface FlagRow {
+  kind: AdjustmentReason;
+  member_id: string;
+  event_id: string;
+  details: Record<string, unknown>;
+  created_at: number;
+}
+
+export interface ApplyPlan {
+  results: Map<string, EventResult>;
+  appliedEvents: { id: string; terminal_id: string; seq: number; kind: string; created_at: number; applied_at: number; status: string; reasons: string[]; payload: unknown }[];
+  ledger: LedgerRowOut[];
+  newLots: { member_id: string; remaining: number; expires_at: number | null; created_at: number }[];
+  lotUpdates: { id: number; remaining: number }[];
+  members: MemberRow[];
+  cards: { card: string; member_id: string; created_at: number }[];
+  flags: FlagRow[];
+  sales: { id: string; terminal_id: string; store_id: string; member_id: string | null; staff_id: string; created_at: number; total_minor: number; paid_minor: number; points_earned: number; points_redeemed: number; hold_id: string | null; event_id: string }[];
+  voids: { id: string; voided_at: number }[];
+  refunds: { id: string; sale_id: string; terminal_id: string; member_id: string | null; created_at: number; refunded_minor: number | null; event_id: string }[];
+  holdPosts: { id: string; sale_id: string }[];
+}
+
+type Flagger = (kind: AdjustmentReason, memberId: string, details: Record<string, unknown>) => void;
+type EnrolmentPayload = Extract<SyncEvent, { kind: 'member.enrolled' }>['payload'];
+
+export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): ApplyPlan {
+  const { now, program } = input;
+  const plan: ApplyPlan = { results: new Map(), appliedEvents: [], ledger: [], newLots: [], lotUpdates: [], members: [], cards: [], flags: [], sales: [], voids: [], refunds: [], holdPosts: [] };
+  let lotIds = 0;
+  const writer: PointsWriter = { ledger: plan.ledger, nextLotId: () => --lotIds, appliedAt: now };
+  const windowStart = program === null ? Number.NEGATIVE_INFINITY : qualifyingWindowStart(now, program);
+  const lowestTier = program?.tiers.levels[0]?.id ?? '';
+  const states = new Map<string, PointsState>();
+  const touched = new Set<string>();
+  const contacts = input.contacts.map((c) => ({ ...c }));
+
+  const member = (id: string, at: number): MemberRow => {
+    let row = input.members.get(id);
+    if (row === undefined) {
+      // Enrolled offline on a terminal whose event has not arrived: keep the points on a placeholder the enrolment fills in.
+      row = { id, status: 'pending_enrolment', name: '', phone: null, email: null, birth_date: null, consent_marketing: false, referred_by: null, enrolled_store: '', enrolled_at: at, tier: lowestTier, tier_reviewed_at: null, balance: 0, created_at: now, updated_at: now };
+      input.members.set(id, row);
+    }
+    touched.add(id);
+    return row;
+  };
+  const points = (row: MemberRow): PointsState => {
+    let s = states.get(row.id);
+    if (s === undefined) {
+      s = { memberId: row.id, balance: row.balance, lots: input.lots.get(row.id) ?? [], qualifying: input.qualifying.get(row.id) ?? 0 };
+      states.set(row.id, s);
+    }
+    return s;
+  };
+
+  for (const event of events) {
+    const reasons = new Set<AdjustmentReason>();
+    const flag: Flagger = (kind, memberId, details) => {
+      reasons.add(kind);
+      plan.flags.push({ kind, member_id: memberId, event_id: event.id, details, created_at: now });
+    };
+
+    if (event.kind === 'member.enrolled') enrol(event.payload, flag);
+    if (event.kind === 'sale.committed') {
+      const p = event.payload;
+      plan.sales.push({ id: p.saleId, terminal_id: input.terminalId, store_id: input.terminalStoreId, member_id: p.memberId, staff_id: p.staffId, created_at: p.createdAt, total_minor: p.totalMinor, paid_minor: p.paidMinor, points_earned: p.pointsEarned, points_redeemed: p.pointsRedeemed, hold_id: p.holdId ?? null, event_id: event.id });
+      if (p.holdId != null) plan.holdPosts.push({ id: p.holdId, sale_id: p.saleId });
+    }
+    if (event.kind === 'sale.voided') plan.voids.push({ id: event.payload.saleId, voided_at: event.payload.voidedAt });
+    if (event.kind === 'sale.refunded') {
+      const p = event.payload;
+      plan.refunds.push({ id: p.refundId, sale_id: p.saleId, terminal_id: input.terminalId, member_id: p.memberId, created_at: p.createdAt, refunded_minor: p.refundedMinor ?? null, event_id: event.id });
+    }
+
+    // Expiry is judged at the event's time (never after now): an offline sale spent points that were alive when it happened.
+    const at = Math.min(event.createdAt, now);
+    for (const entry of event.payload.ledger) applyLedgerEntry(entry, event.id, at, flag);
+
+    const status = reasons.size > 0 ? 'applied_with_adjustment' : 'applied';
+    plan.results.set(event.id, reasons.size > 0 ? { id: event.id, seq: event.seq, status, reasons: [...reasons] } : { id: event.id, seq: event.seq, status });
+    plan.appliedEvents.push({ id: event.id, terminal_id: input.terminalId, seq: event.seq, kind: event.kind, created_at: event.createdAt, applied_at: now, status, reasons: [...reasons], payload: event.payload });
+  }
+
+  function applyLedgerEntry(entry: LedgerEntry, eventId: string, at: number, flag: Flagger): void {
+    const row = member(entry.memberId, at);
+    const state = points(row);
+    expireDue(state, at, writer);
+    const expiresAt = entry.points > 0 ? (entry.expiresAt ?? (program === null ? null : lotExpiry(at, program))) : null;
+    const after = applyEntry(state, { kind: entry.kind, points: entry.points, qualifying: entry.qualifying, expiresAt, reason: entry.reason ?? null }, eventId, at, at >= windowStart, writer);
+    if (entry.points < 0 && (entry.kind === 'redeem' || entry.kind === 'adjust') && after < 0) {
+      flag('overdraft', row.id, { points: entry.points, balanceAfter: after });
+    }
+    if (entry.points > 0 && (entry.kind === 'earn' || entry.kind === 'bonus') && row.status === 'blocked') {
+      flag('blocked_member_earn', row.id, { points: entry.points });
+    }
+  }
+
+  /** Fills in a new member or a placeholder; an id enrolled before keeps its first enrolment. */
+  function enrol(p: EnrolmentPayload, flag: Flagger): void {
+    const existing = input.members.get(p.memberId);
+    const row = member(p.memberId, p.enrolledAt);
+    if (existing !== undefined && existing.status !== 'pending_enrolment') return;
+    const phone = p.phone?.trim() || null;
+    const email = p.email?.trim() || null;
+    const emailKey = email?.toLowerCase() ?? null;
+    Object.assign(row, {
+      status: 'active',
+      name: p.name,
+      phone,
+      email,
+      birth_date: p.birthDate ?? null,
+      consent_marketing: p.consentMarketing,
+      referred_by: p.referredBy ?? null,
+      enrolled_store: p.storeId,
+      enrolled_at: p.enrolledAt,
+    } satisfies Partial<MemberRow>);
+    // Same phone or email as another member: keep both, a manager decides (never merged silently).
+    const others = contacts.filter((c) => c.id !== p.memberId && ((phone !== null && c.phone === phone) || (emailKey !== null && c.email === emailKey))).map((c) => c.id);
+    contacts.push({ id: p.memberId, phone, email: emailKey });
+    let cardOwner: string | undefined;
+    if (p.cardNumber != null) {
+      cardOwner = input.cardOwners.get(p.cardNumber);
+      if (cardOwner === undefined) {
+        input.cardOwners.set(p.cardNumber, p.memberId);
+        plan.cards.push({ card: p.cardNumber, member_id: p.memberId, created_at: p.enrolledAt });
+      }
+    }
+    const cardTaken = cardOwner !== undefined && cardOwner !== p.memberId;
+    if (others.length > 0 || cardTaken) {
+      flag('duplicate_enrolment', p.memberId, { otherMemberIds: cardTaken ? [...new Set([...others, cardOwner])] : others, sameContact: others.length > 0, cardInUse: cardTaken });
+    }
+  }
+
+  for (const id of touched) {
+    const row = input.members.get(id)!;
+    const state = states.get(id);
+    if (state !== undefined) {
+      row.balance = state.balance;
+      for (const lot of state.lots) {
+        if (!lot.changed) continue;
+        if (lot.id < 0) {
+          if (lot.remaining > 0) plan.newLots.push({ member_id: id, remaining: lot.remaining, expires_at: lot.expiresAt, created_at: lot.createdAt });
+        } else {
+          plan.lotUpdates.push({ id: lot.id, remaining: lot.remaining });
+        }
+      }
+    }
+    if (program !== null) {
+      const tier = evaluateTier({ program, currentTier: row.tier, qualifying: state?.qualifying ?? input.qualifying.get(id) ?? 0, enrolledAt: row.enrolled_at, lastReviewAt: row.tier_reviewed_at, now });
+      row.tier = tier.tier;
+      row.tier_reviewed_at = tier.reviewedAt;
+    }
+    row.updated_at = now;
+    plan.members.push(row);
+  }
+  return plan;
+}

@@ -1,0 +1,102 @@
+/**
+ * POST /v1/events: one database transaction per batch. Locks the terminal row
+ * (batches of one terminal apply one after another), classifies the batch
+ * against applied_seq and the forever-table of applied event ids, loads and
+ * locks every member the new events touch, applies them in memory and writes
+ * the result. Any failure rolls the whole batch back.
+ */
+import { qualifyingWindowStart } from '../../main/backend/loyalty/tiers.ts';
+import type { EventResult, PushResponse, SyncEvent } from '../../shared/sync-protocol.ts';
+import { changeTransaction, type Db, type Queryable } from '../store/db.ts';
+import { insertRows, jsonList } from '../store/json-rows.ts';
+import { LEDGER_COLUMNS, liveLots, qualifyingSince, writeLots } from '../store/lots.ts';
+import { lockMembers, upsertMembers } from '../store/member-rows.ts';
+import { currentProgram } from '../store/programs.ts';
+import { applyEvents, type ApplyPlan } from './apply-events.ts';
+import { checkBatchShape, classifyBatch } from './classify.ts';
+
+export interface PushOutcome extends PushResponse {
+  /** For logs: counts only. */
+  counts: { applied: number; duplicate: number; adjusted: number };
+}
+
+export async function pushEvents(db: Db, terminalId: string, events: readonly SyncEvent[], now: number): Promise<PushOutcome> {
+  checkBatchShape(events);
+  return changeTransaction(db, async (tx) => {
+    const [terminal] = await tx.query<{ store_id: string; applied_seq: number }>('SELECT store_id, applied_seq FROM terminals WHERE id = $1 FOR UPDATE', [terminalId]);
+    if (terminal === undefined) throw new Error('authenticated terminal vanished');
+    const knownRows = await tx.query<{ id: string }>('SELECT id FROM applied_events WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))', [jsonList(events.map((e) => e.id))]);
+    const { duplicates, fresh } = classifyBatch(events, terminal.applied_seq, new Set(knownRows.map((r) => r.id)));
+    const appliedSeq = Math.max(terminal.applied_seq, events[events.length - 1]?.seq ?? 0);
+
+    let plan: ApplyPlan | null = null;
+    if (fresh.length > 0) {
+      plan = await applyFresh(tx, terminalId, terminal.store_id, fresh, now);
+    }
+    await tx.query('UPDATE terminals SET applied_seq = $2, last_seen_at = $3 WHERE id = $1', [terminalId, appliedSeq, now]);
+
+    const results: EventResult[] = events.map((e, i) => duplicates[i] ?? plan!.results.get(e.id)!);
+    const counts = { applied: 0, duplicate: 0, adjusted: 0 };
+    for (const r of results) {
+      if (r.status === 'applied') counts.applied++;
+      else if (r.status === 'duplicate') counts.duplicate++;
+      else counts.adjusted++;
+    }
+    return { results, appliedSeq, counts };
+  });
+}
+
+async function applyFresh(tx: Queryable, terminalId: string, storeId: string, events: readonly SyncEvent[], now: number): Promise<ApplyPlan> {
+  const program = await currentProgram(tx);
+  const memberIds = new Set<string>();
+  const phones = new Set<string>();
+  const emails = new Set<string>();
+  const cards = new Set<string>();
+  for (const e of events) {
+    for (const entry of e.payload.ledger) memberIds.add(entry.memberId);
+    if (e.kind === 'member.enrolled') {
+      memberIds.add(e.payload.memberId);
+      if (e.payload.phone?.trim()) phones.add(e.payload.phone.trim());
+      if (e.payload.email?.trim()) emails.add(e.payload.email.trim().toLowerCase());
+      if (e.payload.cardNumber != null) cards.add(e.payload.cardNumber);
+    }
+  }
+  const members = await lockMembers(tx, memberIds);
+  const lots = await liveLots(tx, memberIds);
+  const qualifying = await qualifyingSince(tx, memberIds, program === null ? 0 : qualifyingWindowStart(now, program));
+  const contacts =
+    phones.size + emails.size === 0
+      ? []
+      : await tx.query<{ id: string; phone: string | null; email: string | null }>(
+          `SELECT id, phone, lower(email) AS email FROM members WHERE status <> 'pending_enrolment'
+           AND (phone IN (SELECT value FROM jsonb_array_elements_text($1::jsonb)) OR lower(email) IN (SELECT value FROM jsonb_array_elements_text($2::jsonb)))`,
+          [jsonList(phones), jsonList(emails)],
+        );
+  const cardRows = cards.size === 0 ? [] : await tx.query<{ card: string; member_id: string }>('SELECT card, member_id FROM member_cards WHERE card IN (SELECT value FROM jsonb_array_elements_text($1::jsonb))', [jsonList(cards)]);
+
+  const plan = applyEvents({ terminalId, terminalStoreId: storeId, now, program, members, lots, qualifying, contacts, cardOwners: new Map(cardRows.map((r) => [r.card, r.member_id])) }, events);
+
+  // Members first: ledger, lots and cards reference them.
+  await upsertMembers(tx, plan.members);
+  await insertRows(tx, 'applied_events', 'id uuid, terminal_id uuid, seq bigint, kind text, created_at bigint, applied_at bigint, status text, reasons jsonb, payload jsonb', plan.appliedEvents);
+  await insertRows(tx, 'ledger', LEDGER_COLUMNS, plan.ledger);
+  await writeLots(tx, plan.newLots, plan.lotUpdates);
+  await insertRows(tx, 'member_cards', 'card text, member_id uuid, created_at bigint', plan.cards, 'ON CONFLICT (card) DO NOTHING');
+  await insertRows(tx, 'flags', 'kind text, member_id uuid, event_id uuid, details jsonb, created_at bigint', plan.flags);
+  await insertRows(
+    tx,
+    'sales',
+    "id uuid, terminal_id uuid, store_id text, member_id uuid, staff_id text, created_at bigint, total_minor bigint, paid_minor bigint, points_earned bigint, points_redeemed bigint, hold_id uuid, event_id uuid",
+    plan.sales,
+    'ON CONFLICT (id) DO NOTHING',
+  );
+  if (plan.voids.length > 0) {
+    await tx.query(`UPDATE sales s SET status = 'voided', voided_at = x.voided_at FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, voided_at bigint) WHERE s.id = x.id`, [JSON.stringify(plan.voids)]);
+  }
+  await insertRows(tx, 'refunds', 'id uuid, sale_id uuid, terminal_id uuid, member_id uuid, created_at bigint, refunded_minor bigint, event_id uuid', plan.refunds, 'ON CONFLICT (id) DO NOTHING');
+  if (plan.holdPosts.length > 0) {
+    // The sale's redemption is in the ledger; posting closes the hold so it stops counting against "available".
+    await tx.query(`UPDATE holds h SET status = 'posted', closed_at = $2, sale_id = x.sale_id FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, sale_id uuid) WHERE h.id = x.id AND h.status = 'active'`, [JSON.stringify(plan.holdPosts), now]);
+  }
+  return plan;
+}

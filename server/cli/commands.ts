@@ -1,0 +1,193 @@
+/**
+ * Administration commands (`npm run server -- <command>`). Each is a thin
+ * wrapper over a function in server/admin/ or server/tokens/, which the demo
+ * seed and tests call directly. Output is for people, except list commands,
+ * which print JSON.
+ */
+import { readFileSync } from 'node:fs';
+import { expireDuePoints } from '../admin/expiry.ts';
+import { listFlags, resolveFlag } from '../admin/flags.ts';
+import { importProducts, importProgram, importStaff } from '../admin/catalogue.ts';
+import { findMember, setMemberStatus, showMember } from '../admin/members.ts';
+import { createStore } from '../admin/stores.ts';
+import { createPairingCode, listTerminals, revokeTerminal } from '../admin/terminals.ts';
+import { buildOpenApiDocument } from '../http/openapi.ts';
+import type { Db } from '../store/db.ts';
+import { issueMemberToken } from '../tokens/member-tokens.ts';
+import { revokeSigningKey, rotateSigningKey } from '../tokens/signing-keys.ts';
+import { parseDuration, requiredFlag, stringFlag, UsageError, type ParsedArgs } from './args.ts';
+
+export interface CommandContext {
+  db: Db;
+  now: number;
+  out: (line: string) => void;
+}
+
+interface Command {
+  usage: string;
+  /** false for commands that need no database. */
+  needsDb?: boolean;
+  run(args: ParsedArgs, ctx: CommandContext): Promise<void>;
+}
+
+function arg(args: ParsedArgs, index: number, what: string): string {
+  const v = args.positionals[index];
+  if (v === undefined || v === '') throw new UsageError(`Missing ${what}.`);
+  return v;
+}
+
+function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read ${path}.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`${path} is not valid JSON.`);
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const COMMANDS: Record<string, Command> = {
+  'create-store': {
+    usage: 'create-store <id> --name <name> --timezone <IANA zone> --currency <ISO code>',
+    async run(args, { db, now, out }) {
+      const id = arg(args, 1, 'store id');
+      await createStore(db, { id, name: requiredFlag(args, 'name', 'the store name'), timeZone: requiredFlag(args, 'timezone', 'e.g. Europe/Paris'), currency: requiredFlag(args, 'currency', 'e.g. EUR') }, now);
+      out(`Store ${id} created.`);
+    },
+  },
+  'pairing-code': {
+    usage: 'pairing-code --store <id> [--ttl 24h]',
+    async run(args, { db, now, out }) {
+      const ttl = stringFlag(args, 'ttl');
+      const { code, expiresAt } = await createPairingCode(db, { storeId: requiredFlag(args, 'store', 'the store id'), ...(ttl === undefined ? {} : { ttlMs: parseDuration(ttl, '--ttl') }) }, now);
+      out(code);
+      out(`Single use; expires ${iso(expiresAt)}.`);
+    },
+  },
+  'revoke-terminal': {
+    usage: 'revoke-terminal <terminalId>',
+    async run(args, { db, now, out }) {
+      const id = arg(args, 1, 'terminal id');
+      await revokeTerminal(db, id, now);
+      out(`Terminal ${id} revoked: its requests are refused from now on.`);
+    },
+  },
+  'list-terminals': {
+    usage: 'list-terminals',
+    async run(_args, { db, out }) {
+      out(JSON.stringify(await listTerminals(db), null, 2));
+    },
+  },
+  'import-program': {
+    usage: 'import-program <file.json>',
+    async run(args, { db, now, out }) {
+      const { version } = await importProgram(db, readJsonFile(arg(args, 1, 'programme file')), now);
+      out(`Programme version ${version} imported.`);
+    },
+  },
+  'import-products': {
+    usage: 'import-products <file.json>',
+    async run(args, { db, out }) {
+      const { count } = await importProducts(db, readJsonFile(arg(args, 1, 'products file')));
+      out(`${count} products imported.`);
+    },
+  },
+  'import-staff': {
+    usage: 'import-staff <file.json>   ([{id, name, role, pin, active?}]; PINs are hashed, never stored)',
+    async run(args, { db, out }) {
+      const { count } = await importStaff(db, readJsonFile(arg(args, 1, 'staff file')));
+      out(`${count} staff imported.`);
+    },
+  },
+  'show-member': {
+    usage: 'show-member <id | card | phone>',
+    async run(args, { db, out }) {
+      out(JSON.stringify(await showMember(db, arg(args, 1, 'member id, card number or phone')), null, 2));
+    },
+  },
+  'block-member': {
+    usage: 'block-member <id | card | phone>',
+    async run(args, { db, now, out }) {
+      const { id } = await setMemberStatus(db, arg(args, 1, 'member'), 'blocked', now);
+      out(`Member ${id} blocked.`);
+    },
+  },
+  'unblock-member': {
+    usage: 'unblock-member <id | card | phone>',
+    async run(args, { db, now, out }) {
+      const { id } = await setMemberStatus(db, arg(args, 1, 'member'), 'active', now);
+      out(`Member ${id} active.`);
+    },
+  },
+  flags: {
+    usage: 'flags [--kind overdraft|duplicate_enrolment|blocked_member_earn] [--all]',
+    async run(args, { db, out }) {
+      out(JSON.stringify(await listFlags(db, stringFlag(args, 'kind'), args.flags.get('all') === true), null, 2));
+    },
+  },
+  'resolve-flag': {
+    usage: 'resolve-flag <flagId>',
+    async run(args, { db, now, out }) {
+      const id = Number(arg(args, 1, 'flag id'));
+      if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError('A flag id is a positive number (see flags).');
+      await resolveFlag(db, id, now);
+      out(`Flag ${id} resolved.`);
+    },
+  },
+  'issue-token': {
+    usage: 'issue-token <id | card | phone> [--ttl 30d]   (no --ttl: a token that does not expire, for printing)',
+    async run(args, { db, now, out }) {
+      const member = await findMember(db, arg(args, 1, 'member'));
+      const ttl = stringFlag(args, 'ttl');
+      const issued = await issueMemberToken(db, member.id, ttl === undefined ? null : parseDuration(ttl, '--ttl'), now);
+      out(issued.token);
+    },
+  },
+  'rotate-key': {
+    usage: 'rotate-key   (a new token signing key; older keys stay valid until revoked)',
+    async run(_args, { db, now, out }) {
+      const { kid } = await rotateSigningKey(db, now);
+      out(`Signing key ${kid} is now active.`);
+    },
+  },
+  'revoke-key': {
+    usage: 'revoke-key <kid>',
+    async run(args, { db, now, out }) {
+      const kid = Number(arg(args, 1, 'key id'));
+      if (!Number.isInteger(kid) || kid < 0 || kid > 255) throw new UsageError('A key id is 0–255.');
+      await revokeSigningKey(db, kid, now);
+      out(`Signing key ${kid} revoked: terminals refuse its tokens after their next pull.`);
+    },
+  },
+  expire: {
+    usage: 'expire   (expire every point lot past its date now)',
+    async run(_args, { db, now, out }) {
+      const { members, points } = await expireDuePoints(db, now);
+      out(`${points} points expired on ${members} members.`);
+    },
+  },
+  openapi: {
+    usage: 'openapi   (print the OpenAPI document generated from the route table)',
+    needsDb: false,
+    async run(_args, { out }) {
+      out(JSON.stringify(buildOpenApiDocument(), null, 2));
+    },
+  },
+};
+
+export function usage(): string {
+  return [
+    'Usage: npm run server [-- --port 8787 --host 127.0.0.1 --data ./.data/server]   start the server',
+    '       npm run server -- <command> [--data DIR]                                  administration',
+    '       DATABASE_URL=postgres://… selects a PostgreSQL server instead of the embedded PGlite data directory.',
+    '',
+    'Commands:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+  ].join('\n');
+}

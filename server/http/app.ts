@@ -1,0 +1,100 @@
+/**
+ * The HTTP server: fastify with routes registered from the route table. Every
+ * request body is read raw (its exact bytes are signed), authenticated before
+ * it is parsed, then parsed as JSON and validated with zod. Every failure
+ * answers `{code, message, details?}` with a 4xx/5xx status; nothing is
+ * applied before authentication and validation succeed.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ZodType } from 'zod';
+import { MAX_BODY_BYTES, type SyncError } from '../../shared/sync-protocol.ts';
+import { verifyRequest } from '../auth/verify-request.ts';
+import type { Db } from '../store/db.ts';
+import { HttpError, notFound } from './errors.ts';
+import { loggerOptions, type LogOptions } from './logging.ts';
+import { ROUTES, type RouteContext, type RouteDef } from './route-table.ts';
+
+export interface AppOptions {
+  db: Db;
+  log?: LogOptions | false;
+  clock?: () => number;
+}
+
+const ROUTES_SEEN = new WeakMap<FastifyInstance, readonly string[]>();
+
+/** Every "METHOD /path" fastify registered (HEAD aside): the OpenAPI test compares them with the document. */
+export function registeredRoutes(app: FastifyInstance): readonly string[] {
+  return ROUTES_SEEN.get(app) ?? [];
+}
+
+export function buildApp(options: AppOptions): FastifyInstance {
+  const clock = options.clock ?? Date.now;
+  const app = Fastify({ logger: loggerOptions(options.log), bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
+
+  // Keep the exact bytes: the signature covers them, and they are parsed only after it holds.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const routes: string[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${r.url}`);
+  });
+  ROUTES_SEEN.set(app, routes);
+  for (const def of ROUTES) {
+    app.route({ method: def.method, url: def.url, handler: (req, reply) => handle(def, req, reply, options.db, clock) });
+  }
+
+  app.setNotFoundHandler((req, reply) => {
+    void sendError(reply, notFound(`No route ${req.method} ${req.url.split('?')[0]}.`));
+  });
+  app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
+    if (err instanceof HttpError) return sendError(reply, err);
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes. Send smaller batches.`, { limit: MAX_BODY_BYTES }));
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.'));
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendError(reply, new HttpError(400, 'VALIDATION', 'The request could not be read.', { fastifyCode: err.code }));
+    }
+    // The error object is logged by type and code only (logging.ts): a database error's message may quote personal data.
+    req.log.error({ err }, 'request failed');
+    return sendError(reply, new HttpError(500, 'INTERNAL', 'The server failed to handle this request. Nothing was applied; try again.'));
+  });
+  return app;
+}
+
+async function handle(def: RouteDef, req: FastifyRequest, reply: FastifyReply, db: Db, clock: () => number): Promise<void> {
+  const now = clock();
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const ctx: RouteContext = { db, now, terminal: null, logFields: {} };
+  if (def.auth) {
+    ctx.terminal = await verifyRequest(db, { method: req.method, pathWithQuery: req.url, authorization: req.headers.authorization, body: raw }, now);
+    ctx.logFields.terminalId = ctx.terminal.terminalId;
+  }
+  const body = def.body === undefined ? undefined : validate(def.body, parseJson(raw), 'body');
+  const query = def.query === undefined ? undefined : validate(def.query, req.query, 'query');
+  const params = def.params === undefined ? undefined : validate(def.params, req.params, 'path');
+  const result = await def.handler({ body, query, params }, ctx);
+  req.log.info({ route: def.operationId, ...ctx.logFields }, 'handled');
+  await reply.code(def.status).send(result);
+}
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) throw new HttpError(400, 'VALIDATION', 'A JSON body is required.', { issues: [{ path: [], message: 'missing body' }] });
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'VALIDATION', 'The body is not valid JSON.', { issues: [{ path: [], message: 'malformed JSON' }] });
+  }
+}
+
+function validate<T>(schema: ZodType<T>, value: unknown, where: 'body' | 'query' | 'path'): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  // Issue paths and messages only: zod's `input` would echo submitted values (personal data) back and into logs.
+  const issues = parsed.error.issues.slice(0, 50).map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), code: i.code, message: i.message }));
+  throw new HttpError(400, 'VALIDATION', `The request ${where} is invalid: ${issues.length} problem(s).`, { where, issues });
+}
+
+function sendError(reply: FastifyReply, err: HttpError): FastifyReply {
+  const body: SyncError = err.details === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, details: err.details };
+  return reply.code(err.status).send(body);
+}

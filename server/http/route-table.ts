@@ -1,0 +1,158 @@
+/**
+ * Every /v1 route, defined once: method, path, authentication, request and
+ * response schemas (zod, from shared/sync-protocol.ts) and the handler. The
+ * fastify app registers from this table and server/openapi.json is generated
+ * from it (server/http/openapi.ts), so the document cannot drift from the code.
+ */
+import { z } from 'zod';
+import {
+  changesQuerySchema,
+  holdRequestSchema,
+  holdResponseSchema,
+  memberTokenRequestSchema,
+  memberTokenResponseSchema,
+  pairRequestSchema,
+  pairResponseSchema,
+  pullResponseSchema,
+  pushRequestSchema,
+  pushResponseSchema,
+  uuidSchema,
+} from '../../shared/sync-protocol.ts';
+import { pushEvents } from '../apply/push.ts';
+import { pairTerminal } from '../auth/pair.ts';
+import type { AuthenticatedTerminal } from '../auth/verify-request.ts';
+import { placeHold, releaseHold } from '../holds/holds.ts';
+import { pullChanges } from '../pull/changes.ts';
+import type { Db } from '../store/db.ts';
+import { issueMemberToken } from '../tokens/member-tokens.ts';
+
+export interface RouteContext {
+  db: Db;
+  now: number;
+  /** null on unauthenticated routes. */
+  terminal: AuthenticatedTerminal | null;
+  /** Ids and counts for the request's log line: never personal data. */
+  logFields: Record<string, unknown>;
+}
+
+export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
+  method: 'GET' | 'POST';
+  /** fastify syntax (`:id`); the OpenAPI document shows `{id}`. */
+  url: string;
+  operationId: string;
+  summary: string;
+  auth: boolean;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  /** The success status and its body schema. */
+  status: 200 | 201;
+  response: z.ZodType;
+  /** Error statuses this route may answer (besides 400/413/415/500, which any route may). */
+  errors: number[];
+  handler: (input: { body: B; query: Q; params: P }, ctx: RouteContext) => Promise<unknown>;
+}
+
+function route<B, Q, P>(def: RouteDef<B, Q, P>): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+const terminalOf = (ctx: RouteContext): AuthenticatedTerminal => ctx.terminal!;
+
+export const ROUTES: readonly RouteDef[] = [
+  route({
+    method: 'POST',
+    url: '/v1/pair',
+    operationId: 'pair',
+    summary: 'Pair a terminal with a one-time code; returns its device credentials (once).',
+    auth: false,
+    body: pairRequestSchema,
+    status: 200,
+    response: pairResponseSchema,
+    errors: [401],
+    handler: async ({ body }, ctx) => {
+      const paired = await pairTerminal(ctx.db, body, ctx.now);
+      ctx.logFields.terminalId = paired.terminalId;
+      ctx.logFields.storeId = paired.storeId;
+      return paired;
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/v1/events',
+    operationId: 'pushEvents',
+    summary: 'Upload outbox events; applied exactly once per id, the batch atomically.',
+    auth: true,
+    body: pushRequestSchema,
+    status: 200,
+    response: pushResponseSchema,
+    errors: [401, 409],
+    handler: async ({ body }, ctx) => {
+      const outcome = await pushEvents(ctx.db, terminalOf(ctx).terminalId, body.events, ctx.now);
+      Object.assign(ctx.logFields, { events: body.events.length, ...outcome.counts, appliedSeq: outcome.appliedSeq });
+      return { results: outcome.results, appliedSeq: outcome.appliedSeq };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/v1/changes',
+    operationId: 'pullChanges',
+    summary: 'A page of members, programme versions, products, staff and keys changed after the cursor.',
+    auth: true,
+    query: changesQuerySchema,
+    status: 200,
+    response: pullResponseSchema,
+    errors: [401],
+    handler: async ({ query }, ctx) => {
+      const page = await pullChanges(ctx.db, terminalOf(ctx).terminalId, query.cursor, query.limit, ctx.now);
+      Object.assign(ctx.logFields, { members: page.members.length, more: page.more });
+      return page;
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/v1/holds',
+    operationId: 'placeHold',
+    summary: 'Reserve points for an online redemption (idempotent on holdId).',
+    auth: true,
+    body: holdRequestSchema,
+    status: 200,
+    response: holdResponseSchema,
+    errors: [401, 404, 409],
+    handler: async ({ body }, ctx) => {
+      ctx.logFields.holdId = body.holdId;
+      return placeHold(ctx.db, terminalOf(ctx).terminalId, body, ctx.now);
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/v1/holds/:id/release',
+    operationId: 'releaseHold',
+    summary: 'Release a hold (void or abandoned sale); a closed hold is reported as it is.',
+    auth: true,
+    params: z.object({ id: uuidSchema }),
+    status: 200,
+    response: holdResponseSchema,
+    errors: [401, 404],
+    handler: async ({ params }, ctx) => {
+      ctx.logFields.holdId = params.id;
+      return releaseHold(ctx.db, terminalOf(ctx).terminalId, params.id, ctx.now);
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/v1/member-tokens',
+    operationId: 'issueMemberToken',
+    summary: "Issue a signed member QR token (for printing or a member's phone).",
+    auth: true,
+    body: memberTokenRequestSchema,
+    status: 200,
+    response: memberTokenResponseSchema,
+    errors: [401, 404, 409],
+    handler: async ({ body }, ctx) => {
+      const issued = await issueMemberToken(ctx.db, body.memberId, body.ttlMs ?? null, ctx.now);
+      Object.assign(ctx.logFields, { keyId: issued.keyId, tokenId: issued.tokenId });
+      return issued;
+    },
+  }),
+];

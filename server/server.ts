@@ -1,0 +1,65 @@
+/**
+ * startServer: the HTTP server on a host and port, with the maintenance job
+ * (expire due points, forget old nonces). Tests, `npm run server`, `npm start`
+ * and the terminal's tests start it in-process (port 0 = an ephemeral port).
+ */
+import type { FastifyInstance } from 'fastify';
+import { expireDuePoints } from './admin/expiry.ts';
+import { pruneNonces } from './auth/verify-request.ts';
+import { buildApp } from './http/app.ts';
+import type { LogOptions } from './http/logging.ts';
+import type { Db } from './store/db.ts';
+
+export interface StartOptions {
+  db: Db;
+  port?: number;
+  host?: string;
+  log?: LogOptions | false;
+  clock?: () => number;
+  /** How often to expire due points and prune nonces; 0 = never (tests drive it). Default 10 minutes. */
+  maintenanceIntervalMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  /** One maintenance pass now (what the interval runs). */
+  maintain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const clock = options.clock ?? Date.now;
+  const app = buildApp({ db: options.db, log: options.log, clock });
+  const maintain = async () => {
+    const now = clock();
+    const expired = await expireDuePoints(options.db, now);
+    await pruneNonces(options.db, now);
+    if (expired.points > 0) app.log.info({ members: expired.members, points: expired.points }, 'points expired');
+  };
+  await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const interval = options.maintenanceIntervalMs ?? 10 * 60_000;
+  let running: Promise<void> = Promise.resolve();
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          running = maintain().catch((err: unknown) => app.log.error({ err }, 'maintenance failed'));
+        }, interval)
+      : null;
+  timer?.unref();
+  return {
+    url: `http://${options.host ?? DEFAULT_HOST}:${port}`,
+    app,
+    maintain,
+    close: async () => {
+      if (timer !== null) clearInterval(timer);
+      await running;
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { LotState } from '../apply/member-points.ts';
+import type { Queryable } from './db.ts';
+import { insertRows, jsonList } from './json-rows.ts';
+
+/** Live lots (remaining > 0) of these members. Call after locking the members. */
+export async function liveLots(tx: Queryable, memberIds: Iterable<string>): Promise<Map<string, LotState[]>> {
+  const rows = await tx.query<{ id: number; member_id: string; remaining: number; expires_at: number | null; created_at: number }>(
+    `SELECT id, member_id, remaining, expires_at, created_at FROM point_lots
+     WHERE member_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) AND remaining > 0 ORDER BY id`,
+    [jsonList(memberIds)],
+  );
+  const out = new Map<string, LotState[]>();
+  for (const r of rows) {
+    const list = out.get(r.member_id) ?? [];
+    list.push({ id: r.id, remaining: r.remaining, expiresAt: r.expires_at, createdAt: r.created_at, changed: false });
+    out.set(r.member_id, list);
+  }
+  return out;
+}
+
+export async function writeLots(
+  tx: Queryable,
+  inserts: readonly { member_id: string; remaining: number; expires_at: number | null; created_at: number }[],
+  updates: readonly { id: number; remaining: number }[],
+): Promise<void> {
+  await insertRows(tx, 'point_lots', 'member_id uuid, remaining bigint, expires_at bigint, created_at bigint', inserts);
+  if (updates.length > 0) {
+    await tx.query('UPDATE point_lots l SET remaining = x.remaining FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, remaining bigint) WHERE l.id = x.id', [JSON.stringify(updates)]);
+  }
+}
+
+/** Qualifying points per member from ledger entries dated at or after `since`. */
+export async function qualifyingSince(tx: Queryable, memberIds: Iterable<string>, since: number): Promise<Map<string, number>> {
+  const rows = await tx.query<{ member_id: string; q: number }>(
+    `SELECT member_id, sum(qualifying)::bigint AS q FROM ledger
+     WHERE member_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) AND created_at >= $2 GROUP BY member_id`,
+    [jsonList(memberIds), Number.isFinite(since) ? since : 0],
+  );
+  return new Map(rows.map((r) => [r.member_id, r.q]));
+}
+
+export const LEDGER_COLUMNS = 'member_id uuid, event_id uuid, kind text, points bigint, qualifying bigint, created_at bigint, applied_at bigint, reason text';

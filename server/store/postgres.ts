@@ -1,0 +1,39 @@
+import pg from 'pg';
+import type { Db, Queryable, TransactionOptions } from './db.ts';
+
+const INT8_OID = 20;
+
+/** A real PostgreSQL server through a `pg` Pool. */
+export async function openPostgres(connectionString: string, maxConnections = 10): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: maxConnections,
+    types: { getTypeParser: (oid: number, format?: string) => (oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) },
+  });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  await pool.query('SELECT 1');
+  return {
+    kind: 'postgres',
+    query: async <T>(sql: string, params?: readonly unknown[]) => (await pool.query(sql, params as unknown[] | undefined)).rows as T[],
+    exec: async (sql: string) => void (await pool.query(sql)),
+    transaction: async <T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions) => {
+      const client = await pool.connect();
+      try {
+        await client.query(options?.isolation === 'repeatable read' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ' : 'BEGIN');
+        const result = await fn({
+          query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[] | undefined)).rows as R[],
+          exec: async (sql: string) => void (await client.query(sql)),
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,434 @@
+import { z } from 'zod';
+import { programConfigSchema } from './program.ts';
+
+/**
+ * The sync protocol between a terminal and a central loyalty server, version 1
+ * (routes under `/v1/`). JSON over HTTP. This file is the contract: the
+ * reference server (server/) validates every request with these schemas, the
+ * terminal's sync client is typed from them, and server/openapi.json embeds
+ * their JSON Schema (a test keeps the two equal). Another loyalty back end can
+ * implement the same protocol from the OpenAPI document alone.
+ *
+ * Units: times are integer milliseconds since the Unix epoch (UTC); money is
+ * integer minor units; points are integers. Ids the terminal makes (events,
+ * members, sales, holds …) are UUIDs in canonical lower-case form.
+ *
+ * Authentication: `POST /v1/pair` is authenticated by its one-time code; every
+ * other route by an HMAC signature of the request (see shared/sync-auth.ts).
+ * Objects are open for additions: a receiver ignores fields it does not know,
+ * so new optional fields never need a new version.
+ */
+
+export const SYNC_PROTOCOL_VERSION = 1;
+
+// ---- limits ------------------------------------------------------------------
+
+/** The terminal's default number of events per push. */
+export const DEFAULT_PUSH_BATCH = 500;
+/** The most events one push may carry; more is a VALIDATION error. */
+export const MAX_PUSH_BATCH = 1000;
+/** Largest request body the server reads; more answers 413 PAYLOAD_TOO_LARGE. */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_PULL_LIMIT = 1000;
+export const MAX_PULL_LIMIT = 5000;
+/** How far a request's timestamp may differ from the server's clock. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+export const MAX_HOLD_TTL_MS = 10 * 60_000;
+export const DEFAULT_HOLD_TTL_MS = 2 * 60_000;
+
+// ---- building blocks -----------------------------------------------------------
+
+export const uuidSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'expected a lower-case UUID');
+/** Milliseconds since the Unix epoch. */
+export const timestampSchema = z.number().int().min(0).max(8.64e15);
+const pointsSchema = z.number().int().safe();
+const minorSchema = z.number().int().safe();
+const idSchema = z.string().min(1).max(64);
+const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'expected base64url without padding');
+
+// ---- errors --------------------------------------------------------------------
+
+/**
+ * Stable error codes of the sync protocol (switch on them; never renamed).
+ * - VALIDATION (400): malformed JSON, wrong types (`details.issues` lists them), bad cursor.
+ * - UNAUTHENTICATED (401): see AUTH_FAILURE_REASONS in `details.reason`.
+ * - NOT_FOUND (404): unknown route, member or hold.
+ * - SEQUENCE_GAP (409): the first new event is not appliedSeq + 1 (`details.expectedSeq`).
+ * - SEQUENCE_CONFLICT (409): a sequence number at or below appliedSeq carries an id the
+ *   server never applied: the terminal reused a number (e.g. restored from a backup).
+ * - INSUFFICIENT_POINTS (409): a hold asks for more than is available (`details.available`).
+ * - MEMBER_BLOCKED (409): a hold or token for a blocked member.
+ * - CONFLICT (409): an id reused with different content (a hold id for another member).
+ * - PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), INTERNAL (500, no details).
+ */
+export const SYNC_ERROR_CODES = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'NOT_FOUND',
+  'SEQUENCE_GAP',
+  'SEQUENCE_CONFLICT',
+  'INSUFFICIENT_POINTS',
+  'MEMBER_BLOCKED',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INTERNAL',
+] as const;
+export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
+
+/** Every non-2xx answer has this body. Never a stack trace. */
+export const syncErrorSchema = z.object({
+  code: z.enum(SYNC_ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type SyncError = z.infer<typeof syncErrorSchema>;
+
+/**
+ * Why a request was refused with 401 (`details.reason`). A terminal shows
+ * `clock_skew` as "check this terminal's clock" and `revoked`/`unknown_terminal`
+ * as "pair this terminal again"; the others are retried with a fresh signature.
+ */
+export const AUTH_FAILURE_REASONS = [
+  'missing',
+  'malformed',
+  'unknown_terminal',
+  'revoked',
+  'bad_signature',
+  'clock_skew',
+  'replay',
+  'pairing_code_invalid',
+  'pairing_code_expired',
+  'pairing_code_used',
+] as const;
+export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
+
+// ---- keys ----------------------------------------------------------------------
+
+/** An Ed25519 public key for verifying member QR tokens (shared/member-token.ts) offline. */
+export const publicKeySchema = z.object({
+  /** The key id written into each token, 0–255. */
+  kid: z.number().int().min(0).max(255),
+  /** The raw 32-byte public key, base64url without padding (43 characters). */
+  publicKey: base64url.length(43),
+  /** A revoked key's tokens must be refused. */
+  revoked: z.boolean(),
+});
+export type PublicKeyRecord = z.infer<typeof publicKeySchema>;
+
+// ---- POST /v1/pair -------------------------------------------------------------
+
+export const pairRequestSchema = z.object({
+  /** The one-time code an administrator made (`npm run server -- pairing-code`); case, spaces and dashes do not matter. */
+  code: z.string().min(1).max(40),
+  /** A label for the administrator's list of terminals (never personal data). */
+  terminalName: z.string().trim().min(1).max(80),
+});
+export type PairRequest = z.infer<typeof pairRequestSchema>;
+
+export const storeSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  /** IANA time zone of the store. */
+  timeZone: z.string(),
+  /** ISO 4217 currency code. */
+  currency: z.string(),
+});
+export type StoreRecord = z.infer<typeof storeSchema>;
+
+export const pairResponseSchema = z.object({
+  terminalId: uuidSchema,
+  /**
+   * 32 random bytes, base64url. Shown once: keep it in the terminal's protected
+   * configuration, never in a log. Requests are signed with sha256(secret)
+   * (see shared/sync-auth.ts), which is all the server keeps.
+   */
+  secret: base64url.length(43),
+  storeId: idSchema,
+  store: storeSchema,
+  serverTime: timestampSchema,
+  publicKeys: z.array(publicKeySchema),
+});
+export type PairResponse = z.infer<typeof pairResponseSchema>;
+
+// ---- events (POST /v1/events) --------------------------------------------------
+
+export const LEDGER_KINDS = ['earn', 'redeem', 'bonus', 'reverse', 'adjust'] as const;
+
+/**
+ * One change to one member's points, as the terminal computed it with the
+ * programme version it had. The server does not re-price sales: it applies
+ * these deltas to its own ledger. `earn` and `bonus` are positive, `redeem`
+ * negative, `reverse` and `adjust` either.
+ */
+export const ledgerEntrySchema = z
+  .object({
+    memberId: uuidSchema,
+    kind: z.enum(LEDGER_KINDS),
+    /** Non-zero: positive credits, negative debits. */
+    points: pointsSchema.refine((p) => p !== 0, 'points must not be 0'),
+    /** Change to the member's tier-qualifying points (negative when a sale is reversed). */
+    qualifying: pointsSchema.default(0),
+    /** For a positive entry: when those points expire; absent or null = the server's programme decides (expiry.months after the event). */
+    expiresAt: timestampSchema.nullable().optional(),
+    /** Short explanation for people (a rule label); never personal data. */
+    reason: z.string().max(200).optional(),
+  })
+  .refine((e) => !((e.kind === 'earn' || e.kind === 'bonus') && e.points < 0), { message: 'earn and bonus entries are positive', path: ['points'] })
+  .refine((e) => !(e.kind === 'redeem' && e.points > 0), { message: 'redeem entries are negative', path: ['points'] });
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+
+const ledger = z.array(ledgerEntrySchema).max(100);
+
+export const memberEnrolledSchema = z.object({
+  memberId: uuidSchema,
+  cardNumber: z.string().min(1).max(64).nullable().optional(),
+  name: z.string().trim().min(1).max(120),
+  phone: z.string().max(40).nullable().optional(),
+  email: z.string().max(254).nullable().optional(),
+  /** YYYY-MM-DD. */
+  birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+  consentMarketing: z.boolean(),
+  /** The referring member's id. */
+  referredBy: uuidSchema.nullable().optional(),
+  storeId: idSchema,
+  enrolledAt: timestampSchema,
+  staffId: idSchema,
+  /** Enrolment and referral bonuses. */
+  ledger: ledger.default([]),
+});
+
+export const saleCommittedSchema = z.object({
+  saleId: uuidSchema,
+  memberId: uuidSchema.nullable(),
+  storeId: idSchema,
+  staffId: idSchema,
+  createdAt: timestampSchema,
+  totalMinor: minorSchema,
+  paidMinor: minorSchema,
+  pointsEarned: pointsSchema,
+  pointsRedeemed: pointsSchema,
+  /** The online hold this sale's redemption used: the server posts it in the same transaction. */
+  holdId: uuidSchema.nullable().optional(),
+  rewardId: idSchema.nullable().optional(),
+  /** The programme version the terminal priced the sale with. */
+  programVersion: z.number().int().min(1).optional(),
+  ledger,
+});
+
+export const saleVoidedSchema = z.object({
+  saleId: uuidSchema,
+  memberId: uuidSchema.nullable(),
+  storeId: idSchema,
+  staffId: idSchema,
+  voidedAt: timestampSchema,
+  ledger,
+});
+
+export const saleRefundedSchema = z.object({
+  refundId: uuidSchema,
+  saleId: uuidSchema,
+  memberId: uuidSchema.nullable(),
+  storeId: idSchema,
+  staffId: idSchema,
+  createdAt: timestampSchema,
+  refundedMinor: minorSchema.optional(),
+  ledger,
+});
+
+export const pointsAdjustedSchema = z.object({
+  adjustmentId: uuidSchema,
+  memberId: uuidSchema,
+  points: pointsSchema.refine((p) => p !== 0, 'points must not be 0'),
+  reason: z.string().min(1).max(200),
+  staffId: idSchema,
+  storeId: idSchema.optional(),
+  createdAt: timestampSchema.optional(),
+  ledger,
+});
+
+const envelope = {
+  /** Made by the terminal and saved with the change, before the first send: the idempotency key, forever. */
+  id: uuidSchema,
+  /** Per-terminal sequence number: 1, 2, 3 … with no gap, in commit order. */
+  seq: z.number().int().min(1).safe(),
+  /** When the terminal committed the change. */
+  createdAt: timestampSchema,
+};
+
+export const syncEventSchema = z.discriminatedUnion('kind', [
+  z.object({ ...envelope, kind: z.literal('member.enrolled'), payload: memberEnrolledSchema }),
+  z.object({ ...envelope, kind: z.literal('sale.committed'), payload: saleCommittedSchema }),
+  z.object({ ...envelope, kind: z.literal('sale.voided'), payload: saleVoidedSchema }),
+  z.object({ ...envelope, kind: z.literal('sale.refunded'), payload: saleRefundedSchema }),
+  z.object({ ...envelope, kind: z.literal('points.adjusted'), payload: pointsAdjustedSchema }),
+]);
+/** An event as parsed (defaults filled in). */
+export type SyncEvent = z.infer<typeof syncEventSchema>;
+/** An event as a terminal may write it (defaulted fields optional). */
+export type SyncEventInput = z.input<typeof syncEventSchema>;
+export type SyncEventKind = SyncEvent['kind'];
+export const SYNC_EVENT_KINDS = ['member.enrolled', 'sale.committed', 'sale.voided', 'sale.refunded', 'points.adjusted'] as const satisfies readonly SyncEventKind[];
+
+/**
+ * Events in ascending, contiguous `seq` order. The batch may start with events
+ * the server already applied (a retry): they come back as `duplicate`.
+ */
+export const pushRequestSchema = z.object({
+  events: z.array(syncEventSchema).min(1).max(MAX_PUSH_BATCH),
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+/**
+ * Why an event was `applied_with_adjustment`. The event is applied in full; the
+ * server flagged it for a manager:
+ * - overdraft: a redemption or adjustment took the member's balance below zero
+ *   (another terminal spent the same points meanwhile);
+ * - blocked_member_earn: points were earned by a member blocked meanwhile;
+ * - duplicate_enrolment: another member has the same phone or email, or the card belongs to another member.
+ */
+export const ADJUSTMENT_REASONS = ['overdraft', 'blocked_member_earn', 'duplicate_enrolment'] as const;
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
+export const eventResultSchema = z.object({
+  id: uuidSchema,
+  seq: z.number().int(),
+  /** applied now; duplicate = applied before (by id, or seq ≤ appliedSeq), nothing done again. */
+  status: z.enum(['applied', 'duplicate', 'applied_with_adjustment']),
+  reasons: z.array(z.enum(ADJUSTMENT_REASONS)).optional(),
+});
+export type EventResult = z.infer<typeof eventResultSchema>;
+
+export const pushResponseSchema = z.object({
+  /** One per event sent, in the same order. */
+  results: z.array(eventResultSchema),
+  /** The highest seq of this terminal the server has applied: mark every event up to it sent. */
+  appliedSeq: z.number().int().min(0),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+// ---- GET /v1/changes ---------------------------------------------------------
+
+export const changesQuerySchema = z.object({
+  /** Opaque; absent (or empty) = from the beginning. Resume with the last `nextCursor` committed. */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
+});
+export type ChangesQuery = z.infer<typeof changesQuerySchema>;
+
+export const memberRecordSchema = z.object({
+  id: uuidSchema,
+  name: z.string(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  status: z.enum(['active', 'blocked']),
+  /** Tier id of the current programme ('' while the server has no programme). */
+  tier: z.string(),
+  /** Authoritative balance; negative = a debt that new points pay off first. */
+  balance: pointsSchema,
+  /** Live point lots (remaining > 0), the earliest expiry first; expiresAt null = never. */
+  lots: z.array(z.object({ remaining: pointsSchema, expiresAt: timestampSchema.nullable() })),
+  cards: z.array(z.string()),
+  enrolledStore: z.string(),
+  enrolledAt: timestampSchema,
+  consentMarketing: z.boolean(),
+  updatedAt: timestampSchema,
+});
+export type MemberRecord = z.infer<typeof memberRecordSchema>;
+
+export const productRecordSchema = z.object({
+  sku: idSchema,
+  name: z.string(),
+  category: z.string(),
+  priceMinor: minorSchema,
+  barcodes: z.array(z.string()),
+  active: z.boolean(),
+});
+export type ProductRecord = z.infer<typeof productRecordSchema>;
+
+export const staffRecordSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  role: z.enum(['cashier', 'manager', 'admin']),
+  /** scrypt hash in the terminal's format (main/backend/staff/pin-hash.ts). */
+  pinHash: z.string(),
+  active: z.boolean(),
+});
+export type StaffRecord = z.infer<typeof staffRecordSchema>;
+
+export const programRecordSchema = z.object({
+  version: z.number().int().min(1),
+  config: programConfigSchema,
+});
+
+export const revokedTokenSchema = z.object({
+  /** The token id (12 hex characters) of a withdrawn member QR token. */
+  tokenId: z.string().regex(/^[0-9a-f]{12}$/),
+  memberId: uuidSchema,
+});
+
+/**
+ * Everything that changed after `cursor`, at most `limit` records in all, in
+ * the server's change order. Apply the page and store `nextCursor` in the same
+ * local transaction; ask again while `more` is true. A record appears once per
+ * page at its latest state (a later page may repeat it if it changed again).
+ */
+export const pullResponseSchema = z.object({
+  members: z.array(memberRecordSchema),
+  programs: z.array(programRecordSchema),
+  products: z.array(productRecordSchema),
+  staff: z.array(staffRecordSchema),
+  publicKeys: z.array(publicKeySchema),
+  revokedTokens: z.array(revokedTokenSchema),
+  nextCursor: z.string(),
+  more: z.boolean(),
+  /**
+   * This terminal's appliedSeq read in the same snapshot as the page: the
+   * balances above include exactly this terminal's events up to it.
+   */
+  terminalAppliedSeq: z.number().int().min(0),
+  serverTime: timestampSchema,
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+// ---- holds -----------------------------------------------------------------------
+
+export const holdRequestSchema = z.object({
+  /** Made by the terminal; placing the same hold again returns the first answer. */
+  holdId: uuidSchema,
+  memberId: uuidSchema,
+  points: z.number().int().min(1).safe(),
+  ttlMs: z.number().int().min(1000).max(MAX_HOLD_TTL_MS).default(DEFAULT_HOLD_TTL_MS),
+});
+export type HoldRequest = z.infer<typeof holdRequestSchema>;
+
+export const HOLD_STATUSES = ['active', 'posted', 'released', 'expired'] as const;
+
+export const holdResponseSchema = z.object({
+  holdId: uuidSchema,
+  status: z.enum(HOLD_STATUSES),
+  points: z.number().int(),
+  expiresAt: timestampSchema,
+  /** Balance minus active holds, after this hold. */
+  available: pointsSchema,
+});
+export type HoldResponse = z.infer<typeof holdResponseSchema>;
+
+// ---- member tokens -------------------------------------------------------------
+
+export const memberTokenRequestSchema = z.object({
+  memberId: uuidSchema,
+  /** Lifetime; absent or null = no expiry (a printed card). */
+  ttlMs: z.number().int().min(60_000).max(10 * 365 * 86_400_000).nullable().optional(),
+});
+
+export const memberTokenResponseSchema = z.object({
+  /** The QR text, "LT1." + base32 (shared/member-token.ts). Personal: never log it. */
+  token: z.string(),
+  keyId: z.number().int().min(0).max(255),
+  tokenId: z.string(),
+  issuedAt: timestampSchema,
+  expiresAt: timestampSchema.nullable(),
+});
+export type MemberTokenResponse = z.infer<typeof memberTokenResponseSchema>;
