@@ -9,7 +9,7 @@ import { upsertProduct } from '../../main/backend/store/products.ts';
 import { installProgram } from '../../main/backend/store/program.ts';
 import { upsertStaff } from '../../main/backend/store/staff.ts';
 import { demoProgram } from '../fixtures/program.ts';
-import { prng } from '../helpers/prng.ts';
+import { prng } from '../../shared/prng.ts';
 import { PRODUCTS, STAFF } from '../helpers/terminal.ts';
 
 export const BENCH_NOW = Date.UTC(2025, 2, 11, 10);

@@ -1,11 +1,11 @@
 import { createBackend } from '../../main/backend/backend.ts';
-import { createDispatcher } from '../../main/backend/dispatch.ts';
+import { createSyncDispatcher } from '../../main/backend/dispatch.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { memberByCard, membersByPhonePrefix } from '../../main/backend/store/members.ts';
 import { STAFF } from '../helpers/terminal.ts';
 import { BENCH_MEMBERS, BENCH_NOW, benchDatabase, cardNumber, ENTRIES_PER_MEMBER, memberId, phoneOf } from './core-data.ts';
-import { prng } from '../helpers/prng.ts';
+import { prng } from '../../shared/prng.ts';
 import { round, rssMb, time, type Timing } from './stats.ts';
 
 
@@ -21,7 +21,7 @@ export function benchCore(log: (line: string) => void): Record<string, number> {
   // The integrity check of a 2 GB file is start-up work, not part of these figures.
   const backend = createBackend({ dbPath: path, storeId: 'store-1', clock, open: { integrityCheck: 'off' } });
   const db = backend.store.db;
-  const dispatch = createDispatcher(backend);
+  const dispatch = createSyncDispatcher(backend);
   const random = prng(7);
   const pick = (n: number) => Array.from({ length: n }, () => Math.floor(random() * BENCH_MEMBERS));
 

@@ -10,7 +10,7 @@ import type { Db } from '../../main/backend/store/connection.ts';
 import { memberByCard, type MemberRow } from '../../main/backend/store/members.ts';
 import { startPtyPair } from '../helpers/pty-pair.ts';
 import { BENCH_MEMBERS, BENCH_NOW, benchDatabase, cardNumber, memberId } from './core-data.ts';
-import { prng } from '../helpers/prng.ts';
+import { prng } from '../../shared/prng.ts';
 import { percentile, round, rssMb, type Timing } from './stats.ts';
 
 const SCANS = 2_000;

@@ -12,7 +12,7 @@ import { MAX_SCAN_LENGTH, parseScan, type ParseScanContext } from '../../../main
 import { PARSED_SCAN_KINDS, SCAN_REJECTION_CODES, type ParsedScan } from '../../../shared/scan-result.ts';
 import type { ScanEvent } from '../../../shared/scan.ts';
 import { CARD, CARD_RANGES, DAY, ISSUED, keyring, makeKey, MEMBER_ID, NOW, tokenFor } from '../../fixtures/member-tokens.ts';
-import { prng } from '../../helpers/prng.ts';
+import { prng } from '../../../shared/prng.ts';
 
 const SEED = 0x5ca11ed;
 const CASES = 120_000;
