@@ -42,6 +42,10 @@ export const memberSchema = z.object({
   debt: points,
   expiringIn30Days: points,
   birthdayThisMonth: z.boolean(),
+  /** The part of `balance` the central server has acknowledged (balance − pendingPoints). */
+  confirmedPoints: points,
+  /** Net points of this member's local events the server has not acknowledged yet. */
+  pendingPoints: points,
 });
 export type Member = z.infer<typeof memberSchema>;
 
@@ -151,7 +155,7 @@ export const voidResultSchema = z.object({
 
 export const ledgerEntrySchema = z.object({
   id: z.number().int(),
-  kind: z.enum(['earn', 'redeem', 'bonus', 'reverse', 'adjust', 'expire']),
+  kind: z.enum(['earn', 'redeem', 'bonus', 'reverse', 'adjust', 'expire', 'sync']),
   points,
   saleId: z.string().nullable(),
   reason: z.string(),
@@ -198,7 +202,7 @@ export const scanEventSchema = z.object({
   symbology: z.string().max(3).optional(),
   // Long enough for garbage to reach the parser, which refuses it with a reason.
   text: z.string().max(8192),
-  at: z.number().int().nonnegative(),
+  at: z.number().nonnegative(),
 });
 
 /** What a scan turned out to be, resolved against this terminal's data. */
@@ -218,6 +222,21 @@ export const scanOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rejected'), code: z.string(), reason: z.string() }),
 ]);
 export type ScanOutcome = z.infer<typeof scanOutcomeSchema>;
+
+/** The terminal's link to the central server, for the status bar (pushed as `sync.status` on every change). */
+export const syncStatusSchema = z.object({
+  paired: z.boolean(),
+  /** online = the last exchange succeeded; syncing = one is running; offline = the server cannot be reached; error = it refused (see reason). */
+  state: z.enum(['online', 'offline', 'syncing', 'error']),
+  reason: z.string().nullable(),
+  queueLength: z.number().int(),
+  oldestUnsentAgeMs: z.number().nullable(),
+  lastSuccessAt: z.number().nullable(),
+  /** The oldest unsent event is older than the configured limit (default 24 h). */
+  alert: z.boolean(),
+  flagged: z.number().int(),
+});
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
 interface MethodSpec {
   input: z.ZodType;
@@ -262,7 +281,17 @@ export const api = {
     role: 'cashier',
   },
   'sale.preview': { input: saleInput, output: quoteSchema, role: 'cashier' },
-  'sale.commit': { input: saleInput.extend({ saleId: uuid }), output: saleResultSchema, role: 'cashier' },
+  'sale.commit': {
+    input: saleInput.extend({
+      saleId: uuid,
+      /** The online hold (redemption.hold) that reserved this sale's points; without one the offline caps apply. */
+      holdId: uuid.nullable().default(null),
+      /** A manager's PIN allowing a redemption beyond the offline caps (audited). */
+      override: z.object({ staffId: text(64), pin: z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits') }).nullable().default(null),
+    }),
+    output: saleResultSchema,
+    role: 'cashier',
+  },
   'sale.void': { input: z.object({ saleId: uuid }), output: voidResultSchema, role: 'cashier' },
   'sale.refund': {
     input: z.object({
@@ -279,8 +308,63 @@ export const api = {
     role: 'manager',
   },
   'report.endOfDay': { input: z.object({ date: localDate.optional() }), output: endOfDaySchema, role: 'manager' },
+  /** What every screen needs before anyone signs in: no personal data. */
+  'terminal.info': {
+    input: z.object({}),
+    output: z.object({
+      storeId: z.string(),
+      currency: z.string(),
+      timeZone: z.string(),
+      /** BCP 47 locale for money and dates (the store's, not the UI language). */
+      locale: z.string(),
+      appVersion: z.string(),
+      /** Demo data is loaded: the screens say so. */
+      demo: z.boolean(),
+      /** Categories a cashier can key an amount against. */
+      categories: z.array(z.string()),
+      rewards: z.array(z.object({ id: z.string(), label: z.string(), points, kind: z.enum(['product', 'voucher']), minTier: z.string().nullable() })),
+    }),
+    role: null,
+  },
   /** Parse and resolve a scan; wedge and camera scans join the backend's scan stream here. */
   'scan.resolve': { input: scanEventSchema, output: scanOutcomeSchema, role: 'cashier' },
+  // ---- sync with the central server (main/backend/sync/) ----
+  /** Pair this terminal with a one-time code from the server's administrator. */
+  'sync.pair': {
+    input: z.object({
+      serverUrl: z.url({ protocol: /^https?$/ }).max(300),
+      code: text(40),
+      terminalName: text(80).optional(),
+      /** PEM of the CA that signed an on-premise server's certificate. */
+      caPem: z.string().max(20_000).optional(),
+    }),
+    output: z.object({ terminalId: z.string(), storeId: z.string(), storeName: z.string() }),
+    role: 'admin',
+  },
+  'sync.status': { input: z.object({}), output: syncStatusSchema, role: 'cashier' },
+  /** Push and pull now (after a network fix, before closing the day). */
+  'sync.now': { input: z.object({}), output: syncStatusSchema, role: 'manager' },
+  /** Events the server applied but flagged for review (overdrafts, earn by a blocked member, duplicate enrolments). */
+  'sync.flags': {
+    input: z.object({ limit: z.number().int().min(1).max(500).default(100) }),
+    output: z.object({ flags: z.array(z.object({ seq: z.number().int(), id: z.string(), kind: z.string(), createdAt: z.number(), reasons: z.array(z.string()) })) }),
+    role: 'manager',
+  },
+  /**
+   * Reserve points on the server before a redemption. Online: `mode: 'online'`
+   * and the sale names the hold. The server did not answer within the budget
+   * (or the terminal is not paired): `mode: 'offline'`, judged by the offline caps.
+   */
+  'redemption.hold': {
+    input: z.object({ holdId: uuid, memberId: text(64), points: points.min(1) }),
+    output: z.discriminatedUnion('mode', [
+      z.object({ mode: z.literal('online'), holdId: z.string(), available: points, expiresAt: z.number() }),
+      z.object({ mode: z.literal('offline'), allowed: z.boolean(), reason: z.string().nullable(), capRemaining: points.nullable() }),
+    ]),
+    role: 'cashier',
+  },
+  /** Give back a hold of an abandoned sale (best effort; it expires on the server anyway). */
+  'redemption.release': { input: z.object({ holdId: uuid }), output: z.object({ released: z.boolean() }), role: 'cashier' },
 } as const satisfies Record<string, MethodSpec>;
 
 export type Api = typeof api;
@@ -304,4 +388,4 @@ export type Response =
  * What the backend pushes to the screens unasked, on the same channel as the
  * answers: a serial scan (the screen resolves it like a wedge or camera scan).
  */
-export type BackendEvent = { name: 'scan'; scan: z.infer<typeof scanEventSchema> } | { name: 'backend.restarted'; at: number };
+export type BackendEvent = { name: 'scan'; scan: z.infer<typeof scanEventSchema> } | { name: 'backend.restarted'; at: number } | { name: 'sync.status'; status: SyncStatus };

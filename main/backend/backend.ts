@@ -1,9 +1,12 @@
-import type { Backend } from './context.ts';
+import type { Backend, TerminalIdentity } from './context.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { silentLogger, type Logger } from './platform/logging.ts';
 import { createScanHub } from './scanning/scan-hub.ts';
 import { Sessions } from './staff/sessions.ts';
 import { openTerminalDb, type OpenOptions } from './store/connection.ts';
+import { keyFileSource, type DeviceKeySource } from './sync/credentials.ts';
+import { SyncEngine, type SyncEngineOptions } from './sync/sync-engine.ts';
+import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from './sync/sync-settings.ts';
 
 export interface BackendOptions {
   dbPath: string;
@@ -14,6 +17,12 @@ export interface BackendOptions {
   idleMs?: number;
   lockout?: { attempts: number; ms: number };
   open?: OpenOptions;
+  sync?: Partial<SyncSettings>;
+  /** Where the key sealing the sync credentials comes from; default: the file `<dbPath>.key`. */
+  deviceKey?: DeviceKeySource;
+  /** Test seams of the sync engine (crash injection, jitter). */
+  syncTest?: Pick<SyncEngineOptions, 'hooks' | 'random'>;
+  terminal?: Partial<TerminalIdentity>;
 }
 
 /** Opens the store and wires what every command needs. A damaged database is opened read-only and logged. */
@@ -21,13 +30,24 @@ export function createBackend(options: BackendOptions): Backend {
   const log = options.log ?? silentLogger;
   const store = openTerminalDb(options.dbPath, options.open);
   if (!store.health.ok) log.log('error', 'database.corrupt', { path: store.path, problems: store.health.problems.slice(0, 5) });
+  const clock = options.clock ?? systemClock;
+  const sync = new SyncEngine({
+    store,
+    clock,
+    log,
+    keySource: options.deviceKey ?? keyFileSource(`${options.dbPath}.key`),
+    settings: { ...DEFAULT_SYNC_SETTINGS, ...options.sync },
+    ...options.syncTest,
+  });
   return {
     store,
-    clock: options.clock ?? systemClock,
+    clock,
     log,
     sessions: new Sessions(options.idleMs ?? 5 * 60_000),
     storeId: options.storeId,
     scans: createScanHub(log),
+    terminal: { locale: 'en-GB', appVersion: 'dev', demo: false, ...options.terminal },
     lockout: options.lockout ?? { attempts: 5, ms: 15 * 60_000 },
+    sync,
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from './platform/logging.ts';
 import type { ScanHub } from './scanning/scan-hub.ts';
 import type { TerminalDb } from './store/connection.ts';
 import type { SessionStaff, Sessions } from './staff/sessions.ts';
+import type { SyncEngine } from './sync/sync-engine.ts';
 
 /** What every command gets: the store, the time, the log and who is signed in. */
 export interface Backend {
@@ -15,6 +16,18 @@ export interface Backend {
   scans: ScanHub;
   /** Wrong PINs before a staff member is locked out, and for how long. */
   lockout: { attempts: number; ms: number };
+  /** The link to the central server (idle until started or paired). */
+  sync: SyncEngine;
+  terminal: TerminalIdentity;
+}
+
+/** What the screens show about this installation. */
+export interface TerminalIdentity {
+  /** BCP 47 locale for money and dates. */
+  locale: string;
+  appVersion: string;
+  /** Started with demo data (npm start): the screens say so. */
+  demo: boolean;
 }
 
 export interface CallContext extends Backend {

@@ -15,19 +15,27 @@ export interface DispatchOptions {
  * envelope and the input, check who is calling, run the command, and turn
  * any failure into `{code, message, details}` (never a stack trace).
  */
-export function createDispatcher(backend: Backend, options: DispatchOptions = {}): (request: Request) => Response {
+/** Commands that write an outbox event: the sync engine pushes soon after one succeeds. */
+const OUTBOX_WRITERS: ReadonlySet<string> = new Set(['sale.commit', 'sale.void', 'sale.refund', 'member.enrol', 'points.adjust']);
+
+/**
+ * The message loop's core, the same under every transport: validate the
+ * envelope and the input, check who is calling, run the command, and turn
+ * any failure into `{code, message, details}` (never a stack trace). A
+ * synchronous command is answered synchronously; one that waits on the
+ * central server (holds, pairing, sync.now) is answered with a promise.
+ */
+export function createDispatcher(backend: Backend, options: DispatchOptions = {}): (request: Request) => Response | Promise<Response> {
   return (request) => {
     const id = typeof request?.id === 'number' ? request.id : -1;
     const started = performance.now();
     const method = request?.method;
-    try {
-      if (typeof method !== 'string' || !Object.hasOwn(api, method)) {
-        throw new AppError('VALIDATION', `Unknown command ${String(method).slice(0, 64)}.`);
-      }
-      const result = run(backend, method as Method, request, options);
+    const succeed = (result: unknown): Response => {
       backend.log.log('debug', 'call', { method, ms: round(performance.now() - started) });
+      if (OUTBOX_WRITERS.has(method)) backend.sync.notifyOutbox();
       return { id, ok: true, result };
-    } catch (error) {
+    };
+    const fail = (error: unknown): Response => {
       const payload = toPayload(backend, error);
       backend.log.log(payload.code === 'INTERNAL' ? 'error' : 'info', 'call.failed', {
         method: typeof method === 'string' ? method.slice(0, 64) : null,
@@ -36,6 +44,15 @@ export function createDispatcher(backend: Backend, options: DispatchOptions = {}
         ...(payload.code === 'INTERNAL' && error instanceof Error ? { error: error.message, stack: error.stack } : {}),
       });
       return { id, ok: false, error: payload };
+    };
+    try {
+      if (typeof method !== 'string' || !Object.hasOwn(api, method)) {
+        throw new AppError('VALIDATION', `Unknown command ${String(method).slice(0, 64)}.`);
+      }
+      const result = run(backend, method as Method, request, options);
+      return result instanceof Promise ? result.then(succeed, fail) : succeed(result);
+    } catch (error) {
+      return fail(error);
     }
   };
 }
@@ -58,6 +75,7 @@ function run(backend: Backend, method: Method, request: Request, options: Dispat
   }
   const handler = handlers[method] as (input: unknown, ctx: CallContext) => unknown;
   const result = handler(parsed.data, ctx);
+  if (result instanceof Promise) return result.then((r: unknown) => (options.validateOutput ? spec.output.parse(r) : r));
   return options.validateOutput ? spec.output.parse(result) : result;
 }
 
@@ -75,4 +93,20 @@ function toPayload(backend: Backend, error: unknown): ErrorPayload {
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+/**
+ * For callers that drive synchronous commands (tests, benchmarks, the crash
+ * child): the answer itself, or a thrown error if the command was one that
+ * answers asynchronously and must be awaited.
+ */
+export function syncResponse(response: Response | Promise<Response>): Response {
+  if (response instanceof Promise) throw new Error('this command answers asynchronously: await the dispatcher');
+  return response;
+}
+
+/** The dispatcher for callers that send only synchronous commands: answers are never promises. */
+export function createSyncDispatcher(backend: Backend, options: DispatchOptions = {}): (request: Request) => Response {
+  const dispatch = createDispatcher(backend, options);
+  return (request) => syncResponse(dispatch(request));
 }

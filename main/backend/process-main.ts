@@ -7,7 +7,7 @@ import type { BackendEvent } from '../../shared/api.ts';
 import { createBackend } from './backend.ts';
 import { createDispatcher } from './dispatch.ts';
 import { runMessageLoop, type BackendMessage, type HostChannel } from './message-loop.ts';
-import { backendConfigFromEnv } from './platform/backend-config.ts';
+import { backendConfigFromEnv, syncSettingsFromConfig } from './platform/backend-config.ts';
 import { jsonLogger } from './platform/logging.ts';
 import { startSerialScanner, type SerialScanner } from './scanning/serial-scanner.ts';
 import { closeTerminalDb } from './store/connection.ts';
@@ -29,7 +29,10 @@ function hostChannel(): HostChannel {
 
 const config = backendConfigFromEnv(process.env);
 const log = jsonLogger((line) => process.stderr.write(line + '\n'), config.LT_LOG_LEVEL);
-const backend = createBackend({ dbPath: config.LT_DB_PATH, storeId: config.LT_STORE_ID, log, ...(config.LT_IDLE_MS ? { idleMs: config.LT_IDLE_MS } : {}) });
+const backend = createBackend({ dbPath: config.LT_DB_PATH, storeId: config.LT_STORE_ID, log, ...(config.LT_IDLE_MS ? { idleMs: config.LT_IDLE_MS } : {}),
+  terminal: { locale: config.LT_LOCALE, appVersion: config.LT_APP_VERSION, demo: config.LT_DEMO === '1' },
+  sync: syncSettingsFromConfig(config),
+});
 const dispatch = createDispatcher(backend);
 const channel = hostChannel();
 
@@ -39,6 +42,8 @@ async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await serial?.close();
+  // Timers cleared, the request in flight aborted and its round awaited, before the database closes.
+  await backend.sync.stop();
   // Commands are synchronous, so none is half-done here: closing checkpoints the WAL.
   closeTerminalDb(backend.store);
   channel.post({ kind: 'stopped' });
@@ -59,6 +64,9 @@ if (config.LT_SERIAL) {
     logger: log,
   });
 }
+// Status changes go to every screen; the engine runs only once paired (sync.pair starts it too).
+backend.sync.onStatus((status) => emit({ name: 'sync.status', status }));
+backend.sync.start();
 process.on('SIGTERM', () => void shutdown());
 process.on('disconnect', () => void shutdown());
 channel.post({ kind: 'ready', pid: process.pid });

@@ -33,7 +33,7 @@
 import { writeSync } from 'node:fs';
 import type { Input, Method, Output } from '../../shared/api.ts';
 import { createBackend } from '../../main/backend/backend.ts';
-import { createDispatcher } from '../../main/backend/dispatch.ts';
+import { createSyncDispatcher } from '../../main/backend/dispatch.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { loadMigrations } from '../../main/backend/store/migrations.ts';
 import { PRODUCTS, STAFF } from './terminal.ts';
@@ -60,7 +60,7 @@ function out(line: string): void {
 }
 
 const backend = createBackend({ dbPath: options.dbPath, storeId: 'store-1', open: { migrations: loadMigrations(options.migrationsDir) } });
-const dispatch = createDispatcher(backend);
+const dispatch = createSyncDispatcher(backend);
 let requestId = 1;
 
 type Answer<M extends Method> = { ok: true; result: Output<M> } | { ok: false; error: { code: string; message: string } };

@@ -6,7 +6,7 @@ import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { ProgramConfig } from '../../shared/program.ts';
 import { createBackend } from '../../main/backend/backend.ts';
 import type { Backend } from '../../main/backend/context.ts';
-import { createDispatcher } from '../../main/backend/dispatch.ts';
+import { createSyncDispatcher } from '../../main/backend/dispatch.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import type { Logger } from '../../main/backend/platform/logging.ts';
@@ -75,7 +75,7 @@ export function createTestTerminal(options: { program?: ProgramConfig; now?: num
   const clock = new ManualClock(options.now ?? SATURDAY);
   const backend = createBackend({ dbPath, storeId: 'store-1', clock, log: options.log });
   seed(backend, options.program, clock.now());
-  const dispatch = createDispatcher(backend, { validateOutput: true });
+  const dispatch = createSyncDispatcher(backend, { validateOutput: true });
   let nextId = 1;
   let cards = 0;
 

@@ -27,7 +27,7 @@ import { build } from 'esbuild';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Input } from '../../shared/api.ts';
 import { createBackend } from '../../main/backend/backend.ts';
-import { createDispatcher } from '../../main/backend/dispatch.ts';
+import { createSyncDispatcher } from '../../main/backend/dispatch.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { TERMINAL_MIGRATIONS_DIR } from '../../main/backend/store/migrations.ts';
@@ -125,7 +125,7 @@ function seedDatabase(dbPath: string): void {
   const now = Date.now();
   const backend = createBackend({ dbPath, storeId: 'store-1', clock: new ManualClock(now) });
   seed(backend, demoProgram, now);
-  const dispatch = createDispatcher(backend, { validateOutput: true });
+  const dispatch = createSyncDispatcher(backend, { validateOutput: true });
   let id = 1;
   const call = <T>(method: string, input: unknown, token: string | null): T => {
     const response = dispatch({ id: id++, method, input, token });

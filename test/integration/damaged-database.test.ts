@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { createBackend } from '../../main/backend/backend.ts';
-import { createDispatcher } from '../../main/backend/dispatch.ts';
+import { createSyncDispatcher } from '../../main/backend/dispatch.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { jsonLogger } from '../../main/backend/platform/logging.ts';
 import { createTestTerminal, STAFF, tempDir } from '../helpers/terminal.ts';
@@ -23,7 +23,7 @@ test('a terminal whose database is damaged says so on every write and leaves the
     expect(backend.store.health.ok).toBe(false);
     expect(lines.some((l) => JSON.parse(l).event === 'database.corrupt')).toBe(true);
 
-    const dispatch = createDispatcher(backend);
+    const dispatch = createSyncDispatcher(backend);
     const login = dispatch({ id: 1, method: 'staff.login', input: { staffId: STAFF.cashier.id, pin: '0000' } });
     const sale = dispatch({ id: 2, method: 'sale.commit', input: { saleId: uuidv7(), memberId: null, lines: [{ category: 'bakery', amountMinor: 100 }] }, token: 'x' });
     expect(login.ok ? null : login.error.code).toBe('DATABASE_CORRUPT');

@@ -29,7 +29,7 @@ describe('sale commit', () => {
     expect(db.prepare('SELECT kind, points FROM ledger WHERE sale_id = ?').all(saleId)).toEqual([{ kind: 'earn', points: 10 }]);
     expect(db.prepare('SELECT count(*) FROM sale_lines WHERE sale_id = ?').pluck().get(saleId)).toBe(2);
     const event = db.prepare("SELECT payload FROM outbox WHERE kind = 'sale.committed'").pluck().get() as string;
-    expect(JSON.parse(event)).toMatchObject({ saleId, memberId: member.id, earnPoints: 10, storeId: 'store-1' });
+    expect(JSON.parse(event)).toMatchObject({ saleId, memberId: member.id, pointsEarned: 10, storeId: 'store-1' });
   });
 
   test('committing the same sale id again changes nothing and returns the first answer', () => {

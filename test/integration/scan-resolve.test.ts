@@ -44,6 +44,18 @@ describe('scan.resolve', () => {
     expect(scan(bad)).toMatchObject({ kind: 'rejected', code: 'BAD_CHECK_DIGIT' });
   });
 
+  test('a blank card scanned at enrolment is issued; a mistyped range number is refused before it is issued', () => {
+    const manager = t.login('manager');
+    const bad = CARD.slice(0, -1) + String((Number(CARD.at(-1)) + 1) % 10);
+    expect(t.fail('member.enrol', { memberId: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a50', name: 'Typo', consentMarketing: false, cardNumber: bad }, manager)).toMatchObject({
+      code: 'VALIDATION',
+      details: { field: 'cardNumber', reason: 'bad-check-digit' },
+    });
+    expect(scan(CARD)).toEqual({ kind: 'blank-card', cardNumber: CARD });
+    t.enrol(manager, { name: 'New Member', cardNumber: CARD });
+    expect(scan(CARD)).toMatchObject({ kind: 'member', member: { name: 'New Member' } });
+  });
+
   test('a genuine token for a member not on this terminal yet says so', () => {
     const token = tokenFor(key, { issuedAt: t.clock.now() - 1000, expiresAt: null });
     expect(scan(token)).toMatchObject({ kind: 'unknown-member' });

@@ -4,7 +4,7 @@ import { lotExpiry } from '../loyalty/lots.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { memberById } from '../store/members.ts';
-import { enqueue } from '../store/outbox.ts';
+import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
 import { appliedAdjustment, credit, debit, expireDue } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import type { CommitContext } from '../sales/commit.ts';
@@ -21,12 +21,18 @@ export function adjustPoints(ctx: CommitContext, input: ParsedInput<'points.adju
       if (done.memberId !== input.memberId) throw new AppError('CONFLICT', 'This adjustment id was already used for another member.');
       return { balance: done.balanceAfter };
     }
+    const mark = ledgerMark(db);
     expireDue(db, input.memberId, now);
     const entry = { memberId: input.memberId, kind: 'adjust' as const, points: Math.abs(input.points), ref: input.adjustmentId, reason: input.reason, staffId: ctx.staffId, now };
     if (input.points > 0) credit(db, entry, lotExpiry(now, currentProgram(db)));
     else debit(db, entry, { allowDebt: false });
     audit(db, { at: now, staffId: ctx.staffId, action: 'points.adjust', subject: input.memberId, details: { adjustmentId: input.adjustmentId, points: input.points, reason: input.reason } });
-    enqueue(db, 'points.adjusted', { ...input, staffId: ctx.staffId, storeId: ctx.storeId, createdAt: now }, now);
+    enqueue(
+      db,
+      'points.adjusted',
+      { adjustmentId: input.adjustmentId, memberId: input.memberId, points: input.points, reason: input.reason, staffId: ctx.staffId, storeId: ctx.storeId, createdAt: now, ledger: ledgerSince(db, mark) },
+      now,
+    );
     return { balance: memberById(db, input.memberId)!.balance };
   });
 }

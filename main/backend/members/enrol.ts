@@ -1,13 +1,15 @@
 import type { Output, ParsedInput } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { cardRanges, type CardRange } from '../../../shared/program.ts';
 import { enrolmentBonus } from '../loyalty/bonuses.ts';
 import { lotExpiry } from '../loyalty/lots.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { cardOwner, insertCard, insertMember, memberByCard, memberById, membersByPhoneOrEmail } from '../store/members.ts';
-import { enqueue } from '../store/outbox.ts';
+import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
 import { credit } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
+import { parseCardNumber } from '../scanning/card-number.ts';
 import type { CommitContext } from '../sales/commit.ts';
 import { memberView } from './member-view.ts';
 
@@ -24,6 +26,7 @@ export function enrolMember(ctx: CommitContext, input: ParsedInput<'member.enrol
     const existing = memberById(db, input.memberId);
     if (existing) return { member: memberView(db, existing, program, now), duplicates: [], bonusPoints: 0 };
 
+    if (input.cardNumber !== null) checkProgrammeCard(input.cardNumber, cardRanges(program));
     if (input.cardNumber !== null && cardOwner(db, input.cardNumber) !== undefined) {
       throw new AppError('CARD_IN_USE', 'This card already belongs to another member. Use a new card.');
     }
@@ -42,6 +45,7 @@ export function enrolMember(ctx: CommitContext, input: ParsedInput<'member.enrol
       balance: d.balance,
     }));
 
+    const mark = ledgerMark(db);
     insertMember(db, {
       id: input.memberId,
       name: input.name,
@@ -60,8 +64,38 @@ export function enrolMember(ctx: CommitContext, input: ParsedInput<'member.enrol
       credit(db, { memberId: input.memberId, kind: 'bonus', points: bonus.points, ref: 'enrolment', reason: bonus.label, staffId: ctx.staffId, now }, lotExpiry(now, program));
     }
     audit(db, { at: now, staffId: ctx.staffId, action: 'member.enrol', subject: input.memberId, details: { possibleDuplicates: duplicates.map((d) => d.id) } });
-    enqueue(db, 'member.enrolled', { ...input, referredBy, storeId: ctx.storeId, enrolledAt: now, staffId: ctx.staffId }, now);
+    enqueue(
+      db,
+      'member.enrolled',
+      {
+        memberId: input.memberId,
+        cardNumber: input.cardNumber,
+        name: input.name,
+        phone: input.phone,
+        email: input.email,
+        birthDate: input.birthDate,
+        consentMarketing: input.consentMarketing,
+        referredBy,
+        storeId: ctx.storeId,
+        enrolledAt: now,
+        staffId: ctx.staffId,
+        ledger: ledgerSince(db, mark),
+      },
+      now,
+    );
     const row = memberById(db, input.memberId)!;
     return { member: memberView(db, row, program, now), duplicates, bonusPoints: bonus?.points ?? 0 };
   });
+}
+
+/**
+ * A number from one of the programme's pre-printed ranges must be whole and
+ * pass its check digit: a mistyped card would otherwise be issued and never
+ * scan. Numbers outside every range (older cards) are taken as they are.
+ */
+function checkProgrammeCard(cardNumber: string, ranges: readonly CardRange[]): void {
+  const parsed = parseCardNumber(cardNumber, ranges);
+  if (!parsed.ok && parsed.reason !== 'not-in-range' && parsed.reason !== 'not-digits') {
+    throw new AppError('VALIDATION', parsed.message, { field: 'cardNumber', reason: parsed.reason });
+  }
 }

@@ -5,6 +5,7 @@ import { expiringWithin } from '../loyalty/lots.ts';
 import { tierById } from '../loyalty/tiers.ts';
 import type { Db } from '../store/connection.ts';
 import { cardsOf, type MemberRow } from '../store/members.ts';
+import { unacknowledgedPoints } from '../store/outbox.ts';
 import { liveLots } from '../store/points.ts';
 
 /** Points a member can spend now: live lot remainders, net of any recorded debt. */
@@ -16,6 +17,8 @@ export function availablePoints(lotRemainders: number, debt: number): number {
 export function memberView(db: Db, row: MemberRow, program: ProgramConfig, now: number): Member {
   const lots = liveLots(db, row.id, now);
   const live = lots.reduce((sum, l) => sum + l.remaining, 0);
+  // Pending = this terminal's events the server has not acknowledged; the rest of the balance is confirmed.
+  const pending = unacknowledgedPoints(db, row.id);
   const birthMonth = row.birth_date === null ? null : Number(row.birth_date.slice(5, 7));
   return {
     id: row.id,
@@ -35,5 +38,7 @@ export function memberView(db: Db, row: MemberRow, program: ProgramConfig, now: 
     debt: row.debt,
     expiringIn30Days: expiringWithin(lots, now, 30),
     birthdayThisMonth: birthMonth !== null && birthMonth === localParts(now, program.timeZone).month,
+    confirmedPoints: row.balance - pending,
+    pendingPoints: pending,
   };
 }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
+import { MAX_PUSH_BATCH } from '../../../shared/sync-protocol.ts';
+import type { SyncSettings } from '../sync/sync-settings.ts';
+import { DEFAULT_SYNC_SETTINGS } from '../sync/sync-settings.ts';
 
 /**
  * What the backend process needs to start, handed over by its host in the
@@ -12,6 +15,17 @@ const schema = z.object({
   LT_SERIAL: z.string().optional(),
   LT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LT_IDLE_MS: z.coerce.number().int().min(10_000).optional(),
+  // Sync with the central server (main/backend/sync/); every one optional, defaults in sync-settings.ts.
+  LT_SYNC_PUSH_BATCH: z.coerce.number().int().min(1).max(MAX_PUSH_BATCH).optional(),
+  LT_SYNC_PULL_INTERVAL_MS: z.coerce.number().int().min(1_000).optional(),
+  LT_SYNC_HOLD_BUDGET_MS: z.coerce.number().int().min(50).max(10_000).optional(),
+  LT_SYNC_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).optional(),
+  LT_SYNC_ALERT_AFTER_MS: z.coerce.number().int().min(60_000).optional(),
+  LT_OFFLINE_REDEEM_MEMBER_DAY: z.coerce.number().int().min(0).optional(),
+  LT_OFFLINE_REDEEM_TERMINAL_DAY: z.coerce.number().int().min(0).optional(),
+  LT_LOCALE: z.string().min(2).max(35).default('en-GB'),
+  LT_APP_VERSION: z.string().max(40).default('dev'),
+  LT_DEMO: z.enum(['0', '1']).default('0'),
 });
 export type BackendConfig = z.infer<typeof schema>;
 
@@ -22,4 +36,21 @@ export function backendConfigFromEnv(env: NodeJS.ProcessEnv): BackendConfig {
     throw new AppError('VALIDATION', `The backend was started without its settings (${problems}).`);
   }
   return parsed.data;
+}
+
+/** The sync settings given in the environment, over the defaults. */
+export function syncSettingsFromConfig(config: BackendConfig): SyncSettings {
+  const d = DEFAULT_SYNC_SETTINGS;
+  return {
+    ...d,
+    pushBatch: config.LT_SYNC_PUSH_BATCH ?? d.pushBatch,
+    pullIntervalMs: config.LT_SYNC_PULL_INTERVAL_MS ?? d.pullIntervalMs,
+    holdBudgetMs: config.LT_SYNC_HOLD_BUDGET_MS ?? d.holdBudgetMs,
+    requestTimeoutMs: config.LT_SYNC_REQUEST_TIMEOUT_MS ?? d.requestTimeoutMs,
+    alertAfterMs: config.LT_SYNC_ALERT_AFTER_MS ?? d.alertAfterMs,
+    offlineCaps: {
+      memberPerDay: config.LT_OFFLINE_REDEEM_MEMBER_DAY ?? d.offlineCaps.memberPerDay,
+      terminalPerDay: config.LT_OFFLINE_REDEEM_TERMINAL_DAY ?? d.offlineCaps.terminalPerDay,
+    },
+  };
 }

@@ -5,7 +5,12 @@ import { evaluateTier } from '../loyalty/tiers.ts';
 import { localParts } from '../loyalty/local-time.ts';
 import { writeTransaction, type TerminalDb } from '../store/connection.ts';
 import { updateMemberAfterSale } from '../store/members.ts';
-import { enqueue } from '../store/outbox.ts';
+import { AppError } from '../../../shared/errors.ts';
+import { audit } from '../store/audit.ts';
+import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
+import { insertOfflineRedemption, markHoldPosted, offlineRedeemedSince, usableHold } from '../store/sync-redemptions.ts';
+import { judgeOfflineRedemption, REFUSAL_MESSAGES, storeDayStart, type OfflineCaps } from '../sync/offline-policy.ts';
+import { verifyManagerOverride } from '../sync/redemption-override.ts';
 import { credit, debit, expireDue } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import { insertSale, insertVoucher, saleById } from '../store/sales.ts';
@@ -17,6 +22,11 @@ export interface CommitContext {
   now: number;
   staffId: string;
   storeId: string;
+  /**
+   * Offline redemption caps; null or absent when the terminal is not paired
+   * (its ledger is then the only one, and its balance check is enough).
+   */
+  offlineCaps?: OfflineCaps | null;
 }
 
 /**
@@ -28,10 +38,14 @@ export interface CommitContext {
 export function commitSale(ctx: CommitContext, input: ParsedInput<'sale.commit'>): SaleResult {
   const { db } = ctx.store;
   const { now } = ctx;
+  const holdId = input.holdId ?? null;
+  // Checked before the transaction: a wrong PIN must be counted even though the sale is then refused.
+  const overrideStaffId = input.override != null && saleById(db, input.saleId) === undefined ? verifyManagerOverride(ctx.store, input.override, now) : null;
   return writeTransaction(ctx.store, () => {
     const existing = saleById(db, input.saleId);
     if (existing) return JSON.parse(existing.result) as SaleResult;
 
+    const mark = ledgerMark(db);
     const program = currentProgram(db);
     if (input.memberId !== null) expireDue(db, input.memberId, now);
     const { basket, quote, member } = price(db, program, input, now);
@@ -94,9 +108,21 @@ export function commitSale(ctx: CommitContext, input: ParsedInput<'sale.commit'>
       })),
     );
 
+    let postedHold: string | null = null;
     if (member && input.memberId !== null) {
       const memberId = input.memberId;
       const base = { saleId: input.saleId, staffId: ctx.staffId, now };
+      if (quote.redemption && quote.redemption.points > 0) {
+        const points = quote.redemption.points;
+        if (holdId !== null && usableHold(db, holdId, memberId, points, now)) {
+          // The server reserved these points: the event names the hold and the server posts it with the sale.
+          postedHold = holdId;
+          markHoldPosted(db, holdId, input.saleId);
+        } else {
+          checkOfflineRedemption(ctx, memberId, points, program.timeZone, overrideStaffId, input.saleId);
+          insertOfflineRedemption(db, { saleId: input.saleId, memberId, points, at: now, overrideStaffId });
+        }
+      }
       if (quote.redemption) {
         debit(db, { ...base, memberId, kind: 'redeem', points: quote.redemption.points, reason: quote.redemption.explanation.label }, { allowDebt: false });
       }
@@ -118,9 +144,42 @@ export function commitSale(ctx: CommitContext, input: ParsedInput<'sale.commit'>
       });
     }
 
-    enqueue(db, 'sale.committed', { ...result, staffId: ctx.staffId, storeId: ctx.storeId }, now);
+    enqueue(
+      db,
+      'sale.committed',
+      {
+        saleId: input.saleId,
+        memberId: input.memberId,
+        storeId: ctx.storeId,
+        staffId: ctx.staffId,
+        createdAt: now,
+        totalMinor: quote.totalMinor,
+        paidMinor: quote.payableMinor,
+        pointsEarned: pointsAwarded,
+        pointsRedeemed: quote.redemption?.points ?? 0,
+        holdId: postedHold,
+        rewardId: quote.redemption?.rewardId ?? null,
+        programVersion: program.version,
+        ledger: ledgerSince(db, mark),
+      },
+      now,
+    );
     return result;
   });
+}
+
+/** Without a usable hold, a paired terminal lets a redemption through only within the offline caps or with a manager's override. */
+function checkOfflineRedemption(ctx: CommitContext, memberId: string, points: number, timeZone: string, overrideStaffId: string | null, saleId: string): void {
+  const caps = ctx.offlineCaps ?? null;
+  if (caps === null) return;
+  const { db } = ctx.store;
+  const since = storeDayStart(ctx.now, timeZone);
+  const verdict = judgeOfflineRedemption(points, { member: offlineRedeemedSince(db, memberId, since), terminal: offlineRedeemedSince(db, null, since) }, caps);
+  if (verdict.allowed) return;
+  if (overrideStaffId === null) {
+    throw new AppError('REDEMPTION_NOT_ALLOWED', REFUSAL_MESSAGES[verdict.reason!], { reason: verdict.reason, capRemaining: verdict.capRemaining, overrideAllowed: true });
+  }
+  audit(db, { at: ctx.now, staffId: overrideStaffId, action: 'redemption.override', subject: saleId, details: { memberId, points, reason: verdict.reason, capRemaining: verdict.capRemaining, cashierId: ctx.staffId } });
 }
 
 /** Readable voucher codes: no 0/O or 1/I to misread at the counter. */

@@ -5,7 +5,7 @@ import { refundPoints } from '../loyalty/refund.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { memberById } from '../store/members.ts';
-import { enqueue } from '../store/outbox.ts';
+import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
 import { credit, debit, entriesOfSale, expireDue } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import { addRefundedQuantity, insertRefund, linesOf, refundResult, saleById, setRefundResult } from '../store/sales.ts';
@@ -26,6 +26,7 @@ export function refundSale(ctx: CommitContext, input: ParsedInput<'sale.refund'>
     if (!sale) throw new AppError('NOT_FOUND', 'No such sale on this terminal.', { saleId: input.saleId });
     if (sale.status !== 'completed') throw new AppError('REFUND_NOT_ALLOWED', 'This sale was voided: there is nothing left to refund.');
 
+    const mark = ledgerMark(db);
     const lines = linesOf(db, sale.id);
     const plan = refundPoints({
       lines: lines.map((l) => ({
@@ -68,7 +69,12 @@ export function refundSale(ctx: CommitContext, input: ParsedInput<'sale.refund'>
     const final = { ...result, balanceAfter, debtAfter };
     setRefundResult(db, input.refundId, JSON.stringify(final));
     audit(db, { at: now, staffId: ctx.staffId, action: 'sale.refund', subject: sale.id, details: { refundId: input.refundId, lines: input.lines } });
-    enqueue(db, 'sale.refunded', { ...final, staffId: ctx.staffId, storeId: ctx.storeId, createdAt: now }, now);
+    enqueue(
+      db,
+      'sale.refunded',
+      { refundId: input.refundId, saleId: sale.id, memberId: sale.member_id, storeId: ctx.storeId, staffId: ctx.staffId, createdAt: now, refundedMinor: plan.refundMinor, ledger: ledgerSince(db, mark) },
+      now,
+    );
     return final;
   });
 }

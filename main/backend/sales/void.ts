@@ -4,7 +4,7 @@ import { lotExpiry } from '../loyalty/lots.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { memberById } from '../store/members.ts';
-import { enqueue } from '../store/outbox.ts';
+import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
 import { credit, debit, entriesOfSale, expireDue, type LedgerRow } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import { cancelVouchersOfSale, hasRefunds, markVoided, saleById } from '../store/sales.ts';
@@ -33,6 +33,7 @@ export function voidSale(ctx: CommitContext & { staff: SessionStaff }, saleId: s
       throw new AppError('VOID_NOT_ALLOWED', 'Part of this sale was already refunded: refund the remaining lines instead.');
     }
 
+    const mark = ledgerMark(db);
     const program = currentProgram(db);
     const base = { saleId, staffId: ctx.staff.id, now, kind: 'reverse' as const };
     const byMember = new Map<string, { given: LedgerRow[]; spent: number }>();
@@ -53,7 +54,7 @@ export function voidSale(ctx: CommitContext & { staff: SessionStaff }, saleId: s
     markVoided(db, saleId, ctx.staff.id, now);
     audit(db, { at: now, staffId: ctx.staff.id, action: 'sale.void', subject: saleId });
     const result = summarise(db, saleId, sale.member_id, entriesOfSale(db, saleId));
-    enqueue(db, 'sale.voided', { ...result, staffId: ctx.staff.id, storeId: ctx.storeId, voidedAt: now }, now);
+    enqueue(db, 'sale.voided', { saleId, memberId: sale.member_id, storeId: ctx.storeId, staffId: ctx.staff.id, voidedAt: now, ledger: ledgerSince(db, mark) }, now);
     return result;
   });
 }

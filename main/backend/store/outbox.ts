@@ -1,3 +1,4 @@
+import type { LedgerEntry, SyncEventInput, SyncEventKind } from '../../../shared/sync-protocol.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Db } from './connection.ts';
 import { prepare } from './statements.ts';
@@ -5,14 +6,46 @@ import { prepare } from './statements.ts';
 /**
  * Events for the central server. Written in the same transaction as the change
  * they describe, with an id made here, before any send: the server applies each
- * id once, so a retry after a crash can never double a point.
+ * id once, so a retry after a crash can never double a point. Each row is an
+ * event of shared/sync-protocol.ts once wrapped `{id, seq, kind, createdAt, payload}`.
  */
-export type OutboxKind = 'sale.committed' | 'sale.voided' | 'sale.refunded' | 'member.enrolled' | 'points.adjusted' | 'points.expired';
+export type OutboxKind = SyncEventKind;
+type PayloadOf<K extends OutboxKind> = Extract<SyncEventInput, { kind: K }>['payload'];
 
-export function enqueue(db: Db, kind: OutboxKind, payload: object, now: number): string {
+export function enqueue<K extends OutboxKind>(db: Db, kind: K, payload: PayloadOf<K>, now: number): string {
   const id = uuidv7(now);
-  prepare(db, 'INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)').run(id, kind, JSON.stringify(payload), now);
+  const info = prepare(db, 'INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)').run(id, kind, JSON.stringify(payload), now);
+  const seq = Number(info.lastInsertRowid);
+  // Net points per member, so pending points are a range read on (member, seq).
+  const net = new Map<string, number>();
+  for (const e of payload.ledger ?? []) net.set(e.memberId, (net.get(e.memberId) ?? 0) + e.points);
+  const insert = prepare(db, 'INSERT INTO outbox_points (member_id, seq, points) VALUES (?, ?, ?)');
+  for (const [memberId, points] of net) if (points !== 0) insert.run(memberId, seq, points);
   return id;
+}
+
+/** The highest ledger id now: the entries a transaction writes after this mark are its own. */
+export function ledgerMark(db: Db): number {
+  return (prepare(db, 'SELECT coalesce(max(id), 0) FROM ledger').pluck().get() as number) ?? 0;
+}
+
+/**
+ * The ledger entries written after `mark`, in the protocol's shape. Local
+ * expiry ('expire') and sync corrections are left out: the server runs its own
+ * expiry from the same lot expiry times, and corrections come from it.
+ */
+export function ledgerSince(db: Db, mark: number): LedgerEntry[] {
+  const rows = prepare(
+    db,
+    `SELECT l.member_id AS memberId, l.kind, l.points, l.qualifying,
+       (SELECT p.expires_at FROM point_lots p WHERE p.entry_id = l.id) AS expiresAt
+     FROM ledger l WHERE l.id > ? AND l.kind NOT IN ('expire', 'sync') ORDER BY l.id`,
+  ).all(mark) as { memberId: string; kind: LedgerEntry['kind']; points: number; qualifying: number; expiresAt: number | null }[];
+  return rows.map((r) => {
+    const entry: LedgerEntry = { memberId: r.memberId, kind: r.kind, points: r.points, qualifying: r.qualifying };
+    if (r.points > 0 && r.expiresAt !== null) entry.expiresAt = r.expiresAt;
+    return entry;
+  });
 }
 
 export interface OutboxStats {
@@ -22,4 +55,59 @@ export interface OutboxStats {
 
 export function outboxStats(db: Db): OutboxStats {
   return prepare(db, 'SELECT count(*) AS pending, min(created_at) AS oldestPendingAt FROM outbox WHERE sent_at IS NULL').get() as OutboxStats;
+}
+
+export interface OutboxRow {
+  seq: number;
+  id: string;
+  kind: OutboxKind;
+  payload: string;
+  created_at: number;
+}
+
+/** Unsent events in seq order; `fromSeq` also re-reads events marked sent (the server asked to resend from there). */
+export function unsentBatch(db: Db, limit: number, fromSeq: number | null = null): OutboxRow[] {
+  if (fromSeq !== null) {
+    return prepare(db, 'SELECT seq, id, kind, payload, created_at FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?').all(fromSeq, limit) as OutboxRow[];
+  }
+  return prepare(db, 'SELECT seq, id, kind, payload, created_at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?').all(limit) as OutboxRow[];
+}
+
+/** Every event up to `appliedSeq` is on the server: mark it sent (once), and record the answers given for this batch. */
+export function markSent(db: Db, appliedSeq: number, results: { seq: number; result: object }[], now: number): void {
+  prepare(db, 'UPDATE outbox SET sent_at = ? WHERE seq <= ? AND sent_at IS NULL').run(now, appliedSeq);
+  const record = prepare(db, 'UPDATE outbox SET result = ? WHERE seq = ?');
+  for (const r of results) record.run(JSON.stringify(r.result), r.seq);
+}
+
+/** A failed attempt on these events, kept for diagnosis (the backoff itself is in memory). */
+export function recordAttempt(db: Db, fromSeq: number, toSeq: number, error: string): void {
+  prepare(db, 'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq BETWEEN ? AND ? AND sent_at IS NULL').run(error.slice(0, 200), fromSeq, toSeq);
+}
+
+/** Net points of a member's events with seq above `afterSeq` (not yet in a server balance). */
+export function pendingPointsAfter(db: Db, memberId: string, afterSeq: number): number {
+  return prepare(db, 'SELECT coalesce(sum(points), 0) FROM outbox_points WHERE member_id = ? AND seq > ?').pluck().get(memberId, afterSeq) as number;
+}
+
+/** Net points of a member's events the server has not acknowledged yet. */
+export function unacknowledgedPoints(db: Db, memberId: string): number {
+  return prepare(
+    db,
+    'SELECT coalesce(sum(p.points), 0) FROM outbox_points p JOIN outbox o ON o.seq = p.seq WHERE p.member_id = ? AND o.sent_at IS NULL',
+  ).pluck().get(memberId) as number;
+}
+
+/** Events the server applied with an adjustment (overdraft, blocked member, duplicate enrolment), newest first. */
+export function flaggedEvents(db: Db, limit: number): { seq: number; id: string; kind: string; createdAt: number; reasons: string[] }[] {
+  const rows = prepare(
+    db,
+    `SELECT seq, id, kind, created_at AS createdAt, json_extract(result, '$.reasons') AS reasons FROM outbox
+     WHERE json_extract(result, '$.status') = 'applied_with_adjustment' ORDER BY seq DESC LIMIT ?`,
+  ).all(limit) as { seq: number; id: string; kind: string; createdAt: number; reasons: string | null }[];
+  return rows.map((r) => ({ ...r, reasons: r.reasons === null ? [] : (JSON.parse(r.reasons) as string[]) }));
+}
+
+export function flaggedCount(db: Db): number {
+  return prepare(db, "SELECT count(*) FROM outbox WHERE json_extract(result, '$.status') = 'applied_with_adjustment'").pluck().get() as number;
 }

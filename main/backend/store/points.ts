@@ -12,7 +12,7 @@ import { prepare } from './statements.ts';
  * Callers run these inside one write transaction.
  */
 
-export type EntryKind = 'earn' | 'redeem' | 'bonus' | 'reverse' | 'adjust' | 'expire';
+export type EntryKind = 'earn' | 'redeem' | 'bonus' | 'reverse' | 'adjust' | 'expire' | 'sync';
 
 export interface Entry {
   memberId: string;

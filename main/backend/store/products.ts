@@ -29,3 +29,7 @@ export function upsertProduct(db: Db, p: { sku: string; name: string; category: 
   const bind = prepare(db, 'INSERT INTO product_barcodes (barcode, sku) VALUES (?, ?) ON CONFLICT (barcode) DO UPDATE SET sku = excluded.sku');
   for (const barcode of p.barcodes) bind.run(barcode, p.sku);
 }
+
+export function productCategories(db: Db): string[] {
+  return prepare(db, 'SELECT DISTINCT category FROM products WHERE active = 1 ORDER BY category').pluck().all() as string[];
+}

@@ -1,0 +1,62 @@
+import type { Db } from './connection.ts';
+import { prepare } from './statements.ts';
+
+/**
+ * What the sync client keeps between runs, in the settings table: the sealed
+ * credentials (never in clear: see sync/credentials.ts), the pull cursor
+ * (written in the same transaction as the page it follows), the time of the
+ * last successful exchange; and per member the server balance last pulled.
+ */
+const KEYS = { credentials: 'sync.credentials', cursor: 'sync.cursor', lastSuccessAt: 'sync.lastSuccessAt' } as const;
+
+function get(db: Db, key: string): string | undefined {
+  return prepare(db, 'SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+}
+
+function set(db: Db, key: string, value: string): void {
+  prepare(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}
+
+export function sealedCredentials(db: Db): string | undefined {
+  return get(db, KEYS.credentials);
+}
+
+export function saveSealedCredentials(db: Db, sealed: string): void {
+  set(db, KEYS.credentials, sealed);
+}
+
+export function pullCursor(db: Db): string | undefined {
+  return get(db, KEYS.cursor);
+}
+
+export function savePullCursor(db: Db, cursor: string): void {
+  set(db, KEYS.cursor, cursor);
+}
+
+/** A new pairing (possibly with another server) starts the pull from the beginning. */
+export function resetPullCursor(db: Db): void {
+  prepare(db, 'DELETE FROM settings WHERE key = ?').run(KEYS.cursor);
+}
+
+export function lastSyncSuccess(db: Db): number | null {
+  const v = get(db, KEYS.lastSuccessAt);
+  return v === undefined ? null : Number(v);
+}
+
+export function saveLastSyncSuccess(db: Db, at: number): void {
+  set(db, KEYS.lastSuccessAt, String(at));
+}
+
+export function saveMemberSync(db: Db, memberId: string, serverBalance: number, appliedSeq: number, now: number): void {
+  prepare(
+    db,
+    `INSERT INTO member_sync (member_id, server_balance, applied_seq, pulled_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (member_id) DO UPDATE SET server_balance = excluded.server_balance, applied_seq = excluded.applied_seq, pulled_at = excluded.pulled_at`,
+  ).run(memberId, serverBalance, appliedSeq, now);
+}
+
+export function memberSync(db: Db, memberId: string): { serverBalance: number; appliedSeq: number } | undefined {
+  return prepare(db, 'SELECT server_balance AS serverBalance, applied_seq AS appliedSeq FROM member_sync WHERE member_id = ?').get(memberId) as
+    | { serverBalance: number; appliedSeq: number }
+    | undefined;
+}

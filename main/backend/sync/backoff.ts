@@ -1,0 +1,17 @@
+/**
+ * Retry delays: exponential backoff with full jitter (a uniformly random delay
+ * between 0 and min(cap, base·2^attempt)), so a fleet of terminals coming back
+ * after an outage does not hit the server in lockstep. Pure: `random` is injected.
+ */
+export interface BackoffOptions {
+  baseMs: number;
+  capMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1_000, capMs: 5 * 60_000 };
+
+/** The delay before retry number `attempt` (0 = the first retry). */
+export function backoffDelay(attempt: number, random: () => number, options: BackoffOptions = DEFAULT_BACKOFF): number {
+  const exp = Math.min(options.capMs, options.baseMs * 2 ** Math.min(Math.max(0, attempt), 30));
+  return Math.floor(random() * exp);
+}
