@@ -18,13 +18,24 @@ export class ApiError extends Error {
 export function createClient(transport: Transport) {
   let nextId = 1;
   let token: string | null = null;
+  const errorListeners = new Set<(error: ApiError) => void>();
   return {
     setToken(value: string | null): void {
       token = value;
     },
+    token: () => token,
+    /** Every failed call, for app-wide reactions (an expired session signs out). */
+    onError(listener: (error: ApiError) => void): () => void {
+      errorListeners.add(listener);
+      return () => errorListeners.delete(listener);
+    },
     async call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
       const response = await transport.send({ id: nextId++, method, input, token });
-      if (!response.ok) throw new ApiError(response.error as ErrorPayload);
+      if (!response.ok) {
+        const error = new ApiError(response.error as ErrorPayload);
+        for (const l of errorListeners) l(error);
+        throw error;
+      }
       return response.result as Output<M>;
     },
   };

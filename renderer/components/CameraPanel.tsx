@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ScanEvent } from '../../shared/scan.ts';
+import { useI18n } from '../i18n/i18n.tsx';
 import { listCameras, startCameraScanner, type CameraChoice, type CameraState } from '../scanning/camera-scanner.ts';
 
 /**
@@ -8,6 +9,7 @@ import { listCameras, startCameraScanner, type CameraChoice, type CameraState } 
  * camera and its decoding worker.
  */
 export function CameraPanel({ onScan }: { onScan(scan: ScanEvent): void }) {
+  const { t } = useI18n();
   const video = useRef<HTMLVideoElement>(null);
   const [cameras, setCameras] = useState<CameraChoice[]>([]);
   const [deviceId, setDeviceId] = useState<string | undefined>(undefined);
@@ -31,11 +33,11 @@ export function CameraPanel({ onScan }: { onScan(scan: ScanEvent): void }) {
   }, [deviceId]);
 
   return (
-    <section className="camera-panel" aria-label="Camera scanner">
-      <video ref={video} className="camera-preview" muted playsInline aria-label="Camera preview" />
+    <section className="camera-panel" aria-label={t('scan.camera')}>
+      <video ref={video} className="camera-preview" muted playsInline aria-label={t('camera.preview')} />
       {cameras.length > 1 && (
         <label>
-          Camera
+          {t('camera.choose')}
           <select value={deviceId ?? (state.status === 'running' ? state.deviceId : '')} onChange={(e) => setDeviceId(e.target.value)}>
             {cameras.map((c) => (
               <option key={c.deviceId} value={c.deviceId}>
@@ -46,7 +48,7 @@ export function CameraPanel({ onScan }: { onScan(scan: ScanEvent): void }) {
         </label>
       )}
       <p className="camera-status" role="status" data-camera={state.status}>
-        {state.status === 'running' ? 'Hold the code up to the camera.' : state.status === 'error' ? state.reason : state.status === 'starting' ? 'Starting the camera…' : 'Camera off.'}
+        {state.status === 'running' ? t('camera.running') : state.status === 'error' ? state.reason : state.status === 'starting' ? t('camera.starting') : t('camera.stopped')}
       </p>
     </section>
   );

@@ -1,26 +1,39 @@
 import type { Member } from '../../shared/api.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { formatPoints } from '../i18n/format.ts';
 
-export function MemberPanel({ member }: { member: Member }) {
+export function MemberPanel({ member, actions }: { member: Member; actions?: React.ReactNode }) {
+  const { t, format } = useI18n();
+  const p = (n: number) => formatPoints(n, format);
   return (
-    <section className="member-panel" aria-label="Member" data-member-id={member.id}>
-      <h2 className="member-name">{member.name}</h2>
-      <p className="member-tier">{member.tierLabel}</p>
+    <section className="member-panel" aria-label={t('member.panel')} data-member-id={member.id}>
+      <div className="member-head">
+        <h2 className="member-name">{member.name}</h2>
+        <span className={`tier tier-${member.tier}`}>{member.tierLabel}</span>
+        {actions}
+      </div>
       {member.status === 'blocked' && (
         <p className="warning" role="alert">
-          ⚠ This membership is blocked: no points can be earned or spent.
+          {t('member.blocked')}
         </p>
       )}
       <dl className="member-figures">
-        <dt>Points available</dt>
-        <dd className="member-points">{member.available}</dd>
-        {member.expiringIn30Days > 0 && (
-          <>
-            <dt>Expiring within 30 days</dt>
-            <dd>{member.expiringIn30Days}</dd>
-          </>
-        )}
+        <div>
+          <dt>{t('member.available')}</dt>
+          <dd className="member-points" data-points={member.available}>
+            {p(member.available)}
+          </dd>
+          <dd className="member-confirmation">
+            {member.pendingPoints !== 0 ? `${t('member.confirmed', { points: p(member.confirmedPoints) })} · ${t('member.pending', { points: p(member.pendingPoints) })}` : '\u00a0'}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('member.expiring')}</dt>
+          <dd>{p(member.expiringIn30Days)}</dd>
+        </div>
       </dl>
-      {member.birthdayThisMonth && <p className="birthday">🎂 Birthday this month</p>}
+      {member.debt > 0 && <p className="warning">{t('member.debt', { points: p(member.debt) })}</p>}
+      {member.birthdayThisMonth && <p className="birthday">{t('member.birthday')}</p>}
     </section>
   );
 }

@@ -2,11 +2,14 @@ import { useState, type FormEvent } from 'react';
 import type { Output } from '../../shared/api.ts';
 import { ApiError } from '../api/client.ts';
 import { useApi } from '../app/api-context.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
 
+/** Staff ID (typed or scanned from a badge) and PIN, with a pad for touch screens. */
 export function SignInScreen({ onSignedIn }: { onSignedIn(session: Output<'staff.login'>): void }) {
   const { client } = useApi();
+  const { t } = useI18n();
   const [staffId, setStaffId] = useState('');
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -25,7 +28,8 @@ export function SignInScreen({ onSignedIn }: { onSignedIn(session: Output<'staff
     try {
       onSignedIn(await client.call('staff.login', { staffId: staffId.trim(), pin }));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Could not sign in. Try again.');
+      // LOCKED_OUT and wrong-PIN messages come from the backend in plain words (with the wait time).
+      setError(e instanceof ApiError ? e.message : t('signIn.failed'));
       setPin('');
     } finally {
       setBusy(false);
@@ -34,30 +38,28 @@ export function SignInScreen({ onSignedIn }: { onSignedIn(session: Output<'staff
 
   return (
     <main className="screen sign-in">
-      <h1>Sign in</h1>
-      <form onSubmit={submit} aria-label="Sign in">
+      <h1>{t('signIn.title')}</h1>
+      <form onSubmit={submit} aria-label={t('signIn.title')}>
         <label>
-          Staff ID
+          {t('signIn.staffId')}
           <input name="staffId" autoComplete="username" value={staffId} onChange={(e) => setStaffId(e.target.value)} required autoFocus />
         </label>
         <label>
-          PIN
+          {t('signIn.pin')}
           <input name="pin" type="password" inputMode="numeric" autoComplete="current-password" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))} required />
         </label>
-        <div className="pin-pad" role="group" aria-label="PIN pad">
+        <div className="pin-pad" role="group" aria-label={t('signIn.pinPad')}>
           {KEYS.map((k) => (
-            <button type="button" key={k} onClick={() => press(k)} aria-label={k === 'back' ? 'Delete last digit' : k === 'clear' ? 'Clear PIN' : k}>
+            <button type="button" key={k} onClick={() => press(k)} aria-label={k === 'back' ? t('signIn.delete') : k === 'clear' ? t('signIn.clear') : k}>
               {k === 'back' ? '⌫' : k === 'clear' ? 'C' : k}
             </button>
           ))}
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <p className="error" role={error ? 'alert' : undefined}>
+          {error ?? '\u00a0'}
+        </p>
         <button type="submit" className="primary" disabled={busy || pin.length < 4 || staffId.trim() === ''}>
-          Sign in
+          {t('signIn.submit')}
         </button>
       </form>
     </main>

@@ -1,0 +1,55 @@
+import { useState, type FormEvent } from 'react';
+import { useI18n } from '../i18n/i18n.tsx';
+import { parseMoney } from '../i18n/format.ts';
+
+/** An amount keyed with a category, for goods without a barcode. Letters or a bad amount are refused in place. */
+export function KeyedAmountForm({ categories, onAdd }: { categories: string[]; onAdd(category: string, amountMinor: number): void }) {
+  const { t, format } = useI18n();
+  const [amount, setAmount] = useState('');
+  const [category, setCategory] = useState(categories[0] ?? '');
+  const [error, setError] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const minor = parseMoney(amount, format);
+    if (minor === null || minor <= 0) {
+      setError(true);
+      return;
+    }
+    setError(false);
+    onAdd(category, minor);
+    setAmount('');
+  };
+  return (
+    <form className="keyed-amount" onSubmit={submit} aria-label={t('keyed.title')}>
+      <label>
+        {t('keyed.amount')}
+        <input
+          name="amount"
+          inputMode="decimal"
+          autoComplete="off"
+          value={amount}
+          aria-invalid={error}
+          aria-describedby="keyed-amount-error"
+          onChange={(e) => {
+            setAmount(e.target.value);
+            setError(false);
+          }}
+        />
+      </label>
+      <label>
+        {t('keyed.category')}
+        <select name="category" value={category} onChange={(e) => setCategory(e.target.value)}>
+          {categories.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">{t('keyed.add')}</button>
+      <p id="keyed-amount-error" className="field-error" role={error ? 'alert' : undefined}>
+        {error ? t('keyed.badAmount') : '\u00a0'}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,97 @@
+import type { Input } from '../../../shared/api.ts';
+
+/**
+ * The enrolment form checked in the page with the same rules as the API's zod
+ * schema (shared/api.ts, `member.enrol`), without shipping zod to the renderer;
+ * test/unit/renderer/enrol-validation.test.ts holds the two in step.
+ */
+export interface EnrolForm {
+  name: string;
+  phone: string;
+  email: string;
+  birthDate: string;
+  cardNumber: string;
+  referrerCard: string;
+  consentMarketing: boolean;
+}
+
+export type EnrolField = Exclude<keyof EnrolForm, 'consentMarketing'>;
+export const ENROL_FIELDS: readonly EnrolField[] = ['name', 'phone', 'email', 'birthDate', 'cardNumber', 'referrerCard'];
+
+/** Why a field is refused; the screen turns each into a message key. */
+export type EnrolProblem = 'nameRequired' | 'nameTooLong' | 'phoneInvalid' | 'emailInvalid' | 'birthDateInvalid' | 'cardInvalid' | 'referralInvalid';
+
+export type EnrolErrors = Partial<Record<EnrolField, EnrolProblem>>;
+
+export const emptyEnrolForm: EnrolForm = { name: '', phone: '', email: '', birthDate: '', cardNumber: '', referrerCard: '', consentMarketing: false };
+
+const PHONE = /^\+?[\d\s().-]{6,20}$/;
+/** zod 4's `z.email()` pattern. */
+const EMAIL = /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Cards are printed in groups; the number itself is the digits (and letters of older cards) without spaces or hyphens. */
+export function normaliseCard(text: string): string {
+  return text.replace(/[\s-]/g, '');
+}
+
+export function validateEnrol(form: EnrolForm, memberId: string): { input: Input<'member.enrol'> | null; errors: EnrolErrors } {
+  const errors: EnrolErrors = {};
+  const name = form.name.trim();
+  const phone = form.phone.trim();
+  const email = form.email.trim();
+  const birthDate = form.birthDate.trim();
+  const cardNumber = normaliseCard(form.cardNumber);
+  const referrerCard = normaliseCard(form.referrerCard);
+
+  if (name.length === 0) errors.name = 'nameRequired';
+  else if (name.length > 120) errors.name = 'nameTooLong';
+  if (phone !== '' && !PHONE.test(phone)) errors.phone = 'phoneInvalid';
+  if (email !== '' && (email.length > 200 || !EMAIL.test(email))) errors.email = 'emailInvalid';
+  if (birthDate !== '' && !LOCAL_DATE.test(birthDate)) errors.birthDate = 'birthDateInvalid';
+  if (cardNumber.length > 64) errors.cardNumber = 'cardInvalid';
+  if (referrerCard.length > 64) errors.referrerCard = 'referralInvalid';
+
+  if (Object.keys(errors).length > 0) return { input: null, errors };
+  return {
+    errors,
+    input: {
+      memberId,
+      name,
+      phone: phone || null,
+      email: email || null,
+      birthDate: birthDate || null,
+      consentMarketing: form.consentMarketing,
+      cardNumber: cardNumber || null,
+      referrerCard: referrerCard || null,
+    },
+  };
+}
+
+/** The form field a server VALIDATION issue path (`details.issues[].path`) or `details.field` names, if any. */
+export function fieldOfPath(path: unknown): EnrolField | null {
+  if (typeof path !== 'string') return null;
+  const head = path.split('.')[0] ?? '';
+  return (ENROL_FIELDS as readonly string[]).includes(head) ? (head as EnrolField) : null;
+}
+
+/**
+ * A refused enrolment's details mapped to fields: `{field}` (a card that failed
+ * its check digit) or `{issues: [{path, message}]}` (the schema). Messages are
+ * the backend's plain words.
+ */
+export function serverFieldErrors(details: Record<string, unknown> | undefined, message: string): Partial<Record<EnrolField, string>> {
+  const out: Partial<Record<EnrolField, string>> = {};
+  if (!details) return out;
+  const field = fieldOfPath(details.field);
+  if (field) out[field] = message;
+  if (Array.isArray(details.issues)) {
+    for (const issue of details.issues as unknown[]) {
+      if (typeof issue !== 'object' || issue === null) continue;
+      const f = fieldOfPath((issue as { path?: unknown }).path);
+      const m = (issue as { message?: unknown }).message;
+      if (f && !out[f]) out[f] = typeof m === 'string' && m !== '' ? m : message;
+    }
+  }
+  return out;
+}

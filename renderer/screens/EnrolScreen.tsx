@@ -1,0 +1,260 @@
+import { useId, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import type { Output } from '../../shared/api.ts';
+import { uuidv7 } from '../../shared/ids.ts';
+import type { ScanEvent } from '../../shared/scan.ts';
+import { ApiError } from '../api/client.ts';
+import { useApi } from '../app/api-context.tsx';
+import { useNavigation } from '../app/navigation.tsx';
+import { useScans } from '../app/use-scans.ts';
+import { canAct, useSession } from '../app/session.tsx';
+import {
+  ENROL_FIELDS,
+  emptyEnrolForm,
+  normaliseCard,
+  serverFieldErrors,
+  validateEnrol,
+  type EnrolField,
+  type EnrolForm,
+  type EnrolProblem,
+} from '../components/enrol/enrol-validation.ts';
+import { errorText } from '../components/screens-common/error-text.ts';
+import { formatPoints } from '../i18n/format.ts';
+import { useI18n, type MessageKey } from '../i18n/i18n.tsx';
+
+const PROBLEM_MESSAGES: Record<EnrolProblem, MessageKey> = {
+  nameRequired: 'enrol.nameRequired',
+  nameTooLong: 'enrol.nameTooLong',
+  phoneInvalid: 'enrol.phoneInvalid',
+  emailInvalid: 'enrol.emailInvalid',
+  birthDateInvalid: 'enrol.birthDateInvalid',
+  cardInvalid: 'enrol.cardInvalid',
+  referralInvalid: 'enrol.referralInvalid',
+};
+
+const LABELS: Record<EnrolField, MessageKey> = {
+  name: 'enrol.name',
+  phone: 'enrol.phone',
+  email: 'enrol.email',
+  birthDate: 'enrol.birthDate',
+  cardNumber: 'enrol.card',
+  referrerCard: 'enrol.referral',
+};
+
+const INPUTS: Record<EnrolField, InputHTMLAttributes<HTMLInputElement>> = {
+  name: { type: 'text', autoComplete: 'off', required: true, maxLength: 120 },
+  phone: { type: 'tel', autoComplete: 'off', inputMode: 'tel' },
+  email: { type: 'email', autoComplete: 'off', inputMode: 'email' },
+  birthDate: { type: 'date', autoComplete: 'off' },
+  cardNumber: { type: 'text', autoComplete: 'off', inputMode: 'numeric', spellCheck: false },
+  referrerCard: { type: 'text', autoComplete: 'off', inputMode: 'numeric', spellCheck: false },
+};
+
+/** Enrol (manager): the backend refuses a cashier too; this only says so plainly. */
+export function EnrolScreen({ cardNumber }: { cardNumber?: string | undefined }) {
+  const { staff } = useSession();
+  const { t } = useI18n();
+  if (!canAct(staff, 'manager')) {
+    return (
+      <main className="screen enrol">
+        <h1>{t('enrol.title')}</h1>
+        <p className="error" role="alert">
+          ⚠ {t('enrol.managerOnly')}
+        </p>
+      </main>
+    );
+  }
+  return <EnrolFormView initialCard={cardNumber ?? ''} />;
+}
+
+type Notice = { tone: 'good' | 'bad'; text: string };
+
+function EnrolFormView({ initialCard }: { initialCard: string }) {
+  const { client } = useApi();
+  const { t, format } = useI18n();
+  const { dispatch } = useSession();
+  const { go } = useNavigation();
+  // One id per form: a retry after a lost answer enrols the same member, never a second one.
+  const [memberId, setMemberId] = useState(() => uuidv7());
+  const [form, setForm] = useState<EnrolForm>({ ...emptyEnrolForm, cardNumber: initialCard });
+  const [problems, setProblems] = useState<Partial<Record<EnrolField, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [cardNotice, setCardNotice] = useState<Notice | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<Output<'member.enrol'> | null>(null);
+  const focused = useRef<EnrolField | null>(null);
+  const inputs = useRef<Partial<Record<EnrolField, HTMLInputElement | null>>>({});
+  const id = useId();
+
+  const set = (field: keyof EnrolForm, value: string | boolean) => {
+    setForm((f) => ({ ...f, [field]: value }));
+    if (field !== 'consentMarketing') setProblems((p) => ({ ...p, [field]: undefined }));
+  };
+
+  const onScan = async (scan: ScanEvent) => {
+    if (done || busy) return;
+    try {
+      const outcome = await client.call('scan.resolve', scan);
+      if (outcome.kind === 'blank-card') {
+        set('cardNumber', outcome.cardNumber);
+        setCardNotice({ tone: 'good', text: t('enrol.cardScanned', { card: outcome.cardNumber }) });
+      } else if (outcome.kind === 'member' && focused.current === 'referrerCard') {
+        // With the referral field in focus, a member's card is the referrer's.
+        const card = outcome.via === 'card' ? normaliseCard(scan.text) : (outcome.member.cards[0] ?? '');
+        set('referrerCard', card);
+        setCardNotice({ tone: 'good', text: t('enrol.referrerScanned', { name: outcome.member.name }) });
+      } else if (outcome.kind === 'member') {
+        setCardNotice({ tone: 'bad', text: t('enrol.cardTaken', { name: outcome.member.name }) });
+      } else if (outcome.kind === 'rejected') {
+        setCardNotice({ tone: 'bad', text: t('scan.rejected', { reason: outcome.reason }) });
+      } else {
+        setCardNotice({ tone: 'bad', text: t('enrol.notACard') });
+      }
+    } catch (e) {
+      setCardNotice({ tone: 'bad', text: errorText(e, t) });
+    }
+  };
+  useScans((scan) => void onScan(scan));
+
+  const focusFirst = (fields: Partial<Record<EnrolField, unknown>>) => {
+    const first = ENROL_FIELDS.find((f) => fields[f]);
+    if (first) inputs.current[first]?.focus();
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFormError(null);
+    const { input, errors } = validateEnrol(form, memberId);
+    if (!input) {
+      const messages = Object.fromEntries(Object.entries(errors).map(([f, p]) => [f, t(PROBLEM_MESSAGES[p])]));
+      setProblems(messages);
+      setFormError(t('enrol.fixFields'));
+      focusFirst(messages);
+      return;
+    }
+    setProblems({});
+    setBusy(true);
+    try {
+      setDone(await client.call('member.enrol', input));
+    } catch (e) {
+      let fields: Partial<Record<EnrolField, string>> = {};
+      if (e instanceof ApiError) {
+        if (e.payload.code === 'VALIDATION') fields = serverFieldErrors(e.payload.details, e.message);
+        else if (e.payload.code === 'CARD_IN_USE') fields = { cardNumber: e.message };
+        // The only thing enrolment looks up is the referral card.
+        else if (e.payload.code === 'NOT_FOUND') fields = { referrerCard: e.message };
+      }
+      setProblems(fields);
+      setFormError(Object.keys(fields).length > 0 ? t('enrol.fixFieldsServer', { reason: e instanceof ApiError ? e.message : '' }) : errorText(e, t));
+      focusFirst(fields);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const again = () => {
+    setMemberId(uuidv7());
+    setForm(emptyEnrolForm);
+    setProblems({});
+    setFormError(null);
+    setCardNotice(null);
+    setDone(null);
+  };
+
+  if (done) {
+    return (
+      <main className="screen enrol">
+        <h1>{t('enrol.title')}</h1>
+        <section className="enrol-done" aria-labelledby={`${id}-done`}>
+          <p id={`${id}-done`} className="notice notice-good" role="status">
+            ✓ {t('enrol.done', { name: done.member.name })}
+          </p>
+          {done.bonusPoints > 0 && <p>{t('enrol.bonus', { points: formatPoints(done.bonusPoints, format) })}</p>}
+          {done.member.cards.length > 0 && <p>{t('enrol.cardIssued', { card: done.member.cards.join(', ') })}</p>}
+          {done.duplicates.length > 0 && (
+            <p className="warning" role="alert">
+              ⚠ {t('enrol.duplicates', { names: done.duplicates.map((d) => d.name).join(', ') })}
+            </p>
+          )}
+          <div className="enrol-actions">
+            <button
+              type="button"
+              className="primary"
+              autoFocus
+              onClick={() => {
+                dispatch({ type: 'member', member: done.member });
+                go({ name: 'checkout' });
+              }}
+            >
+              {t('enrol.useAtCheckout')}
+            </button>
+            <button type="button" onClick={again}>
+              {t('enrol.another')}
+            </button>
+          </div>
+        </section>
+      </main>
+    );
+  }
+
+  const field = (name: EnrolField, autoFocus = false) => {
+    const inputId = `${id}-${name}`;
+    const problem = problems[name];
+    return (
+      <div className="form-field" key={name}>
+        <label htmlFor={inputId}>{t(LABELS[name])}</label>
+        <input
+          {...INPUTS[name]}
+          id={inputId}
+          ref={(el) => {
+            inputs.current[name] = el;
+          }}
+          name={name}
+          value={form[name]}
+          onChange={(e) => set(name, e.target.value)}
+          onFocus={() => (focused.current = name)}
+          onBlur={() => (focused.current = null)}
+          autoFocus={autoFocus}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={`${inputId}-error`}
+        />
+        <p id={`${inputId}-error`} className="field-error">
+          {problem ? `⚠ ${problem}` : ''}
+        </p>
+      </div>
+    );
+  };
+
+  return (
+    <main className="screen enrol">
+      <h1>{t('enrol.title')}</h1>
+      <form className="enrol-form" onSubmit={submit} noValidate aria-label={t('enrol.title')}>
+        {field('name', true)}
+        {field('phone')}
+        {field('email')}
+        {field('birthDate')}
+        {field('cardNumber')}
+        <p className={`field-note${cardNotice ? ` notice-${cardNotice.tone}` : ''}`} role="status">
+          {cardNotice ? `${cardNotice.tone === 'good' ? '✓' : '⚠'} ${cardNotice.text}` : t('enrol.scanHint')}
+        </p>
+        {field('referrerCard')}
+        <div className="form-field consent">
+          <label>
+            <input type="checkbox" checked={form.consentMarketing} onChange={(e) => set('consentMarketing', e.target.checked)} />
+            <span>{t('enrol.consent')}</span>
+          </label>
+        </div>
+        <div className="message-slot">
+          {formError && (
+            <p className="error" role="alert">
+              ⚠ {formError}
+            </p>
+          )}
+        </div>
+        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
+          {busy ? t('enrol.submitting') : t('enrol.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,228 @@
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { Member, ScanOutcome } from '../../shared/api.ts';
+import type { ScanEvent } from '../../shared/scan.ts';
+import { useApi } from '../app/api-context.tsx';
+import { useNavigation } from '../app/navigation.tsx';
+import { useScans } from '../app/use-scans.ts';
+import { useSession } from '../app/session.tsx';
+import { recentMembers, rememberMember, type MemberSummary } from '../components/find-member/recent-members.ts';
+import { classifyQuery } from '../components/find-member/search-query.ts';
+import { errorText, isApiError } from '../components/screens-common/error-text.ts';
+import { useSlowFlag } from '../components/screens-common/use-slow-flag.ts';
+import { formatPoints } from '../i18n/format.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+
+/** Typing pauses this long before a search goes out. */
+const DEBOUNCE_MS = 150;
+
+interface Found {
+  text: string;
+  members: MemberSummary[];
+}
+
+function summaryOf(m: Member): MemberSummary {
+  return { id: m.id, name: m.name, phone: m.phone, tier: m.tier, status: m.status, balance: m.balance };
+}
+
+/**
+ * Find member: one box for phone, name or card. Results are large rows; arrow
+ * keys move between them and Enter picks one, which puts the member on the
+ * sale and goes back to checkout. Scanning a card here does the same.
+ */
+export function FindMemberScreen() {
+  const { client } = useApi();
+  const { t, format } = useI18n();
+  const { staff, dispatch } = useSession();
+  const { go } = useNavigation();
+  const [text, setText] = useState('');
+  const [found, setFound] = useState<Found | null>(null);
+  const [searching, setSearching] = useState(false);
+  const [picking, setPicking] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const statusId = useId();
+  const query = useMemo(() => classifyQuery(text), [text]);
+  const slow = useSlowFlag(searching || picking !== null);
+
+  useEffect(() => {
+    if (query.kind !== 'digits' && query.kind !== 'name') {
+      setSearching(false);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(async () => {
+      setSearching(true);
+      try {
+        const card =
+          query.kind === 'digits' && query.card
+            ? client.call('member.byCard', { card: query.card }).catch((e: unknown) => {
+                if (isApiError(e, 'NOT_FOUND')) return null;
+                throw e;
+              })
+            : Promise.resolve(null);
+        const search = query.search ? client.call('member.search', query.search) : Promise.resolve({ members: [] });
+        const [byCard, result] = await Promise.all([card, search]);
+        if (!current) return;
+        // A card is an exact match: first, and not again among the phone matches.
+        const members = byCard ? [summaryOf(byCard), ...result.members.filter((m) => m.id !== byCard.id)] : result.members;
+        setFound({ text, members });
+        setError(null);
+      } catch (e) {
+        if (current) setError(errorText(e, t));
+      } finally {
+        if (current) setSearching(false);
+      }
+    }, DEBOUNCE_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [client, query, text, t]);
+
+  const pick = async (summary: MemberSummary, full?: Member) => {
+    setPicking(summary.id);
+    setError(null);
+    try {
+      const member = full ?? (await client.call('member.get', { memberId: summary.id }));
+      rememberMember(staff, summaryOf(member));
+      dispatch({ type: 'member', member });
+      go({ name: 'checkout' });
+    } catch (e) {
+      setError(errorText(e, t));
+      setPicking(null);
+    }
+  };
+
+  const onScan = async (scan: ScanEvent) => {
+    try {
+      const outcome: ScanOutcome = await client.call('scan.resolve', scan);
+      if (outcome.kind === 'member') return void pick(summaryOf(outcome.member), outcome.member);
+      setNotice(
+        outcome.kind === 'rejected'
+          ? t('scan.rejected', { reason: outcome.reason })
+          : outcome.kind === 'blank-card'
+            ? t('scan.blankCard')
+            : outcome.kind === 'unknown-member'
+              ? t('scan.unknownMember')
+              : t('find.scanNotMember'),
+      );
+    } catch (e) {
+      setNotice(errorText(e, t));
+    }
+  };
+  useScans((scan) => void onScan(scan));
+
+  const showingRecent = query.kind === 'empty';
+  const rows: MemberSummary[] = showingRecent ? [...recentMembers(staff)] : query.kind === 'tooShort' ? [] : (found?.members ?? []);
+  const stale = !showingRecent && (found?.text !== text || searching);
+
+  const rowButtons = () => Array.from(list.current?.querySelectorAll<HTMLButtonElement>('button.find-row') ?? []);
+
+  const onInputKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      rowButtons()[0]?.focus();
+    }
+  };
+
+  const onRowKey = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const buttons = rowButtons();
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      buttons[Math.min(index + 1, buttons.length - 1)]?.focus();
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      if (index === 0) input.current?.focus();
+      else buttons[index - 1]?.focus();
+    } else if (event.key === 'Home') {
+      event.preventDefault();
+      buttons[0]?.focus();
+    } else if (event.key === 'End') {
+      event.preventDefault();
+      buttons.at(-1)?.focus();
+    }
+  };
+
+  // Enter in the box: one match is picked at once; several, the first row gets focus to choose with the arrows.
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (stale || rows.length === 0) return;
+    if (rows.length === 1) void pick(rows[0]!);
+    else rowButtons()[0]?.focus();
+  };
+
+  let status = '';
+  if (slow) status = t('common.loading');
+  else if (query.kind === 'tooShort') status = t('find.tooShort');
+  else if (!showingRecent && !stale && rows.length === 0) status = t('find.none');
+  else if (!showingRecent && !stale) status = t('find.count', { count: rows.length });
+
+  return (
+    <main className="screen find-member">
+      <h1>{t('find.title')}</h1>
+      <form role="search" onSubmit={submit} className="find-form">
+        <label className="find-label">
+          {t('find.query')}
+          <input
+            ref={input}
+            type="search"
+            className="find-input"
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setNotice(null);
+            }}
+            onKeyDown={onInputKey}
+            autoFocus
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby={statusId}
+            enterKeyHint="search"
+          />
+        </label>
+        <button type="submit" className="primary">
+          {t('find.search')}
+        </button>
+      </form>
+      <p id={statusId} className="find-status" role="status" aria-live="polite">
+        {status}
+      </p>
+      <div className="message-slot">
+        {error && (
+          <p className="error" role="alert">
+            ⚠ {error}
+          </p>
+        )}
+        {!error && notice && (
+          <p className="notice notice-bad" role="status">
+            {notice}
+          </p>
+        )}
+      </div>
+      {showingRecent && <h2 className="find-heading">{t('find.recent')}</h2>}
+      {showingRecent && rows.length === 0 && <p className="find-empty">{t('find.noRecent')}</p>}
+      <ul ref={list} className="find-results" aria-label={showingRecent ? t('find.recent') : t('find.results')} aria-busy={stale}>
+        {rows.map((m, i) => (
+          <li key={m.id}>
+            <button
+              type="button"
+              className="find-row"
+              data-member-id={m.id}
+              disabled={picking !== null}
+              onClick={() => void pick(m)}
+              onKeyDown={(e) => onRowKey(e, i)}
+            >
+              <span className="find-row-name">{m.name}</span>
+              <span className="find-row-phone">{m.phone ?? ''}</span>
+              <span className="find-row-tier">{m.tier}</span>
+              <span className="find-row-points">{t('find.points', { points: formatPoints(m.balance, format) })}</span>
+              {m.status === 'blocked' && <span className="find-row-blocked">⚠ {t('find.blocked')}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}
