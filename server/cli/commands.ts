@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { expireDuePoints } from '../admin/expiry.ts';
 import { listFlags, resolveFlag } from '../admin/flags.ts';
 import { importProducts, importProgram, importStaff } from '../admin/catalogue.ts';
+import { importMembers } from '../admin/import-members.ts';
 import { findMember, setMemberStatus, showMember } from '../admin/members.ts';
 import { createStore } from '../admin/stores.ts';
 import { createPairingCode, listTerminals, revokeTerminal } from '../admin/terminals.ts';
@@ -96,6 +97,13 @@ export const COMMANDS: Record<string, Command> = {
     async run(args, { db, out }) {
       const { count } = await importProducts(db, readJsonFile(arg(args, 1, 'products file')));
       out(`${count} products imported.`);
+    },
+  },
+  'import-members': {
+    usage: 'import-members <file.json>   ([{id, name, phone?, email?, birthDate?, cardNumber?, consentMarketing?, enrolledStore, points?}])',
+    async run(args, { db, out, now }) {
+      const { count } = await importMembers(db, readJsonFile(arg(args, 1, 'members file')), now);
+      out(`${count} members imported.`);
     },
   },
   'import-staff': {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importProducts, importProgram, importStaff } from '../../server/admin/catalogue.ts';
 import { listFlags } from '../../server/admin/flags.ts';
+import { importMembers } from '../../server/admin/import-members.ts';
 import { findMember } from '../../server/admin/members.ts';
 import { createStore } from '../../server/admin/stores.ts';
 import { createPairingCode, listTerminals, revokeTerminal } from '../../server/admin/terminals.ts';
@@ -44,5 +45,18 @@ describe.each(DRIVERS)('administration (%s)', (driver) => {
     const keys = await publicKeys(h.db);
     expect(keys.length).toBe(before + 1);
     expect(keys.at(-1)).toMatchObject({ kid, revoked: false });
+  });
+
+  it('imports members with opening balances that terminals pull as balance, lot and card', async () => {
+    const id = '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+    const member = { id, name: 'Imported Ida', phone: '+4915100000001', cardNumber: '2900000000000015', enrolledStore: h.storeId, points: 750 };
+    await expect(importMembers(h.db, [member, { ...member, id: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c' }], T0)).rejects.toThrow(/card numbers must be unique/);
+    await expect(importMembers(h.db, [{ ...member, points: -1 }], T0)).rejects.toThrow(/points/);
+    expect(await importMembers(h.db, [member], T0)).toEqual({ count: 1 });
+    await expect(importMembers(h.db, [member], T0)).rejects.toThrow(/exist already: nothing was imported/);
+    const t = await h.pair('import-check');
+    const page = (await h.request(t, 'GET', '/v1/changes?limit=5000')).body as { members: { id: string; balance: number; lots: { remaining: number }[]; cards: string[]; status: string }[] };
+    expect(page.members.find((m) => m.id === id)).toMatchObject({ balance: 750, lots: [{ remaining: 750 }], cards: ['2900000000000015'], status: 'active' });
+    expect(await findMember(h.db, '2900000000000015')).toMatchObject({ id });
   });
 });
