@@ -40,13 +40,19 @@ export type DecoderName = 'zxing-library' | 'zxing-wasm';
 
 /**
  * The decoder the camera uses. Chosen by `npm run bench -- decode` on the ZXing
- * black-box photo corpus (2 cores, Node 20; 420 code images over all rotations, 100 without a code),
- * correct decodes / misreads / false positives, median ms per 640×480 frame:
- *   zxing-wasm             366 / 0 / 0   5.3 ms    (+tryHarder: 386 / 0 / 0  10.1 ms)
- *   zxing-library          358 / 0 / 1  17.5 ms    (+tryHarder: 371 / 4 / 9  33.5 ms, p95 577 ms)
- * zxing-wasm decodes more, misreads nothing, and is 3× faster; it misses the
- * reference on upca-2 (27+28 of 28+29), code39-1 (3 of 4) and one ean13-3 image
- * at 180°, which its tryHarder mode recovers except upca-2 (35+35 of 36+36).
+ * black-box photo corpus (2 cores, Node 20, two runs on a busy machine, 2026-11-22; 420 code
+ * images over all rotations, 100 without a code): correct decodes / misreads / false positives,
+ * then median ms per 640×480 frame, and per 640×480 frame without a code (most of a live camera's):
+ *   zxing-wasm             396 / 0 / 0   5.5–7.6 ms (p95 13–21)   no code 8.8–10.0 ms
+ *     +tryHarder           396 / 0 / 0   6.7–11.2 ms (p95 25–38)  no code 21–27 ms
+ *   zxing-library          363 / 0 / 1  17.6–17.8 ms (p95 38–45)  no code 23–31 ms
+ *     +tryHarder           376 / 4 / 9  15.4–22.7 ms (p95 447–562) no code 350–415 ms
+ * A bare ZXing-C++ scan of the same frames took 3.9–4.1 ms in those runs.
+ * zxing-wasm reaches the Java reference's pass counts on every set and rotation
+ * in the camera's mode, even the reference's try-harder column (upca-2: 40 of
+ * 52 at 0° and 180°, against 28/29 and 36), misreads nothing, and is 2–3×
+ * faster. @zxing/library reaches the reference too, but decodes fewer, and
+ * misreads and finds codes in code-free photos when it tries harder.
  */
 export const DEFAULT_DECODER: DecoderName = 'zxing-wasm';
 
