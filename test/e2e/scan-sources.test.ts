@@ -8,6 +8,7 @@ import { programWith } from '../fixtures/program.ts';
 import { CARD, LUHN_RANGE } from '../fixtures/member-tokens.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startPtyPair, type PtyPair } from '../helpers/pty-pair.ts';
+import { wedgeScan } from '../helpers/stack.ts';
 import { BACKEND_ENTRY, buildRenderer, ROOT } from '../helpers/renderer-build.ts';
 import { createTestTerminal, STAFF, tempDir } from '../helpers/terminal.ts';
 
@@ -61,8 +62,7 @@ afterAll(async () => {
 
 describe('scanners into one stream', () => {
   it('a keyboard-wedge burst finds the member and types nothing into the page', async () => {
-    await page.keyboard.type(CARD, { delay: 5 });
-    await page.keyboard.press('Enter');
+    await wedgeScan(page, CARD);
     await page.locator('.member-name', { hasText: 'Wedge Member' }).waitFor({ timeout: 10_000 });
   });
 
@@ -73,8 +73,7 @@ describe('scanners into one stream', () => {
   });
 
   it('garbage from the wedge gets a plain refusal; garbage on the serial line leaves the reader working', async () => {
-    await page.keyboard.type('#!NOT-A-CODE!#', { delay: 5 });
-    await page.keyboard.press('Enter');
+    await wedgeScan(page, '#!NOT-A-CODE!#');
     await page.locator('.notice-bad', { hasText: '✗' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('.member-name').textContent()).toBe('Serial Member');
 

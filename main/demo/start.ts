@@ -1,0 +1,114 @@
+/**
+ * `npm start`: the terminal with demo data against an embedded central
+ * server, on this machine, with nothing else installed. Builds the renderer,
+ * starts the server (PGlite in .data/demo/server) seeded with the demo store,
+ * pairs the terminal to it once, then opens the UI: the Electron window where
+ * an Electron runtime can run, else the browser host (and Chromium in app
+ * mode when there is a display). It says which it did.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { openDatabase } from '../../server/store/open.ts';
+import { startServer } from '../../server/server.ts';
+import { createPairingCode } from '../../server/admin/terminals.ts';
+import { startBrowserHost } from '../browser-host/host.ts';
+import { silentLogger } from '../backend/platform/logging.ts';
+import { closeTerminalDb, openTerminalDb } from '../backend/store/connection.ts';
+import { sealedCredentials } from '../backend/store/sync-state.ts';
+import { keyFileSource } from '../backend/sync/credentials.ts';
+import { pairTerminal } from '../backend/sync/pair.ts';
+import { DEMO_LOCALE, DEMO_STAFF, DEMO_STORE } from './demo-data.ts';
+import { seedDemoServer } from './seed-server.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DATA = process.env.LT_DEMO_DIR ?? join(ROOT, '.data/demo');
+const SERVER_PORT = Number(process.env.LT_DEMO_SERVER_PORT ?? 8787);
+const HOST_PORT = Number(process.env.LT_DEMO_PORT ?? 8780);
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  mkdirSync(DATA, { recursive: true });
+  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+  say('Building the terminal UI…');
+  const rendererDir = join(ROOT, 'dist/renderer');
+  await build({ configFile: join(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+
+  say('Starting the central server (embedded PostgreSQL: PGlite)…');
+  const db = await openDatabase({ dataDir: join(DATA, 'server') });
+  if (await seedDemoServer(db, Date.now())) say('  seeded the demo store, programme, products, staff and members');
+  const server = await startServer({ db, port: SERVER_PORT, host: '127.0.0.1', log: false });
+
+  const dbPath = join(DATA, 'terminal.sqlite');
+  const store = openTerminalDb(dbPath);
+  try {
+    if (sealedCredentials(store.db) === undefined) {
+      const { code } = await createPairingCode(db, { storeId: DEMO_STORE.id }, Date.now());
+      await pairTerminal(store, { serverUrl: server.url, code, terminalName: 'demo terminal' }, { keySource: keyFileSource(`${dbPath}.key`), now: Date.now, log: silentLogger });
+      say('  paired the terminal with the server');
+    }
+  } finally {
+    closeTerminalDb(store);
+  }
+
+  const host = await startBrowserHost({
+    rendererDir,
+    port: HOST_PORT,
+    backendEntry: join(ROOT, 'main/backend/process-main.ts'),
+    backendEnv: { LT_DB_PATH: dbPath, LT_STORE_ID: DEMO_STORE.id, LT_DEMO: '1', LT_LOCALE: DEMO_LOCALE, LT_APP_VERSION: version },
+    onLog: (line) => {
+      if (process.env.LT_DEMO_VERBOSE) process.stderr.write(line + '\n');
+    },
+  });
+
+  say('');
+  say(electronAvailable() ? 'Electron is installed, but the desktop shell is not part of this build yet: serving the UI to a browser.' : 'No Electron runtime on this machine: serving the same UI to a browser instead.');
+  say(`  Open: ${host.url}`);
+  say(`  Central server: ${server.url}`);
+  say(`  Demo staff (ID / PIN): ${DEMO_STAFF.map((s) => `${s.id} / ${s.pin} (${s.role})`).join(', ')}`);
+  say(`  Demo cards: 2900000000000015 … (3000 members); product barcodes in main/demo/demo-data.ts`);
+  say(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl+C stops.`);
+  openChromium(host.url);
+
+  const stop = async () => {
+    await host.close();
+    await server.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+/**
+ * Whether the Electron binary is on disk. Its package is only asked where the
+ * binary should be (path.txt): requiring the package itself would try to
+ * download the binary, and this machine may have no internet.
+ */
+function electronAvailable(): boolean {
+  try {
+    const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const relative = readFileSync(join(dir, 'path.txt'), 'utf8').trim();
+    return existsSync(join(dir, 'dist', relative));
+  } catch {
+    return false;
+  }
+}
+
+function openChromium(url: string): void {
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+  if (!chromium || process.env.LT_DEMO_NO_BROWSER || !(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) return;
+  const args = [`--app=${url}`, `--user-data-dir=${join(DATA, 'chromium')}`, '--no-first-run', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
+  spawn(chromium, args, { detached: true, stdio: 'ignore' }).unref();
+  say(`  Opened Chromium in app mode (${chromium}).`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
