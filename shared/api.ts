@@ -308,6 +308,16 @@ export const api = {
     role: 'manager',
   },
   'report.endOfDay': { input: z.object({ date: localDate.optional() }), output: endOfDaySchema, role: 'manager' },
+  /**
+   * A signed member QR card from the central server (its key signs; terminals only verify),
+   * as the token text and a printable SVG. Needs the server: a member enrolled here offline
+   * is pushed first.
+   */
+  'member.issueToken': {
+    input: z.object({ memberId: uuid }),
+    output: z.object({ token: z.string(), tokenId: z.string(), keyId: z.number().int(), issuedAt: z.number(), expiresAt: z.number().nullable(), svg: z.string() }),
+    role: 'manager',
+  },
   /** What every screen needs before anyone signs in: no personal data. */
   'terminal.info': {
     input: z.object({}),

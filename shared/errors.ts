@@ -19,6 +19,12 @@ export const ERROR_CODES = [
   'DATABASE_CORRUPT',
   'DATABASE_TOO_NEW',
   'MIGRATION_HISTORY_MISMATCH',
+  /** The terminal is not paired with a central server (Settings → pair). */
+  'NOT_PAIRED',
+  /** The central server did not answer; what needs it can be tried again later. */
+  'SERVER_UNREACHABLE',
+  /** The terminal's fleet configuration is invalid or incomplete; details.problems: [{source, field, message}]. */
+  'NOT_CONFIGURED',
   'INTERNAL',
 ] as const;
 

@@ -19,6 +19,7 @@ import {
 } from '../components/enrol/enrol-validation.ts';
 import { errorText } from '../components/screens-common/error-text.ts';
 import { formatPoints } from '../i18n/format.ts';
+import { QrCard } from '../components/enrol/QrCard.tsx';
 import { useI18n, type MessageKey } from '../i18n/i18n.tsx';
 
 const PROBLEM_MESSAGES: Record<EnrolProblem, MessageKey> = {
@@ -176,6 +177,7 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
               ⚠ {t('enrol.duplicates', { names: done.duplicates.map((d) => d.name).join(', ') })}
             </p>
           )}
+          <QrCard memberId={done.member.id} name={done.member.name} />
           <div className="enrol-actions">
             <button
               type="button"

@@ -106,7 +106,7 @@ describe('checkout', () => {
     await page.locator('.history-sale[data-status="voided"]').first().waitFor();
 
     // Refund one line of the first sale (the wine).
-    const firstSale = page.locator('.history-sale[data-status="completed"]').first();
+    const firstSale = page.locator('.history-sale[data-status="completed"]', { hasText: 'Red wine' });
     await firstSale.getByRole('button', { name: 'Refund…' }).click();
     await page.getByLabel('Refund quantity for Red wine 0.75 l').fill('1');
     await page.getByRole('button', { name: 'Refund selected lines' }).click();

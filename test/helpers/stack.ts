@@ -98,21 +98,26 @@ export async function signedInPage(stack: Stack, staffId: string, pin: string, b
 }
 
 /**
- * A USB scanner's burst: the code at 5 ms a key, then Enter. Sent through CDP with explicit
- * event times, as a real keyboard's events carry the time the key arrived: on a loaded test
- * machine, keys typed one round trip at a time would reach the page with gaps no scanner has.
+ * A USB scanner's burst: the code at 5 ms a key, then Enter. The key events are sent through
+ * CDP all at once, in order, each stamped with the time a scanner would have sent it (as a
+ * real keyboard's events carry the time the key arrived). Typed one round trip at a time, a
+ * loaded test machine would put gaps between keys that no scanner makes.
  */
 export async function wedgeScan(page: Page, code: string): Promise<void> {
   await page.bringToFront();
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 20)))');
   const cdp = await page.context().newCDPSession(page);
   const start = Date.now() / 1000;
-  const keys = [...code].map((c) => ({ key: c, text: c, code: /\d/.test(c) ? `Digit${c}` : `Key${c.toUpperCase()}` }));
+  const keys = [...code].map((c) => ({ key: c, text: c, code: /\d/.test(c) ? `Digit${c}` : /[a-z]/i.test(c) ? `Key${c.toUpperCase()}` : '' }));
   keys.push({ key: 'Enter', text: '\r', code: 'Enter' });
-  for (const [i, k] of keys.entries()) {
+  const sent = keys.flatMap((k, i) => {
     const timestamp = start + i * 0.005;
     const extra = k.key === 'Enter' ? { windowsVirtualKeyCode: 13 } : {};
-    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: k.key, code: k.code, text: k.text, timestamp, ...extra });
-    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, code: k.code, timestamp: timestamp + 0.001, ...extra });
-  }
+    return [
+      cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: k.key, code: k.code, text: k.text, timestamp, ...extra }),
+      cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, code: k.code, timestamp: timestamp + 0.001, ...extra }),
+    ];
+  });
+  await Promise.all(sent);
   await cdp.detach();
 }

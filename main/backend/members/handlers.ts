@@ -7,6 +7,7 @@ import { entriesOfMember } from '../store/points.ts';
 import { linesOf, salesOfMember, type SaleRow } from '../store/sales.ts';
 import { adjustPoints } from './adjust.ts';
 import { enrolMember } from './enrol.ts';
+import { qrSvg } from './member-qr.ts';
 import { showMember } from './show-member.ts';
 
 const SEARCH_LIMIT = 20;
@@ -24,6 +25,12 @@ export const memberHandlers = {
     return { members: rows.map((r) => ({ id: r.id, name: r.name, phone: r.phone, tier: r.tier, status: r.status, balance: r.balance })) };
   },
 
+  'member.issueToken': async (input, ctx) => {
+    if (!memberById(ctx.store.db, input.memberId)) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.');
+    const issued = await ctx.sync.issueMemberToken(input.memberId);
+    ctx.log.log('info', 'member.token_issued', { memberId: input.memberId, tokenId: issued.tokenId, keyId: issued.keyId });
+    return { ...issued, svg: qrSvg(issued.token) };
+  },
   'member.enrol': (input, ctx) => enrolMember(commitContext(ctx), input),
   'points.adjust': (input, ctx) => adjustPoints(commitContext(ctx), input),
 

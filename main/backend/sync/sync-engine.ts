@@ -7,6 +7,8 @@
  * where it stopped. It publishes a status on every change.
  */
 import type { Output, ParsedInput, SyncStatus } from '../../../shared/api.ts';
+import { AppError } from '../../../shared/errors.ts';
+import { memberTokenResponseSchema, type MemberTokenResponse } from '../../../shared/sync-protocol.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logging.ts';
 import type { TerminalDb } from '../store/connection.ts';
@@ -147,6 +149,26 @@ export class SyncEngine {
     if (this.started) this.schedule(0);
     this.refreshStatus();
     return result;
+  }
+
+  /**
+   * A signed member QR token from the server. A member enrolled here and not
+   * pushed yet is unknown there: push first, then ask.
+   */
+  async issueMemberToken(memberId: string): Promise<MemberTokenResponse> {
+    const client = this.httpClient();
+    if (client === null) throw new AppError('NOT_PAIRED', 'This terminal is not paired with the central server, which makes QR cards. Issue a pre-printed card instead.');
+    if (outboxStats(this.options.store.db).pending > 0) await this.syncNow();
+    try {
+      return await client.post('/v1/member-tokens', { memberId, ttlMs: null }, memberTokenResponseSchema, { timeoutMs: 5_000 });
+    } catch (error) {
+      if (error instanceof SyncFailure && error.kind === 'http' && error.code === 'MEMBER_BLOCKED') throw new AppError('MEMBER_BLOCKED', 'This member is blocked: no QR card is issued.');
+      if (error instanceof SyncFailure && error.kind === 'http' && error.status === 404) {
+        throw new AppError('SERVER_UNREACHABLE', 'The central server does not know this member yet. Try again in a minute, once the terminal has synced.');
+      }
+      if (error instanceof SyncFailure) throw new AppError('SERVER_UNREACHABLE', 'The central server did not answer. Try again when the terminal is online, or issue a pre-printed card.');
+      throw error;
+    }
   }
 
   async hold(input: ParsedInput<'redemption.hold'>): Promise<Output<'redemption.hold'>> {
