@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { BackendEvent, Request, Response } from '../../shared/api.ts';
 import type { BackendMessage, HostMessage } from '../backend/message-loop.ts';
+import { nextRestartDelay, RESTART_MIN_MS } from '../host-shared/restart-backoff.ts';
 
 /**
  * The backend as a Node child process with an IPC channel: the same entry
@@ -28,8 +29,6 @@ export interface BackendProcess {
   ready(): Promise<void>;
 }
 
-const RESTART_MIN_MS = 250;
-const RESTART_MAX_MS = 10_000;
 
 export function startBackendProcess(options: BackendProcessOptions): BackendProcess {
   let child: ChildProcess;
@@ -85,7 +84,7 @@ export function startBackendProcess(options: BackendProcessOptions): BackendProc
     inFlight.clear();
     if (stopping) return;
     const delay = restartDelay;
-    restartDelay = Math.min(restartDelay * 2, RESTART_MAX_MS);
+    restartDelay = nextRestartDelay(restartDelay);
     setTimeout(() => {
       if (stopping) return;
       spawn();

@@ -1,56 +1,13 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { contentSecurityPolicy as buildCsp } from '../host-shared/content-security-policy.ts';
+import { cacheHeaders, contentTypeOf, resolveStaticPath } from '../host-shared/renderer-files.ts';
 
-/**
- * The built renderer, read-only, from one folder: no directory listings, no
- * dotfiles, nothing outside the folder however the path is spelled.
- */
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wav': 'audio/wav',
-};
-
-/** The file under `root` a URL path names, or null when it would leave the folder or is not servable. */
-export function resolveStaticPath(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath.split('?')[0]!.split('#')[0]!);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
-  if (relative.split('/').some((part) => part.startsWith('.'))) return null;
-  const base = resolve(root);
-  const full = normalize(join(base, relative));
-  if (!full.startsWith(base + sep)) return null;
-  return full;
-}
+/** The built renderer over loopback HTTP (the shared path rules: main/host-shared/renderer-files.ts). */
+export { resolveStaticPath };
 
 export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    // The decoder is WebAssembly: compiling it needs this, and nothing else does.
-    "script-src 'self' 'wasm-unsafe-eval'",
-    "worker-src 'self'",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
-    "style-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return buildCsp([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
 }
 
 export function serveStatic(root: string, port: number, req: IncomingMessage, res: ServerResponse): void {
@@ -65,14 +22,10 @@ export function serveStatic(root: string, port: number, req: IncomingMessage, re
     return;
   }
   res.writeHead(200, {
-    'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(path),
     'Content-Length': stat.size,
     'Content-Security-Policy': contentSecurityPolicy(port),
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    // Hashed asset names change with every build; index.html must never be stale.
-    'Cache-Control': path.endsWith('index.html') ? 'no-store' : 'max-age=31536000, immutable',
+    ...cacheHeaders(path),
   });
   if (req.method === 'HEAD') res.end();
   else createReadStream(path).pipe(res);

@@ -3,7 +3,8 @@
  * server, on this machine, with nothing else installed. Builds the renderer,
  * starts the server (PGlite in .data/demo/server) seeded with the demo store,
  * pairs the terminal to it once, then opens the UI: the Electron window where
- * an Electron runtime can run, else the browser host (and Chromium in app
+ * the Electron binary is installed (the shell in main/app, bundled as it
+ * ships), else the browser host (and Chromium in app
  * mode when there is a display). It says which it did.
  */
 import { spawn } from 'node:child_process';
@@ -21,6 +22,7 @@ import { closeTerminalDb, openTerminalDb } from '../backend/store/connection.ts'
 import { sealedCredentials } from '../backend/store/sync-state.ts';
 import { keyFileSource } from '../backend/sync/credentials.ts';
 import { pairTerminal } from '../backend/sync/pair.ts';
+import { bundleApp } from '../../build/bundle-app.ts';
 import { DEMO_LOCALE, DEMO_STAFF, DEMO_STORE } from './demo-data.ts';
 import { seedDemoServer } from './seed-server.ts';
 
@@ -56,6 +58,14 @@ async function main(): Promise<void> {
     closeTerminalDb(store);
   }
 
+  const electron = electronBinary();
+  if (electron) {
+    await runElectron(electron, { dbDir: DATA, version, started, serverUrl: server.url });
+    await server.close();
+    await db.close();
+    return;
+  }
+
   const host = await startBrowserHost({
     rendererDir,
     port: HOST_PORT,
@@ -67,7 +77,7 @@ async function main(): Promise<void> {
   });
 
   say('');
-  say(electronAvailable() ? 'Electron is installed, but the desktop shell is not part of this build yet: serving the UI to a browser.' : 'No Electron runtime on this machine: serving the same UI to a browser instead.');
+  say('No Electron runtime on this machine: serving the same UI to a browser instead.');
   say(`  Open: ${host.url}`);
   say(`  Central server: ${server.url}`);
   say(`  Demo staff (ID / PIN): ${DEMO_STAFF.map((s) => `${s.id} / ${s.pin} (${s.role})`).join(', ')}`);
@@ -86,18 +96,32 @@ async function main(): Promise<void> {
 }
 
 /**
- * Whether the Electron binary is on disk. Its package is only asked where the
+ * The Electron binary, when it is on disk. Its package is only asked where the
  * binary should be (path.txt): requiring the package itself would try to
  * download the binary, and this machine may have no internet.
  */
-function electronAvailable(): boolean {
+function electronBinary(): string | null {
   try {
     const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
     const relative = readFileSync(join(dir, 'path.txt'), 'utf8').trim();
-    return existsSync(join(dir, 'dist', relative));
+    const binary = join(dir, 'dist', relative);
+    return existsSync(binary) ? binary : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** The desktop shell on the demo database: the app bundled as it ships, configured by flags. */
+async function runElectron(binary: string, options: { dbDir: string; version: string; started: number; serverUrl: string }): Promise<void> {
+  await bundleApp();
+  const args = [join(ROOT, 'out/main/app/main.cjs'), '--config', join(options.dbDir, 'no-machine-config.json'), '--store-id', DEMO_STORE.id, '--data-dir', options.dbDir, '--log-dir', join(options.dbDir, 'logs'), '--locale', DEMO_LOCALE, '--no-updates', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
+  say('');
+  say(`Opening the Electron window (${binary}); logs in ${join(options.dbDir, 'logs')}.`);
+  say(`  Central server: ${options.serverUrl}`);
+  say(`  Demo staff (ID / PIN): ${DEMO_STAFF.map((s) => `${s.id} / ${s.pin} (${s.role})`).join(', ')}`);
+  say(`Ready in ${((Date.now() - options.started) / 1000).toFixed(1)} s. Close the window to stop.`);
+  const child = spawn(binary, args, { stdio: 'inherit', env: { ...process.env, LT_DEMO: '1' } });
+  await new Promise<void>((resolve) => child.once('exit', () => resolve()));
 }
 
 function openChromium(url: string): void {

@@ -23,9 +23,19 @@ const schema = z.object({
   LT_SYNC_ALERT_AFTER_MS: z.coerce.number().int().min(60_000).optional(),
   LT_OFFLINE_REDEEM_MEMBER_DAY: z.coerce.number().int().min(0).optional(),
   LT_OFFLINE_REDEEM_TERMINAL_DAY: z.coerce.number().int().min(0).optional(),
+  /** The check run on the database at start-up: 'full' (default), or 'quick' on very large databases where full takes minutes. */
+  LT_INTEGRITY_CHECK: z.enum(['full', 'quick']).default('full'),
   LT_LOCALE: z.string().min(2).max(35).default('en-GB'),
   LT_APP_VERSION: z.string().max(40).default('dev'),
   LT_DEMO: z.enum(['0', '1']).default('0'),
+  // Set by the shell (main/platform-config/backend-env.ts).
+  /** Also write the log to rotating files here (backend.log); stderr always. */
+  LT_LOG_DIR: z.string().min(1).optional(),
+  LT_BACKUP_DIR: z.string().min(1).optional(),
+  LT_BACKUP_INTERVAL_MS: z.coerce.number().int().min(60_000).default(3_600_000),
+  LT_BACKUP_KEEP: z.coerce.number().int().min(1).default(24),
+  /** The device key (base64, 32 bytes) from the shell's safeStorage; absent = the key file next to the database. */
+  LT_DEVICE_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/).optional(),
 });
 export type BackendConfig = z.infer<typeof schema>;
 
