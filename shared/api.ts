@@ -318,6 +318,27 @@ export const api = {
     output: z.object({ token: z.string(), tokenId: z.string(), keyId: z.number().int(), issuedAt: z.number(), expiresAt: z.number().nullable(), svg: z.string() }),
     role: 'manager',
   },
+  /** Serial ports on this machine for the settings screen; a stable /dev/serial/by-id path when there is one. */
+  'scanner.ports': {
+    input: z.object({}),
+    output: z.object({
+      ports: z.array(
+        z.object({ path: z.string(), stablePath: z.string().optional(), manufacturer: z.string().optional(), serialNumber: z.string().optional(), vendorId: z.string().optional(), productId: z.string().optional() }),
+      ),
+    }),
+    role: 'admin',
+  },
+  /** The serial scanner as IT sets it up: its state with the reason, the last raw bytes it sent, the last diagnostic. */
+  'scanner.status': {
+    input: z.object({}),
+    output: z.object({
+      configured: z.boolean(),
+      state: z.object({ status: z.enum(['connected', 'waiting', 'error']), path: z.string(), since: z.number(), code: z.string().optional(), reason: z.string().optional() }).nullable(),
+      lastBytes: z.object({ at: z.number(), bytes: z.number().int(), hex: z.string(), printable: z.string() }).nullable(),
+      lastDiagnostic: z.object({ code: z.string(), bytes: z.number().int(), at: z.number() }).nullable(),
+    }),
+    role: 'admin',
+  },
   /** What every screen needs before anyone signs in: no personal data. */
   'terminal.info': {
     input: z.object({}),

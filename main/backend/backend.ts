@@ -2,6 +2,7 @@ import type { Backend, TerminalIdentity } from './context.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { silentLogger, type Logger } from './platform/logging.ts';
 import { createScanHub } from './scanning/scan-hub.ts';
+import { ScannerMonitor } from './scanning/scanner-monitor.ts';
 import { Sessions } from './staff/sessions.ts';
 import { openTerminalDb, type OpenOptions } from './store/connection.ts';
 import { keyFileSource, type DeviceKeySource } from './sync/credentials.ts';
@@ -46,6 +47,7 @@ export function createBackend(options: BackendOptions): Backend {
     sessions: new Sessions(options.idleMs ?? 5 * 60_000),
     storeId: options.storeId,
     scans: createScanHub(log),
+    scanner: new ScannerMonitor(() => clock.now()),
     terminal: { locale: 'en-GB', appVersion: 'dev', demo: false, ...options.terminal },
     lockout: options.lockout ?? { attempts: 5, ms: 15 * 60_000 },
     sync,

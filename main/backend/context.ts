@@ -1,6 +1,8 @@
 import type { Clock } from './platform/clock.ts';
 import type { Logger } from './platform/logging.ts';
 import type { ScanHub } from './scanning/scan-hub.ts';
+import type { ScannerMonitor } from './scanning/scanner-monitor.ts';
+import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import type { TerminalDb } from './store/connection.ts';
 import type { SessionStaff, Sessions } from './staff/sessions.ts';
 import type { SyncEngine } from './sync/sync-engine.ts';
@@ -14,6 +16,10 @@ export interface Backend {
   storeId: string;
   /** Every scan, whichever scanner it came from. */
   scans: ScanHub;
+  /** The serial scanner's state and last raw bytes, for the settings screen. */
+  scanner: ScannerMonitor;
+  /** Tests list ports through serialport's mock binding; the platform's binding otherwise. */
+  serialBinding?: BindingInterface;
   /** Wrong PINs before a staff member is locked out, and for how long. */
   lockout: { attempts: number; ms: number };
   /** The link to the central server (idle until started or paired). */

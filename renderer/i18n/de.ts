@@ -276,4 +276,19 @@ export const de: Record<MessageKey, string> = {
   'settings.serverUrlInvalid': 'Die Adresse des Servers eingeben, beginnend mit https:// oder http://.',
   'settings.codeRequired': 'Den Kopplungscode von der Server-Administration eingeben (höchstens 40 Zeichen).',
   'common.retry': 'Erneut versuchen',
+  // ---- serial scanner settings ----
+  'serial.title': 'Serieller Scanner',
+  'serial.notConfigured': 'An diesem Terminal ist kein serieller Scanner eingerichtet (Tastatur- und Kamerascanner brauchen keine Einrichtung).',
+  'serial.connected': 'Liest von {path}',
+  'serial.waiting': 'Warte auf den Scanner an {path}: prüfen, ob er eingesteckt ist.',
+  'serial.lastBytes': 'Zuletzt empfangene Bytes ({at})',
+  'serial.diagnostic': 'Letztes Problem: {code} ({at})',
+  'serial.ports': 'Serielle Anschlüsse an diesem Gerät',
+  'serial.noPorts': 'Keine seriellen Anschlüsse gefunden.',
+  // ---- camera errors ----
+  'camera.error.permission': 'Die Kamera ist für diese App nicht freigegeben. Bitte die IT um Freigabe bitten.',
+  'camera.error.no-camera': 'Keine Kamera gefunden. Prüfen, ob sie eingesteckt ist, oder eine andere wählen.',
+  'camera.error.in-use': 'Die Kamera wird von einem anderen Programm benutzt oder funktioniert nicht. Das andere Programm schließen oder die Kamera neu anschließen.',
+  'camera.error.decoder': 'Der Barcode-Decoder konnte nicht starten. Diese Ansicht verlassen und zurückkehren.',
+  'camera.error.other': 'Die Kamera konnte nicht starten. Erneut versuchen oder eine andere Kamera wählen.',
 };

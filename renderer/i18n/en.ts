@@ -274,6 +274,21 @@ export const en = {
   'settings.serverUrlInvalid': 'Enter the server’s address, starting with https:// or http://.',
   'settings.codeRequired': 'Enter the pairing code from the server’s administrator (at most 40 characters).',
   'common.retry': 'Try again',
+  // ---- serial scanner settings ----
+  'serial.title': 'Serial scanner',
+  'serial.notConfigured': 'No serial scanner is configured on this terminal (keyboard and camera scanners need no set-up).',
+  'serial.connected': 'Reading from {path}',
+  'serial.waiting': 'Waiting for the scanner at {path}: check that it is plugged in.',
+  'serial.lastBytes': 'Last bytes received ({at})',
+  'serial.diagnostic': 'Last problem: {code} ({at})',
+  'serial.ports': 'Serial ports on this machine',
+  'serial.noPorts': 'No serial ports found.',
+  // ---- camera errors ----
+  'camera.error.permission': 'The camera is not allowed for this app. Ask IT to allow it.',
+  'camera.error.no-camera': 'No camera found. Check that it is plugged in, or choose another.',
+  'camera.error.in-use': 'The camera is in use by another program, or not working. Close the other program or reconnect the camera.',
+  'camera.error.decoder': 'The barcode decoder could not start. Leave this screen and come back.',
+  'camera.error.other': 'The camera could not start. Try again, or choose another camera.',
 } as const;
 
 export type MessageKey = keyof typeof en;
