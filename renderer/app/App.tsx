@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { uuidv7 } from '../../shared/ids.ts';
-import { createClient, type ApiError } from '../api/client.ts';
+import { ApiError, createClient } from '../api/client.ts';
 import type { ConnectionState, HostConnection } from '../api/ws-transport.ts';
+import { NeedsConfiguration, type ConfigProblem } from '../components/NeedsConfiguration.tsx';
 import { SyncBadge } from '../components/SyncBadge.tsx';
 import { TopBar } from '../components/TopBar.tsx';
 import { I18nContext, LANGUAGES, saveLanguage, savedLanguage, translate, type I18n, type Language, type MessageKey } from '../i18n/i18n.tsx';
@@ -26,6 +27,7 @@ export function App({ connection }: { connection: HostConnection }) {
   const client = useMemo(() => createClient(connection), [connection]);
   const [link, setLink] = useState<ConnectionState>(connection.state);
   const [info, setInfo] = useState<TerminalInfo | null>(null);
+  const [unconfigured, setUnconfigured] = useState<ConfigProblem[] | null>(null);
   const [language, setLanguageState] = useState<Language>(savedLanguage);
   const [staff, setStaff] = useState<Staff | null>(null);
   const [notice, setNotice] = useState<MessageKey | null>(null);
@@ -41,7 +43,10 @@ export function App({ connection }: { connection: HostConnection }) {
 
   useEffect(() => {
     if (link !== 'open' || info) return;
-    client.call('terminal.info', {}).then(setInfo, () => {});
+    client.call('terminal.info', {}).then(setInfo, (error: unknown) => {
+      // A terminal with a broken configuration opens nothing and says what IT must fix.
+      if (error instanceof ApiError && error.payload.code === 'NOT_CONFIGURED') setUnconfigured((error.payload.details?.problems as ConfigProblem[] | undefined) ?? []);
+    });
   }, [client, link, info]);
 
   const signOut = useCallback(
@@ -86,6 +91,7 @@ export function App({ connection }: { connection: HostConnection }) {
     document.documentElement.lang = language;
   }, [language]);
 
+  if (unconfigured) return <NeedsConfiguration problems={unconfigured} language={language} />;
   if (!i18n || !info) {
     return (
       <p className="banner banner-warn" role="status">

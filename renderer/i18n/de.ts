@@ -291,4 +291,7 @@ export const de: Record<MessageKey, string> = {
   'camera.error.in-use': 'Die Kamera wird von einem anderen Programm benutzt oder funktioniert nicht. Das andere Programm schließen oder die Kamera neu anschließen.',
   'camera.error.decoder': 'Der Barcode-Decoder konnte nicht starten. Diese Ansicht verlassen und zurückkehren.',
   'camera.error.other': 'Die Kamera konnte nicht starten. Erneut versuchen oder eine andere Kamera wählen.',
+  // ---- needs configuration ----
+  'config.title': 'Dieses Terminal muss konfiguriert werden',
+  'config.explain': 'Verkäufe sind erst möglich, wenn die IT die folgenden Einstellungen korrigiert und das Terminal neu startet.',
 };

@@ -289,6 +289,9 @@ export const en = {
   'camera.error.in-use': 'The camera is in use by another program, or not working. Close the other program or reconnect the camera.',
   'camera.error.decoder': 'The barcode decoder could not start. Leave this screen and come back.',
   'camera.error.other': 'The camera could not start. Try again, or choose another camera.',
+  // ---- needs configuration ----
+  'config.title': 'This terminal needs configuration',
+  'config.explain': 'Sales cannot start until IT fixes the settings below, then restarts the terminal.',
 } as const;
 
 export type MessageKey = keyof typeof en;
