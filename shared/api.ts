@@ -339,6 +339,10 @@ export const api = {
     }),
     role: 'admin',
   },
+  /** Database and queue figures for the settings screen (counts and sizes only). */
+  'terminal.stats': { input: z.object({}), output: z.record(z.string(), z.unknown()), role: 'admin' },
+  /** The diagnostics bundle (logs, versions, configuration without secrets, statistics; personal data redacted) as a zip, base64. */
+  'diagnostics.export': { input: z.object({}), output: z.object({ fileName: z.string(), zipBase64: z.string() }), role: 'admin' },
   /** What every screen needs before anyone signs in: no personal data. */
   'terminal.info': {
     input: z.object({}),

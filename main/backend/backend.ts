@@ -48,7 +48,7 @@ export function createBackend(options: BackendOptions): Backend {
     storeId: options.storeId,
     scans: createScanHub(log),
     scanner: new ScannerMonitor(() => clock.now()),
-    terminal: { locale: 'en-GB', appVersion: 'dev', demo: false, ...options.terminal },
+    terminal: { locale: 'en-GB', appVersion: 'dev', demo: false, logDir: null, backupDir: null, ...options.terminal },
     lockout: options.lockout ?? { attempts: 5, ms: 15 * 60_000 },
     sync,
   };

@@ -34,6 +34,9 @@ export interface TerminalIdentity {
   appVersion: string;
   /** Started with demo data (npm start): the screens say so. */
   demo: boolean;
+  /** Where this installation keeps its logs and backups, for the diagnostics export (null: none). */
+  logDir: string | null;
+  backupDir: string | null;
 }
 
 export interface CallContext extends Backend {

@@ -52,9 +52,19 @@ function runBackend(): void {
   const deviceKey = config.LT_DEVICE_KEY ? Buffer.from(config.LT_DEVICE_KEY, 'base64') : null;
   delete process.env.LT_DEVICE_KEY;
   const log = jsonLogger(writeLog, config.LT_LOG_LEVEL as LogLevel);
-  const backend = createBackend({ dbPath: config.LT_DB_PATH, storeId: config.LT_STORE_ID, log, ...(config.LT_IDLE_MS ? { idleMs: config.LT_IDLE_MS } : {}),
+  const backend = createBackend({
+    dbPath: config.LT_DB_PATH,
+    storeId: config.LT_STORE_ID,
+    log,
+    ...(config.LT_IDLE_MS ? { idleMs: config.LT_IDLE_MS } : {}),
     open: { integrityCheck: config.LT_INTEGRITY_CHECK },
-  terminal: { locale: config.LT_LOCALE, appVersion: config.LT_APP_VERSION, demo: config.LT_DEMO === '1' },
+    terminal: {
+      locale: config.LT_LOCALE,
+      appVersion: config.LT_APP_VERSION,
+      demo: config.LT_DEMO === '1',
+      logDir: config.LT_LOG_DIR ?? null,
+      backupDir: config.LT_BACKUP_DIR ?? null,
+    },
     sync: syncSettingsFromConfig(config),
     ...(deviceKey ? { deviceKey: () => deviceKey } : {}),
   });

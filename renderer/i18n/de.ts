@@ -294,4 +294,12 @@ export const de: Record<MessageKey, string> = {
   // ---- needs configuration ----
   'config.title': 'Dieses Terminal muss konfiguriert werden',
   'config.explain': 'Verkäufe sind erst möglich, wenn die IT die folgenden Einstellungen korrigiert und das Terminal neu startet.',
+  // ---- diagnostics ----
+  'diag.title': 'Datenbank, Warteschlange und Protokolle',
+  'diag.dbSize': 'Größe der Datenbank',
+  'diag.members': 'Mitglieder',
+  'diag.sales': 'Verkäufe',
+  'diag.ledger': 'Punktebuchungen',
+  'diag.queue': 'Wartende Vorgänge',
+  'diag.export': 'Protokolle und Diagnose exportieren',
 };

@@ -292,6 +292,14 @@ export const en = {
   // ---- needs configuration ----
   'config.title': 'This terminal needs configuration',
   'config.explain': 'Sales cannot start until IT fixes the settings below, then restarts the terminal.',
+  // ---- diagnostics ----
+  'diag.title': 'Database, queue and logs',
+  'diag.dbSize': 'Database size',
+  'diag.members': 'Members',
+  'diag.sales': 'Sales',
+  'diag.ledger': 'Points entries',
+  'diag.queue': 'Events waiting to sync',
+  'diag.export': 'Export logs and diagnostics',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -10,6 +10,7 @@ import { errorText } from '../components/screens-common/error-text.ts';
 import { SyncDetails } from '../components/sync-details/SyncDetails.tsx';
 import { useSyncStatus } from '../components/sync-details/use-sync-status.ts';
 import { formatDateTime } from '../i18n/format.ts';
+import { DiagnosticsPanel } from '../components/DiagnosticsPanel.tsx';
 import { LANGUAGES, useI18n, type Language } from '../i18n/i18n.tsx';
 
 /** Settings and diagnostics (admin). */
@@ -82,6 +83,11 @@ function SettingsView() {
           {camera ? t('scan.closeCamera') : t('settings.testCamera')}
         </button>
         {camera && <CameraPanel onScan={setLastScan} />}
+      </section>
+
+      <section aria-labelledby={`${id}-diagnostics`}>
+        <h2 id={`${id}-diagnostics`}>{t('diag.title')}</h2>
+        <DiagnosticsPanel />
       </section>
 
       <section aria-labelledby={`${id}-sync`}>

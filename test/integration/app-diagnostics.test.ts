@@ -6,7 +6,6 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { afterAll, expect, test } from 'vitest';
 import { runCli } from '../../main/app/cli-commands.ts';
 import { EXIT } from '../../main/app/cli-exit-codes.ts';
@@ -18,31 +17,10 @@ import { upsertStaff } from '../../main/backend/store/staff.ts';
 import { saveSealedCredentials } from '../../main/backend/store/sync-state.ts';
 import { keyFileSource, sealCredentials } from '../../main/backend/sync/credentials.ts';
 import { createTestTerminal, tempDir } from '../helpers/terminal.ts';
+import { unzip } from '../helpers/zip.ts';
 
 const dir = tempDir('diagnostics-');
 afterAll(() => dir.remove());
-
-/** The zip's files by name (a minimal reader: yazl writes stored or deflated entries with a central directory). */
-function unzip(buffer: Buffer): Map<string, string> {
-  const files = new Map<string, string>();
-  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = buffer.readUInt16LE(eocd + 10);
-  let p = buffer.readUInt32LE(eocd + 16);
-  for (let i = 0; i < count; i++) {
-    const method = buffer.readUInt16LE(p + 10);
-    const size = buffer.readUInt32LE(p + 20);
-    const nameLength = buffer.readUInt16LE(p + 28);
-    const extra = buffer.readUInt16LE(p + 30);
-    const comment = buffer.readUInt16LE(p + 32);
-    const local = buffer.readUInt32LE(p + 42);
-    const name = buffer.subarray(p + 46, p + 46 + nameLength).toString('utf8');
-    const dataStart = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
-    const data = buffer.subarray(dataStart, dataStart + size);
-    files.set(name, (method === 8 ? inflateRawSync(data) : data).toString('utf8'));
-    p += 46 + nameLength + extra + comment;
-  }
-  return files;
-}
 
 test('the bundle holds the figures IT needs and no personal data or secret', async () => {
   const dataDir = join(dir.path, 'data');
