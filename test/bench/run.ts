@@ -1,6 +1,8 @@
 import { benchCore } from './core.ts';
 import { benchDecode } from './decode.ts';
 import { benchScan } from './scan.ts';
+import { benchSync } from './sync.ts';
+import { benchUi } from './ui.ts';
 
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- core` one of them.
@@ -10,7 +12,7 @@ import { benchScan } from './scan.ts';
 // Figures are numbers, or nested groups of them (per set, per decoder).
 type Figures = Record<string, unknown>;
 type Bench = (log: (line: string) => void) => Figures | Promise<Figures>;
-const benches: Record<string, Bench> = { core: benchCore, scan: benchScan, decode: benchDecode };
+const benches: Record<string, Bench> = { core: benchCore, scan: benchScan, decode: benchDecode, ui: benchUi, sync: benchSync };
 
 // A flag's value (`--corpus DIR`) is not a benchmark name.
 const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1]?.startsWith('--') && !all[i - 1]!.includes('=')));

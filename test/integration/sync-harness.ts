@@ -4,12 +4,15 @@
  * the migrated template), and terminals on their own SQLite files, paired
  * with one-time codes. Server and terminals share one clock the test moves.
  */
-import { rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { expect } from 'vitest';
 import type { Input, Method, Output } from '../../shared/api.ts';
+import type { SyncEvent } from '../../shared/sync-protocol.ts';
+import { checkInvariants } from '../helpers/ledger-invariants.ts';
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import { createBackend, type BackendOptions } from '../../main/backend/backend.ts';
 import type { Backend } from '../../main/backend/context.ts';
@@ -17,7 +20,12 @@ import { createDispatcher } from '../../main/backend/dispatch.ts';
 import type { Clock, ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { jsonLogger } from '../../main/backend/platform/logging.ts';
-import { closeTerminalDb } from '../../main/backend/store/connection.ts';
+import { closeTerminalDb, writeTransaction } from '../../main/backend/store/connection.ts';
+import { savePullCursor } from '../../main/backend/store/sync-state.ts';
+import { keyFileSource } from '../../main/backend/sync/credentials.ts';
+import { loadCredentials } from '../../main/backend/sync/pair.ts';
+import { signRequest } from '../../shared/sync-auth.ts';
+import { encodeCursor } from '../../server/pull/cursor.ts';
 import { importProducts, importProgram } from '../../server/admin/catalogue.ts';
 import { createStore } from '../../server/admin/stores.ts';
 import { createPairingCode } from '../../server/admin/terminals.ts';
@@ -43,8 +51,15 @@ export interface SyncServer {
   close(): Promise<void>;
 }
 
-export async function startSyncServer(clock: Clock): Promise<SyncServer> {
-  const dir = await pgliteDataDir();
+/** `scratch`: a parent directory for the server's data (e.g. /dev/shm: a tmpfs makes PGlite's commits cheap). */
+export async function startSyncServer(clock: Clock, options: { scratch?: string } = {}): Promise<SyncServer> {
+  let dir = await pgliteDataDir();
+  if (options.scratch !== undefined) {
+    const moved = mkdtempSync(join(options.scratch, 'lt-sync-pglite-'));
+    cpSync(dir, moved, { recursive: true });
+    rmSync(dir, { recursive: true, force: true });
+    dir = moved;
+  }
   const db = await openDatabase({ dataDir: dir });
   const logs: string[] = [];
   const stream = new Writable({
@@ -90,18 +105,25 @@ export interface SyncTerminal {
   enrol(token: string, fields?: Partial<Input<'member.enrol'>>): Promise<Output<'member.enrol'>['member']>;
   /** Closes the database as a crash would leave it (no engine stop, no checkpoint). */
   crash(): void;
+  /**
+   * A power cut: the files (database and WAL) as they are this instant, with
+   * no checkpoint and no clean close, then the connection dropped and the
+   * sync engine's sockets closed. Reopen with `openSyncTerminal(clock, { dir, seeded: false })`.
+   */
+  crashHard(): Promise<void>;
   close(): Promise<void>;
 }
 
 let cards = 0;
 
 /** A terminal on a SQLite file in `dir` (a new temp dir by default); seeded unless `seeded: false` (reopening). */
-export function openSyncTerminal(clock: ManualClock, options: { dir?: string; seeded?: boolean; backend?: Partial<BackendOptions> } = {}): SyncTerminal {
+export function openSyncTerminal(clock: ManualClock, options: { dir?: string; seeded?: boolean; template?: string; backend?: Partial<BackendOptions> } = {}): SyncTerminal {
   const dir = options.dir ?? tempDir('lt-sync-').path;
   const dbPath = join(dir, 'terminal.sqlite');
+  if (options.template !== undefined) copyFileSync(options.template, dbPath);
   const logs: string[] = [];
   const backend = createBackend({ dbPath, storeId: STORE_ID, clock, log: jsonLogger((l) => logs.push(l), 'debug'), ...options.backend });
-  if (options.seeded !== false) seed(backend, demoProgram, clock.now());
+  if (options.seeded !== false && options.template === undefined) seed(backend, demoProgram, clock.now());
   const dispatch = createDispatcher(backend, { validateOutput: true });
   let nextId = 1;
   const raw = async (method: Method, input: unknown, token: string | null | undefined) => dispatch({ id: nextId++, method, input, token: token ?? null });
@@ -131,6 +153,14 @@ export function openSyncTerminal(clock: ManualClock, options: { dir?: string; se
     crash() {
       backend.store.db.close();
     },
+    async crashHard() {
+      const files = [dbPath, `${dbPath}-wal`].filter((f) => existsSync(f)).map((f) => [f, readFileSync(f)] as const);
+      backend.store.checkpointer = null;
+      backend.store.db.close();
+      for (const [f, bytes] of files) writeFileSync(f, bytes);
+      rmSync(`${dbPath}-shm`, { force: true });
+      await backend.sync.stop();
+    },
     async close() {
       await backend.sync.stop();
       closeTerminalDb(backend.store);
@@ -154,55 +184,235 @@ export async function sell(t: SyncTerminal, token: string, memberId: string, amo
   );
 }
 
-export type ProxyMode = 'pass' | 'error500' | 'drop-before' | 'drop-after' | 'truncate' | 'hang';
+export type ProxyMode =
+  | 'pass'
+  | 'error500'
+  | 'drop-before'
+  | 'drop-after'
+  | 'truncate'
+  | 'hang'
+  | 'delay'
+  | 'stall'
+  | 'duplicate'
+  | 'hold-back'
+  | 'replay-old';
+
+/** One request the proxy sent to the server and the answer it got (also for requests the proxy made up itself). */
+export interface ProxyExchange {
+  method: string;
+  path: string;
+  requestBody: Buffer;
+  status: number;
+  responseBody: Buffer;
+  /** Sent by the proxy on its own (a duplicate delivery, a held-back or an older batch), not by the terminal. */
+  injected: 'duplicate' | 'held-back' | 'replay-old' | null;
+}
 
 /**
  * A fault-injecting proxy on loopback between a terminal and the server:
  * `drop-before` cuts the connection before the server sees the request,
  * `drop-after` lets the server apply it and cuts the answer, `truncate` sends
- * half of the answer, `hang` never answers, `error500` answers a bare 500.
+ * half of the answer, `hang` never answers, `error500` answers a bare 500,
+ * `delay` answers after `delayMs`, `stall` lets the server apply the request
+ * and then never answers (the terminal's timeout decides);
+ * `duplicate` answers and then delivers the same request to the server again,
+ * `replay-old` answers and then delivers an older push of this terminal again
+ * (batches reordered: an old batch after newer ones), `hold-back` cuts the
+ * connection without forwarding and keeps the request, delivered later by
+ * `deliverHeld()` (after the terminal's own retry, or before it). Re-deliveries
+ * carry a fresh signature (`resign`), as a retrying client would; without
+ * one they carry the original header and the server must refuse the replay.
  */
 export interface FaultProxy {
   url: string;
+  /** The mode of every request, unless `decide` is set. */
   mode: ProxyMode;
+  /** Per request: the fault to inject (a seeded simulation decides here). */
+  decide: ((req: { method: string; path: string }) => ProxyMode) | null;
+  delayMs: number;
   /** Requests seen, by path without query. */
   seen: string[];
+  /** Every exchange with the server, in the order the answers came back. */
+  exchanges: ProxyExchange[];
+  /** Called for every completed exchange with the server. */
+  observe: ((exchange: ProxyExchange) => void) | null;
+  /** A fresh Authorization header for a re-delivered request. */
+  resign: ((method: string, path: string, body: Buffer) => Promise<string>) | null;
+  /** Requests still being handled (including re-deliveries). */
+  readonly inFlight: number;
+  /** Requests held back, not delivered yet. */
+  readonly held: number;
+  /** Delivers every held-back request to the server now, oldest first. */
+  deliverHeld(): Promise<void>;
+  /** Resolves once nothing is in flight. */
+  idle(): Promise<void>;
+  /** Paths of the terminal's requests the proxy has finished with, in order. */
+  handled: string[];
+  /** Resolves once a request matching `match` is in `handled` at or after index `since`; rejects after `timeoutMs`. */
+  waitFor(match: (path: string) => boolean, since: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+interface Captured {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export async function startFaultProxy(target: string, options: { resign?: FaultProxy['resign'] } = {}): Promise<FaultProxy> {
   const upstream = new URL(target);
   const sockets = new Set<Socket>();
-  const proxy: FaultProxy = { url: '', mode: 'pass', seen: [], close: async () => undefined };
+  const heldBack: Captured[] = [];
+  const pushes: Captured[] = [];
+  const waiters = new Set<{ match: (path: string) => boolean; done: () => void }>();
+  let idleWaiters: (() => void)[] = [];
+  let inFlight = 0;
+  const begin = () => void inFlight++;
+  const end = (path: string, fromTerminal = true) => {
+    inFlight--;
+    if (fromTerminal) {
+      const bare = path.split('?')[0]!;
+      proxy.handled.push(bare);
+      for (const w of [...waiters]) {
+        if (!w.match(bare)) continue;
+        waiters.delete(w);
+        w.done();
+      }
+    }
+    if (inFlight === 0) {
+      const ws = idleWaiters;
+      idleWaiters = [];
+      for (const w of ws) w();
+    }
+  };
+
+  /** One request to the server; resolves with its answer (status 0 when the server could not be reached). */
+  const forward = (c: Captured, injected: ProxyExchange['injected']): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> =>
+    new Promise((resolve) => {
+      const headers = { ...c.headers, 'content-length': String(c.body.length) };
+      const up = request({ hostname: upstream.hostname, port: upstream.port, path: c.path, method: c.method, headers }, (upRes) => {
+        const body: Buffer[] = [];
+        upRes.on('data', (chunk: Buffer) => body.push(chunk));
+        upRes.on('end', () => {
+          const all = Buffer.concat(body);
+          const exchange: ProxyExchange = { method: c.method, path: c.path.split('?')[0]!, requestBody: c.body, status: upRes.statusCode ?? 0, responseBody: all, injected };
+          proxy.exchanges.push(exchange);
+          proxy.observe?.(exchange);
+          resolve({ status: upRes.statusCode ?? 0, headers: upRes.headers, body: all });
+        });
+      });
+      up.on('error', () => resolve({ status: 0, headers: {}, body: Buffer.alloc(0) }));
+      up.end(c.body);
+    });
+
+  /** Re-delivers a request the proxy captured, freshly signed when it can. */
+  const redeliver = async (c: Captured, injected: NonNullable<ProxyExchange['injected']>, fresh: boolean): Promise<void> => {
+    begin();
+    try {
+      const headers = { ...c.headers };
+      if (fresh && proxy.resign !== null) headers.authorization = await proxy.resign(c.method, c.path, c.body);
+      await forward({ ...c, headers }, injected);
+    } finally {
+      end(c.path, false);
+    }
+  };
+
+  const proxy: FaultProxy = {
+    url: '',
+    mode: 'pass',
+    decide: null,
+    delayMs: 5,
+    seen: [],
+    exchanges: [],
+    observe: null,
+    resign: options.resign ?? null,
+    get inFlight() {
+      return inFlight;
+    },
+    get held() {
+      return heldBack.length;
+    },
+    async deliverHeld() {
+      // The original signature: its nonce never reached the server, so it is valid while its timestamp is.
+      while (heldBack.length > 0) await redeliver(heldBack.shift()!, 'held-back', false);
+    },
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
+    handled: [],
+    waitFor: (match, since, timeoutMs = 5_000) =>
+      new Promise((resolve, reject) => {
+        if (proxy.handled.slice(since).some((p) => match(p))) return resolve();
+        const w = { match, done: () => { clearTimeout(timer); resolve(); } };
+        const timer = setTimeout(() => {
+          waiters.delete(w);
+          reject(new Error(`fault proxy: no request matching ${match.toString()} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(w);
+      }),
+    close: async () => undefined,
+  };
+
   const server = createServer((req, res) => {
-    proxy.seen.push((req.url ?? '').split('?')[0]!);
-    const mode = proxy.mode;
-    if (mode === 'hang') return;
-    if (mode === 'drop-before') return void req.socket.destroy();
+    const path = req.url ?? '';
+    proxy.seen.push(path.split('?')[0]!);
+    const mode = proxy.decide?.({ method: req.method ?? 'GET', path: path.split('?')[0]! }) ?? proxy.mode;
+    begin();
+    let ended = false;
+    const finish = () => {
+      if (ended) return;
+      ended = true;
+      end(path);
+    };
+    if (mode === 'hang') {
+      req.socket.once('close', finish);
+      return;
+    }
+    if (mode === 'drop-before') {
+      req.socket.destroy();
+      return finish();
+    }
     if (mode === 'error500') {
       res.writeHead(500, { 'content-type': 'text/plain' }).end('proxy error');
-      return;
+      return finish();
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const up = request({ hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (upRes) => {
-        const body: Buffer[] = [];
-        upRes.on('data', (c: Buffer) => body.push(c));
-        upRes.on('end', () => {
-          const all = Buffer.concat(body);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+      const captured: Captured = { method: req.method ?? 'GET', path, headers, body: Buffer.concat(chunks) };
+      if (mode === 'hold-back') {
+        heldBack.push(captured);
+        req.socket.destroy();
+        return finish();
+      }
+      void (async () => {
+        try {
+          const answer = await forward(captured, null);
+          const isPush = captured.method === 'POST' && path.split('?')[0] === '/v1/events';
+          if (answer.status === 0) return void req.socket.destroy();
           if (mode === 'drop-after') return void req.socket.destroy();
-          if (mode === 'truncate') {
-            res.writeHead(upRes.statusCode ?? 200, { 'content-type': 'application/json', 'content-length': String(all.length) });
-            res.write(all.subarray(0, Math.floor(all.length / 2)));
-            setTimeout(() => req.socket.destroy(), 10);
+          if (mode === 'stall') {
+            await new Promise<void>((resolve) => req.socket.once('close', () => resolve()));
             return;
           }
-          res.writeHead(upRes.statusCode ?? 200, { 'content-type': upRes.headers['content-type'] ?? 'application/json' }).end(all);
-        });
-      });
-      up.on('error', () => req.socket.destroy());
-      up.end(Buffer.concat(chunks));
+          if (mode === 'truncate') {
+            res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': String(answer.body.length) });
+            res.write(answer.body.subarray(0, Math.floor(answer.body.length / 2)));
+            await new Promise<void>((resolve) => setTimeout(resolve, 1));
+            req.socket.destroy();
+            return;
+          }
+          if (mode === 'delay') await new Promise<void>((resolve) => setTimeout(resolve, proxy.delayMs));
+          const type = answer.headers['content-type'];
+          res.writeHead(answer.status, { 'content-type': typeof type === 'string' ? type : 'application/json' }).end(answer.body);
+          if (mode === 'duplicate') await redeliver(captured, 'duplicate', true);
+          if (mode === 'replay-old' && pushes.length > 0) await redeliver(pushes[Math.floor(pushes.length / 2)]!, 'replay-old', true);
+          if (isPush && answer.status === 200) pushes.push(captured);
+        } finally {
+          finish();
+        }
+      })();
     });
   });
   server.on('connection', (s) => {
@@ -224,4 +434,168 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 export async function pairVia(t: SyncTerminal, server: SyncServer, url: string): Promise<Output<'sync.pair'>> {
   const admin = await t.login('admin');
   return t.call('sync.pair', { serverUrl: url, code: await server.code(), terminalName: 'Till via proxy' }, admin);
+}
+
+/**
+ * A migrated and seeded terminal database file, made once per process: copying
+ * it is much faster than migrating and hashing PINs for every terminal (a
+ * simulation opens hundreds). Pass it as `openSyncTerminal(clock, { template })`.
+ */
+let template: string | null = null;
+export function terminalTemplate(clock: ManualClock): string {
+  if (template !== null && existsSync(template)) return template;
+  const t = openSyncTerminal(clock);
+  closeTerminalDb(t.backend.store);
+  template = t.dbPath;
+  return template;
+}
+
+/** Signs a request as the terminal would (a fresh nonce): what the proxy puts on a re-delivery. */
+export function signerFor(t: SyncTerminal, clock: Clock): (method: string, path: string, body: Buffer) => Promise<string> {
+  const credentials = loadCredentials(t.backend.store, keyFileSource(`${t.dbPath}.key`));
+  if (credentials === null) throw new Error('the terminal is not paired');
+  return (method, path, body) => signRequest({ terminalId: credentials.terminalId, secret: credentials.secret, method, pathWithQuery: path, body: new Uint8Array(body), ts: clock.now() });
+}
+
+/** The server's change sequence now, as a pull cursor. */
+export async function serverCursor(server: SyncServer): Promise<string> {
+  const [row] = await server.db.query<{ seq: number }>('SELECT coalesce(max(change_seq), 0)::bigint AS seq FROM (SELECT change_seq FROM members UNION ALL SELECT change_seq FROM programs UNION ALL SELECT change_seq FROM products UNION ALL SELECT change_seq FROM staff UNION ALL SELECT change_seq FROM signing_keys UNION ALL SELECT change_seq FROM revoked_member_tokens) c');
+  return encodeCursor(Number(row!.seq));
+}
+
+/**
+ * Starts a terminal's pull at `cursor`: as if it had pulled everything before
+ * (a server shared by many simulated runs holds earlier runs' members, which
+ * are not this run's business). Its seeded programme, staff and products are
+ * the server's.
+ */
+export function startPullAt(t: SyncTerminal, cursor: string): void {
+  writeTransaction(t.backend.store, () => savePullCursor(t.backend.store.db, cursor));
+}
+
+/**
+ * What the server applied, in order, as the fault proxies saw its answers (to
+ * the terminals and to the proxies' own re-deliveries): an independent model
+ * of the server's ledger, and what must never happen (a re-delivery of an
+ * answered batch applied again).
+ */
+export interface AppliedModel {
+  applied: SyncEvent[];
+  violations: string[];
+}
+
+export function newAppliedModel(): AppliedModel {
+  return { applied: [], violations: [] };
+}
+
+/** Give to every proxy: `proxy.observe = (x) => observeApplied(model, x)`. Requests must not run concurrently (they apply in answer order). */
+export function observeApplied(model: AppliedModel, x: ProxyExchange): void {
+  if (x.method !== 'POST' || x.path !== '/v1/events' || x.status !== 200) return;
+  const events = (JSON.parse(x.requestBody.toString('utf8')) as { events: SyncEvent[] }).events;
+  const results = (JSON.parse(x.responseBody.toString('utf8')) as { results: { id: string; status: string }[] }).results;
+  const byId = new Map(events.map((e) => [e.id, e]));
+  for (const r of results) {
+    if (r.status === 'duplicate') continue;
+    if (x.injected === 'duplicate' || x.injected === 'replay-old') model.violations.push(`a ${x.injected} delivery of event ${r.id} (answered before) was ${r.status}, not duplicate`);
+    model.applied.push(byId.get(r.id)!);
+  }
+}
+
+export interface ConvergedTerminal {
+  name: string;
+  t: SyncTerminal;
+  terminalId: string;
+  /** A manager's session token. */
+  token: string;
+}
+
+/**
+ * After healing: every terminal's events applied exactly once and none unsent;
+ * server balance = sum(ledger) = the model's, live lots = a positive balance;
+ * overdraft flags exactly where the model's running balance went below zero on
+ * a redemption; every terminal shows the server's balance with nothing
+ * pending and passes its own ledger invariants. `members`: the members
+ * concerned (with those the terminals hold).
+ */
+export async function checkConverged(server: SyncServer, tills: ConvergedTerminal[], members: string[], model: AppliedModel): Promise<void> {
+  expect(model.violations, 'a re-delivery of an answered batch must be answered duplicate').toEqual([]);
+  const allMembers = new Set(members);
+  for (const t of tills) for (const r of t.t.backend.store.db.prepare('SELECT id FROM members').pluck().all() as string[]) allMembers.add(r);
+  const ids = [...allMembers];
+
+  // 1. Every committed event applied exactly once; nothing left unsent.
+  const appliedOnce = new Map<string, number>();
+  for (const e of model.applied) appliedOnce.set(e.id, (appliedOnce.get(e.id) ?? 0) + 1);
+  const outboxIds: string[] = [];
+  for (const t of tills) {
+    const db = t.t.backend.store.db;
+    const outbox = db.prepare('SELECT id, seq, payload, sent_at FROM outbox ORDER BY seq').all() as { id: string; seq: number; payload: string; sent_at: number | null }[];
+    expect(outbox.filter((o) => o.sent_at === null).map((o) => o.seq), `${t.name}: unsent events`).toEqual([]);
+    expect(t.t.backend.sync.status(), `${t.name} status`).toMatchObject({ state: 'online', queueLength: 0 });
+    const onServer = await server.db.query<{ id: string; seq: number }>('SELECT id, seq FROM applied_events WHERE terminal_id = $1 ORDER BY seq', [t.terminalId]);
+    expect(onServer.map((r) => [r.id, Number(r.seq)]), `${t.name}: applied_events = outbox`).toEqual(outbox.map((o) => [o.id, o.seq]));
+    for (const o of outbox) {
+      outboxIds.push(o.id);
+      expect(appliedOnce.get(o.id) ?? 0, `event ${o.seq} of ${t.name} applied (as the server answered)`).toBe(1);
+    }
+    // The server's ledger rows of each event are the event's entries, once.
+    const expected = new Map(outbox.map((o) => {
+      const ledger = (JSON.parse(o.payload) as { ledger: { points: number }[] }).ledger;
+      return [o.id, { n: ledger.length, sum: ledger.reduce((a, e) => a + e.points, 0) }];
+    }));
+    const rows = await server.db.query<{ event_id: string; n: number; sum: number }>(
+      "SELECT l.event_id, count(*)::int AS n, sum(l.points)::bigint AS sum FROM ledger l JOIN applied_events a ON a.id = l.event_id WHERE a.terminal_id = $1 AND l.kind <> 'expire' GROUP BY l.event_id",
+      [t.terminalId],
+    );
+    const got = new Map(rows.map((r) => [r.event_id, { n: r.n, sum: Number(r.sum) }]));
+    for (const [id, want] of expected) expect(got.get(id) ?? { n: 0, sum: 0 }, `server ledger rows of event ${id}`).toEqual(want);
+    expect(checkInvariants(db), `${t.name}: local ledger invariants`).toEqual([]);
+  }
+  expect([...appliedOnce.keys()].sort(), 'the server applied exactly the terminals\' events').toEqual([...outboxIds].sort());
+
+  // 2. Server: balance = sum(ledger) = the model's, and live lots hold a positive balance.
+  const rows = await server.db.query<{ id: string; balance: number; ledger: number; lots: number }>(
+    `SELECT m.id, m.balance, coalesce((SELECT sum(points) FROM ledger l WHERE l.member_id = m.id), 0)::bigint AS ledger,
+       coalesce((SELECT sum(remaining) FROM point_lots p WHERE p.member_id = m.id AND p.remaining > 0), 0)::bigint AS lots
+     FROM members m WHERE m.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))`,
+    [JSON.stringify(ids)],
+  );
+  expect(rows.length, 'every member on the server').toBe(ids.length);
+  const modelBalance = new Map<string, number>();
+  const overdrafts = new Set<string>();
+  for (const e of model.applied) {
+    for (const entry of e.payload.ledger) {
+      const after = (modelBalance.get(entry.memberId) ?? 0) + entry.points;
+      modelBalance.set(entry.memberId, after);
+      if (entry.points < 0 && (entry.kind === 'redeem' || entry.kind === 'adjust') && after < 0) overdrafts.add(`${entry.memberId} ${e.id}`);
+    }
+  }
+  const server_ = new Map<string, number>();
+  for (const r of rows) {
+    const balance = Number(r.balance);
+    server_.set(r.id, balance);
+    expect(Number(r.ledger), `server member ${r.id}: sum(ledger)`).toBe(balance);
+    expect(balance, `server member ${r.id}: the model's balance`).toBe(modelBalance.get(r.id) ?? 0);
+    expect(Number(r.lots), `server member ${r.id}: live lots`).toBe(Math.max(0, balance));
+  }
+
+  // 3. Overdrafts flagged exactly where a redemption drove a balance below zero.
+  const flags = await server.db.query<{ member_id: string; event_id: string }>(
+    "SELECT member_id, event_id FROM flags WHERE kind = 'overdraft' AND member_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))",
+    [JSON.stringify(ids)],
+  );
+  expect(flags.map((f) => `${f.member_id} ${f.event_id}`).sort(), 'overdraft flags').toEqual([...overdrafts].sort());
+  // A terminal's own list names only events the server flagged (an answer lost to the network comes back 'duplicate', without its reasons).
+  for (const t of tills) {
+    const flagged = (await t.t.call('sync.flags', {}, t.token)).flags.filter((f) => f.reasons.includes('overdraft')).map((f) => f.id);
+    for (const id of flagged) expect(flags.some((f) => f.event_id === id), `${t.name} lists event ${id} as an overdraft`).toBe(true);
+  }
+
+  // 4. Each terminal shows the server's balance, nothing pending.
+  for (const t of tills) {
+    for (const id of ids) {
+      const view = await t.t.call('member.get', { memberId: id }, t.token);
+      expect({ balance: view.balance, pending: view.pendingPoints }, `${t.name} member ${id}`).toEqual({ balance: server_.get(id), pending: 0 });
+    }
+  }
 }

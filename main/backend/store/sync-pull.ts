@@ -5,7 +5,7 @@ import { writeTransaction, type Db, type TerminalDb } from './connection.ts';
 import { revokeMemberToken, upsertTokenKey } from './member-token-keys.ts';
 import { nameKey, phoneKey } from './members.ts';
 import { pendingPointsAfter } from './outbox.ts';
-import { credit, debit, expireDue, hasDueLots } from './points.ts';
+import { credit, debit, expireDue, hasDueLots, openBalance } from './points.ts';
 import { upsertProduct } from './products.ts';
 import { currentProgram, installProgram } from './program.ts';
 import { prepare } from './statements.ts';
@@ -60,6 +60,7 @@ function programExpiry(db: Db, now: number): number {
 /** Upserts the member's details, then corrects the cached balance; true when a 'sync' entry was written. */
 function applyMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, fallbackExpiry: number): boolean {
   const local = prepare(db, 'SELECT balance, consent_marketing FROM members WHERE id = ?').get(m.id) as { balance: number; consent_marketing: number } | undefined;
+  if (local === undefined) return applyNewMember(db, m, appliedSeq, now, fallbackExpiry);
   const pending = local === undefined ? 0 : pendingPointsAfter(db, m.id, appliedSeq);
   const consent = m.consentMarketing ? 1 : 0;
   if (local === undefined) {
@@ -91,5 +92,27 @@ function applyMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, f
     // Points another terminal spent, or the server expired: oldest lots first; below zero is a debt, as on the server.
     debit(db, { ...entry, points: -delta }, { allowDebt: true });
   }
+  return true;
+}
+
+/**
+ * A member this terminal has never held (the bulk of a first pull): no local
+ * events can name it (they would have needed the member), so nothing is
+ * pending and the opening balance is the server's, written at once
+ * (points.openBalance) with the server's lots as they are.
+ */
+function applyNewMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, fallbackExpiry: number): boolean {
+  const consent = m.consentMarketing ? 1 : 0;
+  prepare(
+    db,
+    `INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(m.id, m.name, nameKey(m.name), m.phone === null ? null : phoneKey(m.phone), m.email, m.birthDate, m.status, m.tier, m.enrolledStore, m.enrolledAt, consent, m.consentMarketing ? m.enrolledAt : null, now);
+  const card = prepare(db, 'INSERT INTO member_cards (card_number, member_id, issued_at) VALUES (?, ?, ?) ON CONFLICT (card_number) DO UPDATE SET member_id = excluded.member_id WHERE member_id <> excluded.member_id');
+  for (const c of m.cards) card.run(c, m.id, now);
+  saveMemberSync(db, m.id, m.balance, appliedSeq, now);
+  const target = serverBalanceAt(m.balance, m.lots, now);
+  if (target === 0) return false;
+  openBalance(db, { memberId: m.id, kind: 'sync', reason: 'balance from the loyalty server', ref: `seq:${appliedSeq}`, now }, target, correctionLots(target, m.lots, now, fallbackExpiry));
   return true;
 }

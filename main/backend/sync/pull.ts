@@ -28,12 +28,23 @@ export interface PullResult {
 
 export async function pullChanges(deps: PullDeps): Promise<PullResult> {
   const result: PullResult = { pages: 0, members: 0, corrections: 0 };
-  for (;;) {
-    const cursor = pullCursor(deps.store.db);
+  const options = { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) };
+  const fetchPage = (cursor: string | undefined) => {
     const query = new URLSearchParams();
     if (cursor !== undefined && cursor !== '') query.set('cursor', cursor);
     query.set('limit', String(deps.pageSize));
-    const page = await deps.client.get(`/v1/changes?${query.toString()}`, pullResponseSchema, { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) });
+    return deps.client.get(`/v1/changes?${query.toString()}`, pullResponseSchema, options);
+  };
+  let next = fetchPage(pullCursor(deps.store.db));
+  for (;;) {
+    const page = await next;
+    // A first pull is many full pages: ask for the next one (its cursor is this page's) while this one is written.
+    // Only the stored cursor decides where a later pull starts, so a prefetched page never skips anything.
+    if (page.more) {
+      next = fetchPage(page.nextCursor);
+      next.catch(() => undefined); // awaited on the next turn; a failure there is reported there
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let the request leave before the synchronous apply
+    }
     const stats = applyPullPage(deps.store, page, deps.now());
     result.pages++;
     result.members += stats.members;

@@ -1,0 +1,294 @@
+/**
+ * `npm run bench -- sync`: the sync protocol end to end over loopback.
+ *
+ * 1. Push: drain 100,000 queued events from one terminal (the real push path:
+ *    main/backend/sync/push.ts, batches of the default 500, signed requests) to
+ *    the real server (in this process, fastify) on embedded PGlite and on a
+ *    real PostgreSQL server (a throwaway cluster, test/server/postgres.ts).
+ *    The outbox is built by direct inserts in the protocol's shape (1,000
+ *    enrolments, then sales with earn and every tenth with a redemption), not
+ *    through sale.commit: building it is not what is measured. Baseline in the
+ *    same run: the same request bytes POSTed to a bare node:http handler that
+ *    does one INSERT of the batch's JSON into a one-column table, same database.
+ * 2. Pull: the first pull of 1,000,000 members (seeded with generate_series
+ *    on PostgreSQL) into an empty terminal, in a child process so its peak RSS
+ *    is the terminal's alone.
+ * 3. Holds: `redemption.hold` through the terminal's dispatcher to the server
+ *    and back (signed HTTP, PostgreSQL), 1,000 of them, p50/p99.
+ *
+ * BENCH_SYNC_EVENTS / BENCH_SYNC_MEMBERS make a smaller run.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBackend } from '../../main/backend/backend.ts';
+import { createDispatcher } from '../../main/backend/dispatch.ts';
+import { ManualClock, systemClock } from '../../main/backend/platform/clock.ts';
+import { uuidv7 } from '../../main/backend/platform/ids.ts';
+import { closeTerminalDb, writeTransaction } from '../../main/backend/store/connection.ts';
+import { keyFileSource } from '../../main/backend/sync/credentials.ts';
+import { SyncHttpClient } from '../../main/backend/sync/http-client.ts';
+import { loadCredentials } from '../../main/backend/sync/pair.ts';
+import { pushOutbox } from '../../main/backend/sync/push.ts';
+import { importProducts, importProgram } from '../../server/admin/catalogue.ts';
+import { createStore } from '../../server/admin/stores.ts';
+import { createPairingCode } from '../../server/admin/terminals.ts';
+import { startServer, type RunningServer } from '../../server/server.ts';
+import type { Db } from '../../server/store/db.ts';
+import { openDatabase } from '../../server/store/open.ts';
+import { lotExpiry } from '../../main/backend/loyalty/lots.ts';
+import { demoProgram } from '../fixtures/program.ts';
+import { pgliteDataDir } from '../server/pglite-template.ts';
+import { startPostgres } from '../server/postgres.ts';
+import { PRODUCTS, seed, STAFF } from '../helpers/terminal.ts';
+import { percentile, round, rssMb } from './stats.ts';
+
+const EVENTS = Number(process.env.BENCH_SYNC_EVENTS ?? 100_000);
+const MEMBERS = Number(process.env.BENCH_SYNC_MEMBERS ?? 1_000_000);
+const HOLDS = 1_000;
+const ENROLLED = 1_000;
+const STORE = 'store-1';
+const BATCH = 500;
+
+interface ServerUnderTest {
+  db: Db;
+  server: RunningServer;
+  close(): Promise<void>;
+}
+
+async function startUnderTest(db: Db): Promise<ServerUnderTest> {
+  await createStore(db, { id: STORE, name: 'Bench store', timeZone: 'Europe/Paris', currency: 'EUR' }, Date.now());
+  await importProgram(db, demoProgram, Date.now());
+  await importProducts(db, PRODUCTS);
+  const server = await startServer({ db, port: 0, host: '127.0.0.1', log: { level: 'warn' }, maintenanceIntervalMs: 0 });
+  return { db, server, close: async () => { await server.close(); await db.close(); } };
+}
+
+/** A seeded terminal database with `events` queued in the outbox, in the protocol's shape. */
+function outboxDatabase(dir: string, events: number): string {
+  const dbPath = join(dir, 'outbox.sqlite');
+  const backend = createBackend({ dbPath, storeId: STORE, clock: systemClock });
+  seed(backend, demoProgram, Date.now());
+  const db = backend.store.db;
+  const now = Date.now();
+  const expiry = lotExpiry(now, demoProgram);
+  const members = Array.from({ length: ENROLLED }, () => uuidv7(now));
+  const insert = db.prepare('INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)');
+  writeTransaction(backend.store, () => {
+    for (let i = 0; i < events; i++) {
+      const at = now + i;
+      if (i < ENROLLED) {
+        insert.run(uuidv7(at), 'member.enrolled', JSON.stringify({ memberId: members[i], cardNumber: `BENCH-${i}`, name: `Member ${i}`, phone: null, email: null, birthDate: null, consentMarketing: false, referredBy: null, storeId: STORE, enrolledAt: at, staffId: STAFF.cashier.id, ledger: [{ memberId: members[i], kind: 'bonus', points: 100, qualifying: 0, expiresAt: expiry }] }), at);
+        continue;
+      }
+      const memberId = members[i % ENROLLED]!;
+      const earn = 10 + (i % 90);
+      const ledger: object[] = [{ memberId, kind: 'earn', points: earn, qualifying: earn, expiresAt: expiry }];
+      if (i % 10 === 0) ledger.push({ memberId, kind: 'redeem', points: -50, qualifying: 0 });
+      insert.run(uuidv7(at), 'sale.committed', JSON.stringify({ saleId: uuidv7(at), memberId, storeId: STORE, staffId: STAFF.cashier.id, createdAt: at, totalMinor: earn * 100, paidMinor: earn * 100, pointsEarned: earn, pointsRedeemed: i % 10 === 0 ? 50 : 0, holdId: null, rewardId: null, programVersion: 1, ledger }), at);
+    }
+  });
+  closeTerminalDb(backend.store);
+  return dbPath;
+}
+
+/** Pairs a copy of the outbox database with the server and drains it; events/s. */
+async function drain(template: string, dir: string, under: ServerUnderTest): Promise<{ perS: number; bodies: string[] }> {
+  const dbPath = join(dir, `t-${Math.random().toString(36).slice(2)}.sqlite`);
+  copyFileSync(template, dbPath);
+  const backend = createBackend({ dbPath, storeId: STORE, clock: systemClock, open: { integrityCheck: 'off' } });
+  const { code } = await createPairingCode(under.db, { storeId: STORE }, Date.now());
+  await backend.sync.pair({ serverUrl: under.server.url, code, terminalName: 'bench' });
+  const credentials = loadCredentials(backend.store, keyFileSource(`${dbPath}.key`))!;
+  const client = new SyncHttpClient({ serverUrl: under.server.url, auth: { terminalId: credentials.terminalId, secret: credentials.secret }, now: () => Date.now() });
+  // The request bodies, byte for byte as push.ts makes them, for the baseline.
+  const bodies: string[] = [];
+  const rows = backend.store.db.prepare('SELECT seq, id, kind, payload, created_at FROM outbox ORDER BY seq').all() as { seq: number; id: string; kind: string; payload: string; created_at: number }[];
+  for (let i = 0; i < rows.length; i += BATCH) {
+    bodies.push(JSON.stringify({ events: rows.slice(i, i + BATCH).map((r) => ({ id: r.id, seq: r.seq, kind: r.kind, createdAt: r.created_at, payload: JSON.parse(r.payload) as unknown })) }));
+  }
+  const started = process.hrtime.bigint();
+  const result = await pushOutbox({ store: backend.store, client, now: () => Date.now(), batchSize: BATCH });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.sent !== rows.length) throw new Error(`bench: pushed ${result.sent} of ${rows.length} events`);
+  const [applied] = await under.db.query<{ n: number }>('SELECT count(*)::int AS n FROM applied_events WHERE terminal_id = $1', [credentials.terminalId]);
+  if (applied!.n !== rows.length) throw new Error(`bench: the server applied ${applied!.n} of ${rows.length} events`);
+  client.close();
+  await backend.sync.stop();
+  closeTerminalDb(backend.store);
+  return { perS: rows.length / seconds, bodies };
+}
+
+/** The bare baseline: the same bodies POSTed to a node:http handler doing one INSERT per batch, same database. */
+async function baseline(db: Db, bodies: string[]): Promise<number> {
+  await db.exec('DROP TABLE IF EXISTS bench_baseline; CREATE TABLE bench_baseline (body text NOT NULL)');
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      db.query('INSERT INTO bench_baseline (body) VALUES ($1)', [Buffer.concat(chunks).toString('utf8')]).then(
+        () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'),
+        () => res.writeHead(500).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const post = (body: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/events', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`baseline answered ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const started = process.hrtime.bigint();
+  for (const body of bodies) await post(body);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const events = bodies.reduce((n, b) => n + (JSON.parse(b) as { events: unknown[] }).events.length, 0);
+  return events / seconds;
+}
+
+/** The seeded member number `i`'s id (as seedMembers makes it). */
+function memberUuid(i: number): string {
+  return `${i.toString(16).padStart(8, '0')}-0000-7000-8000-000000000000`;
+}
+
+/** 1M members with cards, an opening ledger entry and a lot each (import-members.ts's shapes), by generate_series. */
+async function seedMembers(db: Db, count: number): Promise<void> {
+  const now = Date.now();
+  const expires = lotExpiry(now, demoProgram);
+  // Ids time-ordered like UUIDv7 (the pull sends members in change order, so a terminal receives them ascending).
+  const id = "(lpad(to_hex(i), 8, '0') || '-0000-7000-8000-000000000000')::uuid";
+  // One statement per table: the trigger stamps each member with the change sequence.
+  await db.exec(`
+    INSERT INTO members (id, status, name, phone, email, consent_marketing, enrolled_store, enrolled_at, tier, balance, created_at, updated_at)
+      SELECT ${id}, 'active', 'Member ' || i, '+336' || lpad(i::text, 8, '0'), CASE WHEN i % 3 = 0 THEN 'm' || i || '@example.com' END, i % 2 = 0, '${STORE}', ${now}, 'bronze', (i % 50) * 20, ${now}, ${now}
+      FROM generate_series(1, ${count}) AS i;
+    INSERT INTO member_cards (card, member_id, created_at) SELECT lpad(i::text, 12, '0'), ${id}, ${now} FROM generate_series(1, ${count}) AS i;
+    INSERT INTO ledger (member_id, kind, points, created_at, applied_at, reason) SELECT ${id}, 'adjust', (i % 50) * 20, ${now}, ${now}, 'Opening balance (import)' FROM generate_series(1, ${count}) AS i WHERE i % 50 <> 0;
+    INSERT INTO point_lots (member_id, remaining, expires_at, created_at) SELECT ${id}, (i % 50) * 20, ${expires}, ${now} FROM generate_series(1, ${count}) AS i WHERE i % 50 <> 0;
+    ANALYZE;`);
+}
+
+/** Child process: pair an empty terminal, pull everything, report seconds and peak RSS. */
+async function pullChild(url: string, code: string, dir: string): Promise<void> {
+  const dbPath = join(dir, 'pull.sqlite');
+  const backend = createBackend({ dbPath, storeId: STORE, clock: systemClock });
+  seed(backend, demoProgram, Date.now());
+  await backend.sync.pair({ serverUrl: url, code, terminalName: 'bench pull' });
+  const started = process.hrtime.bigint();
+  const status = await backend.sync.syncNow();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const members = backend.store.db.prepare('SELECT count(*) FROM members').pluck().get() as number;
+  const ledgerOk = backend.store.db.prepare('SELECT count(*) FROM members m WHERE m.balance <> (SELECT coalesce(sum(points), 0) FROM ledger l WHERE l.member_id = m.id)').pluck().get() as number;
+  await backend.sync.stop();
+  closeTerminalDb(backend.store);
+  console.log(JSON.stringify({ seconds, members, state: status.state, reason: status.reason, mismatched: ledgerOk, rss: rssMb() }));
+}
+
+export async function benchSync(log: (line: string) => void): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
+  const cluster = await startPostgres();
+  try {
+    log(`\nsync: building an outbox of ${EVENTS.toLocaleString('en')} events (direct inserts in the protocol's shape)`);
+    const outbox = outboxDatabase(dir, EVENTS);
+
+    // 1. Push against PGlite and PostgreSQL, each with its baseline.
+    const pgliteDir = await pgliteDataDir();
+    const pglite = await startUnderTest(await openDatabase({ dataDir: pgliteDir }));
+    const pushLite = await drain(outbox, dir, pglite);
+    const baseLite = await baseline(pglite.db, pushLite.bodies);
+    await pglite.close();
+    rmSync(pgliteDir, { recursive: true, force: true });
+
+    const pg = await startUnderTest(await openDatabase({ url: await cluster.createDatabase() }));
+    const pushPg = await drain(outbox, dir, pg);
+    const basePg = await baseline(pg.db, pushPg.bodies);
+
+    // 2. First pull of MEMBERS members into an empty terminal, in a child process.
+    log(`sync: seeding ${MEMBERS.toLocaleString('en')} members on PostgreSQL (generate_series)`);
+    const seedStart = Date.now();
+    await seedMembers(pg.db, MEMBERS);
+    log(`sync: seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s; pulling`);
+    const { code } = await createPairingCode(pg.db, { storeId: STORE }, Date.now());
+    const childOut = await new Promise<string>((resolve, reject) => {
+      // execFileSync would block this process, and with it the server the child pulls from.
+      execFile(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--pull-child', pg.server.url, code, dir], { maxBuffer: 1 << 20 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
+    });
+    const pull = JSON.parse(childOut.trim().split('\n').pop()!) as { seconds: number; members: number; state: string; reason: string | null; mismatched: number; rss: number };
+    if (pull.state !== 'online' || pull.members < MEMBERS || pull.mismatched !== 0) throw new Error(`bench: the pull ended ${pull.state} (${pull.reason}) with ${pull.members} members, ${pull.mismatched} balances ≠ ledger`);
+
+    // 3. Online holds through the terminal's dispatcher (members seeded above have points).
+    const holdDb = join(dir, 'hold.sqlite');
+    const clock = new ManualClock(Date.now());
+    const backend = createBackend({ dbPath: holdDb, storeId: STORE, clock });
+    seed(backend, demoProgram, clock.now());
+    const pairing = await createPairingCode(pg.db, { storeId: STORE }, Date.now());
+    await backend.sync.pair({ serverUrl: pg.server.url, code: pairing.code, terminalName: 'bench holds' });
+    const dispatch = createDispatcher(backend, {});
+    let n = 1;
+    const call = async (method: string, input: unknown, token: string | null) => {
+      const r = await dispatch({ id: n++, method, input, token } as never);
+      if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+      return r.result as Record<string, unknown>;
+    };
+    const token = (await call('staff.login', { staffId: STAFF.cashier.id, pin: STAFF.cashier.pin }, null)).token as string;
+    const samples: number[] = [];
+    for (let i = 0; i < HOLDS + 100; i++) {
+      let k = 1 + ((i * 7919) % (MEMBERS - 1));
+      if (k % 50 === 0) k++; // every other member has points
+      const uuid = memberUuid(k);
+      const started = process.hrtime.bigint();
+      const hold = await call('redemption.hold', { holdId: uuidv7(clock.now()), memberId: uuid, points: 20 }, token);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (hold.mode !== 'online') throw new Error(`bench: hold ${i} answered ${JSON.stringify(hold)}`);
+      if (i >= 100) samples.push(ms);
+    }
+    await backend.sync.stop();
+    closeTerminalDb(backend.store);
+    samples.sort((a, b) => a - b);
+    await pg.close();
+
+    const figures = {
+      push_events: EVENTS,
+      push_events_per_s: round(pushPg.perS, 0),
+      push_baseline_events_per_s: round(basePg, 0),
+      push_ratio: round(pushPg.perS / basePg, 3),
+      push_events_per_s_pglite: round(pushLite.perS, 0),
+      push_baseline_events_per_s_pglite: round(baseLite, 0),
+      push_ratio_pglite: round(pushLite.perS / baseLite, 3),
+      pull_members: pull.members,
+      pull_1m_s: round(pull.seconds, 2),
+      pull_rss_mb: pull.rss,
+      hold_p50_ms: round(percentile(samples, 50)),
+      hold_p99_ms: round(percentile(samples, 99)),
+    };
+    log(`${'measure'.padEnd(52)} ${'value'.padStart(12)}  target`);
+    const row = (name: string, value: string, target = '') => log(`${name.padEnd(52)} ${value.padStart(12)}  ${target}`);
+    row('push, PostgreSQL: events/s', figures.push_events_per_s.toFixed(0), `≥ 5000 ${figures.push_events_per_s >= 5000 ? 'met' : 'NOT MET'}`);
+    row('  bare baseline (one INSERT per batch): events/s', figures.push_baseline_events_per_s.toFixed(0));
+    row('  ratio push / baseline', figures.push_ratio.toFixed(3));
+    row('push, PGlite: events/s', figures.push_events_per_s_pglite.toFixed(0));
+    row('  bare baseline: events/s', figures.push_baseline_events_per_s_pglite.toFixed(0));
+    row('  ratio push / baseline', figures.push_ratio_pglite.toFixed(3));
+    row(`first pull of ${pull.members.toLocaleString('en')} members: s`, figures.pull_1m_s.toFixed(1), `≤ 60 ${figures.pull_1m_s <= 60 ? 'met' : 'NOT MET'}`);
+    row('  peak RSS of the pulling terminal: MB', figures.pull_rss_mb.toFixed(0));
+    row(`online hold round trip (${HOLDS}) p50 / p99: ms`, `${figures.hold_p50_ms.toFixed(2)} / ${figures.hold_p99_ms.toFixed(2)}`, `p99 ≤ 50 ${figures.hold_p99_ms <= 50 ? 'met' : 'NOT MET'}`);
+    return figures;
+  } finally {
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--pull-child') {
+  await pullChild(process.argv[3]!, process.argv[4]!, process.argv[5]!);
+}
