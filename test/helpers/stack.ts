@@ -98,10 +98,10 @@ export async function signedInPage(stack: Stack, staffId: string, pin: string, b
 }
 
 /**
- * A USB scanner's burst: the code at 5 ms a key, then Enter. The key events are sent through
- * CDP all at once, in order, each stamped with the time a scanner would have sent it (as a
- * real keyboard's events carry the time the key arrived). Typed one round trip at a time, a
- * loaded test machine would put gaps between keys that no scanner makes.
+ * A USB scanner's burst: the code at 5 ms a key, then Enter. The key events go through CDP
+ * stamped with the time a scanner would have sent each (as a real keyboard's events carry the
+ * time the key arrived). Typed one round trip at a time, a loaded test machine would put gaps
+ * between keys that no scanner makes.
  */
 export async function wedgeScan(page: Page, code: string): Promise<void> {
   await page.bringToFront();
@@ -110,14 +110,20 @@ export async function wedgeScan(page: Page, code: string): Promise<void> {
   const start = Date.now() / 1000;
   const keys = [...code].map((c) => ({ key: c, text: c, code: /\d/.test(c) ? `Digit${c}` : /[a-z]/i.test(c) ? `Key${c.toUpperCase()}` : '' }));
   keys.push({ key: 'Enter', text: '\r', code: 'Enter' });
-  const sent = keys.flatMap((k, i) => {
-    const timestamp = start + i * 0.005;
-    const extra = k.key === 'Enter' ? { windowsVirtualKeyCode: 13 } : {};
-    return [
-      cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: k.key, code: k.code, text: k.text, timestamp, ...extra }),
-      cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, code: k.code, timestamp: timestamp + 0.001, ...extra }),
-    ];
-  });
-  await Promise.all(sent);
+  // In groups of 8 keys (40 ms of scanner time), each sent once the clock has caught up with it:
+  // the page's key times stay within a few tens of ms of its own clock, as a real scanner's do.
+  for (let g = 0; g < keys.length; g += 8) {
+    const due = (start + g * 0.005) * 1000 - 20;
+    if (Date.now() < due) await new Promise((r) => setTimeout(r, due - Date.now()));
+    const sent = keys.slice(g, g + 8).flatMap((k, j) => {
+      const timestamp = start + (g + j) * 0.005;
+      const extra = k.key === 'Enter' ? { windowsVirtualKeyCode: 13 } : {};
+      return [
+        cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: k.key, code: k.code, text: k.text, timestamp, ...extra }),
+        cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, code: k.code, timestamp: timestamp + 0.001, ...extra }),
+      ];
+    });
+    await Promise.all(sent);
+  }
   await cdp.detach();
 }
