@@ -23,6 +23,9 @@ export interface WedgeListener {
   stop(): void;
 }
 
+/** How long a page that is behind waits for queued keys before deciding a burst (see schedule). */
+const LAGGING_GRACE_MS = 50;
+
 export function createWedgeListener({ onScan, ...config }: WedgeListenerOptions): WedgeListener {
   const detector = createWedgeDetector(config);
   // Epoch ms from the page's high-resolution clock: event.timeStamp shares its origin, and it says
@@ -49,11 +52,17 @@ export function createWedgeListener({ onScan, ...config }: WedgeListenerOptions)
     timer = undefined;
     const deadline = detector.deadline;
     if (deadline === undefined) return;
+    const wait = deadline - now();
     // +1: a timer may fire a hair early, and the detector only decides strictly after the deadline.
-    timer = setTimeout(() => {
-      timer = undefined;
-      apply(detector.expire(now()), focusedElement());
-    }, Math.max(0, deadline - now()) + 1);
+    // A deadline already past means the page is behind: it was busy while the scanner typed, and
+    // the rest of the burst may be queued behind this task. Let those keys in before deciding.
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        apply(detector.expire(now()), focusedElement());
+      },
+      wait >= 0 ? wait + 1 : LAGGING_GRACE_MS,
+    );
   };
 
   const onKeyDown = (event: KeyboardEvent) => {

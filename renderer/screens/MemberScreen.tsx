@@ -11,6 +11,7 @@ import type { HistorySale } from '../components/member-history/refund-selection.
 import { errorText } from '../components/screens-common/error-text.ts';
 import { useSlowFlag } from '../components/screens-common/use-slow-flag.ts';
 import { formatMoney, formatPoints } from '../i18n/format.ts';
+import { MemberPanel } from '../components/MemberPanel.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 /** Sales per page of history. */
@@ -154,40 +155,7 @@ export function MemberScreen({ memberId }: { memberId: string }) {
 }
 
 function MemberHeader({ member }: { member: Member | null }) {
-  const { t, format } = useI18n();
+  const { t } = useI18n();
   if (!member) return <h1 className="member-header-placeholder">{t('member.panel')}</h1>;
-  return (
-    <header className="member-header" data-member-id={member.id}>
-      <h1>{member.name}</h1>
-      <p className="member-tier">{member.tierLabel}</p>
-      {member.status === 'blocked' && (
-        <p className="warning" role="alert">
-          {t('member.blocked')}
-        </p>
-      )}
-      <dl className="member-figures">
-        <div>
-          <dt>{t('member.available')}</dt>
-          <dd className="member-points">{formatPoints(member.available, format)}</dd>
-          {member.pendingPoints !== 0 && (
-            <dd className="member-sync-split">
-              {t('member.confirmed', { points: formatPoints(member.confirmedPoints, format) })} · {t('member.pending', { points: formatPoints(member.pendingPoints, format) })}
-            </dd>
-          )}
-        </div>
-        {member.expiringIn30Days > 0 && (
-          <div>
-            <dt>{t('member.expiring')}</dt>
-            <dd>{formatPoints(member.expiringIn30Days, format)}</dd>
-          </div>
-        )}
-        {member.debt > 0 && (
-          <div>
-            <dt>{t('member.debtTitle')}</dt>
-            <dd className="warning">⚠ {t('member.debt', { points: formatPoints(member.debt, format) })}</dd>
-          </div>
-        )}
-      </dl>
-    </header>
-  );
+  return <MemberPanel member={member} />;
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PRODUCTS, DEMO_STAFF, demoMembers } from '../../main/demo/demo-data.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { ROOT } from '../helpers/renderer-build.ts';
-import { signedInPage, startStack, wedgeScan, type Stack } from '../helpers/stack.ts';
+import { scanUntil, signedInPage, startStack, type Stack } from '../helpers/stack.ts';
 
 /**
  * The cashier's and manager's day in real Chromium, against the real backend
@@ -34,9 +34,13 @@ const points = async (page: Page, selector: string) => Number(await page.locator
 const serverBalance = async (memberId: string) => Number((await stack.db.query<{ balance: string }>('SELECT balance FROM members WHERE id = $1', [memberId]))[0]!.balance);
 
 async function memberOnSale(page: Page, card: string, name: string): Promise<number> {
-  await wedgeScan(page, card);
-  await page.locator('.member-name', { hasText: name }).waitFor();
+  await scanUntil(page, card, () => page.locator('.member-name', { hasText: name }).waitFor({ timeout: 3000 }));
   return points(page, '.member-points');
+}
+
+/** Scans a product and waits for the basket to hold `lines` lines. */
+async function productOnSale(page: Page, sku: string, lines: number): Promise<void> {
+  await scanUntil(page, barcode(sku), () => page.locator('.basket tr[data-line]').nth(lines - 1).waitFor({ timeout: 3000 }));
 }
 
 async function complete(page: Page): Promise<void> {
@@ -51,9 +55,8 @@ describe('checkout', () => {
     const before = await memberOnSale(page, RICH.cardNumber, RICH.name);
     expect(before).toBe(RICH.points);
 
-    await wedgeScan(page, barcode('COFFEE-CUP'));
-    await page.locator('.basket tr[data-line]').nth(0).waitFor();
-    await wedgeScan(page, barcode('APPLES'));
+    await productOnSale(page, 'COFFEE-CUP', 1);
+    await productOnSale(page, 'APPLES', 2);
     await page.locator('.earn-explanation li', { hasText: 'Organic: double points' }).waitFor();
     expect(await page.locator('.basket tr[data-line]').count()).toBe(2);
     await page.screenshot({ path: join(SHOTS, 'checkout-earn-preview.png') });
@@ -78,8 +81,8 @@ describe('checkout', () => {
 
     // Points off a basket, with a quick button.
     const start = await memberOnSale(page, RICH.cardNumber, RICH.name);
-    await wedgeScan(page, barcode('WINE'));
-    await wedgeScan(page, barcode('CHEESE'));
+    await productOnSale(page, 'WINE', 1);
+    await productOnSale(page, 'CHEESE', 2);
     await page.locator('.quick-redeem button').first().click();
     await page.locator('.redemption [data-redeemed]').waitFor();
     const redeemed = Number(await page.locator('.redemption [data-redeemed]').getAttribute('data-redeemed'));
@@ -91,7 +94,7 @@ describe('checkout', () => {
     // A reward from the catalogue: a free coffee.
     await page.getByRole('button', { name: 'New sale' }).click();
     await memberOnSale(page, RICH.cardNumber, RICH.name);
-    await wedgeScan(page, barcode('COFFEE-CUP'));
+    await productOnSale(page, 'COFFEE-CUP', 1);
     await page.getByRole('button', { name: /Free coffee/ }).click();
     await page.locator('.redemption [data-redeemed="300"]').waitFor();
     await complete(page);

@@ -7,7 +7,7 @@ import type { Response } from '../../shared/api.ts';
 import { fakeCameraArgs, launchChromium } from '../helpers/chromium.ts';
 import { writeFakeCameraVideo } from '../helpers/fake-camera.ts';
 import { ROOT } from '../helpers/renderer-build.ts';
-import { signedInPage, startStack, wedgeScan, type Stack } from '../helpers/stack.ts';
+import { scanUntil, signedInPage, startStack, wedgeScan, type Stack } from '../helpers/stack.ts';
 
 /** What a cashier may not do (refused by the backend, not only hidden), and bad input at the counter. */
 const SHOTS = join(ROOT, 'test/artifacts/screenshots');
@@ -30,7 +30,17 @@ async function rawCalls(calls: { method: string; input: unknown }[]): Promise<Re
   const ws = new WebSocket(`ws://127.0.0.1:${stack.host.port}/api`, ['loyalty-terminal.v1', `token.${stack.host.token}`], { origin: stack.host.origin });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const answers: Response[] = [];
-  const next = () => new Promise<Response>((resolve) => ws.once('message', (data) => resolve((JSON.parse(data.toString()) as { response: Response }).response)));
+  // The socket also carries pushed events (sync status): wait for the next answer.
+  const next = () =>
+    new Promise<Response>((resolve) => {
+      const onMessage = (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as { response?: Response };
+        if (!message.response) return;
+        ws.off('message', onMessage);
+        resolve(message.response);
+      };
+      ws.on('message', onMessage);
+    });
   ws.send(JSON.stringify({ id: 1, method: 'staff.login', input: { staffId: cashier.id, pin: cashier.pin } }));
   const login = await next();
   const token = login.ok ? (login.result as { token: string }).token : null;
@@ -48,7 +58,7 @@ describe('roles', () => {
     const nav = await page.locator('.topbar nav button').allTextContents();
     expect(nav).toEqual(['Checkout', 'Find member']);
     await page.locator('.sync-badge[data-sync-state="online"]').waitFor({ timeout: 20_000 });
-    await wedgeScan(page, member.cardNumber);
+    await scanUntil(page, member.cardNumber, () => page.locator('.member-name', { hasText: member.name }).waitFor({ timeout: 3000 }));
     await page.getByRole('button', { name: 'History' }).click();
     await page.getByRole('heading', { name: 'Sales' }).waitFor();
     expect(await page.getByRole('button', { name: 'Adjust points' }).count()).toBe(0);
