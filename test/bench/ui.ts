@@ -81,14 +81,24 @@ export async function benchUi(log: (line: string) => void): Promise<Record<strin
   await page.locator('.topbar').waitFor();
 
   const random = prng(11);
+  let rescans = 0;
   const now = Date.now();
   for (let n = 0; n < SCANS + 5; n++) {
     const id = memberId(1 + Math.floor(random() * (BENCH_MEMBERS - 1)));
     const tokenId = (n + 1).toString(16).padStart(12, '0');
     const token = signMemberToken({ memberId: id, cardNumber: null, issuedAt: now - 60_000, expiresAt: null, tokenId }, key.privateKey, key.keyId);
-    await page.evaluate(`window.__expect = ${JSON.stringify(id)}`);
-    await wedgeScan(page, token);
-    await samplesReach(page, n + 1);
+    // A burst the loaded test machine delivered with gaps is refused like a misread: scanned again, and counted.
+    for (let attempt = 1; ; attempt++) {
+      await page.evaluate(`window.__expect = ${JSON.stringify(id)}`);
+      await wedgeScan(page, token);
+      try {
+        await samplesReach(page, n + 1, 3_000);
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        rescans++;
+      }
+    }
   }
   const samples = ((await page.evaluate('window.__samples')) as number[]).slice(5).sort((a, b) => a - b);
 
@@ -111,12 +121,14 @@ export async function benchUi(log: (line: string) => void): Promise<Record<strin
     scan_to_paint_p95_ms: round(percentile(samples, 95), 1),
     scan_to_paint_bare_p95_ms: round(percentile(bareSamples, 95), 1),
     scan_to_paint_ratio: round(percentile(samples, 95) / Math.max(percentile(bareSamples, 95), 0.1), 2),
+    scan_rescans: rescans,
     interactive_ms: interactiveMs,
     js_gzip_kb: jsGzipKb,
   };
   log('');
   log(`UI (Chromium, browser host, ${BENCH_MEMBERS.toLocaleString('en')} members, ${samples.length} wedge scans of a member QR token)`);
   log(`  scan → balance painted   p50 ${figures.scan_to_paint_p50_ms} ms   p95 ${figures.scan_to_paint_p95_ms} ms   (target p95 ≤ 100 ms)`);
+  log(`  rescans (bursts the test machine split)  ${rescans}`);
   log(`  bare key → paint         p95 ${figures.scan_to_paint_bare_p95_ms} ms   ratio ${figures.scan_to_paint_ratio}×`);
   log(`  host ready → sign-in interactive  ${figures.interactive_ms} ms`);
   log(`  renderer JavaScript gzipped  ${figures.js_gzip_kb} KB (${js.length} files, .wasm excluded; target ≤ 350 KB)`);
