@@ -1,33 +1,17 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readMigrationFiles, type Migration } from '../../main/backend/store/migration-files.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Db } from './db.ts';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-  checksum: string;
-}
-
 export const SERVER_MIGRATIONS_DIR = fileURLToPath(new URL('../../db/server/', import.meta.url));
 
-const FILE_PATTERN = /^(\d{4})-([a-z0-9-]+)\.sql$/;
 const MIGRATION_LOCK_KEY = 72_617_300;
 
-/** Reads `NNNN-name.sql` files; numbering must run 1, 2, 3… with no gap. */
+export type { Migration };
+
+/** This database's migration files, in order. */
 export function loadMigrations(dir: string = SERVER_MIGRATIONS_DIR): Migration[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
-  return files.map((file, index) => {
-    const match = FILE_PATTERN.exec(file);
-    if (!match) throw new Error(`migration file name ${file} is not NNNN-name.sql`);
-    const version = Number(match[1]);
-    if (version !== index + 1) throw new Error(`migration ${file} is out of sequence: expected ${index + 1}`);
-    const sql = readFileSync(join(dir, file), 'utf8');
-    return { version, name: match[2]!, sql, checksum: createHash('sha256').update(sql).digest('hex') };
-  });
+  return readMigrationFiles(dir);
 }
 
 interface AppliedRow {
