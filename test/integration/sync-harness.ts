@@ -9,7 +9,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { Input, Method, Output } from '../../shared/api.ts';
 import type { SyncEvent } from '../../shared/sync-protocol.ts';
 import { checkInvariants } from '../helpers/ledger-invariants.ts';
@@ -116,9 +116,25 @@ export interface SyncTerminal {
 
 let cards = 0;
 
+/**
+ * Terminal folders this harness made. A terminal may be crashed and reopened on the same folder
+ * many times in a test, so no single close owns it: they all go after the test file (this
+ * module-level hook attaches to the file that imports the harness).
+ */
+const madeDirs = new Set<string>();
+afterAll(() => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+  madeDirs.clear();
+});
+function terminalDir(): string {
+  const dir = tempDir('lt-sync-').path;
+  madeDirs.add(dir);
+  return dir;
+}
+
 /** A terminal on a SQLite file in `dir` (a new temp dir by default); seeded unless `seeded: false` (reopening). */
 export function openSyncTerminal(clock: ManualClock, options: { dir?: string; seeded?: boolean; template?: string; backend?: Partial<BackendOptions> } = {}): SyncTerminal {
-  const dir = options.dir ?? tempDir('lt-sync-').path;
+  const dir = options.dir ?? terminalDir();
   const dbPath = join(dir, 'terminal.sqlite');
   if (options.template !== undefined) copyFileSync(options.template, dbPath);
   const logs: string[] = [];
