@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Input, Method, Output } from '../../shared/api.ts';
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
@@ -16,6 +15,7 @@ import { upsertProduct } from '../../main/backend/store/products.ts';
 import { installProgram } from '../../main/backend/store/program.ts';
 import { upsertStaff } from '../../main/backend/store/staff.ts';
 import { demoProgram } from '../fixtures/program.ts';
+import { scratchDir } from './scratch-dir.ts';
 
 /** Saturday 15 March 2025, 11:00 in Paris (10:00 UTC). */
 export const SATURDAY = Date.UTC(2025, 2, 15, 10, 0);
@@ -40,7 +40,7 @@ export const PRODUCTS = [
 ];
 
 export function tempDir(prefix = 'loyalty-'): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
+  const path = scratchDir(prefix);
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 

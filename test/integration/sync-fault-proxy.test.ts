@@ -10,14 +10,14 @@
  * have been applied exactly once, none lost, and the balances agree: server
  * ledger sum = server balance = an independent model = each terminal's.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AppError } from '../../shared/errors.ts';
 import { prng } from '../../shared/prng.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
+import { scratchRoot } from '../helpers/scratch-dir.ts';
 import { SATURDAY } from '../helpers/terminal.ts';
 import {
   checkConverged,
@@ -38,7 +38,7 @@ import {
 const EVENTS = Number(process.env.FAULT_EVENTS ?? 10_200);
 const TERMINALS = 4;
 const MEMBERS = 60;
-const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+const SCRATCH = scratchRoot();
 const FAULTS: ProxyMode[] = ['error500', 'drop-before', 'drop-after', 'truncate', 'delay', 'duplicate', 'replay-old', 'hold-back'];
 
 interface Till {

@@ -24,14 +24,14 @@
  * Event and member ids are random UUIDs, but nothing the run decides depends on
  * them, so a seed replays the same operations, faults and outcomes.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { AppError } from '../../shared/errors.ts';
 import { prng } from '../../shared/prng.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
+import { scratchRoot } from '../helpers/scratch-dir.ts';
 import { SATURDAY } from '../helpers/terminal.ts';
 import {
   checkConverged,
@@ -55,7 +55,7 @@ const FIRST = Number(process.env.SIM_FIRST_SEED ?? 1);
 const SEEDS = process.env.SIM_SEED !== undefined ? [Number(process.env.SIM_SEED)] : Array.from({ length: Number(process.env.SIM_SEEDS ?? 200) }, (_, i) => FIRST + i);
 const HOUR = 3_600_000;
 /** Terminal files on tmpfs where there is one: durability is not what this test is about (a crash copies the files as they are). */
-const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+const SCRATCH = scratchRoot();
 /** Business refusals a random operation may meet; anything else fails the seed. */
 const EXPECTED_REFUSALS = new Set(['INSUFFICIENT_POINTS', 'REDEMPTION_NOT_ALLOWED', 'VOID_NOT_ALLOWED', 'REFUND_NOT_ALLOWED']);
 const SETTINGS = {

@@ -102,7 +102,7 @@ describe.each(DRIVERS)('command line (%s)', (driver: Driver) => {
     expect(await cli('revoke-terminal', terminalId)).toMatchObject({ code: 0 });
     const unknown = await cli('frobnicate');
     expect([unknown.code !== 0, unknown.stderr]).toEqual([true, expect.stringMatching(/Unknown command/)]);
-  }, 120_000);
+  }, 240_000);
 
   async function openTestDbAgain() {
     const { openDatabase } = await import('../../server/store/open.ts');

@@ -5,17 +5,17 @@
  * atomically by rename) and give every harness a copy of it.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMigrations } from '../../server/store/migrations.ts';
 import { openDatabase } from '../../server/store/open.ts';
+import { scratchDir, scratchRoot } from '../helpers/scratch-dir.ts';
 
 async function templateDir(): Promise<string> {
   const key = createHash('sha256').update(loadMigrations().map((m) => m.checksum).join()).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), `lt-server-pglite-template-${key}`);
+  const dir = join(scratchRoot(), `lt-server-pglite-template-${key}`);
   if (existsSync(dir)) return dir;
-  const building = mkdtempSync(join(tmpdir(), 'lt-server-pglite-building-'));
+  const building = scratchDir('lt-server-pglite-building-');
   const db = await openDatabase({ dataDir: building });
   await db.close();
   try {
@@ -29,7 +29,7 @@ async function templateDir(): Promise<string> {
 /** A fresh, migrated PGlite data directory. */
 export async function pgliteDataDir(): Promise<string> {
   const template = await templateDir();
-  const dir = mkdtempSync(join(tmpdir(), 'lt-server-pglite-'));
+  const dir = scratchDir('lt-server-pglite-');
   cpSync(template, dir, { recursive: true });
   return dir;
 }

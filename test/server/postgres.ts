@@ -5,12 +5,15 @@
  * refuses to run as root, so as root (CI) the binaries run as the `postgres`
  * user through runuser. One cluster per test file; one database per harness.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
+import { scratchDir } from '../helpers/scratch-dir.ts';
+
+const execFileAsync = promisify(execFile);
 
 export interface PostgresCluster {
   /** A new empty database; returns its connection string. */
@@ -40,7 +43,7 @@ function freePort(): Promise<number> {
 
 export async function startPostgres(): Promise<PostgresCluster> {
   const bin = binDir();
-  const dir = mkdtempSync(join(tmpdir(), 'lt-server-pg-'));
+  const dir = scratchDir('lt-server-pg-');
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
@@ -48,11 +51,14 @@ export async function startPostgres(): Promise<PostgresCluster> {
     chownSync(dir, uid, gid);
     chmodSync(dir, 0o700);
   }
-  const run = (cmd: string, args: string[]) => execFileSync(asRoot ? 'runuser' : join(bin, cmd), asRoot ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args, { stdio: 'pipe' });
+  // Asynchronous, so a slow start does not freeze the test file's timers.
+  const run = async (cmd: string, args: string[]) => {
+    await execFileAsync(asRoot ? 'runuser' : join(bin, cmd), asRoot ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args);
+  };
   const data = join(dir, 'data');
-  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-locale']);
+  await run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-locale']);
   const port = await freePort();
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`, 'start']);
+  await run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`, 'start']);
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let n = 0;
   return {
@@ -69,7 +75,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
     },
     async stop() {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
