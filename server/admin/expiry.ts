@@ -6,7 +6,7 @@
  */
 import { expireDue, type LedgerRowOut, type PointsWriter } from '../apply/member-points.ts';
 import { changeTransaction, type Db } from '../store/db.ts';
-import { insertRows, jsonList } from '../store/json-rows.ts';
+import { anyKeyOf, anyOf, insertRows, jsonList } from '../store/json-rows.ts';
 import { LEDGER_COLUMNS, liveLots, writeLots } from '../store/lots.ts';
 
 const CHUNK = 500;
@@ -19,7 +19,7 @@ export async function expireDuePoints(db: Db, now: number): Promise<{ members: n
     if (due.length === 0) return { members, points };
     const ids = due.map((d) => d.member_id);
     const done = await changeTransaction(db, async (tx) => {
-      const locked = await tx.query<{ id: string; balance: number }>('SELECT id, balance FROM members WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) ORDER BY id FOR UPDATE', [jsonList(ids)]);
+      const locked = await tx.query<{ id: string; balance: number }>(`SELECT id, balance FROM members WHERE id = ${anyOf('$1', 'uuid')} ORDER BY id FOR UPDATE`, [jsonList(ids)]);
       const lots = await liveLots(tx, ids);
       const ledger: LedgerRowOut[] = [];
       const writer: PointsWriter = { ledger, nextLotId: () => 0, appliedAt: now };
@@ -37,7 +37,7 @@ export async function expireDuePoints(db: Db, now: number): Promise<{ members: n
       await insertRows(tx, 'ledger', LEDGER_COLUMNS, ledger);
       await writeLots(tx, [], updates);
       if (balances.length > 0) {
-        await tx.query('UPDATE members m SET balance = x.balance, updated_at = $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, balance bigint) WHERE m.id = x.id', [JSON.stringify(balances), now]);
+        await tx.query(`UPDATE members m SET balance = x.balance, updated_at = $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, balance bigint) WHERE m.id = x.id AND m.id = ${anyKeyOf('$1', 'id', 'uuid')}`, [JSON.stringify(balances), now]);
       }
       return { members: balances.length, points: expired };
     });

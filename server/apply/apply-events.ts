@@ -12,16 +12,16 @@ import { evaluateTier, qualifyingWindowStart } from '../../main/backend/loyalty/
 import type { ProgramConfig } from '../../shared/program.ts';
 import type { AdjustmentReason, EventResult, LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
 import type { MemberRow } from '../store/member-rows.ts';
+import { countsForTier } from './qualifying.ts';
 import { applyEntry, expireDue, type LedgerRowOut, type LotState, type PointsState, type PointsWriter } from './member-points.ts';
 
 export interface ApplyInput {
   terminalId: string;
-  terminalStoreId: string;
   now: number;
   program: ProgramConfig | null;
   members: Map<string, MemberRow>;
   lots: Map<string, LotState[]>;
-  /** Qualifying points per member since the tier window's start. */
+  /** Qualifying points per stored member since the tier window's start, or an upper bound that reaches no new tier (qualifying.ts). */
   qualifying: Map<string, number>;
   /** Other members' phone / lower-cased email, for duplicate enrolment checks. */
   contacts: { id: string; phone: string | null; email: string | null }[];
@@ -45,9 +45,6 @@ export interface ApplyPlan {
   members: MemberRow[];
   cards: { card: string; member_id: string; created_at: number }[];
   flags: FlagRow[];
-  sales: { id: string; terminal_id: string; store_id: string; member_id: string | null; staff_id: string; created_at: number; total_minor: number; paid_minor: number; points_earned: number; points_redeemed: number; hold_id: string | null; event_id: string }[];
-  voids: { id: string; voided_at: number }[];
-  refunds: { id: string; sale_id: string; terminal_id: string; member_id: string | null; created_at: number; refunded_minor: number | null; event_id: string }[];
   holdPosts: { id: string; sale_id: string }[];
 }
 
@@ -56,7 +53,7 @@ type EnrolmentPayload = Extract<SyncEvent, { kind: 'member.enrolled' }>['payload
 
 export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): ApplyPlan {
   const { now, program } = input;
-  const plan: ApplyPlan = { results: new Map(), appliedEvents: [], ledger: [], newLots: [], lotUpdates: [], members: [], cards: [], flags: [], sales: [], voids: [], refunds: [], holdPosts: [] };
+  const plan: ApplyPlan = { results: new Map(), appliedEvents: [], ledger: [], newLots: [], lotUpdates: [], members: [], cards: [], flags: [], holdPosts: [] };
   let lotIds = 0;
   const writer: PointsWriter = { ledger: plan.ledger, nextLotId: () => --lotIds, appliedAt: now };
   const windowStart = program === null ? Number.NEGATIVE_INFINITY : qualifyingWindowStart(now, program);
@@ -69,7 +66,7 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
     let row = input.members.get(id);
     if (row === undefined) {
       // Enrolled offline on a terminal whose event has not arrived: keep the points on a placeholder the enrolment fills in.
-      row = { id, status: 'pending_enrolment', name: '', phone: null, email: null, birth_date: null, consent_marketing: false, referred_by: null, enrolled_store: '', enrolled_at: at, tier: lowestTier, tier_reviewed_at: null, balance: 0, created_at: now, updated_at: now };
+      row = { id, status: 'pending_enrolment', name: '', phone: null, email: null, birth_date: null, consent_marketing: false, referred_by: null, enrolled_store: '', enrolled_at: at, tier: lowestTier, tier_reviewed_at: null, balance: 0, qualifying_bound: 0, created_at: now, updated_at: now };
       input.members.set(id, row);
     }
     touched.add(id);
@@ -92,32 +89,24 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
     };
 
     if (event.kind === 'member.enrolled') enrol(event.payload, flag);
-    if (event.kind === 'sale.committed') {
-      const p = event.payload;
-      plan.sales.push({ id: p.saleId, terminal_id: input.terminalId, store_id: input.terminalStoreId, member_id: p.memberId, staff_id: p.staffId, created_at: p.createdAt, total_minor: p.totalMinor, paid_minor: p.paidMinor, points_earned: p.pointsEarned, points_redeemed: p.pointsRedeemed, hold_id: p.holdId ?? null, event_id: event.id });
-      if (p.holdId != null) plan.holdPosts.push({ id: p.holdId, sale_id: p.saleId });
-    }
-    if (event.kind === 'sale.voided') plan.voids.push({ id: event.payload.saleId, voided_at: event.payload.voidedAt });
-    if (event.kind === 'sale.refunded') {
-      const p = event.payload;
-      plan.refunds.push({ id: p.refundId, sale_id: p.saleId, terminal_id: input.terminalId, member_id: p.memberId, created_at: p.createdAt, refunded_minor: p.refundedMinor ?? null, event_id: event.id });
-    }
+    // Sales, voids and refunds are read from applied_events (the sales and refunds views).
+    if (event.kind === 'sale.committed' && event.payload.holdId != null) plan.holdPosts.push({ id: event.payload.holdId, sale_id: event.payload.saleId });
 
     // Expiry is judged at the event's time (never after now): an offline sale spent points that were alive when it happened.
     const at = Math.min(event.createdAt, now);
-    for (const entry of event.payload.ledger) applyLedgerEntry(entry, event.id, at, flag);
+    for (const entry of event.payload.ledger) applyLedgerEntry(entry, event.id, at, countsForTier(event, now, windowStart), flag);
 
     const status = reasons.size > 0 ? 'applied_with_adjustment' : 'applied';
     plan.results.set(event.id, reasons.size > 0 ? { id: event.id, seq: event.seq, status, reasons: [...reasons] } : { id: event.id, seq: event.seq, status });
     plan.appliedEvents.push({ id: event.id, terminal_id: input.terminalId, seq: event.seq, kind: event.kind, created_at: event.createdAt, applied_at: now, status, reasons: [...reasons], payload: event.payload });
   }
 
-  function applyLedgerEntry(entry: LedgerEntry, eventId: string, at: number, flag: Flagger): void {
+  function applyLedgerEntry(entry: LedgerEntry, eventId: string, at: number, inWindow: boolean, flag: Flagger): void {
     const row = member(entry.memberId, at);
     const state = points(row);
     expireDue(state, at, writer);
     const expiresAt = entry.points > 0 ? (entry.expiresAt ?? (program === null ? null : lotExpiry(at, program))) : null;
-    const after = applyEntry(state, { kind: entry.kind, points: entry.points, qualifying: entry.qualifying, expiresAt, reason: entry.reason ?? null }, eventId, at, at >= windowStart, writer);
+    const after = applyEntry(state, { kind: entry.kind, points: entry.points, qualifying: entry.qualifying, expiresAt, reason: entry.reason ?? null }, eventId, at, inWindow, writer);
     if (entry.points < 0 && (entry.kind === 'redeem' || entry.kind === 'adjust') && after < 0) {
       flag('overdraft', row.id, { points: entry.points, balanceAfter: after });
     }
@@ -176,8 +165,10 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
         }
       }
     }
+    const qualifying = state?.qualifying ?? input.qualifying.get(id) ?? 0;
+    row.qualifying_bound = qualifying;
     if (program !== null) {
-      const tier = evaluateTier({ program, currentTier: row.tier, qualifying: state?.qualifying ?? input.qualifying.get(id) ?? 0, enrolledAt: row.enrolled_at, lastReviewAt: row.tier_reviewed_at, now });
+      const tier = evaluateTier({ program, currentTier: row.tier, qualifying, enrolledAt: row.enrolled_at, lastReviewAt: row.tier_reviewed_at, now });
       row.tier = tier.tier;
       row.tier_reviewed_at = tier.reviewedAt;
     }

@@ -13,7 +13,7 @@ export async function insertRows(tx: Queryable, table: string, columns: string, 
   await tx.query(`INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${columns}) ${suffix}`, [JSON.stringify(rows)]);
 }
 
-/** A JSON array parameter usable as `IN (SELECT value FROM jsonb_array_elements_text($n::jsonb))`. */
+/** A JSON array parameter, for `anyOf`. */
 export function jsonList(values: Iterable<string>): string {
   return JSON.stringify([...values]);
 }
@@ -23,4 +23,19 @@ export function columnNames(columns: string): string {
     .split(',')
     .map((c) => c.trim().split(/\s+/)[0]!)
     .join(', ');
+}
+
+/**
+ * `column = ${anyOf('$1', 'uuid')}` matches the values of a JSON array
+ * parameter. `= ANY (ARRAY(...))` is an index lookup per value; the planner
+ * may turn `IN (SELECT ...)` into a scan of the whole table when its
+ * statistics lag behind a fast-growing table (seen on point_lots).
+ */
+export function anyOf(param: string, type: 'uuid' | 'text'): string {
+  return `ANY (ARRAY(SELECT value::${type} FROM jsonb_array_elements_text(${param}::jsonb)))`;
+}
+
+/** Like `anyOf`, over one field of a JSON array of records: pins an UPDATE ... FROM jsonb_to_recordset to index lookups. */
+export function anyKeyOf(param: string, field: string, type: 'uuid' | 'bigint'): string {
+  return `ANY (ARRAY(SELECT (value->>'${field}')::${type} FROM jsonb_array_elements(${param}::jsonb)))`;
 }

@@ -1,12 +1,12 @@
 import type { LotState } from '../apply/member-points.ts';
 import type { Queryable } from './db.ts';
-import { insertRows, jsonList } from './json-rows.ts';
+import { anyKeyOf, anyOf, insertRows, jsonList } from './json-rows.ts';
 
 /** Live lots (remaining > 0) of these members. Call after locking the members. */
 export async function liveLots(tx: Queryable, memberIds: Iterable<string>): Promise<Map<string, LotState[]>> {
   const rows = await tx.query<{ id: number; member_id: string; remaining: number; expires_at: number | null; created_at: number }>(
     `SELECT id, member_id, remaining, expires_at, created_at FROM point_lots
-     WHERE member_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) AND remaining > 0 ORDER BY id`,
+     WHERE member_id = ${anyOf('$1', 'uuid')} AND remaining > 0 ORDER BY id`,
     [jsonList(memberIds)],
   );
   const out = new Map<string, LotState[]>();
@@ -25,7 +25,7 @@ export async function writeLots(
 ): Promise<void> {
   await insertRows(tx, 'point_lots', 'member_id uuid, remaining bigint, expires_at bigint, created_at bigint', inserts);
   if (updates.length > 0) {
-    await tx.query('UPDATE point_lots l SET remaining = x.remaining FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, remaining bigint) WHERE l.id = x.id', [JSON.stringify(updates)]);
+    await tx.query(`UPDATE point_lots l SET remaining = x.remaining FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, remaining bigint) WHERE l.id = x.id AND l.id = ${anyKeyOf('$1', 'id', 'bigint')}`, [JSON.stringify(updates)]);
   }
 }
 
@@ -33,7 +33,7 @@ export async function writeLots(
 export async function qualifyingSince(tx: Queryable, memberIds: Iterable<string>, since: number): Promise<Map<string, number>> {
   const rows = await tx.query<{ member_id: string; q: number }>(
     `SELECT member_id, sum(qualifying)::bigint AS q FROM ledger
-     WHERE member_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) AND created_at >= $2 GROUP BY member_id`,
+     WHERE member_id = ${anyOf('$1', 'uuid')} AND created_at >= $2 GROUP BY member_id`,
     [jsonList(memberIds), Number.isFinite(since) ? since : 0],
   );
   return new Map(rows.map((r) => [r.member_id, r.q]));

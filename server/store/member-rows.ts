@@ -1,5 +1,5 @@
 import type { Queryable } from './db.ts';
-import { columnNames, insertRows, jsonList } from './json-rows.ts';
+import { anyKeyOf, anyOf, columnNames, insertRows, jsonList } from './json-rows.ts';
 
 export type MemberStatus = 'pending_enrolment' | 'active' | 'blocked';
 
@@ -17,29 +17,48 @@ export interface MemberRow {
   tier: string;
   tier_reviewed_at: number | null;
   balance: number;
+  /** See db/server/0002-qualifying-bound.sql; null = unknown. */
+  qualifying_bound: number | null;
   created_at: number;
   updated_at: number;
 }
 
 const MEMBER_COLUMNS =
-  'id uuid, status text, name text, phone text, email text, birth_date text, consent_marketing boolean, referred_by uuid, enrolled_store text, enrolled_at bigint, tier text, tier_reviewed_at bigint, balance bigint, created_at bigint, updated_at bigint';
+  'id uuid, status text, name text, phone text, email text, birth_date text, consent_marketing boolean, referred_by uuid, enrolled_store text, enrolled_at bigint, tier text, tier_reviewed_at bigint, balance bigint, qualifying_bound bigint, created_at bigint, updated_at bigint';
 export const MEMBER_SELECT = columnNames(MEMBER_COLUMNS);
 
 /** Loads and locks members, in id order so two transactions never lock them in opposite orders. */
 export async function lockMembers(tx: Queryable, ids: Iterable<string>): Promise<Map<string, MemberRow>> {
   const rows = await tx.query<MemberRow>(
-    `SELECT ${MEMBER_SELECT} FROM members WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) ORDER BY id FOR UPDATE`,
+    `SELECT ${MEMBER_SELECT} FROM members WHERE id = ${anyOf('$1', 'uuid')} ORDER BY id FOR UPDATE`,
     [jsonList(ids)],
   );
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-/** Inserts new members and rewrites changed ones (every column: the caller holds the row lock). */
-export async function upsertMembers(tx: Queryable, rows: readonly MemberRow[]): Promise<void> {
-  const set = columnNames(MEMBER_COLUMNS)
+/** Inserts new members. */
+export async function insertMembers(tx: Queryable, rows: readonly MemberRow[]): Promise<void> {
+  await insertRows(tx, 'members', MEMBER_COLUMNS, rows);
+}
+
+/** Rewrites changed members, every column but the id and creation time (the caller holds the row locks). */
+export async function updateMembers(tx: Queryable, rows: readonly MemberRow[]): Promise<void> {
+  await updateColumns(tx, rows, MEMBER_COLUMNS);
+}
+
+const POINTS_COLUMNS = 'id uuid, balance bigint, tier text, tier_reviewed_at bigint, qualifying_bound bigint, updated_at bigint';
+
+/** Rewrites only what a sale, void, refund or adjustment changes: the cheap update for most of a batch. */
+export async function updateMemberPoints(tx: Queryable, rows: readonly MemberRow[]): Promise<void> {
+  await updateColumns(tx, rows.map((r) => ({ id: r.id, balance: r.balance, tier: r.tier, tier_reviewed_at: r.tier_reviewed_at, qualifying_bound: r.qualifying_bound, updated_at: r.updated_at })), POINTS_COLUMNS);
+}
+
+async function updateColumns(tx: Queryable, rows: readonly object[], columns: string): Promise<void> {
+  if (rows.length === 0) return;
+  const set = columnNames(columns)
     .split(', ')
     .filter((c) => c !== 'id' && c !== 'created_at')
-    .map((c) => `${c} = EXCLUDED.${c}`)
+    .map((c) => `${c} = x.${c}`)
     .join(', ');
-  await insertRows(tx, 'members', MEMBER_COLUMNS, rows, `ON CONFLICT (id) DO UPDATE SET ${set}`);
+  await tx.query(`UPDATE members m SET ${set} FROM jsonb_to_recordset($1::jsonb) AS x(${columns}) WHERE m.id = x.id AND m.id = ${anyKeyOf('$1', 'id', 'uuid')}`, [JSON.stringify(rows)]);
 }

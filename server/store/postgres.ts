@@ -1,7 +1,22 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, TransactionOptions } from './db.ts';
 
 const INT8_OID = 20;
+
+/**
+ * Statements run as named prepared statements: each connection parses and
+ * plans a text once, not on every batch (the push runs the same dozen texts).
+ */
+const names = new Map<string, string>();
+function prepared(text: string, values: readonly unknown[] | undefined): pg.QueryConfig {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `lt_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return { name, text, values: values as unknown[] | undefined };
+}
 
 /** A real PostgreSQL server through a `pg` Pool. */
 export async function openPostgres(connectionString: string, maxConnections = 10): Promise<Db> {
@@ -15,14 +30,14 @@ export async function openPostgres(connectionString: string, maxConnections = 10
   await pool.query('SELECT 1');
   return {
     kind: 'postgres',
-    query: async <T>(sql: string, params?: readonly unknown[]) => (await pool.query(sql, params as unknown[] | undefined)).rows as T[],
+    query: async <T>(sql: string, params?: readonly unknown[]) => (await pool.query(prepared(sql, params))).rows as T[],
     exec: async (sql: string) => void (await pool.query(sql)),
     transaction: async <T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions) => {
       const client = await pool.connect();
       try {
         await client.query(options?.isolation === 'repeatable read' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ' : 'BEGIN');
         const result = await fn({
-          query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[] | undefined)).rows as R[],
+          query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(prepared(sql, params))).rows as R[],
           exec: async (sql: string) => void (await client.query(sql)),
         });
         await client.query('COMMIT');

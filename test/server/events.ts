@@ -36,6 +36,14 @@ export class EventLog {
     });
   }
 
+  void(saleId: string, memberId: string, points: number, at = T0): SyncEventInput {
+    return this.add({ kind: 'sale.voided', createdAt: at, payload: { saleId, memberId, storeId: this.storeId, staffId: 'staff-1', voidedAt: at, ledger: [{ memberId, kind: 'reverse', points: -points, qualifying: -points }] } });
+  }
+
+  refund(saleId: string, memberId: string, points: number, at = T0): SyncEventInput {
+    return this.add({ kind: 'sale.refunded', createdAt: at, payload: { refundId: randomUUID(), saleId, memberId, storeId: this.storeId, staffId: 'staff-1', createdAt: at, refundedMinor: 400, ledger: [{ memberId, kind: 'reverse', points: -points, qualifying: -points }] } });
+  }
+
   adjust(memberId: string, points: number, at = T0): SyncEventInput {
     return this.add({ kind: 'points.adjusted', createdAt: at, payload: { adjustmentId: randomUUID(), memberId, points, reason: 'goodwill', staffId: 'manager-1', ledger: [{ memberId, kind: 'adjust', points, qualifying: 0 }] } });
   }

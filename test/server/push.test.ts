@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setMemberStatus, showMember } from '../../server/admin/members.ts';
 import { listFlags } from '../../server/admin/flags.ts';
 import { importProgram } from '../../server/admin/catalogue.ts';
+import { addMonths } from '../../main/backend/loyalty/local-time.ts';
 import { pushResponseSchema, syncErrorSchema, type PushResponse } from '../../shared/sync-protocol.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { EventLog } from './events.ts';
@@ -181,6 +182,52 @@ describe.each(DRIVERS)('push (%s)', (driver) => {
     expect(d.member.balance).toBe(20);
     expect(d.ledger.at(-1)).toMatchObject({ kind: 'expire', points: -30 });
     h.clock.now = T0;
+  });
+
+  it('moves tiers by the points in the window: up when a threshold is reached, never on points that left it', async () => {
+    const t = await h.pair();
+    const log = new EventLog(h.storeId);
+    const m = randomUUID();
+    const tier = async () => (await h.db.query<{ tier: string; qualifying_bound: number }>('SELECT tier, qualifying_bound FROM members WHERE id = $1', [m]))[0]!;
+    const at = (months: number, days = 0) => addMonths(T0, months) + days * 86_400_000;
+    log.enrol(m);
+    log.sale(m, { earn: 450, at: at(0, 15) });
+    h.clock.now = at(0, 15);
+    ok(await push(t, log.events));
+    expect(await tier()).toEqual({ tier: 'bronze', qualifying_bound: 450 });
+    // The anniversary review counts the window exactly: 460 < 500 (silver).
+    h.clock.now = at(12, 1);
+    log.sale(m, { earn: 10, at: h.clock.now });
+    ok(await push(t, log.events));
+    expect(await tier()).toEqual({ tier: 'bronze', qualifying_bound: 460 });
+    // The 450 left the window: 460 + 100 would reach silver, the window holds 110.
+    h.clock.now = at(12, 20);
+    log.sale(m, { earn: 100, at: h.clock.now });
+    ok(await push(t, log.events));
+    expect(await tier()).toEqual({ tier: 'bronze', qualifying_bound: 110 });
+    log.sale(m, { earn: 400, at: h.clock.now });
+    ok(await push(t, log.events));
+    expect(await tier()).toEqual({ tier: 'silver', qualifying_bound: 510 });
+    h.clock.now = T0;
+  });
+
+  it('shows pushed sales, voids and refunds in the sales and refunds views', async () => {
+    const t = await h.pair();
+    const log = new EventLog(h.storeId);
+    const m = randomUUID();
+    log.enrol(m);
+    const kept = log.sale(m, { earn: 30 }).payload as { saleId: string };
+    const voided = log.sale(m, { earn: 20 }).payload as { saleId: string };
+    log.void(voided.saleId, m, 20, T0 + 60_000);
+    log.refund(kept.saleId, m, 12, T0 + 120_000);
+    ok(await push(t, log.events));
+    const sales = await h.db.query<{ id: string; status: string; voided_at: number | null; points_earned: number; store_id: string }>('SELECT id, status, voided_at, points_earned, store_id FROM sales WHERE member_id = $1 ORDER BY points_earned', [m]);
+    expect(sales).toEqual([
+      { id: voided.saleId, status: 'voided', voided_at: T0 + 60_000, points_earned: 20, store_id: h.storeId },
+      { id: kept.saleId, status: 'completed', voided_at: null, points_earned: 30, store_id: h.storeId },
+    ]);
+    expect(await h.db.query('SELECT sale_id, refunded_minor FROM refunds WHERE member_id = $1', [m])).toEqual([{ sale_id: kept.saleId, refunded_minor: 400 }]);
+    expect(await balance(m)).toBe(18);
   });
 
   it('serialises concurrent batches of one terminal without doubling', async () => {

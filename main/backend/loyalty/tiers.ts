@@ -37,6 +37,12 @@ export function latestAnniversary(enrolledAt: number, now: number): number | nul
   return years >= 1 ? addMonths(enrolledAt, 12 * years) : null;
 }
 
+/** The anniversary whose review is due at `now` (not reviewed yet), or null. */
+export function dueReview(enrolledAt: number, lastReviewAt: number | null, now: number): number | null {
+  const anniversary = latestAnniversary(enrolledAt, now);
+  return anniversary !== null && anniversary > Math.max(lastReviewAt ?? enrolledAt, enrolledAt) ? anniversary : null;
+}
+
 export interface TierEvaluation {
   tier: string;
   /** The anniversary just reviewed, or the lastReviewAt given when no review was due. */
@@ -64,9 +70,8 @@ export function evaluateTier(args: {
   const change = (to: number): TierEvaluation['change'] =>
     to > currentIndex ? 'upgrade' : to < currentIndex ? 'downgrade' : 'none';
 
-  const anniversary = latestAnniversary(enrolledAt, now);
-  const reviewedSince = Math.max(lastReviewAt ?? enrolledAt, enrolledAt);
-  if (anniversary !== null && anniversary > reviewedSince) {
+  const anniversary = dueReview(enrolledAt, lastReviewAt, now);
+  if (anniversary !== null) {
     return { tier: earned.id, reviewedAt: anniversary, change: change(earnedIndex) };
   }
   if (earnedIndex > currentIndex) return { tier: earned.id, reviewedAt: lastReviewAt, change: 'upgrade' };
