@@ -13,6 +13,7 @@ import type { Db } from '../store/db.ts';
 import { HttpError, notFound } from './errors.ts';
 import { loggerOptions, type LogOptions } from './logging.ts';
 import { ROUTES, type RouteContext, type RouteDef } from './route-table.ts';
+import { RawJson } from './raw-json.ts';
 
 export interface AppOptions {
   db: Db;
@@ -74,7 +75,8 @@ async function handle(def: RouteDef, req: FastifyRequest, reply: FastifyReply, d
   const params = def.params === undefined ? undefined : validate(def.params, req.params, 'path');
   const result = await def.handler({ body, query, params }, ctx);
   req.log.info({ route: def.operationId, ...ctx.logFields }, 'handled');
-  await reply.code(def.status).send(result);
+  if (result instanceof RawJson) await reply.code(def.status).type('application/json; charset=utf-8').send(result.text);
+  else await reply.code(def.status).send(result);
 }
 
 function parseJson(raw: Buffer): unknown {

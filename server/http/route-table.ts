@@ -23,6 +23,7 @@ import { pairTerminal } from '../auth/pair.ts';
 import type { AuthenticatedTerminal } from '../auth/verify-request.ts';
 import { placeHold, releaseHold } from '../holds/holds.ts';
 import { pullChanges } from '../pull/changes.ts';
+import { RawJson } from './raw-json.ts';
 import type { Db } from '../store/db.ts';
 import { issueMemberToken } from '../tokens/member-tokens.ts';
 
@@ -105,8 +106,8 @@ export const ROUTES: readonly RouteDef[] = [
     errors: [401],
     handler: async ({ query }, ctx) => {
       const page = await pullChanges(ctx.db, terminalOf(ctx).terminalId, query.cursor, query.limit, ctx.now);
-      Object.assign(ctx.logFields, { members: page.members.length, more: page.more });
-      return page;
+      Object.assign(ctx.logFields, { members: page.members, more: page.more });
+      return new RawJson(page.json);
     },
   }),
   route({

@@ -6,20 +6,29 @@
  * all kinds; the next cursor is the last change-sequence value in the page.
  * Placeholder members (pending enrolment) are not sent.
  */
-import type { MemberRecord, PullResponse } from '../../shared/sync-protocol.ts';
+import type { PullResponse } from '../../shared/sync-protocol.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { toPublicRecord } from '../tokens/signing-keys.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
+// Each kind's next changes by its own index, then the smallest `limit` of them: a
+// single ORDER BY over the union would sort every member changed since the cursor.
 const CHANGED = `
-  SELECT change_seq FROM members WHERE change_seq > $1 AND status <> 'pending_enrolment'
-  UNION ALL SELECT change_seq FROM programs WHERE change_seq > $1
-  UNION ALL SELECT change_seq FROM products WHERE change_seq > $1
-  UNION ALL SELECT change_seq FROM staff WHERE change_seq > $1
-  UNION ALL SELECT change_seq FROM signing_keys WHERE change_seq > $1
-  UNION ALL SELECT change_seq FROM revoked_member_tokens WHERE change_seq > $1`;
+  (SELECT change_seq FROM members WHERE change_seq > $1 AND status <> 'pending_enrolment' ORDER BY change_seq LIMIT $2)
+  UNION ALL (SELECT change_seq FROM programs WHERE change_seq > $1 ORDER BY change_seq LIMIT $2)
+  UNION ALL (SELECT change_seq FROM products WHERE change_seq > $1 ORDER BY change_seq LIMIT $2)
+  UNION ALL (SELECT change_seq FROM staff WHERE change_seq > $1 ORDER BY change_seq LIMIT $2)
+  UNION ALL (SELECT change_seq FROM signing_keys WHERE change_seq > $1 ORDER BY change_seq LIMIT $2)
+  UNION ALL (SELECT change_seq FROM revoked_member_tokens WHERE change_seq > $1 ORDER BY change_seq LIMIT $2)`;
 
-export async function pullChanges(db: Db, terminalId: string, cursor: string | undefined, limit: number, now: number): Promise<PullResponse> {
+/** A page as the JSON text of a PullResponse, with counts for the log. */
+export interface PullPage {
+  json: string;
+  members: number;
+  more: boolean;
+}
+
+export async function pullChanges(db: Db, terminalId: string, cursor: string | undefined, limit: number, now: number): Promise<PullPage> {
   const after = decodeCursor(cursor);
   return db.transaction(
     async (tx) => {
@@ -29,8 +38,8 @@ export async function pullChanges(db: Db, terminalId: string, cursor: string | u
       const page = more ? seqs.slice(0, limit) : seqs;
       const upper = page.length === 0 ? after : page[page.length - 1]!.change_seq;
       const range = [after, upper];
-      return {
-        members: page.length === 0 ? [] : await memberRecords(tx, after, upper),
+      const members = page.length === 0 ? { json: '[]', count: 0 } : await memberRecordsJson(tx, after, upper);
+      const rest: Omit<PullResponse, 'members'> = {
         programs: (await tx.query<{ version: number; config: PullResponse['programs'][number]['config'] }>('SELECT version, config FROM programs WHERE change_seq > $1 AND change_seq <= $2 ORDER BY change_seq', range)),
         products: (
           await tx.query<{ sku: string; name: string; category: string; price_minor: number; barcodes: string[]; active: boolean }>(
@@ -51,51 +60,25 @@ export async function pullChanges(db: Db, terminalId: string, cursor: string | u
         terminalAppliedSeq: terminal?.applied_seq ?? 0,
         serverTime: now,
       };
+      // The members are JSON already (built by PostgreSQL): spliced in, not parsed and re-serialised.
+      return { json: `{"members":${members.json},${JSON.stringify(rest).slice(1)}`, members: members.count, more };
     },
     { isolation: 'repeatable read' },
   );
 }
 
-interface MemberPullRow {
-  id: string;
-  name: string;
-  phone: string | null;
-  email: string | null;
-  birth_date: string | null;
-  status: 'active' | 'blocked';
-  tier: string;
-  balance: number;
-  enrolled_store: string;
-  enrolled_at: number;
-  consent_marketing: boolean;
-  updated_at: number;
-  cards: string[];
-  lots: { remaining: number; expiresAt: number | null }[];
-}
-
-async function memberRecords(tx: Queryable, after: number, upper: number): Promise<MemberRecord[]> {
-  const rows = await tx.query<MemberPullRow>(
-    `SELECT m.id, m.name, m.phone, m.email, m.birth_date, m.status, m.tier, m.balance, m.enrolled_store, m.enrolled_at, m.consent_marketing, m.updated_at,
-       coalesce((SELECT jsonb_agg(c.card ORDER BY c.created_at, c.card) FROM member_cards c WHERE c.member_id = m.id), '[]'::jsonb) AS cards,
-       coalesce((SELECT jsonb_agg(jsonb_build_object('remaining', l.remaining, 'expiresAt', l.expires_at) ORDER BY l.expires_at NULLS LAST, l.id)
-                 FROM point_lots l WHERE l.member_id = m.id AND l.remaining > 0), '[]'::jsonb) AS lots
-     FROM members m WHERE m.change_seq > $1 AND m.change_seq <= $2 AND m.status <> 'pending_enrolment' ORDER BY m.change_seq`,
+/** The members changed in (after, upper], in change order, as the JSON text of MemberRecord[]. */
+async function memberRecordsJson(tx: Queryable, after: number, upper: number): Promise<{ json: string; count: number }> {
+  const [row] = await tx.query<{ json: string; count: number }>(
+    `SELECT coalesce(json_agg(json_build_object(
+         'id', m.id, 'name', m.name, 'phone', m.phone, 'email', m.email, 'birthDate', m.birth_date, 'status', m.status, 'tier', m.tier, 'balance', m.balance,
+         'lots', coalesce((SELECT json_agg(json_build_object('remaining', l.remaining, 'expiresAt', l.expires_at) ORDER BY l.expires_at NULLS LAST, l.id)
+                           FROM point_lots l WHERE l.member_id = m.id AND l.remaining > 0), '[]'::json),
+         'cards', coalesce((SELECT json_agg(c.card ORDER BY c.created_at, c.card) FROM member_cards c WHERE c.member_id = m.id), '[]'::json),
+         'enrolledStore', m.enrolled_store, 'enrolledAt', m.enrolled_at, 'consentMarketing', m.consent_marketing, 'updatedAt', m.updated_at
+       ) ORDER BY m.change_seq), '[]'::json)::text AS json, count(*)::int AS count
+     FROM members m WHERE m.change_seq > $1 AND m.change_seq <= $2 AND m.status <> 'pending_enrolment'`,
     [after, upper],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    phone: r.phone,
-    email: r.email,
-    birthDate: r.birth_date,
-    status: r.status,
-    tier: r.tier,
-    balance: r.balance,
-    lots: r.lots,
-    cards: r.cards,
-    enrolledStore: r.enrolled_store,
-    enrolledAt: r.enrolled_at,
-    consentMarketing: r.consent_marketing,
-    updatedAt: r.updated_at,
-  }));
+  return row!;
 }

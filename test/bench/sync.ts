@@ -185,13 +185,15 @@ async function pullChild(url: string, code: string, dir: string): Promise<void> 
   seed(backend, demoProgram, Date.now());
   await backend.sync.pair({ serverUrl: url, code, terminalName: 'bench pull' });
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const status = await backend.sync.syncNow();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
   const members = backend.store.db.prepare('SELECT count(*) FROM members').pluck().get() as number;
   const ledgerOk = backend.store.db.prepare('SELECT count(*) FROM members m WHERE m.balance <> (SELECT coalesce(sum(points), 0) FROM ledger l WHERE l.member_id = m.id)').pluck().get() as number;
   await backend.sync.stop();
   closeTerminalDb(backend.store);
-  console.log(JSON.stringify({ seconds, members, state: status.state, reason: status.reason, mismatched: ledgerOk, rss: rssMb() }));
+  console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, members, state: status.state, reason: status.reason, mismatched: ledgerOk, rss: rssMb() }));
 }
 
 export async function benchSync(log: (line: string) => void): Promise<Record<string, number>> {

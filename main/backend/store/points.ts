@@ -105,10 +105,11 @@ export function debit(db: Db, e: Entry, options: { allowDebt: boolean; preferEnt
 /**
  * The opening balance of a member this terminal has just received and never
  * held before (no entry, lot or debt yet): one 'sync' entry per lot, each with
- * its lot, or one negative entry recorded as debt, and the cached balance set
- * once. The bulk path of a first pull (a million members): a few prepared
- * statements per member instead of credit()'s read-modify-write per lot. The
- * same rows credit()/debit() would write from an empty member, so
+ * its lot, or one negative entry recorded as debt. The bulk path of a first
+ * pull (a million members): two prepared statements per lot instead of
+ * credit()'s read-modify-write, and the caller inserts the member row with
+ * openingColumns(points) rather than updating it afterwards. The same rows
+ * credit()/debit() would write from an empty member, so
  *   balance = sum(ledger) = sum(lot remainders) - debt
  * holds as before. `lots` must sum to `points` when `points` > 0.
  */
@@ -126,7 +127,6 @@ export function openBalance(
   );
   if (points < 0) {
     entry.run(e.memberId, e.kind, points, e.ref ?? null, e.reason, e.now);
-    prepare(db, 'UPDATE members SET balance = ?, debt = ?, updated_at = ? WHERE id = ?').run(points, -points, e.now, e.memberId);
     return;
   }
   const lot = prepare(db, 'INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
@@ -138,7 +138,11 @@ export function openBalance(
     total += l.points;
   }
   if (total !== points) throw new Error(`openBalance: lots sum to ${total}, not ${points}`);
-  prepare(db, 'UPDATE members SET balance = ?, updated_at = ? WHERE id = ?').run(points, e.now, e.memberId);
+}
+
+/** The member row's cached balance and debt for an opening balance of `points`. */
+export function openingColumns(points: number): { balance: number; debt: number } {
+  return { balance: points, debt: Math.max(0, -points) };
 }
 
 export interface LiveLot extends PointLot {

@@ -5,7 +5,7 @@ import { writeTransaction, type Db, type TerminalDb } from './connection.ts';
 import { revokeMemberToken, upsertTokenKey } from './member-token-keys.ts';
 import { nameKey, phoneKey } from './members.ts';
 import { pendingPointsAfter } from './outbox.ts';
-import { credit, debit, expireDue, hasDueLots, openBalance } from './points.ts';
+import { credit, debit, expireDue, hasDueLots, openBalance, openingColumns } from './points.ts';
 import { upsertProduct } from './products.ts';
 import { currentProgram, installProgram } from './program.ts';
 import { prepare } from './statements.ts';
@@ -59,29 +59,20 @@ function programExpiry(db: Db, now: number): number {
 
 /** Upserts the member's details, then corrects the cached balance; true when a 'sync' entry was written. */
 function applyMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, fallbackExpiry: number): boolean {
-  const local = prepare(db, 'SELECT balance, consent_marketing FROM members WHERE id = ?').get(m.id) as { balance: number; consent_marketing: number } | undefined;
-  if (local === undefined) return applyNewMember(db, m, appliedSeq, now, fallbackExpiry);
-  const pending = local === undefined ? 0 : pendingPointsAfter(db, m.id, appliedSeq);
+  if (prepare(db, 'SELECT 1 FROM members WHERE id = ?').get(m.id) === undefined) return applyNewMember(db, m, appliedSeq, now, fallbackExpiry);
+  const pending = pendingPointsAfter(db, m.id, appliedSeq);
   const consent = m.consentMarketing ? 1 : 0;
-  if (local === undefined) {
-    prepare(
-      db,
-      `INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(m.id, m.name, nameKey(m.name), m.phone === null ? null : phoneKey(m.phone), m.email, m.birthDate, m.status, m.tier, m.enrolledStore, m.enrolledAt, consent, m.consentMarketing ? m.enrolledAt : null, now);
-  } else {
-    // While this terminal has events the server has not applied, its own tier may be ahead: keep it until they are.
-    prepare(
-      db,
-      `UPDATE members SET name = ?, name_key = ?, phone = ?, email = ?, birth_date = ?, status = ?, tier = CASE WHEN ? THEN tier ELSE ? END,
-         consent_marketing = ?, consent_at = CASE WHEN consent_marketing = ? THEN consent_at ELSE ? END, updated_at = ? WHERE id = ?`,
-    ).run(m.name, nameKey(m.name), m.phone === null ? null : phoneKey(m.phone), m.email, m.birthDate, m.status, pending !== 0 ? 1 : 0, m.tier, consent, consent, consent === 1 ? now : null, now, m.id);
-  }
+  // While this terminal has events the server has not applied, its own tier may be ahead: keep it until they are.
+  prepare(
+    db,
+    `UPDATE members SET name = ?, name_key = ?, phone = ?, email = ?, birth_date = ?, status = ?, tier = CASE WHEN ? THEN tier ELSE ? END,
+       consent_marketing = ?, consent_at = CASE WHEN consent_marketing = ? THEN consent_at ELSE ? END, updated_at = ? WHERE id = ?`,
+  ).run(m.name, nameKey(m.name), m.phone === null ? null : phoneKey(m.phone), m.email, m.birthDate, m.status, pending !== 0 ? 1 : 0, m.tier, consent, consent, consent === 1 ? now : null, now, m.id);
   const card = prepare(db, 'INSERT INTO member_cards (card_number, member_id, issued_at) VALUES (?, ?, ?) ON CONFLICT (card_number) DO UPDATE SET member_id = excluded.member_id WHERE member_id <> excluded.member_id');
   for (const c of m.cards) card.run(c, m.id, now);
 
-  if (local !== undefined && hasDueLots(db, m.id, now)) expireDue(db, m.id, now);
-  const balance = local === undefined ? 0 : (prepare(db, 'SELECT balance FROM members WHERE id = ?').pluck().get(m.id) as number);
+  if (hasDueLots(db, m.id, now)) expireDue(db, m.id, now);
+  const balance = prepare(db, 'SELECT balance FROM members WHERE id = ?').pluck().get(m.id) as number;
   const delta = targetBalance(serverBalanceAt(m.balance, m.lots, now), pending) - balance;
   saveMemberSync(db, m.id, m.balance, appliedSeq, now);
   if (delta === 0) return false;
@@ -103,15 +94,16 @@ function applyMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, f
  */
 function applyNewMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, fallbackExpiry: number): boolean {
   const consent = m.consentMarketing ? 1 : 0;
+  const target = serverBalanceAt(m.balance, m.lots, now);
+  const { balance, debt } = openingColumns(target);
   prepare(
     db,
-    `INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(m.id, m.name, nameKey(m.name), m.phone === null ? null : phoneKey(m.phone), m.email, m.birthDate, m.status, m.tier, m.enrolledStore, m.enrolledAt, consent, m.consentMarketing ? m.enrolledAt : null, now);
+    `INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, balance, debt, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(m.id, m.name, nameKey(m.name), m.phone === null ? null : phoneKey(m.phone), m.email, m.birthDate, m.status, m.tier, m.enrolledStore, m.enrolledAt, consent, m.consentMarketing ? m.enrolledAt : null, balance, debt, now);
   const card = prepare(db, 'INSERT INTO member_cards (card_number, member_id, issued_at) VALUES (?, ?, ?) ON CONFLICT (card_number) DO UPDATE SET member_id = excluded.member_id WHERE member_id <> excluded.member_id');
   for (const c of m.cards) card.run(c, m.id, now);
   saveMemberSync(db, m.id, m.balance, appliedSeq, now);
-  const target = serverBalanceAt(m.balance, m.lots, now);
   if (target === 0) return false;
   openBalance(db, { memberId: m.id, kind: 'sync', reason: 'balance from the loyalty server', ref: `seq:${appliedSeq}`, now }, target, correctionLots(target, m.lots, now, fallbackExpiry));
   return true;
