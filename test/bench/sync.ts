@@ -33,6 +33,7 @@ import { keyFileSource } from '../../main/backend/sync/credentials.ts';
 import { SyncHttpClient } from '../../main/backend/sync/http-client.ts';
 import { loadCredentials } from '../../main/backend/sync/pair.ts';
 import { pushOutbox } from '../../main/backend/sync/push.ts';
+import { pushBody, type OutboxRow } from '../../main/backend/store/outbox.ts';
 import { importProducts, importProgram } from '../../server/admin/catalogue.ts';
 import { createStore } from '../../server/admin/stores.ts';
 import { createPairingCode } from '../../server/admin/terminals.ts';
@@ -108,7 +109,7 @@ async function drain(template: string, dir: string, under: ServerUnderTest): Pro
   const bodies: string[] = [];
   const rows = backend.store.db.prepare('SELECT seq, id, kind, payload, created_at FROM outbox ORDER BY seq').all() as { seq: number; id: string; kind: string; payload: string; created_at: number }[];
   for (let i = 0; i < rows.length; i += BATCH) {
-    bodies.push(JSON.stringify({ events: rows.slice(i, i + BATCH).map((r) => ({ id: r.id, seq: r.seq, kind: r.kind, createdAt: r.created_at, payload: JSON.parse(r.payload) as unknown })) }));
+    bodies.push(pushBody(rows.slice(i, i + BATCH) as OutboxRow[]));
   }
   const started = process.hrtime.bigint();
   const result = await pushOutbox({ store: backend.store, client, now: () => Date.now(), batchSize: BATCH });

@@ -65,6 +65,11 @@ export interface OutboxRow {
   created_at: number;
 }
 
+/** A batch as the JSON body of POST /v1/events, each stored payload spliced in as the text it is (not parsed and re-serialised). */
+export function pushBody(rows: readonly OutboxRow[]): string {
+  return `{"events":[${rows.map((r) => `{"id":${JSON.stringify(r.id)},"seq":${r.seq},"kind":${JSON.stringify(r.kind)},"createdAt":${r.created_at},"payload":${r.payload}}`).join(',')}]}`;
+}
+
 /** Unsent events in seq order; `fromSeq` also re-reads events marked sent (the server asked to resend from there). */
 export function unsentBatch(db: Db, limit: number, fromSeq: number | null = null): OutboxRow[] {
   if (fromSeq !== null) {
@@ -76,8 +81,9 @@ export function unsentBatch(db: Db, limit: number, fromSeq: number | null = null
 /** Every event up to `appliedSeq` is on the server: mark it sent (once), and record the answers given for this batch. */
 export function markSent(db: Db, appliedSeq: number, results: { seq: number; result: object }[], now: number): void {
   prepare(db, 'UPDATE outbox SET sent_at = ? WHERE seq <= ? AND sent_at IS NULL').run(now, appliedSeq);
-  const record = prepare(db, 'UPDATE outbox SET result = ? WHERE seq = ?');
-  for (const r of results) record.run(JSON.stringify(r.result), r.seq);
+  if (results.length === 0) return;
+  // One statement for the batch's answers (500 by default), not one per event.
+  prepare(db, 'UPDATE outbox SET result = r.value -> 1 FROM json_each(?) AS r WHERE outbox.seq = r.value ->> 0').run(JSON.stringify(results.map((r) => [r.seq, r.result])));
 }
 
 /** A failed attempt on these events, kept for diagnosis (the backoff itself is in memory). */

@@ -50,6 +50,11 @@ export class SyncHttpClient {
     return this.request('POST', path, body === undefined ? undefined : JSON.stringify(body), schema, options);
   }
 
+  /** POST of a body already serialised as JSON text. */
+  async postJson<T>(path: string, json: string, schema: ZodType<T>, options: RequestOptions = {}): Promise<T> {
+    return this.request('POST', path, json, schema, options);
+  }
+
   close(): void {
     this.agent.destroy();
   }

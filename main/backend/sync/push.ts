@@ -6,7 +6,7 @@
  */
 import { pushResponseSchema, type PushResponse } from '../../../shared/sync-protocol.ts';
 import { writeTransaction, type TerminalDb } from '../store/connection.ts';
-import { markSent, recordAttempt, unsentBatch } from '../store/outbox.ts';
+import { markSent, pushBody, recordAttempt, unsentBatch } from '../store/outbox.ts';
 import { classifyFailure, SyncFailure } from './failure.ts';
 import type { SyncHttpClient } from './http-client.ts';
 
@@ -35,10 +35,9 @@ export async function pushOutbox(deps: PushDeps): Promise<PushResult> {
   for (;;) {
     const rows = unsentBatch(deps.store.db, deps.batchSize, resendFrom);
     if (rows.length === 0) return result;
-    const events = rows.map((r) => ({ id: r.id, seq: r.seq, kind: r.kind, createdAt: r.created_at, payload: JSON.parse(r.payload) as unknown }));
     let answer: PushResponse;
     try {
-      answer = await deps.client.post('/v1/events', { events }, pushResponseSchema, { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) });
+      answer = await deps.client.postJson('/v1/events', pushBody(rows), pushResponseSchema, { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) });
     } catch (error) {
       if (error instanceof SyncFailure) {
         const plan = classifyFailure(error);
