@@ -17,7 +17,7 @@ export interface MemberRow {
   tier: string;
   tier_reviewed_at: number | null;
   balance: number;
-  /** See db/server/0002-qualifying-bound.sql; null = unknown. */
+  /** An upper bound of the tier window's qualifying points (db/server/0002-lighter-push.sql); null = unknown. */
   qualifying_bound: number | null;
   created_at: number;
   updated_at: number;
