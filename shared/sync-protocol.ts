@@ -293,7 +293,7 @@ export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
 export const eventResultSchema = z.object({
   id: uuidSchema,
   seq: z.number().int(),
-  /** applied now; duplicate = applied before (by id, or seq ≤ appliedSeq), nothing done again. */
+  /** applied now; duplicate = applied before (by id, or seq ≤ appliedSeq), nothing done again, with the reasons of its first application. */
   status: z.enum(['applied', 'duplicate', 'applied_with_adjustment']),
   reasons: z.array(z.enum(ADJUSTMENT_REASONS)).optional(),
 });

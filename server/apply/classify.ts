@@ -2,7 +2,7 @@
  * Splits a pushed batch into events already applied and events to apply, and
  * refuses what would lose or double an event. Pure.
  */
-import type { EventResult, SyncEvent } from '../../shared/sync-protocol.ts';
+import type { AdjustmentReason, EventResult, SyncEvent } from '../../shared/sync-protocol.ts';
 import { HttpError } from '../http/errors.ts';
 
 export interface Classified {
@@ -24,13 +24,15 @@ export function checkBatchShape(events: readonly SyncEvent[]): void {
 }
 
 /**
- * `known` = the ids of this batch the server has applied before (from any terminal).
+ * `known` = the ids of this batch the server has applied before (from any
+ * terminal), with the reasons of that first application: a duplicate repeats
+ * them, so a terminal whose first answer was lost still learns of its flag.
  * An event at or below appliedSeq must be known, else the terminal reused a
  * number (SEQUENCE_CONFLICT): marking it duplicate would silently lose it.
  * The first event above appliedSeq must be appliedSeq + 1 (SEQUENCE_GAP).
  * A new seq whose id was applied before is a duplicate (and advances appliedSeq).
  */
-export function classifyBatch(events: readonly SyncEvent[], appliedSeq: number, known: ReadonlySet<string>): Classified {
+export function classifyBatch(events: readonly SyncEvent[], appliedSeq: number, known: ReadonlyMap<string, readonly AdjustmentReason[]>): Classified {
   const duplicates: (EventResult | undefined)[] = [];
   const fresh: SyncEvent[] = [];
   const firstNew = events.find((e) => e.seq > appliedSeq);
@@ -38,8 +40,9 @@ export function classifyBatch(events: readonly SyncEvent[], appliedSeq: number, 
     throw new HttpError(409, 'SEQUENCE_GAP', `Expected event seq ${appliedSeq + 1} next, got ${firstNew.seq}. Send the missing events first.`, { expectedSeq: appliedSeq + 1 });
   }
   for (const e of events) {
-    if (known.has(e.id)) {
-      duplicates.push({ id: e.id, seq: e.seq, status: 'duplicate' });
+    const reasons = known.get(e.id);
+    if (reasons !== undefined) {
+      duplicates.push(reasons.length > 0 ? { id: e.id, seq: e.seq, status: 'duplicate', reasons: [...reasons] } : { id: e.id, seq: e.seq, status: 'duplicate' });
     } else if (e.seq <= appliedSeq) {
       throw new HttpError(409, 'SEQUENCE_CONFLICT', `Event seq ${e.seq} was already used by another event of this terminal; this event was not applied.`, { seq: e.seq, appliedSeq });
     } else {

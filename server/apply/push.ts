@@ -7,7 +7,7 @@
  * failure rolls the whole batch back.
  */
 import { qualifyingWindowStart } from '../../main/backend/loyalty/tiers.ts';
-import type { EventResult, PushResponse, SyncEvent } from '../../shared/sync-protocol.ts';
+import type { AdjustmentReason, EventResult, PushResponse, SyncEvent } from '../../shared/sync-protocol.ts';
 import { changeTransaction, type Db, type Queryable } from '../store/db.ts';
 import { anyKeyOf, anyOf, insertRows, jsonList } from '../store/json-rows.ts';
 import { LEDGER_COLUMNS, liveLots, qualifyingSince, writeLots } from '../store/lots.ts';
@@ -27,8 +27,8 @@ export async function pushEvents(db: Db, terminalId: string, events: readonly Sy
   return changeTransaction(db, async (tx) => {
     const [terminal] = await tx.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1 FOR UPDATE', [terminalId]);
     if (terminal === undefined) throw new Error('authenticated terminal vanished');
-    const knownRows = await tx.query<{ id: string }>(`SELECT id FROM applied_events WHERE id = ${anyOf('$1', 'uuid')}`, [jsonList(events.map((e) => e.id))]);
-    const { duplicates, fresh } = classifyBatch(events, terminal.applied_seq, new Set(knownRows.map((r) => r.id)));
+    const knownRows = await tx.query<{ id: string; reasons: AdjustmentReason[] }>(`SELECT id, reasons FROM applied_events WHERE id = ${anyOf('$1', 'uuid')}`, [jsonList(events.map((e) => e.id))]);
+    const { duplicates, fresh } = classifyBatch(events, terminal.applied_seq, new Map(knownRows.map((r) => [r.id, r.reasons])));
     const appliedSeq = Math.max(terminal.applied_seq, events[events.length - 1]?.seq ?? 0);
 
     let plan: ApplyPlan | null = null;

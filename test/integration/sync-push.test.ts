@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
+import { setMemberStatus } from '../../server/admin/members.ts';
 import { SATURDAY } from '../helpers/terminal.ts';
 import { openSyncTerminal, pairVia, sell, startFaultProxy, startSyncServer, type FaultProxy, type SyncServer, type SyncTerminal } from './sync-harness.ts';
 
@@ -100,6 +101,32 @@ describe('push', () => {
     expect(await appliedOnServer()).toBe(before + 2);
     expect(again.backend.store.db.prepare("SELECT json_extract(result, '$.status') FROM outbox ORDER BY seq").pluck().all()).toEqual(['duplicate', 'duplicate']);
     await expectConsistent(again, m.id);
+  }, 30_000);
+
+  test('a flag whose answer was lost arrives with the duplicate: the manager still sees it', async () => {
+    let crashOnce = false;
+    const first = openSyncTerminal(clock, { backend: { syncTest: { hooks: { afterPushAnswer: () => {
+      if (crashOnce) {
+        crashOnce = false;
+        throw new Error('killed');
+      }
+    } } } } });
+    await pairVia(first, server, server.url);
+    const token = await first.login('manager');
+    const m = await first.enrol(token);
+    await first.backend.sync.syncNow();
+    // Blocked on the server while this till still lets the member earn: the sale is applied and flagged.
+    await setMemberStatus(server.db, m.id, 'blocked', clock.now());
+    await sell(first, token, m.id, 3_000);
+    crashOnce = true;
+    await first.backend.sync.syncNow(); // applied and flagged; the "process" died before recording the answer
+    first.crash();
+
+    const again = openSyncTerminal(clock, { dir: first.dir, seeded: false });
+    open.push(again);
+    expect(await again.backend.sync.syncNow()).toMatchObject({ state: 'online', queueLength: 0 });
+    const manager = await again.login('manager');
+    expect((await again.call('sync.flags', {}, manager)).flags).toEqual([expect.objectContaining({ kind: 'sale.committed', reasons: ['blocked_member_earn'] })]);
   }, 30_000);
 
   test('a server that lost events (restored from a backup) gets them again from the seq it expects', async () => {

@@ -4,7 +4,7 @@
  * crash between the answer and the mark sends the batch again: the server
  * answers `duplicate` (it applies each id once, forever), so nothing doubles.
  */
-import { pushResponseSchema, type PushResponse } from '../../../shared/sync-protocol.ts';
+import { pushResponseSchema, type EventResult, type PushResponse } from '../../../shared/sync-protocol.ts';
 import { writeTransaction, type TerminalDb } from '../store/connection.ts';
 import { markSent, pushBody, recordAttempt, unsentBatch } from '../store/outbox.ts';
 import { classifyFailure, SyncFailure } from './failure.ts';
@@ -52,7 +52,7 @@ export async function pushOutbox(deps: PushDeps): Promise<PushResult> {
     deps.afterAnswer?.(answer);
     const last = rows[rows.length - 1]!.seq;
     if (answer.appliedSeq < last) throw new SyncFailure('invalid_response', `the server applied up to ${answer.appliedSeq}, not ${last}`);
-    const bySeq = new Map(answer.results.map((r) => [r.seq, r]));
+    const bySeq = new Map(answer.results.map((r) => [r.seq, { ...r, status: outcome(r) }]));
     writeTransaction(deps.store, () =>
       markSent(
         deps.store.db,
@@ -66,7 +66,12 @@ export async function pushOutbox(deps: PushDeps): Promise<PushResult> {
     );
     result.batches++;
     result.sent += rows.length;
-    result.flagged += answer.results.filter((r) => r.status === 'applied_with_adjustment').length;
+    result.flagged += answer.results.filter((r) => outcome(r) === 'applied_with_adjustment').length;
     if (resendFrom !== null) resendFrom = last + 1;
   }
+}
+
+/** What happened to the event on the server: a duplicate with reasons was applied with an adjustment the first time (that answer was lost). */
+function outcome(r: EventResult): EventResult['status'] {
+  return r.status === 'duplicate' && r.reasons !== undefined && r.reasons.length > 0 ? 'applied_with_adjustment' : r.status;
 }
