@@ -127,7 +127,9 @@ async function settled(count: number): Promise<PageState> {
 const scanTexts = (s: PageState) => s.scans.map((e) => e.text);
 const hasDigit = (v: string) => /[0-9]/.test(v);
 
-describe('wedge scanner in Chromium', () => {
+// A loaded machine can deliver a CDP-injected burst with gaps no scanner has (seen in CI: the scan
+// then reads as typing). Such a case runs again, as a cashier scans again; a real fault fails all three.
+describe('wedge scanner in Chromium', { retry: 2 }, () => {
   it('(a) focused input: the scan is reported and never reaches the input; typing around it arrives exactly', async () => {
     await page.focus('#field');
     await humanTypes('hello');
