@@ -31,6 +31,7 @@ export const SETTINGS: readonly Setting[] = [
   { field: 'backups.keep', env: 'LT_BACKUP_KEEP', flag: 'backup-keep', kind: 'int' },
   { field: 'backups.dir', env: 'LT_BACKUP_DIR', flag: 'backup-dir', kind: 'string' },
   { field: 'sync.pushBatch', env: 'LT_SYNC_PUSH_BATCH', flag: 'sync-push-batch', kind: 'int' },
+  { field: 'sync.pushPipeline', env: 'LT_SYNC_PUSH_PIPELINE', flag: 'sync-push-pipeline', kind: 'int' },
   { field: 'sync.pullIntervalMs', env: 'LT_SYNC_PULL_INTERVAL_MS', flag: 'sync-pull-interval-ms', kind: 'int' },
   { field: 'sync.holdBudgetMs', env: 'LT_SYNC_HOLD_BUDGET_MS', flag: 'sync-hold-budget-ms', kind: 'int' },
   { field: 'sync.requestTimeoutMs', env: 'LT_SYNC_REQUEST_TIMEOUT_MS', flag: 'sync-request-timeout-ms', kind: 'int' },

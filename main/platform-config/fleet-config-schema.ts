@@ -40,6 +40,7 @@ export const backupsSchema = z.strictObject({
 
 export const syncTuningSchema = z.strictObject({
   pushBatch: z.number().int().min(1).max(1000),
+  pushPipeline: z.number().int().min(1).max(8),
   pullIntervalMs: z.number().int().min(1_000),
   holdBudgetMs: z.number().int().min(50).max(10_000),
   requestTimeoutMs: z.number().int().min(1_000),

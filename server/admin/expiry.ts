@@ -6,8 +6,8 @@
  */
 import { expireDue, type LedgerRowOut, type PointsWriter } from '../apply/member-points.ts';
 import { changeTransaction, type Db } from '../store/db.ts';
-import { anyKeyOf, anyOf, insertRows, jsonList } from '../store/json-rows.ts';
-import { LEDGER_COLUMNS, liveLots, writeLots } from '../store/lots.ts';
+import { anyOf, insertWrite, jsonList, runWrites, updateWrite } from '../store/json-rows.ts';
+import { LEDGER_COLUMNS, liveLots, lotWrites } from '../store/lots.ts';
 
 const CHUNK = 500;
 
@@ -23,7 +23,7 @@ export async function expireDuePoints(db: Db, now: number): Promise<{ members: n
       const lots = await liveLots(tx, ids);
       const ledger: LedgerRowOut[] = [];
       const writer: PointsWriter = { ledger, nextLotId: () => 0, appliedAt: now };
-      const balances: { id: string; balance: number }[] = [];
+      const balances: { id: string; balance: number; updated_at: number }[] = [];
       const updates: { id: number; remaining: number }[] = [];
       let expired = 0;
       for (const m of locked) {
@@ -31,14 +31,10 @@ export async function expireDuePoints(db: Db, now: number): Promise<{ members: n
         const n = expireDue(state, now, writer);
         if (n === 0) continue;
         expired += n;
-        balances.push({ id: m.id, balance: state.balance });
+        balances.push({ id: m.id, balance: state.balance, updated_at: now });
         for (const lot of state.lots) if (lot.changed) updates.push({ id: lot.id, remaining: lot.remaining });
       }
-      await insertRows(tx, 'ledger', LEDGER_COLUMNS, ledger);
-      await writeLots(tx, [], updates);
-      if (balances.length > 0) {
-        await tx.query(`UPDATE members m SET balance = x.balance, updated_at = $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, balance bigint) WHERE m.id = x.id AND m.id = ${anyKeyOf('$1', 'id', 'uuid')}`, [JSON.stringify(balances), now]);
-      }
+      await runWrites(tx, [insertWrite('ledger', LEDGER_COLUMNS, ledger), ...lotWrites([], updates), updateWrite('members', 'id uuid, balance bigint, updated_at bigint', 'uuid', balances)]);
       return { members: balances.length, points: expired };
     });
     members += done.members;

@@ -38,7 +38,8 @@ export interface FlagRow {
 
 export interface ApplyPlan {
   results: Map<string, EventResult>;
-  appliedEvents: { id: string; terminal_id: string; seq: number; kind: string; created_at: number; applied_at: number; status: string; reasons: string[]; payload: unknown }[];
+  /** Without their payloads: the writer splices in the text it made before taking locks (server/apply/push.ts). */
+  appliedEvents: { id: string; terminal_id: string; seq: number; kind: string; created_at: number; applied_at: number; status: string; reasons: string[] }[];
   ledger: LedgerRowOut[];
   newLots: { member_id: string; remaining: number; expires_at: number | null; created_at: number }[];
   lotUpdates: { id: number; remaining: number }[];
@@ -98,7 +99,7 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
 
     const status = reasons.size > 0 ? 'applied_with_adjustment' : 'applied';
     plan.results.set(event.id, reasons.size > 0 ? { id: event.id, seq: event.seq, status, reasons: [...reasons] } : { id: event.id, seq: event.seq, status });
-    plan.appliedEvents.push({ id: event.id, terminal_id: input.terminalId, seq: event.seq, kind: event.kind, created_at: event.createdAt, applied_at: now, status, reasons: [...reasons], payload: event.payload });
+    plan.appliedEvents.push({ id: event.id, terminal_id: input.terminalId, seq: event.seq, kind: event.kind, created_at: event.createdAt, applied_at: now, status, reasons: [...reasons] });
   }
 
   function applyLedgerEntry(entry: LedgerEntry, eventId: string, at: number, inWindow: boolean, flag: Flagger): void {

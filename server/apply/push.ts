@@ -1,6 +1,7 @@
 /**
- * POST /v1/events: one database transaction per batch. Locks the terminal row
- * (batches of one terminal apply one after another), classifies the batch
+ * POST /v1/events: one database transaction per batch. A turnstile lets a
+ * terminal's pipelined batches in by seq (turnstile.ts); the terminal row's
+ * lock makes them apply one after another. Classifies the batch
  * against applied_seq and the forever-table of applied event ids, loads and
  * locks every member the new events touch, loads the lots and tier sums the
  * batch needs, applies the events in memory and writes the result. Any
@@ -9,31 +10,52 @@
 import { qualifyingWindowStart } from '../../main/backend/loyalty/tiers.ts';
 import type { AdjustmentReason, EventResult, PushResponse, SyncEvent } from '../../shared/sync-protocol.ts';
 import { changeTransaction, type Db, type Queryable } from '../store/db.ts';
-import { anyKeyOf, anyOf, insertRows, jsonList } from '../store/json-rows.ts';
-import { LEDGER_COLUMNS, liveLots, qualifyingSince, writeLots } from '../store/lots.ts';
+import { anyKeyOf, anyOf, insertWrite, jsonList, runWrites, type RowsWrite } from '../store/json-rows.ts';
+import { LEDGER_COLUMNS, liveLots, lotWrites, qualifyingSince } from '../store/lots.ts';
 import { insertMembers, lockMembers, updateMemberPoints, updateMembers, type MemberRow } from '../store/member-rows.ts';
 import { currentProgram } from '../store/programs.ts';
 import { applyEvents, type ApplyPlan } from './apply-events.ts';
 import { checkBatchShape, classifyBatch } from './classify.ts';
 import { needsExactQualifying, qualifyingGains } from './qualifying.ts';
+import { Turnstile } from './turnstile.ts';
 
 export interface PushOutcome extends PushResponse {
   /** For logs: counts only. */
   counts: { applied: number; duplicate: number; adjusted: number };
 }
 
+/** One turnstile per database the process serves. */
+const turnstiles = new WeakMap<Db, Turnstile>();
+
 export async function pushEvents(db: Db, terminalId: string, events: readonly SyncEvent[], now: number): Promise<PushOutcome> {
   checkBatchShape(events);
+  let turnstile = turnstiles.get(db);
+  if (turnstile === undefined) turnstiles.set(db, (turnstile = new Turnstile()));
+  const firstSeq = events[0]?.seq ?? 0;
+  // Serialised before the wait and the locks: only the writes themselves run while the batch holds them.
+  const payloads = new Map(events.map((e) => [e.id, JSON.stringify(e.payload)]));
+  await turnstile.enter(terminalId, firstSeq, async () => (await db.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1', [terminalId]))[0]?.applied_seq ?? 0);
+  try {
+    return await applyBatch(db, turnstile, terminalId, events, payloads, now);
+  } catch (error) {
+    turnstile.failed(terminalId);
+    throw error;
+  }
+}
+
+function applyBatch(db: Db, turnstile: Turnstile, terminalId: string, events: readonly SyncEvent[], payloads: ReadonlyMap<string, string>, now: number): Promise<PushOutcome> {
+  const lastSeq = events[events.length - 1]?.seq ?? 0;
   return changeTransaction(db, async (tx) => {
     const [terminal] = await tx.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1 FOR UPDATE', [terminalId]);
     if (terminal === undefined) throw new Error('authenticated terminal vanished');
+    turnstile.locked(terminalId, lastSeq);
     const knownRows = await tx.query<{ id: string; reasons: AdjustmentReason[] }>(`SELECT id, reasons FROM applied_events WHERE id = ${anyOf('$1', 'uuid')}`, [jsonList(events.map((e) => e.id))]);
     const { duplicates, fresh } = classifyBatch(events, terminal.applied_seq, new Map(knownRows.map((r) => [r.id, r.reasons])));
     const appliedSeq = Math.max(terminal.applied_seq, events[events.length - 1]?.seq ?? 0);
 
     let plan: ApplyPlan | null = null;
     if (fresh.length > 0) {
-      plan = await applyFresh(tx, terminalId, fresh, now);
+      plan = await applyFresh(tx, terminalId, fresh, payloads, now);
     }
     await tx.query('UPDATE terminals SET applied_seq = $2, last_seen_at = $3 WHERE id = $1', [terminalId, appliedSeq, now]);
 
@@ -48,7 +70,7 @@ export async function pushEvents(db: Db, terminalId: string, events: readonly Sy
   });
 }
 
-async function applyFresh(tx: Queryable, terminalId: string, events: readonly SyncEvent[], now: number): Promise<ApplyPlan> {
+async function applyFresh(tx: Queryable, terminalId: string, events: readonly SyncEvent[], payloads: ReadonlyMap<string, string>, now: number): Promise<ApplyPlan> {
   const program = await currentProgram(tx);
   const memberIds = new Set<string>();
   const phones = new Set<string>();
@@ -86,20 +108,34 @@ async function applyFresh(tx: Queryable, terminalId: string, events: readonly Sy
 
   const plan = applyEvents({ terminalId, now, program, members, lots, qualifying, contacts, cardOwners: new Map(cardRows.map((r) => [r.card, r.member_id])) }, events);
 
-  // Members first: cards reference them, and no entry or lot may name a missing member.
-  await insertMembers(tx, plan.members.filter((m) => !stored.has(m.id)));
-  // A placeholder whose enrolment arrived gets every column; the rest only their points and tier.
+  // One statement: a placeholder whose enrolment arrived gets every column; the rest only their points and tier.
   const filled = (m: MemberRow) => stored.get(m.id) === 'pending_enrolment' && m.status !== 'pending_enrolment';
-  await updateMembers(tx, plan.members.filter((m) => stored.has(m.id) && filled(m)));
-  await updateMemberPoints(tx, plan.members.filter((m) => stored.has(m.id) && !filled(m)));
-  await insertRows(tx, 'applied_events', 'id uuid, terminal_id uuid, seq bigint, kind text, created_at bigint, applied_at bigint, status text, reasons jsonb, payload jsonb', plan.appliedEvents);
-  await insertRows(tx, 'ledger', LEDGER_COLUMNS, plan.ledger);
-  await writeLots(tx, plan.newLots, plan.lotUpdates);
-  await insertRows(tx, 'member_cards', 'card text, member_id uuid, created_at bigint', plan.cards, 'ON CONFLICT (card) DO NOTHING');
-  await insertRows(tx, 'flags', 'kind text, member_id uuid, event_id uuid, details jsonb, created_at bigint', plan.flags);
-  if (plan.holdPosts.length > 0) {
+  await runWrites(tx, [
+    insertMembers(plan.members.filter((m) => !stored.has(m.id))),
+    updateMembers(plan.members.filter((m) => stored.has(m.id) && filled(m))),
+    updateMemberPoints(plan.members.filter((m) => stored.has(m.id) && !filled(m))),
+    insertWrite('applied_events', APPLIED_EVENT_COLUMNS, appliedEventsJson(plan, payloads)),
+    insertWrite('ledger', LEDGER_COLUMNS, plan.ledger),
+    ...lotWrites(plan.newLots, plan.lotUpdates),
+    insertWrite('member_cards', 'card text, member_id uuid, created_at bigint', plan.cards, 'ON CONFLICT (card) DO NOTHING'),
+    insertWrite('flags', 'kind text, member_id uuid, event_id uuid, details jsonb, created_at bigint', plan.flags),
     // The sale's redemption is in the ledger; posting closes the hold so it stops counting against "available".
-    await tx.query(`UPDATE holds h SET status = 'posted', closed_at = $2, sale_id = x.sale_id FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, sale_id uuid) WHERE h.id = x.id AND h.id = ${anyKeyOf('$1', 'id', 'uuid')} AND h.status = 'active'`, [JSON.stringify(plan.holdPosts), now]);
-  }
+    holdPosts(plan.holdPosts.map((h) => ({ ...h, closed_at: now }))),
+  ]);
   return plan;
+}
+
+const APPLIED_EVENT_COLUMNS = 'id uuid, terminal_id uuid, seq bigint, kind text, created_at bigint, applied_at bigint, status text, reasons jsonb, payload jsonb';
+
+/** The applied events as JSON array text, each payload spliced in from the text made before the locks were taken. */
+function appliedEventsJson(plan: ApplyPlan, payloads: ReadonlyMap<string, string>): string {
+  return `[${plan.appliedEvents.map((e) => `${JSON.stringify(e).slice(0, -1)},"payload":${payloads.get(e.id)!}}`).join(',')}]`;
+}
+
+function holdPosts(rows: readonly { id: string; sale_id: string; closed_at: number }[]): RowsWrite | null {
+  if (rows.length === 0) return null;
+  return {
+    sql: (source) => `UPDATE holds h SET status = 'posted', closed_at = x.closed_at, sale_id = x.sale_id FROM jsonb_to_recordset(${source}) AS x(id uuid, sale_id uuid, closed_at bigint) WHERE h.id = x.id AND h.id = ${anyKeyOf(source, 'id', 'uuid')} AND h.status = 'active'`,
+    json: JSON.stringify(rows),
+  };
 }

@@ -1,6 +1,6 @@
 import type { LotState } from '../apply/member-points.ts';
 import type { Queryable } from './db.ts';
-import { anyKeyOf, anyOf, insertRows, jsonList } from './json-rows.ts';
+import { anyOf, insertWrite, jsonList, updateWrite, type RowsWrite } from './json-rows.ts';
 
 /** Live lots (remaining > 0) of these members. Call after locking the members. */
 export async function liveLots(tx: Queryable, memberIds: Iterable<string>): Promise<Map<string, LotState[]>> {
@@ -18,15 +18,12 @@ export async function liveLots(tx: Queryable, memberIds: Iterable<string>): Prom
   return out;
 }
 
-export async function writeLots(
-  tx: Queryable,
+/** New lots and lots whose remaining points changed. */
+export function lotWrites(
   inserts: readonly { member_id: string; remaining: number; expires_at: number | null; created_at: number }[],
   updates: readonly { id: number; remaining: number }[],
-): Promise<void> {
-  await insertRows(tx, 'point_lots', 'member_id uuid, remaining bigint, expires_at bigint, created_at bigint', inserts);
-  if (updates.length > 0) {
-    await tx.query(`UPDATE point_lots l SET remaining = x.remaining FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, remaining bigint) WHERE l.id = x.id AND l.id = ${anyKeyOf('$1', 'id', 'bigint')}`, [JSON.stringify(updates)]);
-  }
+): (RowsWrite | null)[] {
+  return [insertWrite('point_lots', 'member_id uuid, remaining bigint, expires_at bigint, created_at bigint', inserts), updateWrite('point_lots', 'id bigint, remaining bigint', 'bigint', updates)];
 }
 
 /** Qualifying points per member from ledger entries dated at or after `since`. */

@@ -1,5 +1,5 @@
 import type { Queryable } from './db.ts';
-import { anyKeyOf, anyOf, columnNames, insertRows, jsonList } from './json-rows.ts';
+import { anyOf, columnNames, insertWrite, jsonList, updateWrite, type RowsWrite } from './json-rows.ts';
 
 export type MemberStatus = 'pending_enrolment' | 'active' | 'blocked';
 
@@ -37,28 +37,18 @@ export async function lockMembers(tx: Queryable, ids: Iterable<string>): Promise
 }
 
 /** Inserts new members. */
-export async function insertMembers(tx: Queryable, rows: readonly MemberRow[]): Promise<void> {
-  await insertRows(tx, 'members', MEMBER_COLUMNS, rows);
+export function insertMembers(rows: readonly MemberRow[]): RowsWrite | null {
+  return insertWrite('members', MEMBER_COLUMNS, rows);
 }
 
 /** Rewrites changed members, every column but the id and creation time (the caller holds the row locks). */
-export async function updateMembers(tx: Queryable, rows: readonly MemberRow[]): Promise<void> {
-  await updateColumns(tx, rows, MEMBER_COLUMNS);
+export function updateMembers(rows: readonly MemberRow[]): RowsWrite | null {
+  return updateWrite('members', MEMBER_COLUMNS.replace(/, created_at bigint/, ''), 'uuid', rows);
 }
 
 const POINTS_COLUMNS = 'id uuid, balance bigint, tier text, tier_reviewed_at bigint, qualifying_bound bigint, updated_at bigint';
 
 /** Rewrites only what a sale, void, refund or adjustment changes: the cheap update for most of a batch. */
-export async function updateMemberPoints(tx: Queryable, rows: readonly MemberRow[]): Promise<void> {
-  await updateColumns(tx, rows.map((r) => ({ id: r.id, balance: r.balance, tier: r.tier, tier_reviewed_at: r.tier_reviewed_at, qualifying_bound: r.qualifying_bound, updated_at: r.updated_at })), POINTS_COLUMNS);
-}
-
-async function updateColumns(tx: Queryable, rows: readonly object[], columns: string): Promise<void> {
-  if (rows.length === 0) return;
-  const set = columnNames(columns)
-    .split(', ')
-    .filter((c) => c !== 'id' && c !== 'created_at')
-    .map((c) => `${c} = x.${c}`)
-    .join(', ');
-  await tx.query(`UPDATE members m SET ${set} FROM jsonb_to_recordset($1::jsonb) AS x(${columns}) WHERE m.id = x.id AND m.id = ${anyKeyOf('$1', 'id', 'uuid')}`, [JSON.stringify(rows)]);
+export function updateMemberPoints(rows: readonly MemberRow[]): RowsWrite | null {
+  return updateWrite('members', POINTS_COLUMNS, 'uuid', rows.map((r) => ({ id: r.id, balance: r.balance, tier: r.tier, tier_reviewed_at: r.tier_reviewed_at, qualifying_bound: r.qualifying_bound, updated_at: r.updated_at })));
 }

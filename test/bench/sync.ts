@@ -33,6 +33,7 @@ import { keyFileSource } from '../../main/backend/sync/credentials.ts';
 import { SyncHttpClient } from '../../main/backend/sync/http-client.ts';
 import { loadCredentials } from '../../main/backend/sync/pair.ts';
 import { pushOutbox } from '../../main/backend/sync/push.ts';
+import { DEFAULT_SYNC_SETTINGS } from '../../main/backend/sync/sync-settings.ts';
 import { pushBody, type OutboxRow } from '../../main/backend/store/outbox.ts';
 import { importProducts, importProgram } from '../../server/admin/catalogue.ts';
 import { createStore } from '../../server/admin/stores.ts';
@@ -112,7 +113,7 @@ async function drain(template: string, dir: string, under: ServerUnderTest): Pro
     bodies.push(pushBody(rows.slice(i, i + BATCH) as OutboxRow[]));
   }
   const started = process.hrtime.bigint();
-  const result = await pushOutbox({ store: backend.store, client, now: () => Date.now(), batchSize: BATCH });
+  const result = await pushOutbox({ store: backend.store, client, now: () => Date.now(), batchSize: BATCH, pipeline: DEFAULT_SYNC_SETTINGS.pushPipeline });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.sent !== rows.length) throw new Error(`bench: pushed ${result.sent} of ${rows.length} events`);
   const [applied] = await under.db.query<{ n: number }>('SELECT count(*)::int AS n FROM applied_events WHERE terminal_id = $1', [credentials.terminalId]);

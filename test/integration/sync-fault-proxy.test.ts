@@ -74,6 +74,7 @@ describe('fault-injecting proxy', () => {
     const template = terminalTemplate(clock);
     const counts = new Map<ProxyMode, number>();
     let faulty = false;
+    let decisions = 0;
     for (let i = 0; i < TERMINALS; i++) {
       const proxy = await startFaultProxy(server.url);
       const t = openSyncTerminal(clock, {
@@ -86,8 +87,8 @@ describe('fault-injecting proxy', () => {
       proxy.observe = (x) => observeApplied(model, x);
       proxy.decide = () => {
         if (!faulty) return 'pass';
-        // A stall costs the terminal's timeout in real time: rare.
-        const mode: ProxyMode = rnd() < 0.003 ? 'stall' : rnd() < 0.3 ? FAULTS[int(FAULTS.length)]! : 'pass';
+        // A stall costs the terminal's timeout in real time: a few, spread out.
+        const mode: ProxyMode = ++decisions % 150 === 50 ? 'stall' : rnd() < 0.3 ? FAULTS[int(FAULTS.length)]! : 'pass';
         counts.set(mode, (counts.get(mode) ?? 0) + 1);
         return mode;
       };

@@ -208,6 +208,7 @@ export type ProxyMode =
   | 'truncate'
   | 'hang'
   | 'delay'
+  | 'late'
   | 'stall'
   | 'duplicate'
   | 'hold-back'
@@ -229,7 +230,8 @@ export interface ProxyExchange {
  * `drop-before` cuts the connection before the server sees the request,
  * `drop-after` lets the server apply it and cuts the answer, `truncate` sends
  * half of the answer, `hang` never answers, `error500` answers a bare 500,
- * `delay` answers after `delayMs`, `stall` lets the server apply the request
+ * `delay` answers after `delayMs`, `late` forwards the request after
+ * `delayMs` (a later request overtakes it), `stall` lets the server apply the request
  * and then never answers (the terminal's timeout decides);
  * `duplicate` answers and then delivers the same request to the server again,
  * `replay-old` answers and then delivers an older push of this terminal again
@@ -404,6 +406,7 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
       }
       void (async () => {
         try {
+          if (mode === 'late') await new Promise<void>((resolve) => setTimeout(resolve, proxy.delayMs));
           const answer = await forward(captured, null);
           const isPush = captured.method === 'POST' && path.split('?')[0] === '/v1/events';
           if (answer.status === 0) return void req.socket.destroy();

@@ -38,7 +38,8 @@ async function expectConsistent(t: SyncTerminal, memberId: string): Promise<void
 
 describe('push', () => {
   test('retries through 500s, cut connections and truncated answers without losing or doubling an event', async () => {
-    const t = openSyncTerminal(clock, { backend: { sync: { pushBatch: 3 } } });
+    // Two batches in flight (the default pipeline): each fault meets both.
+    const t = openSyncTerminal(clock, { backend: { sync: { pushBatch: 3, pushPipeline: 2 } } });
     open.push(t);
     await pairVia(t, server, proxy.url);
     const token = await t.login('manager');
@@ -52,8 +53,8 @@ describe('push', () => {
       expect(status.state, mode).toBe('offline');
       expect(status.reason, mode).toMatch(mode === 'error500' ? /server error 500/ : mode === 'truncate' ? /invalid response|network/ : /network/);
     }
-    // drop-after and truncate: the server applied the first batch, the terminal does not know yet.
-    expect(await appliedOnServer()).toBe(before + 3);
+    // drop-after and truncate: the server applied both batches in flight, the terminal does not know yet.
+    expect(await appliedOnServer()).toBe(before + 6);
     expect(t.backend.sync.status().queueLength).toBe(8);
     const attempts = t.backend.store.db.prepare('SELECT attempts, last_error FROM outbox WHERE seq = 1').get() as { attempts: number; last_error: string };
     expect(attempts.attempts).toBe(4);
@@ -63,7 +64,7 @@ describe('push', () => {
     expect(status).toMatchObject({ state: 'online', queueLength: 0, reason: null });
     expect(await appliedOnServer()).toBe(before + 8);
     const results = t.backend.store.db.prepare("SELECT json_extract(result, '$.status') FROM outbox ORDER BY seq").pluck().all();
-    expect(results).toEqual(['duplicate', 'duplicate', 'duplicate', 'applied', 'applied', 'applied', 'applied', 'applied']);
+    expect(results).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'applied', 'applied']);
     await expectConsistent(t, m.id);
   }, 30_000);
 
@@ -144,5 +145,32 @@ describe('push', () => {
     const [row] = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM applied_events WHERE terminal_id = $1', [terminalId]);
     expect(row!.n).toBe(3);
     await expectConsistent(t, m.id);
+  }, 30_000);
+
+  test('two batches travel at once; one that overtakes the batch before it waits for it, and both apply without a resend', async () => {
+    const late = await startFaultProxy(server.url);
+    const t = openSyncTerminal(clock, { backend: { sync: { pushBatch: 3, pushPipeline: 2 } } });
+    open.push(t);
+    await pairVia(t, server, late.url);
+    const token = await t.login('manager');
+    const m = await t.enrol(token);
+    for (let i = 0; i < 5; i++) await sell(t, token, m.id, 1_000 + i * 100);
+    // The first batch reaches the server 300 ms late; the second is sent without waiting for the first answer.
+    let pushes = 0;
+    let answeredWhenSecondArrived = -1;
+    late.delayMs = 300;
+    late.decide = ({ path }) => {
+      if (path !== '/v1/events') return 'pass';
+      if (++pushes === 2) answeredWhenSecondArrived = late.exchanges.filter((x) => x.path === '/v1/events').length;
+      return pushes === 1 ? 'late' : 'pass';
+    };
+    expect(await t.backend.sync.syncNow()).toMatchObject({ state: 'online', queueLength: 0 });
+    expect(answeredWhenSecondArrived).toBe(0);
+    const answers = late.exchanges.filter((x) => x.path === '/v1/events');
+    expect(answers.map((x) => x.status)).toEqual([200, 200]); // no SEQUENCE_GAP, nothing sent twice
+    const results = t.backend.store.db.prepare("SELECT json_extract(result, '$.status') FROM outbox ORDER BY seq").pluck().all();
+    expect(results).toEqual(Array(6).fill('applied'));
+    await expectConsistent(t, m.id);
+    await late.close();
   }, 30_000);
 });

@@ -17,6 +17,7 @@ const schema = z.object({
   LT_IDLE_MS: z.coerce.number().int().min(10_000).optional(),
   // Sync with the central server (main/backend/sync/); every one optional, defaults in sync-settings.ts.
   LT_SYNC_PUSH_BATCH: z.coerce.number().int().min(1).max(MAX_PUSH_BATCH).optional(),
+  LT_SYNC_PUSH_PIPELINE: z.coerce.number().int().min(1).max(8).optional(),
   LT_SYNC_PULL_INTERVAL_MS: z.coerce.number().int().min(1_000).optional(),
   LT_SYNC_HOLD_BUDGET_MS: z.coerce.number().int().min(50).max(10_000).optional(),
   LT_SYNC_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).optional(),
@@ -54,6 +55,7 @@ export function syncSettingsFromConfig(config: BackendConfig): SyncSettings {
   return {
     ...d,
     pushBatch: config.LT_SYNC_PUSH_BATCH ?? d.pushBatch,
+    pushPipeline: config.LT_SYNC_PUSH_PIPELINE ?? d.pushPipeline,
     pullIntervalMs: config.LT_SYNC_PULL_INTERVAL_MS ?? d.pullIntervalMs,
     holdBudgetMs: config.LT_SYNC_HOLD_BUDGET_MS ?? d.holdBudgetMs,
     requestTimeoutMs: config.LT_SYNC_REQUEST_TIMEOUT_MS ?? d.requestTimeoutMs,

@@ -70,12 +70,13 @@ export function pushBody(rows: readonly OutboxRow[]): string {
   return `{"events":[${rows.map((r) => `{"id":${JSON.stringify(r.id)},"seq":${r.seq},"kind":${JSON.stringify(r.kind)},"createdAt":${r.created_at},"payload":${r.payload}}`).join(',')}]}`;
 }
 
-/** Unsent events in seq order; `fromSeq` also re-reads events marked sent (the server asked to resend from there). */
-export function unsentBatch(db: Db, limit: number, fromSeq: number | null = null): OutboxRow[] {
-  if (fromSeq !== null) {
-    return prepare(db, 'SELECT seq, id, kind, payload, created_at FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?').all(fromSeq, limit) as OutboxRow[];
-  }
-  return prepare(db, 'SELECT seq, id, kind, payload, created_at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?').all(limit) as OutboxRow[];
+/**
+ * Up to `limit` events in seq order from `fromSeq` on (the start when null):
+ * unsent ones, or with `includeSent` sent ones too (the server asked to resend from there).
+ */
+export function outboxBatch(db: Db, limit: number, fromSeq: number | null, includeSent = false): OutboxRow[] {
+  const where = includeSent ? 'seq >= ?' : 'sent_at IS NULL AND seq >= ?';
+  return prepare(db, `SELECT seq, id, kind, payload, created_at FROM outbox WHERE ${where} ORDER BY seq LIMIT ?`).all(fromSeq ?? 0, limit) as OutboxRow[];
 }
 
 /** Every event up to `appliedSeq` is on the server: mark it sent (once), and record the answers given for this batch. */

@@ -3,10 +3,17 @@
  * after the server's answer, and then every event up to its appliedSeq. A
  * crash between the answer and the mark sends the batch again: the server
  * answers `duplicate` (it applies each id once, forever), so nothing doubles.
+ *
+ * Up to `pipeline` batches are in flight: the next one travels and is parsed
+ * while the server applies the current one (the server lets one terminal's
+ * batches in by seq, server/apply/turnstile.ts). Answers are recorded in seq
+ * order; after a failure the answers of later batches are dropped unrecorded,
+ * as if lost: the next attempt sends those events again and the server
+ * answers `duplicate`, with the reasons of their first application.
  */
 import { pushResponseSchema, type EventResult, type PushResponse } from '../../../shared/sync-protocol.ts';
 import { writeTransaction, type TerminalDb } from '../store/connection.ts';
-import { markSent, pushBody, recordAttempt, unsentBatch } from '../store/outbox.ts';
+import { markSent, outboxBatch, pushBody, recordAttempt, type OutboxRow } from '../store/outbox.ts';
 import { classifyFailure, SyncFailure } from './failure.ts';
 import type { SyncHttpClient } from './http-client.ts';
 
@@ -15,6 +22,8 @@ export interface PushDeps {
   client: SyncHttpClient;
   now: () => number;
   batchSize: number;
+  /** Batches in flight at once (default 1). */
+  pipeline?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
   /** Test seam: runs after the server answered and before the answer is recorded (a crash here must be harmless). */
@@ -27,18 +36,40 @@ export interface PushResult {
   flagged: number;
 }
 
+interface InFlight {
+  rows: OutboxRow[];
+  answer: Promise<PushResponse>;
+}
+
 export async function pushOutbox(deps: PushDeps): Promise<PushResult> {
   const result: PushResult = { batches: 0, sent: 0, flagged: 0 };
+  const depth = Math.max(1, deps.pipeline ?? 1);
+  const options = { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) };
   // Set when the server lost events we had marked sent (restored from a backup): resend from there on.
   let resendFrom: number | null = null;
   let gaps = 0;
+  const inFlight: InFlight[] = [];
+  const send = (rows: OutboxRow[]): InFlight => {
+    const answer = deps.client.postJson('/v1/events', pushBody(rows), pushResponseSchema, options);
+    answer.catch(() => undefined); // awaited in turn below; a failure is handled there
+    return { rows, answer };
+  };
   for (;;) {
-    const rows = unsentBatch(deps.store.db, deps.batchSize, resendFrom);
-    if (rows.length === 0) return result;
+    while (inFlight.length < depth) {
+      const last = inFlight[inFlight.length - 1]?.rows;
+      const rows = outboxBatch(deps.store.db, deps.batchSize, last === undefined ? resendFrom : last[last.length - 1]!.seq + 1, resendFrom !== null);
+      if (rows.length === 0) break;
+      inFlight.push(send(rows));
+    }
+    const head = inFlight.shift();
+    if (head === undefined) return result;
+    const { rows } = head;
     let answer: PushResponse;
     try {
-      answer = await deps.client.postJson('/v1/events', pushBody(rows), pushResponseSchema, { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) });
+      answer = await head.answer;
     } catch (error) {
+      // Later batches' answers are dropped unrecorded; wait for them so no request outlives this push.
+      await Promise.allSettled(inFlight.splice(0).map((f) => f.answer));
       if (error instanceof SyncFailure) {
         const plan = classifyFailure(error);
         if (plan.retry === 'resend' && plan.resendFrom !== undefined && gaps++ < 3) {
@@ -51,24 +82,32 @@ export async function pushOutbox(deps: PushDeps): Promise<PushResult> {
     }
     deps.afterAnswer?.(answer);
     const last = rows[rows.length - 1]!.seq;
-    if (answer.appliedSeq < last) throw new SyncFailure('invalid_response', `the server applied up to ${answer.appliedSeq}, not ${last}`);
-    const bySeq = new Map(answer.results.map((r) => [r.seq, { ...r, status: outcome(r) }]));
-    writeTransaction(deps.store, () =>
-      markSent(
-        deps.store.db,
-        answer.appliedSeq,
-        rows.flatMap((r) => {
-          const res = bySeq.get(r.seq);
-          return res === undefined ? [] : [{ seq: r.seq, result: res.reasons === undefined ? { status: res.status } : { status: res.status, reasons: res.reasons } }];
-        }),
-        deps.now(),
-      ),
-    );
+    if (answer.appliedSeq < last) {
+      await Promise.allSettled(inFlight.splice(0).map((f) => f.answer));
+      throw new SyncFailure('invalid_response', `the server applied up to ${answer.appliedSeq}, not ${last}`);
+    }
+    record(deps, rows, answer);
     result.batches++;
     result.sent += rows.length;
     result.flagged += answer.results.filter((r) => outcome(r) === 'applied_with_adjustment').length;
     if (resendFrom !== null) resendFrom = last + 1;
   }
+}
+
+/** Marks the batch sent with the server's answer per event. */
+function record(deps: PushDeps, rows: readonly OutboxRow[], answer: PushResponse): void {
+  const bySeq = new Map(answer.results.map((r) => [r.seq, { ...r, status: outcome(r) }]));
+  writeTransaction(deps.store, () =>
+    markSent(
+      deps.store.db,
+      answer.appliedSeq,
+      rows.flatMap((r) => {
+        const res = bySeq.get(r.seq);
+        return res === undefined ? [] : [{ seq: r.seq, result: res.reasons === undefined ? { status: res.status } : { status: res.status, reasons: res.reasons } }];
+      }),
+      deps.now(),
+    ),
+  );
 }
 
 /** What happened to the event on the server: a duplicate with reasons was applied with an adjustment the first time (that answer was lost). */

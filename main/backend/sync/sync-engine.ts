@@ -257,7 +257,7 @@ export class SyncEngine {
     const now = () => clock.now();
     const signal = this.controller.signal;
     try {
-      const pushed = await pushOutbox({ store, client, now, batchSize: settings.pushBatch, signal, timeoutMs: settings.requestTimeoutMs, ...(this.options.hooks?.afterPushAnswer ? { afterAnswer: this.options.hooks.afterPushAnswer } : {}) });
+      const pushed = await pushOutbox({ store, client, now, batchSize: settings.pushBatch, pipeline: settings.pushPipeline, signal, timeoutMs: settings.requestTimeoutMs, ...(this.options.hooks?.afterPushAnswer ? { afterAnswer: this.options.hooks.afterPushAnswer } : {}) });
       const pulled = await pullChanges({ store, client, now, pageSize: settings.pullPageSize, signal, timeoutMs: settings.requestTimeoutMs, ...(this.options.hooks?.afterPullPage ? { afterPage: this.options.hooks.afterPullPage } : {}) });
       writeTransaction(store, () => saveLastSyncSuccess(store.db, clock.now()));
       if (pushed.sent > 0 || pulled.members > 0) log.log('info', 'sync.round', { pushed: pushed.sent, flagged: pushed.flagged, pages: pulled.pages, members: pulled.members, corrections: pulled.corrections });

@@ -6,6 +6,8 @@ import { DEFAULT_ALERT_AFTER_MS } from './status.ts';
 /** How the sync engine behaves; every field has a default (see README "Sync"). */
 export interface SyncSettings {
   pushBatch: number;
+  /** Batches in flight at once: the next batch travels while the server applies this one (1 = one at a time). */
+  pushPipeline: number;
   pullPageSize: number;
   pullIntervalMs: number;
   /** Wait this long after a commit before pushing, so a burst of sales goes in one batch. */
@@ -19,6 +21,7 @@ export interface SyncSettings {
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   pushBatch: DEFAULT_PUSH_BATCH,
+  pushPipeline: 2,
   pullPageSize: MAX_PULL_LIMIT,
   pullIntervalMs: 30_000,
   debounceMs: 200,
