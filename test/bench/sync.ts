@@ -2,9 +2,11 @@
  * `npm run bench -- sync`: the sync protocol end to end over loopback.
  *
  * 1. Push: drain 100,000 queued events from one terminal (the real push path:
- *    main/backend/sync/push.ts, batches of the default 500, signed requests) to
- *    the real server (in this process, fastify) on embedded PGlite and on a
- *    real PostgreSQL server (a throwaway cluster, test/server/postgres.ts).
+ *    main/backend/sync/push.ts, batches of the default 500, two in flight,
+ *    signed requests; in a child process: a terminal and the server never
+ *    share a CPU in a store) to the real server (in this process, fastify) on
+ *    embedded PGlite and on a real PostgreSQL server (a throwaway cluster,
+ *    test/server/postgres.ts).
  *    The outbox is built by direct inserts in the protocol's shape (1,000
  *    enrolments, then sales with earn and every tenth with a redemption), not
  *    through sale.commit: building it is not what is measured. Baseline in the
@@ -24,6 +26,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { createBackend } from '../../main/backend/backend.ts';
 import { createDispatcher } from '../../main/backend/dispatch.ts';
 import { ManualClock, systemClock } from '../../main/backend/platform/clock.ts';
@@ -97,31 +100,55 @@ function outboxDatabase(dir: string, events: number): string {
   return dbPath;
 }
 
-/** Pairs a copy of the outbox database with the server and drains it; events/s. */
-async function drain(template: string, dir: string, under: ServerUnderTest): Promise<{ perS: number; bodies: string[] }> {
-  const dbPath = join(dir, `t-${Math.random().toString(36).slice(2)}.sqlite`);
+/**
+ * Drains a copy of the outbox database into the server from a child process
+ * (a terminal and the server never share a CPU in a store); events/s.
+ */
+async function drain(template: string, dir: string, under: ServerUnderTest): Promise<{ perS: number }> {
+  const { code } = await createPairingCode(under.db, { storeId: STORE }, Date.now());
+  const out = JSON.parse(await child(['--push-child', under.server.url, code, template, dir])) as { perS: number; sent: number; queued: number; terminalId: string };
+  if (out.sent !== out.queued) throw new Error(`bench: pushed ${out.sent} of ${out.queued} events`);
+  const [applied] = await under.db.query<{ n: number }>('SELECT count(*)::int AS n FROM applied_events WHERE terminal_id = $1', [out.terminalId]);
+  if (applied!.n !== out.queued) throw new Error(`bench: the server applied ${applied!.n} of ${out.queued} events`);
+  return { perS: out.perS };
+}
+
+/** Child process: pair a copy of the outbox database, drain it through the real push path, report events/s. */
+async function pushChild(url: string, code: string, template: string, dir: string): Promise<void> {
+  const dbPath = join(dir, `t-${process.pid}.sqlite`);
   copyFileSync(template, dbPath);
   const backend = createBackend({ dbPath, storeId: STORE, clock: systemClock, open: { integrityCheck: 'off' } });
-  const { code } = await createPairingCode(under.db, { storeId: STORE }, Date.now());
-  await backend.sync.pair({ serverUrl: under.server.url, code, terminalName: 'bench' });
+  await backend.sync.pair({ serverUrl: url, code, terminalName: 'bench' });
   const credentials = loadCredentials(backend.store, keyFileSource(`${dbPath}.key`))!;
-  const client = new SyncHttpClient({ serverUrl: under.server.url, auth: { terminalId: credentials.terminalId, secret: credentials.secret }, now: () => Date.now() });
-  // The request bodies, byte for byte as push.ts makes them, for the baseline.
-  const bodies: string[] = [];
-  const rows = backend.store.db.prepare('SELECT seq, id, kind, payload, created_at FROM outbox ORDER BY seq').all() as { seq: number; id: string; kind: string; payload: string; created_at: number }[];
-  for (let i = 0; i < rows.length; i += BATCH) {
-    bodies.push(pushBody(rows.slice(i, i + BATCH) as OutboxRow[]));
-  }
+  const client = new SyncHttpClient({ serverUrl: url, auth: { terminalId: credentials.terminalId, secret: credentials.secret }, now: () => Date.now() });
+  const queued = backend.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
   const started = process.hrtime.bigint();
   const result = await pushOutbox({ store: backend.store, client, now: () => Date.now(), batchSize: BATCH, pipeline: DEFAULT_SYNC_SETTINGS.pushPipeline });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.sent !== rows.length) throw new Error(`bench: pushed ${result.sent} of ${rows.length} events`);
-  const [applied] = await under.db.query<{ n: number }>('SELECT count(*)::int AS n FROM applied_events WHERE terminal_id = $1', [credentials.terminalId]);
-  if (applied!.n !== rows.length) throw new Error(`bench: the server applied ${applied!.n} of ${rows.length} events`);
   client.close();
   await backend.sync.stop();
   closeTerminalDb(backend.store);
-  return { perS: rows.length / seconds, bodies };
+  console.log(JSON.stringify({ perS: result.sent / seconds, sent: result.sent, queued, terminalId: credentials.terminalId }));
+}
+
+/** The request bodies, byte for byte as push.ts makes them from the outbox, for the baseline. */
+function requestBodies(template: string): string[] {
+  const db = new Database(template, { readonly: true });
+  const rows = db.prepare('SELECT seq, id, kind, payload, created_at FROM outbox ORDER BY seq').all() as OutboxRow[];
+  db.close();
+  const bodies: string[] = [];
+  for (let i = 0; i < rows.length; i += BATCH) bodies.push(pushBody(rows.slice(i, i + BATCH)));
+  return bodies;
+}
+
+/** Runs this file in a child process with `args`; its last line of output. */
+function child(args: string[]): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    // execFileSync would block this process, and with it the server the child talks to.
+    execFile(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { maxBuffer: 1 << 20 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim().split('\n').pop()!),
+    );
+  });
 }
 
 /** The bare baseline: the same bodies POSTed to a node:http handler doing one INSERT per batch, same database. */
@@ -208,14 +235,15 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
     // 1. Push against PGlite and PostgreSQL, each with its baseline.
     const pgliteDir = await pgliteDataDir();
     const pglite = await startUnderTest(await openDatabase({ dataDir: pgliteDir }));
+    const bodies = requestBodies(outbox);
     const pushLite = await drain(outbox, dir, pglite);
-    const baseLite = await baseline(pglite.db, pushLite.bodies);
+    const baseLite = await baseline(pglite.db, bodies);
     await pglite.close();
     rmSync(pgliteDir, { recursive: true, force: true });
 
     const pg = await startUnderTest(await openDatabase({ url: await cluster.createDatabase() }));
     const pushPg = await drain(outbox, dir, pg);
-    const basePg = await baseline(pg.db, pushPg.bodies);
+    const basePg = await baseline(pg.db, bodies);
 
     // 2. First pull of MEMBERS members into an empty terminal, in a child process.
     log(`sync: seeding ${MEMBERS.toLocaleString('en')} members on PostgreSQL (generate_series)`);
@@ -223,11 +251,8 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
     await seedMembers(pg.db, MEMBERS);
     log(`sync: seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s; pulling`);
     const { code } = await createPairingCode(pg.db, { storeId: STORE }, Date.now());
-    const childOut = await new Promise<string>((resolve, reject) => {
-      // execFileSync would block this process, and with it the server the child pulls from.
-      execFile(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--pull-child', pg.server.url, code, dir], { maxBuffer: 1 << 20 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
-    });
-    const pull = JSON.parse(childOut.trim().split('\n').pop()!) as { seconds: number; members: number; state: string; reason: string | null; mismatched: number; rss: number };
+    const childOut = await child(['--pull-child', pg.server.url, code, dir]);
+    const pull = JSON.parse(childOut) as { seconds: number; members: number; state: string; reason: string | null; mismatched: number; rss: number };
     if (pull.state !== 'online' || pull.members < MEMBERS || pull.mismatched !== 0) throw new Error(`bench: the pull ended ${pull.state} (${pull.reason}) with ${pull.members} members, ${pull.mismatched} balances ≠ ledger`);
 
     // 3. Online holds through the terminal's dispatcher (members seeded above have points).
@@ -296,4 +321,7 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
 
 if (process.argv[2] === '--pull-child') {
   await pullChild(process.argv[3]!, process.argv[4]!, process.argv[5]!);
+}
+if (process.argv[2] === '--push-child') {
+  await pushChild(process.argv[3]!, process.argv[4]!, process.argv[5]!, process.argv[6]!);
 }
