@@ -23,8 +23,12 @@ export interface WedgeListener {
   stop(): void;
 }
 
-/** How long a page that is behind waits for queued keys before deciding a burst (see schedule). */
-const LAGGING_GRACE_MS = 50;
+/**
+ * How long a page that is behind waits for queued keys before deciding a burst (see schedule).
+ * 50 ms was too short on a starved machine (tests under load: the next queued key of a burst
+ * came 60–120 ms later); a page that is behind already shows keys late, so more costs little.
+ */
+const LAGGING_GRACE_MS = 150;
 
 export function createWedgeListener({ onScan, ...config }: WedgeListenerOptions): WedgeListener {
   const detector = createWedgeDetector(config);

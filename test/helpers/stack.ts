@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../../server/server.ts';
 import type { Db } from '../../server/store/db.ts';
 import { openDatabase } from '../../server/store/open.ts';
 import { launchChromium } from './chromium.ts';
+import { sendBurst } from './scanner-burst.ts';
 import { BACKEND_ENTRY, buildRenderer } from './renderer-build.ts';
 import { tempDir } from './terminal.ts';
 
@@ -97,30 +98,13 @@ export async function signedInPage(stack: Stack, staffId: string, pin: string, b
   return { browser: b, page };
 }
 
-/**
- * A fast USB scanner's burst: the code at 1 ms a key, then Enter. The key events are queued in
- * the browser all at once through CDP, each stamped with the time such a scanner would send it
- * (as a real keyboard's events carry the time the key arrived). Typed one round trip at a time,
- * a loaded test machine would put gaps between keys that no scanner makes.
- */
+/** A fast USB scanner's burst: the code at 1 ms a key, then Enter (scanner-burst.ts). */
 export async function wedgeScan(page: Page, code: string): Promise<void> {
   await page.bringToFront();
   // Key events go to the focused page: the one a test just opened may not have focus yet.
   await page.evaluate('window.focus(), new Promise((r) => requestAnimationFrame(() => setTimeout(r, 20)))');
   const cdp = await page.context().newCDPSession(page);
-  const start = Date.now() / 1000;
-  const keys = [...code].map((c) => ({ key: c, text: c, code: /\d/.test(c) ? `Digit${c}` : /[a-z]/i.test(c) ? `Key${c.toUpperCase()}` : '' }));
-  keys.push({ key: 'Enter', text: '\r', code: 'Enter' });
-  await Promise.all(
-    keys.flatMap((k, i) => {
-      const timestamp = start + i * 0.001;
-      const extra = k.key === 'Enter' ? { windowsVirtualKeyCode: 13 } : {};
-      return [
-        cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: k.key, code: k.code, text: k.text, timestamp, ...extra }),
-        cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, code: k.code, timestamp: timestamp + 0.0005, ...extra }),
-      ];
-    }),
-  );
+  await sendBurst(cdp, [...code, 'Enter'], 1);
   await cdp.detach();
 }
 
