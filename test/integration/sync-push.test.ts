@@ -36,6 +36,23 @@ async function expectConsistent(t: SyncTerminal, memberId: string): Promise<void
   expect((await t.call('member.get', { memberId }, token)).balance).toBe(balances.get(memberId)!.balance);
 }
 
+/** A terminal whose "process" dies once, while `crash.armed`, after the server answered and before the answer is recorded. */
+function crashingTerminal(crash: { armed: boolean }): SyncTerminal {
+  return openSyncTerminal(clock, {
+    backend: {
+      syncTest: {
+        hooks: {
+          afterPushAnswer: () => {
+            if (!crash.armed) return;
+            crash.armed = false;
+            throw new Error('killed');
+          },
+        },
+      },
+    },
+  });
+}
+
 describe('push', () => {
   test('retries through 500s, cut connections and truncated answers without losing or doubling an event', async () => {
     // Two batches in flight (the default pipeline): each fault meets both.
@@ -69,21 +86,8 @@ describe('push', () => {
   }, 30_000);
 
   test('a crash between the answer and the mark resends the batch; the server answers duplicate', async () => {
-    let crashOnce = true;
-    const first = openSyncTerminal(clock, {
-      backend: {
-        syncTest: {
-          hooks: {
-            afterPushAnswer: () => {
-              if (crashOnce) {
-                crashOnce = false;
-                throw new Error('killed');
-              }
-            },
-          },
-        },
-      },
-    });
+    const crash = { armed: true };
+    const first = crashingTerminal(crash);
     await pairVia(first, server, server.url);
     const token = await first.login('manager');
     const m = await first.enrol(token);
@@ -105,13 +109,8 @@ describe('push', () => {
   }, 30_000);
 
   test('a flag whose answer was lost arrives with the duplicate: the manager still sees it', async () => {
-    let crashOnce = false;
-    const first = openSyncTerminal(clock, { backend: { syncTest: { hooks: { afterPushAnswer: () => {
-      if (crashOnce) {
-        crashOnce = false;
-        throw new Error('killed');
-      }
-    } } } } });
+    const crash = { armed: false };
+    const first = crashingTerminal(crash);
     await pairVia(first, server, server.url);
     const token = await first.login('manager');
     const m = await first.enrol(token);
@@ -119,7 +118,7 @@ describe('push', () => {
     // Blocked on the server while this till still lets the member earn: the sale is applied and flagged.
     await setMemberStatus(server.db, m.id, 'blocked', clock.now());
     await sell(first, token, m.id, 3_000);
-    crashOnce = true;
+    crash.armed = true;
     await first.backend.sync.syncNow(); // applied and flagged; the "process" died before recording the answer
     first.crash();
 
