@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { setMemberStatus } from '../../server/admin/members.ts';
 import { SATURDAY } from '../helpers/terminal.ts';
-import { openSyncTerminal, pairVia, sell, startFaultProxy, startSyncServer, type FaultProxy, type SyncServer, type SyncTerminal } from './sync-harness.ts';
+import { openSyncTerminal, pairVia, sell, startFaultProxy, startSyncServer, type FaultProxy, type ProxyMode, type SyncServer, type SyncTerminal } from './sync-harness.ts';
 
 const clock = new ManualClock(SATURDAY);
 let server: SyncServer;
@@ -171,5 +171,29 @@ describe('push', () => {
     expect(results).toEqual(Array(6).fill('applied'));
     await expectConsistent(t, m.id);
     await late.close();
+  }, 30_000);
+
+  test('events the server applied without answering for them stay queued until their own answer, which carries their flags', async () => {
+    const faulty = await startFaultProxy(server.url);
+    const t = openSyncTerminal(clock, { backend: { sync: { pushBatch: 3, pushPipeline: 2 } } });
+    open.push(t);
+    await pairVia(t, server, faulty.url);
+    const token = await t.login('manager');
+    const m = await t.enrol(token);
+    await t.backend.sync.syncNow();
+    // Blocked on the server while this till still lets the member earn: every sale is applied and flagged.
+    await setMemberStatus(server.db, m.id, 'blocked', clock.now());
+    for (let i = 0; i < 6; i++) await sell(t, token, m.id, 1_000 + i * 100);
+    // Round 1: both batches applied, both answers cut. Round 2: the first batch's answer (appliedSeq
+    // past it, the second batch being on the server) arrives; the second batch is cut before the server.
+    const plan: ProxyMode[] = ['drop-after', 'drop-after', 'pass', 'drop-before'];
+    faulty.decide = ({ path }) => (path === '/v1/events' ? (plan.shift() ?? 'pass') : 'pass');
+    expect((await t.backend.sync.syncNow()).state).toBe('offline');
+    expect((await t.backend.sync.syncNow()).state).toBe('offline');
+    expect(t.backend.sync.status().queueLength).toBe(3); // the second batch waits for its own answer
+    expect(await t.backend.sync.syncNow()).toMatchObject({ state: 'online', queueLength: 0 });
+    const manager = await t.login('manager');
+    expect((await t.call('sync.flags', {}, manager)).flags).toHaveLength(6);
+    await faulty.close();
   }, 30_000);
 });

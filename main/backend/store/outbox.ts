@@ -79,12 +79,15 @@ export function outboxBatch(db: Db, limit: number, fromSeq: number | null, inclu
   return prepare(db, `SELECT seq, id, kind, payload, created_at FROM outbox WHERE ${where} ORDER BY seq LIMIT ?`).all(fromSeq ?? 0, limit) as OutboxRow[];
 }
 
-/** Every event up to `appliedSeq` is on the server: mark it sent (once), and record the answers given for this batch. */
-export function markSent(db: Db, appliedSeq: number, results: { seq: number; result: object }[], now: number): void {
-  prepare(db, 'UPDATE outbox SET sent_at = ? WHERE seq <= ? AND sent_at IS NULL').run(now, appliedSeq);
+/**
+ * The server answered for these events: mark them sent (once) with their answers. Only events
+ * with an answer: one the server says it applied without answering for it here (its appliedSeq
+ * reaches past the batch) is sent again, and its `duplicate` answer carries any flag.
+ */
+export function markSent(db: Db, results: { seq: number; result: object }[], now: number): void {
   if (results.length === 0) return;
   // One statement for the batch's answers (500 by default), not one per event.
-  prepare(db, 'UPDATE outbox SET result = r.value -> 1 FROM json_each(?) AS r WHERE outbox.seq = r.value ->> 0').run(JSON.stringify(results.map((r) => [r.seq, r.result])));
+  prepare(db, 'UPDATE outbox SET sent_at = coalesce(sent_at, ?), result = r.value -> 1 FROM json_each(?) AS r WHERE outbox.seq = r.value ->> 0').run(now, JSON.stringify(results.map((r) => [r.seq, r.result])));
 }
 
 /** A failed attempt on these events, kept for diagnosis (the backoff itself is in memory). */

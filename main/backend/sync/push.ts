@@ -1,6 +1,7 @@
 /**
  * Push: outbox events in seq order, in batches. An event is marked sent only
- * after the server's answer, and then every event up to its appliedSeq. A
+ * with the server's answer for it (an event the server applied without
+ * answering for it is sent again and answered `duplicate`, with its flags). A
  * crash between the answer and the mark sends the batch again: the server
  * answers `duplicate` (it applies each id once, forever), so nothing doubles.
  *
@@ -94,20 +95,14 @@ export async function pushOutbox(deps: PushDeps): Promise<PushResult> {
   }
 }
 
-/** Marks the batch sent with the server's answer per event. */
+/** Marks the batch's events sent with the server's answer for each. */
 function record(deps: PushDeps, rows: readonly OutboxRow[], answer: PushResponse): void {
   const bySeq = new Map(answer.results.map((r) => [r.seq, { ...r, status: outcome(r) }]));
-  writeTransaction(deps.store, () =>
-    markSent(
-      deps.store.db,
-      answer.appliedSeq,
-      rows.flatMap((r) => {
-        const res = bySeq.get(r.seq);
-        return res === undefined ? [] : [{ seq: r.seq, result: res.reasons === undefined ? { status: res.status } : { status: res.status, reasons: res.reasons } }];
-      }),
-      deps.now(),
-    ),
-  );
+  const results = rows.flatMap((r) => {
+    const res = bySeq.get(r.seq);
+    return res === undefined ? [] : [{ seq: r.seq, result: res.reasons === undefined ? { status: res.status } : { status: res.status, reasons: res.reasons } }];
+  });
+  writeTransaction(deps.store, () => markSent(deps.store.db, results, deps.now()));
 }
 
 /** What happened to the event on the server: a duplicate with reasons was applied with an adjustment the first time (that answer was lost). */
