@@ -25,6 +25,8 @@ export interface HttpClientOptions {
 export interface RequestOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Called once the request is written to the socket (signing is asynchronous: a request made now may leave later). */
+  onSent?: () => void;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -124,6 +126,7 @@ export class SyncHttpClient {
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (err) => finish(() => reject(toFailure(err))));
+      if (options.onSent) req.on('finish', options.onSent);
       req.end(body);
     });
   }

@@ -9,9 +9,12 @@ import { applyPullPage, type PageStats } from '../store/sync-pull.ts';
 import { pullCursor } from '../store/sync-state.ts';
 import type { SyncHttpClient } from './http-client.ts';
 
+/** Pages between WAL checkpoints during a pull: about 16 MB of WAL at the largest page. */
+const CHECKPOINT_PAGES = 4;
+
 export interface PullDeps {
   store: TerminalDb;
-  client: SyncHttpClient;
+  client: Pick<SyncHttpClient, 'get'>;
   now: () => number;
   pageSize: number;
   signal?: AbortSignal;
@@ -29,11 +32,11 @@ export interface PullResult {
 export async function pullChanges(deps: PullDeps): Promise<PullResult> {
   const result: PullResult = { pages: 0, members: 0, corrections: 0 };
   const options = { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) };
-  const fetchPage = (cursor: string | undefined) => {
+  const fetchPage = (cursor: string | undefined, onSent?: () => void) => {
     const query = new URLSearchParams();
     if (cursor !== undefined && cursor !== '') query.set('cursor', cursor);
     query.set('limit', String(deps.pageSize));
-    return deps.client.get(`/v1/changes?${query.toString()}`, pullResponseSchema, options);
+    return deps.client.get(`/v1/changes?${query.toString()}`, pullResponseSchema, { ...options, ...(onSent ? { onSent } : {}) });
   };
   let next = fetchPage(pullCursor(deps.store.db));
   for (;;) {
@@ -41,15 +44,23 @@ export async function pullChanges(deps: PullDeps): Promise<PullResult> {
     // A first pull is many full pages: ask for the next one (its cursor is this page's) while this one is written.
     // Only the stored cursor decides where a later pull starts, so a prefetched page never skips anything.
     if (page.more) {
-      next = fetchPage(page.nextCursor);
-      next.catch(() => undefined); // awaited on the next turn; a failure there is reported there
-      await new Promise<void>((resolve) => setImmediate(resolve)); // let the request leave before the synchronous apply
+      // The server builds the next page while this one is written, so the request must be on the wire before the
+      // synchronous apply: it is signed asynchronously, and would otherwise leave only after the apply.
+      let sent!: () => void;
+      const onWire = new Promise<void>((resolve) => (sent = resolve));
+      next = fetchPage(page.nextCursor, sent);
+      await Promise.race([onWire, next.then(noop, noop)]); // a failure is reported when `next` is awaited below
     }
     const stats = applyPullPage(deps.store, page, deps.now());
     result.pages++;
     result.members += stats.members;
     result.corrections += stats.corrections;
+    // A full page is megabytes of WAL and the checkpointer counts transactions: without this a first pull
+    // leaves the whole member base in the WAL, to be copied at some later idle moment.
+    if (result.pages % CHECKPOINT_PAGES === 0) deps.store.checkpointer?.run();
     deps.afterPage?.(result.pages, stats);
     if (!page.more) return result;
   }
 }
+
+function noop(): void {}
