@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { consumeLots, creditPoints } from '../loyalty/lots.ts';
 import type { PointLot } from '../loyalty/types.ts';
 import type { Db } from './connection.ts';
+import { insertRows } from './insert-rows.ts';
 import { prepare } from './statements.ts';
 
 /**
@@ -102,42 +103,43 @@ export function debit(db: Db, e: Entry, options: { allowDebt: boolean; preferEnt
   return entryId;
 }
 
+/** A member's opening balance: `lots` sum to `points` when `points` > 0. */
+export interface Opening {
+  entry: Omit<Entry, 'kind' | 'points'> & { kind: EntryKind };
+  points: number;
+  lots: readonly { points: number; expiresAt: number }[];
+}
+
 /**
- * The opening balance of a member this terminal has just received and never
- * held before (no entry, lot or debt yet): one 'sync' entry per lot, each with
- * its lot, or one negative entry recorded as debt. The bulk path of a first
- * pull (a million members): two prepared statements per lot instead of
- * credit()'s read-modify-write, and the caller inserts the member row with
- * openingColumns(points) rather than updating it afterwards. The same rows
+ * The opening balances of members this terminal has just received and never
+ * held before (no entry, lot or debt yet): one entry per lot, each with its
+ * lot, or one negative entry recorded as debt. The bulk path of a first pull
+ * (a million members): multi-row inserts with the entry ids assigned here
+ * (one write transaction holds the table) instead of credit()'s
+ * read-modify-write, and the caller inserts the member rows with
+ * openingColumns(points) rather than updating them afterwards. The same rows
  * credit()/debit() would write from an empty member, so
  *   balance = sum(ledger) = sum(lot remainders) - debt
- * holds as before. `lots` must sum to `points` when `points` > 0.
+ * holds as before.
  */
-export function openBalance(
-  db: Db,
-  e: Omit<Entry, 'kind' | 'points'> & { kind: EntryKind },
-  points: number,
-  lots: readonly { points: number; expiresAt: number }[],
-): void {
-  if (points === 0) return;
-  const entry = prepare(
-    db,
-    `INSERT INTO ledger (member_id, kind, points, qualifying, sale_id, refund_id, ref, reason, staff_id, created_at)
-     VALUES (?, ?, ?, 0, NULL, NULL, ?, ?, NULL, ?)`,
-  );
-  if (points < 0) {
-    entry.run(e.memberId, e.kind, points, e.ref ?? null, e.reason, e.now);
-    return;
+export function openBalances(db: Db, openings: readonly Opening[]): void {
+  const entries: unknown[] = [];
+  const lots: unknown[] = [];
+  let id = prepare(db, 'SELECT coalesce(max(id), 0) FROM ledger').pluck().get() as number;
+  for (const { entry: e, points, lots: given } of openings) {
+    if (points < 0) entries.push(++id, e.memberId, e.kind, points, e.ref ?? null, e.reason, e.now);
+    if (points <= 0) continue;
+    let total = 0;
+    for (const l of given) {
+      if (l.points <= 0) continue;
+      entries.push(++id, e.memberId, e.kind, l.points, e.ref ?? null, e.reason, e.now);
+      lots.push(e.memberId, id, l.points, l.points, e.now, l.expiresAt);
+      total += l.points;
+    }
+    if (total !== points) throw new Error(`openBalances: lots sum to ${total}, not ${points}`);
   }
-  const lot = prepare(db, 'INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
-  let total = 0;
-  for (const l of lots) {
-    if (l.points <= 0) continue;
-    const entryId = entry.run(e.memberId, e.kind, l.points, e.ref ?? null, e.reason, e.now).lastInsertRowid;
-    lot.run(e.memberId, entryId, l.points, l.points, e.now, l.expiresAt);
-    total += l.points;
-  }
-  if (total !== points) throw new Error(`openBalance: lots sum to ${total}, not ${points}`);
+  insertRows(db, 'INSERT INTO ledger (id, member_id, kind, points, ref, reason, created_at)', 7, entries);
+  insertRows(db, 'INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at)', 6, lots);
 }
 
 /** The member row's cached balance and debt for an opening balance of `points`. */

@@ -5,7 +5,8 @@ import { writeTransaction, type Db, type TerminalDb } from './connection.ts';
 import { revokeMemberToken, upsertTokenKey } from './member-token-keys.ts';
 import { nameKey, phoneKey } from './members.ts';
 import { pendingPointsAfter } from './outbox.ts';
-import { credit, debit, expireDue, hasDueLots, openBalance, openingColumns } from './points.ts';
+import { insertRows } from './insert-rows.ts';
+import { credit, debit, expireDue, hasDueLots, openBalances, openingColumns, type Opening } from './points.ts';
 import { upsertProduct } from './products.ts';
 import { currentProgram, installProgram } from './program.ts';
 import { prepare } from './statements.ts';
@@ -42,7 +43,9 @@ export function applyPullPage(store: TerminalDb, page: PullResponse, now: number
     for (const t of page.revokedTokens) revokeMemberToken(db, t.tokenId, now);
     if (page.members.length > 0) {
       const fallbackExpiry = programExpiry(db, now);
-      for (const m of page.members) if (applyMember(db, m, page.terminalAppliedSeq, now, fallbackExpiry)) stats.corrections++;
+      const held = heldMembers(db, page.members);
+      for (const m of page.members) if (held.has(m.id) && applyMember(db, m, page.terminalAppliedSeq, now, fallbackExpiry)) stats.corrections++;
+      stats.corrections += insertNewMembers(db, page.members.filter((m) => !held.has(m.id)), page.terminalAppliedSeq, now, fallbackExpiry);
     }
     savePullCursor(db, page.nextCursor);
     return stats;
@@ -57,9 +60,18 @@ function programExpiry(db: Db, now: number): number {
   }
 }
 
-/** Upserts the member's details, then corrects the cached balance; true when a 'sync' entry was written. */
+const SYNC_REASON = 'balance from the loyalty server';
+/** A card the server moved to another member moves here too. */
+const CARD_UPSERT = 'ON CONFLICT (card_number) DO UPDATE SET member_id = excluded.member_id WHERE member_id <> excluded.member_id';
+
+/** The ids of the page's members this terminal already holds: one query per page. */
+function heldMembers(db: Db, members: readonly MemberRecord[]): Set<string> {
+  const ids = prepare(db, 'SELECT id FROM members WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(members.map((m) => m.id))) as string[];
+  return new Set(ids);
+}
+
+/** Upserts the member's details of a member this terminal holds, then corrects the cached balance; true when a 'sync' entry was written. */
 function applyMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, fallbackExpiry: number): boolean {
-  if (prepare(db, 'SELECT 1 FROM members WHERE id = ?').get(m.id) === undefined) return applyNewMember(db, m, appliedSeq, now, fallbackExpiry);
   const pending = pendingPointsAfter(db, m.id, appliedSeq);
   const consent = m.consentMarketing ? 1 : 0;
   // While this terminal has events the server has not applied, its own tier may be ahead: keep it until they are.
@@ -68,7 +80,7 @@ function applyMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, f
     `UPDATE members SET name = ?, name_key = ?, phone = ?, email = ?, birth_date = ?, status = ?, tier = CASE WHEN ? THEN tier ELSE ? END,
        consent_marketing = ?, consent_at = CASE WHEN consent_marketing = ? THEN consent_at ELSE ? END, updated_at = ? WHERE id = ?`,
   ).run(m.name, nameKey(m.name), m.phone === null ? null : phoneKey(m.phone), m.email, m.birthDate, m.status, pending !== 0 ? 1 : 0, m.tier, consent, consent, consent === 1 ? now : null, now, m.id);
-  const card = prepare(db, 'INSERT INTO member_cards (card_number, member_id, issued_at) VALUES (?, ?, ?) ON CONFLICT (card_number) DO UPDATE SET member_id = excluded.member_id WHERE member_id <> excluded.member_id');
+  const card = prepare(db, `INSERT INTO member_cards (card_number, member_id, issued_at) VALUES (?, ?, ?) ${CARD_UPSERT}`);
   for (const c of m.cards) card.run(c, m.id, now);
 
   if (hasDueLots(db, m.id, now)) expireDue(db, m.id, now);
@@ -76,7 +88,7 @@ function applyMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, f
   const delta = targetBalance(serverBalanceAt(m.balance, m.lots, now), pending) - balance;
   saveMemberSync(db, m.id, m.balance, appliedSeq, now);
   if (delta === 0) return false;
-  const entry = { memberId: m.id, kind: 'sync' as const, reason: 'balance from the loyalty server', ref: `seq:${appliedSeq}`, now };
+  const entry = { memberId: m.id, kind: 'sync' as const, reason: SYNC_REASON, ref: `seq:${appliedSeq}`, now };
   if (delta > 0) {
     for (const lot of correctionLots(delta, m.lots, now, fallbackExpiry)) credit(db, { ...entry, points: lot.points }, lot.expiresAt);
   } else {
@@ -87,24 +99,36 @@ function applyMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, f
 }
 
 /**
- * A member this terminal has never held (the bulk of a first pull): no local
- * events can name it (they would have needed the member), so nothing is
- * pending and the opening balance is the server's, written at once
- * (points.openBalance) with the server's lots as they are.
+ * Members this terminal has never held (the bulk of a first pull): no local
+ * events can name them (they would have needed the member), so nothing is
+ * pending and each opening balance is the server's, written at once
+ * (points.openBalances) with the server's lots as they are. Multi-row inserts
+ * (store/insert-rows.ts); the number of 'sync' entries' members.
  */
-function applyNewMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, fallbackExpiry: number): boolean {
-  const consent = m.consentMarketing ? 1 : 0;
-  const target = serverBalanceAt(m.balance, m.lots, now);
-  const { balance, debt } = openingColumns(target);
-  prepare(
+function insertNewMembers(db: Db, members: readonly MemberRecord[], appliedSeq: number, now: number, fallbackExpiry: number): number {
+  const rows: unknown[] = [];
+  const cards: unknown[] = [];
+  const syncs: unknown[] = [];
+  const openings: Opening[] = [];
+  for (const m of members) {
+    const consent = m.consentMarketing ? 1 : 0;
+    const target = serverBalanceAt(m.balance, m.lots, now);
+    const { balance, debt } = openingColumns(target);
+    rows.push(m.id, m.name, nameKey(m.name), m.phone === null ? null : phoneKey(m.phone), m.email, m.birthDate, m.status, m.tier, m.enrolledStore, m.enrolledAt, consent, m.consentMarketing ? m.enrolledAt : null, balance, debt, now);
+    for (const c of m.cards) cards.push(c, m.id, now);
+    syncs.push(m.id, m.balance, appliedSeq, now);
+    if (target === 0) continue;
+    const entry = { memberId: m.id, kind: 'sync' as const, reason: SYNC_REASON, ref: `seq:${appliedSeq}`, now };
+    openings.push({ entry, points: target, lots: correctionLots(target, m.lots, now, fallbackExpiry) });
+  }
+  insertRows(
     db,
-    `INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, balance, debt, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(m.id, m.name, nameKey(m.name), m.phone === null ? null : phoneKey(m.phone), m.email, m.birthDate, m.status, m.tier, m.enrolledStore, m.enrolledAt, consent, m.consentMarketing ? m.enrolledAt : null, balance, debt, now);
-  const card = prepare(db, 'INSERT INTO member_cards (card_number, member_id, issued_at) VALUES (?, ?, ?) ON CONFLICT (card_number) DO UPDATE SET member_id = excluded.member_id WHERE member_id <> excluded.member_id');
-  for (const c of m.cards) card.run(c, m.id, now);
-  saveMemberSync(db, m.id, m.balance, appliedSeq, now);
-  if (target === 0) return false;
-  openBalance(db, { memberId: m.id, kind: 'sync', reason: 'balance from the loyalty server', ref: `seq:${appliedSeq}`, now }, target, correctionLots(target, m.lots, now, fallbackExpiry));
-  return true;
+    'INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, balance, debt, updated_at)',
+    15,
+    rows,
+  );
+  insertRows(db, 'INSERT INTO member_cards (card_number, member_id, issued_at)', 3, cards, CARD_UPSERT);
+  insertRows(db, 'INSERT INTO member_sync (member_id, server_balance, applied_seq, pulled_at)', 4, syncs);
+  openBalances(db, openings);
+  return openings.length;
 }
