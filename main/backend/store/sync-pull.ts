@@ -11,7 +11,7 @@ import { upsertProduct } from './products.ts';
 import { currentProgram, installProgram } from './program.ts';
 import { prepare } from './statements.ts';
 import { upsertStaff } from './staff.ts';
-import { savePullCursor, saveMemberSync } from './sync-state.ts';
+import { savePullCursor } from './sync-state.ts';
 
 export interface PageStats {
   members: number;
@@ -86,7 +86,6 @@ function applyMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, f
   if (hasDueLots(db, m.id, now)) expireDue(db, m.id, now);
   const balance = prepare(db, 'SELECT balance FROM members WHERE id = ?').pluck().get(m.id) as number;
   const delta = targetBalance(serverBalanceAt(m.balance, m.lots, now), pending) - balance;
-  saveMemberSync(db, m.id, m.balance, appliedSeq, now);
   if (delta === 0) return false;
   const entry = { memberId: m.id, kind: 'sync' as const, reason: SYNC_REASON, ref: `seq:${appliedSeq}`, now };
   if (delta > 0) {
@@ -102,13 +101,12 @@ function applyMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, f
  * Members this terminal has never held (the bulk of a first pull): no local
  * events can name them (they would have needed the member), so nothing is
  * pending and each opening balance is the server's, written at once
- * (points.openBalances) with the server's lots as they are. Multi-row inserts
- * (store/insert-rows.ts); the number of 'sync' entries' members.
+ * (points.openBalances) with the server's lots as they are, by multi-row
+ * inserts (store/insert-rows.ts). Returns how many got an opening 'sync' entry.
  */
 function insertNewMembers(db: Db, members: readonly MemberRecord[], appliedSeq: number, now: number, fallbackExpiry: number): number {
   const rows: unknown[] = [];
   const cards: unknown[] = [];
-  const syncs: unknown[] = [];
   const openings: Opening[] = [];
   for (const m of members) {
     const consent = m.consentMarketing ? 1 : 0;
@@ -116,7 +114,6 @@ function insertNewMembers(db: Db, members: readonly MemberRecord[], appliedSeq: 
     const { balance, debt } = openingColumns(target);
     rows.push(m.id, m.name, nameKey(m.name), m.phone === null ? null : phoneKey(m.phone), m.email, m.birthDate, m.status, m.tier, m.enrolledStore, m.enrolledAt, consent, m.consentMarketing ? m.enrolledAt : null, balance, debt, now);
     for (const c of m.cards) cards.push(c, m.id, now);
-    syncs.push(m.id, m.balance, appliedSeq, now);
     if (target === 0) continue;
     const entry = { memberId: m.id, kind: 'sync' as const, reason: SYNC_REASON, ref: `seq:${appliedSeq}`, now };
     openings.push({ entry, points: target, lots: correctionLots(target, m.lots, now, fallbackExpiry) });
@@ -128,7 +125,6 @@ function insertNewMembers(db: Db, members: readonly MemberRecord[], appliedSeq: 
     rows,
   );
   insertRows(db, 'INSERT INTO member_cards (card_number, member_id, issued_at)', 3, cards, CARD_UPSERT);
-  insertRows(db, 'INSERT INTO member_sync (member_id, server_balance, applied_seq, pulled_at)', 4, syncs);
   openBalances(db, openings);
   return openings.length;
 }

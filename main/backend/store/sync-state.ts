@@ -4,8 +4,8 @@ import { prepare } from './statements.ts';
 /**
  * What the sync client keeps between runs, in the settings table: the sealed
  * credentials (never in clear: see sync/credentials.ts), the pull cursor
- * (written in the same transaction as the page it follows), the time of the
- * last successful exchange; and per member the server balance last pulled.
+ * (written in the same transaction as the page it follows) and the time of
+ * the last successful exchange.
  */
 const KEYS = { credentials: 'sync.credentials', cursor: 'sync.cursor', lastSuccessAt: 'sync.lastSuccessAt' } as const;
 
@@ -47,16 +47,3 @@ export function saveLastSyncSuccess(db: Db, at: number): void {
   set(db, KEYS.lastSuccessAt, String(at));
 }
 
-export function saveMemberSync(db: Db, memberId: string, serverBalance: number, appliedSeq: number, now: number): void {
-  prepare(
-    db,
-    `INSERT INTO member_sync (member_id, server_balance, applied_seq, pulled_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (member_id) DO UPDATE SET server_balance = excluded.server_balance, applied_seq = excluded.applied_seq, pulled_at = excluded.pulled_at`,
-  ).run(memberId, serverBalance, appliedSeq, now);
-}
-
-export function memberSync(db: Db, memberId: string): { serverBalance: number; appliedSeq: number } | undefined {
-  return prepare(db, 'SELECT server_balance AS serverBalance, applied_seq AS appliedSeq FROM member_sync WHERE member_id = ?').get(memberId) as
-    | { serverBalance: number; appliedSeq: number }
-    | undefined;
-}

@@ -102,12 +102,11 @@ test('a long first pull moves its pages into the database file as it goes, not i
   const wal = statSync(`${t.dbPath}-wal`).size;
   expect(wal, `WAL ${wal} bytes, database file ${file} bytes`).toBeLessThan(file / 2);
   expect(checkInvariants(db)).toEqual([]);
-  // The server's lots as they are, a debt as a debt, and the server's balance kept for the confirmed/pending split.
+  // The server's lots as they are, a debt as a debt.
   const owing = db.prepare("SELECT balance, debt FROM members WHERE id = '00000005-0000-7000-8000-000000000000'").get();
   expect(owing).toEqual({ balance: -20, debt: 20 });
   const lots = db.prepare("SELECT remaining, expires_at FROM point_lots WHERE member_id = '00000003-0000-7000-8000-000000000000' ORDER BY expires_at").all();
   expect(lots).toEqual([{ remaining: 90, expires_at: t.clock.now() + 86_400_000 }, { remaining: 10, expires_at: expect.any(Number) }]);
-  expect(db.prepare('SELECT count(*) FROM member_sync').pluck().get()).toBe(4000);
 });
 
 test('a prefetched page that fails leaves the pages before it written and the cursor on it', async () => {
