@@ -4,7 +4,7 @@
  * change transaction (stamped for /v1/changes).
  */
 import { z } from 'zod';
-import { hashPin } from '../../main/backend/staff/pin-hash.ts';
+import { hashPin } from '../../node-shared/pin-hash.ts';
 import { programConfigSchema } from '../../shared/program.ts';
 import { changeTransaction, type Db } from '../store/db.ts';
 import { insertRows } from '../store/json-rows.ts';

@@ -7,8 +7,8 @@
  * computed. A completed offline sale is never refused; what needs a person is
  * flagged (overdraft, earn by a blocked member, duplicate enrolment).
  */
-import { lotExpiry } from '../../main/backend/loyalty/lots.ts';
-import { evaluateTier, qualifyingWindowStart } from '../../main/backend/loyalty/tiers.ts';
+import { lotExpiry } from '../../shared/loyalty/lots.ts';
+import { evaluateTier, qualifyingWindowStart } from '../../shared/loyalty/tiers.ts';
 import type { ProgramConfig } from '../../shared/program.ts';
 import type { AdjustmentReason, EventResult, LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
 import type { MemberRow } from '../store/member-rows.ts';

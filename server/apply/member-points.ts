@@ -8,7 +8,7 @@
  * (a negative balance). So balance = sum of live lots when it is ≥ 0, and a
  * member in debt has no live lots.
  */
-import { consumeLots, creditPoints } from '../../main/backend/loyalty/lots.ts';
+import { consumeLots, creditPoints } from '../../shared/loyalty/lots.ts';
 
 export type ServerLedgerKind = 'earn' | 'redeem' | 'bonus' | 'reverse' | 'adjust' | 'expire';
 

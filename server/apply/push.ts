@@ -7,7 +7,7 @@
  * batch needs, applies the events in memory and writes the result. Any
  * failure rolls the whole batch back.
  */
-import { qualifyingWindowStart } from '../../main/backend/loyalty/tiers.ts';
+import { qualifyingWindowStart } from '../../shared/loyalty/tiers.ts';
 import type { AdjustmentReason, EventResult, PushResponse, SyncEvent } from '../../shared/sync-protocol.ts';
 import { changeTransaction, type Db, type Queryable } from '../store/db.ts';
 import { anyKeyOf, anyOf, insertWrite, jsonList, runWrites, type RowsWrite } from '../store/json-rows.ts';

@@ -7,7 +7,7 @@
  * true figure), or the bound plus the batch's gain reaches the next threshold.
  * Pure: no I/O.
  */
-import { dueReview, tierIndex } from '../../main/backend/loyalty/tiers.ts';
+import { dueReview, tierIndex } from '../../shared/loyalty/tiers.ts';
 import type { ProgramConfig } from '../../shared/program.ts';
 import type { SyncEvent } from '../../shared/sync-protocol.ts';
 import type { MemberRow } from '../store/member-rows.ts';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { readMigrationFiles, type Migration } from '../../main/backend/store/migration-files.ts';
+import { readMigrationFiles, type Migration } from '../../node-shared/migration-files.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Db } from './db.ts';
 

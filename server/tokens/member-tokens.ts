@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { signMemberToken } from '../../main/backend/scanning/member-token-sign.ts';
+import { signMemberToken } from './member-token-sign.ts';
 import type { MemberTokenResponse } from '../../shared/sync-protocol.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { changeTransaction, type Db } from '../store/db.ts';

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lotExpiry } from '../../main/backend/loyalty/lots.ts';
-import { hashPin } from '../../main/backend/staff/pin-hash.ts';
+import { lotExpiry } from '../../shared/loyalty/lots.ts';
+import { hashPin } from '../../node-shared/pin-hash.ts';
 import { openTerminalDb } from '../../main/backend/store/connection.ts';
 import { loadMigrations } from '../../main/backend/store/migrations.ts';
 import { upsertProduct } from '../../main/backend/store/products.ts';

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import Database from 'better-sqlite3';
 import { startBrowserHost } from '../../main/browser-host/host.ts';
-import { signMemberToken } from '../../main/backend/scanning/member-token-sign.ts';
+import { signMemberToken } from '../../server/tokens/member-token-sign.ts';
 import { makeKey } from '../fixtures/member-tokens.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { BACKEND_ENTRY, buildRenderer } from '../helpers/renderer-build.ts';

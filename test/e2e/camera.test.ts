@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../main/browser-host/host.ts';
-import { signMemberToken } from '../../main/backend/scanning/member-token-sign.ts';
+import { signMemberToken } from '../../server/tokens/member-token-sign.ts';
 import { closeTerminalDb } from '../../main/backend/store/connection.ts';
 import { upsertTokenKey } from '../../main/backend/store/member-token-keys.ts';
 import { makeKey } from '../fixtures/member-tokens.ts';

@@ -9,7 +9,7 @@ import { createSyncDispatcher } from '../../main/backend/dispatch.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import type { Logger } from '../../main/backend/platform/logging.ts';
-import { hashPin } from '../../main/backend/staff/pin-hash.ts';
+import { hashPin } from '../../node-shared/pin-hash.ts';
 import { writeTransaction } from '../../main/backend/store/connection.ts';
 import { upsertProduct } from '../../main/backend/store/products.ts';
 import { installProgram } from '../../main/backend/store/program.ts';

@@ -11,7 +11,7 @@ import { runCli } from '../../main/app/cli-commands.ts';
 import { EXIT } from '../../main/app/cli-exit-codes.ts';
 import { rotatingLog } from '../../main/backend/platform/log-files.ts';
 import { jsonLogger } from '../../main/backend/platform/logging.ts';
-import { hashPin } from '../../main/backend/staff/pin-hash.ts';
+import { hashPin } from '../../node-shared/pin-hash.ts';
 import { writeTransaction } from '../../main/backend/store/connection.ts';
 import { upsertStaff } from '../../main/backend/store/staff.ts';
 import { saveSealedCredentials } from '../../main/backend/store/sync-state.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importProducts, importProgram, importStaff } from '../../server/admin/catalogue.ts';
-import { verifyPin } from '../../main/backend/staff/pin-hash.ts';
+import { verifyPin } from '../../node-shared/pin-hash.ts';
 import { pullResponseSchema, type PullResponse } from '../../shared/sync-protocol.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { EventLog } from './events.ts';

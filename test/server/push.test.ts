@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setMemberStatus, showMember } from '../../server/admin/members.ts';
 import { listFlags } from '../../server/admin/flags.ts';
 import { importProgram } from '../../server/admin/catalogue.ts';
-import { addMonths } from '../../main/backend/loyalty/local-time.ts';
+import { addMonths } from '../../shared/loyalty/local-time.ts';
 import { pushResponseSchema, syncErrorSchema, type PushResponse } from '../../shared/sync-protocol.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { EventLog } from './events.ts';

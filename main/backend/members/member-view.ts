@@ -1,8 +1,8 @@
 import type { Member } from '../../../shared/api.ts';
 import type { ProgramConfig } from '../../../shared/program.ts';
-import { localParts } from '../loyalty/local-time.ts';
-import { expiringWithin } from '../loyalty/lots.ts';
-import { tierById } from '../loyalty/tiers.ts';
+import { localParts } from '../../../shared/loyalty/local-time.ts';
+import { expiringWithin } from '../../../shared/loyalty/lots.ts';
+import { tierById } from '../../../shared/loyalty/tiers.ts';
 import type { Db } from '../store/connection.ts';
 import { cardsOf, type MemberRow } from '../store/members.ts';
 import { unacknowledgedPoints } from '../store/outbox.ts';

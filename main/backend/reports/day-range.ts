@@ -1,4 +1,4 @@
-import { localParts } from '../loyalty/local-time.ts';
+import { localParts } from '../../../shared/loyalty/local-time.ts';
 
 /** [start, end) in ms of a store-local calendar day, correct across DST changes. */
 export function localDayRange(date: string, timeZone: string): { start: number; end: number } {

@@ -1,5 +1,5 @@
 import type { Handlers } from '../handler-types.ts';
-import { localParts } from '../loyalty/local-time.ts';
+import { localParts } from '../../../shared/loyalty/local-time.ts';
 import { currentProgram } from '../store/program.ts';
 import { endOfDay } from './end-of-day.ts';
 

@@ -1,6 +1,6 @@
 import type { ParsedInput } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
-import type { BasketLine } from '../loyalty/types.ts';
+import type { BasketLine } from '../../../shared/loyalty/types.ts';
 import type { Db } from '../store/connection.ts';
 import { productByBarcode, productBySku } from '../store/products.ts';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ParsedInput, SaleResult } from '../../../shared/api.ts';
-import { lotExpiry } from '../loyalty/lots.ts';
-import { evaluateTier } from '../loyalty/tiers.ts';
-import { localParts } from '../loyalty/local-time.ts';
+import { lotExpiry } from '../../../shared/loyalty/lots.ts';
+import { evaluateTier } from '../../../shared/loyalty/tiers.ts';
+import { localParts } from '../../../shared/loyalty/local-time.ts';
 import { writeTransaction, type TerminalDb } from '../store/connection.ts';
 import { updateMemberAfterSale } from '../store/members.ts';
 import { AppError } from '../../../shared/errors.ts';

@@ -1,8 +1,8 @@
 import type { ProgramConfig } from '../../../shared/program.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { availablePoints } from '../members/member-view.ts';
-import { evaluateTier, qualifyingWindowStart } from '../loyalty/tiers.ts';
-import type { MemberState } from '../loyalty/types.ts';
+import { evaluateTier, qualifyingWindowStart } from '../../../shared/loyalty/tiers.ts';
+import type { MemberState } from '../../../shared/loyalty/types.ts';
 import type { Db } from '../store/connection.ts';
 import { memberById, type MemberRow } from '../store/members.ts';
 import { duePoints, liveLots, qualifyingPoints } from '../store/points.ts';

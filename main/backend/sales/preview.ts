@@ -1,7 +1,7 @@
 import type { Output, ParsedInput } from '../../../shared/api.ts';
 import type { ProgramConfig } from '../../../shared/program.ts';
-import { priceSale } from '../loyalty/sale.ts';
-import type { SaleQuote } from '../loyalty/types.ts';
+import { priceSale } from '../../../shared/loyalty/sale.ts';
+import type { SaleQuote } from '../../../shared/loyalty/types.ts';
 import type { Db } from '../store/connection.ts';
 import { resolveBasket, type DescribedLine } from './basket.ts';
 import { loadMemberState, type LoadedMember } from './member-state.ts';

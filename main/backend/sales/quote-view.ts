@@ -1,6 +1,6 @@
 import type { Quote } from '../../../shared/api.ts';
 import type { ProgramConfig } from '../../../shared/program.ts';
-import type { SaleQuote } from '../loyalty/types.ts';
+import type { SaleQuote } from '../../../shared/loyalty/types.ts';
 import type { DescribedLine } from './basket.ts';
 
 /** The engine's quote as the API shows it: with the currency and each line's description. */

@@ -1,7 +1,7 @@
 import type { Output, ParsedInput } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { lotExpiry } from '../loyalty/lots.ts';
-import { refundPoints } from '../loyalty/refund.ts';
+import { lotExpiry } from '../../../shared/loyalty/lots.ts';
+import { refundPoints } from '../../../shared/loyalty/refund.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { memberById } from '../store/members.ts';

@@ -1,6 +1,6 @@
 import type { Output } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { lotExpiry } from '../loyalty/lots.ts';
+import { lotExpiry } from '../../../shared/loyalty/lots.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { memberById } from '../store/members.ts';

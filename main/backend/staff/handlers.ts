@@ -3,7 +3,7 @@ import type { Handlers } from '../handler-types.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { recordPinFailure, recordPinSuccess, staffById } from '../store/staff.ts';
-import { hashPin, verifyPin } from './pin-hash.ts';
+import { hashPin, verifyPin } from '../../../node-shared/pin-hash.ts';
 
 // Checked when the staff id is unknown, so a wrong id costs as long as a wrong PIN.
 // Made on first need: hashing at import would slow every backend start.

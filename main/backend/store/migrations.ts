@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { readMigrationFiles, type Migration } from './migration-files.ts';
+import { readMigrationFiles, type Migration } from '../../../node-shared/migration-files.ts';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/errors.ts';
 

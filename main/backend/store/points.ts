@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors.ts';
-import { consumeLots, creditPoints } from '../loyalty/lots.ts';
-import type { PointLot } from '../loyalty/types.ts';
+import { consumeLots, creditPoints } from '../../../shared/loyalty/lots.ts';
+import type { PointLot } from '../../../shared/loyalty/types.ts';
 import type { Db } from './connection.ts';
 import { insertRows } from './insert-rows.ts';
 import { prepare } from './statements.ts';

@@ -1,5 +1,5 @@
 import type { MemberRecord, PullResponse } from '../../../shared/sync-protocol.ts';
-import { lotExpiry } from '../loyalty/lots.ts';
+import { lotExpiry } from '../../../shared/loyalty/lots.ts';
 import { correctionLots, NEVER_EXPIRES, serverBalanceAt, targetBalance } from '../sync/reconcile.ts';
 import { writeTransaction, type Db, type TerminalDb } from './connection.ts';
 import { revokeMemberToken, upsertTokenKey } from './member-token-keys.ts';

@@ -6,7 +6,7 @@
  * applies the sale and flags any overdraft.
  */
 import { localDayRange } from '../reports/day-range.ts';
-import { localParts } from '../loyalty/local-time.ts';
+import { localParts } from '../../../shared/loyalty/local-time.ts';
 
 export interface OfflineCaps {
   /** Points one member may redeem without a hold per store-local day. */

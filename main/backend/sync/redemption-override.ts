@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors.ts';
-import { verifyPin } from '../staff/pin-hash.ts';
+import { verifyPin } from '../../../node-shared/pin-hash.ts';
 import { hasRole } from '../staff/sessions.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction, type TerminalDb } from '../store/connection.ts';

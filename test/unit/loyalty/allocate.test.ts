@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocate } from '../../../main/backend/loyalty/allocate.ts';
+import { allocate } from '../../../shared/loyalty/allocate.ts';
 
 describe('allocate', () => {
   it('splits in proportion when it divides exactly', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { birthdayBonus, enrolmentBonus, nthPurchaseBonus, referralBonuses, saleBonuses } from '../../../main/backend/loyalty/bonuses.ts';
+import { birthdayBonus, enrolmentBonus, nthPurchaseBonus, referralBonuses, saleBonuses } from '../../../shared/loyalty/bonuses.ts';
 import { demoProgram, programWith } from '../../fixtures/program.ts';
 import { at, DAY, member, QUIET_WEDNESDAY } from './builders.ts';
 

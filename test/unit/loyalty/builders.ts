@@ -1,5 +1,5 @@
 /** Small builders for loyalty engine tests: instants, basket lines, members. */
-import type { BasketLine, MemberState } from '../../../main/backend/loyalty/types.ts';
+import type { BasketLine, MemberState } from '../../../shared/loyalty/types.ts';
 
 /** An instant from an ISO-like UTC string: at('2025-03-29T22:30') */
 export function at(isoUtc: string): number {

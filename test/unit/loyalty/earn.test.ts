@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeEarn } from '../../../main/backend/loyalty/earn.ts';
+import { computeEarn } from '../../../shared/loyalty/earn.ts';
 import { demoProgram, programWith } from '../../fixtures/program.ts';
 import { at, paid, QUIET_WEDNESDAY } from './builders.ts';
 

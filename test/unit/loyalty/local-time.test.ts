@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, localParts } from '../../../main/backend/loyalty/local-time.ts';
+import { addMonths, localParts } from '../../../shared/loyalty/local-time.ts';
 import { at } from './builders.ts';
 
 describe('localParts', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { consumeLots, creditPoints, dueForExpiry, expiringWithin, lotExpiry } from '../../../main/backend/loyalty/lots.ts';
-import type { PointLot } from '../../../main/backend/loyalty/types.ts';
+import { consumeLots, creditPoints, dueForExpiry, expiringWithin, lotExpiry } from '../../../shared/loyalty/lots.ts';
+import type { PointLot } from '../../../shared/loyalty/types.ts';
 import { demoProgram, programWith } from '../../fixtures/program.ts';
 import { at, DAY } from './builders.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeEarn } from '../../../main/backend/loyalty/earn.ts';
-import { localParts } from '../../../main/backend/loyalty/local-time.ts';
-import { activePromotions, isPromotionActive } from '../../../main/backend/loyalty/promotions.ts';
+import { computeEarn } from '../../../shared/loyalty/earn.ts';
+import { localParts } from '../../../shared/loyalty/local-time.ts';
+import { activePromotions, isPromotionActive } from '../../../shared/loyalty/promotions.ts';
 import { demoProgram, programWith } from '../../fixtures/program.ts';
 import { at, paid } from './builders.ts';
 

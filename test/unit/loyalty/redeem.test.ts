@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/errors.ts';
-import { pointsToMinor, redemptionLimits, validatePointsRedemption, validateReward } from '../../../main/backend/loyalty/redeem.ts';
-import type { MemberState } from '../../../main/backend/loyalty/types.ts';
+import { pointsToMinor, redemptionLimits, validatePointsRedemption, validateReward } from '../../../shared/loyalty/redeem.ts';
+import type { MemberState } from '../../../shared/loyalty/types.ts';
 import { demoProgram, programWith } from '../../fixtures/program.ts';
 import { line, member } from './builders.ts';
 

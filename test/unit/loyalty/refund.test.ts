@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/errors.ts';
-import { refundPoints, type RefundableLine } from '../../../main/backend/loyalty/refund.ts';
+import { refundPoints, type RefundableLine } from '../../../shared/loyalty/refund.ts';
 
 // 3 units: 10 points earned, 100 points spent, 10.00 paid.
 const coffee: RefundableLine = { lineNo: 1, quantity: 3, refundedQuantity: 0, earnPoints: 10, redeemedPoints: 100, paidMinor: 1000 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/errors.ts';
-import { priceSale } from '../../../main/backend/loyalty/sale.ts';
-import type { BasketLine, MemberState, RedemptionRequest } from '../../../main/backend/loyalty/types.ts';
+import { priceSale } from '../../../shared/loyalty/sale.ts';
+import type { BasketLine, MemberState, RedemptionRequest } from '../../../shared/loyalty/types.ts';
 import { demoProgram } from '../../fixtures/program.ts';
 import { DAY, line, member, QUIET_WEDNESDAY } from './builders.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateTier, latestAnniversary, qualifyingWindowStart, tierById, tierForPoints } from '../../../main/backend/loyalty/tiers.ts';
+import { evaluateTier, latestAnniversary, qualifyingWindowStart, tierById, tierForPoints } from '../../../shared/loyalty/tiers.ts';
 import { demoProgram } from '../../fixtures/program.ts';
 import { at } from './builders.ts';
 

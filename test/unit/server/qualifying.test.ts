@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths } from '../../../main/backend/loyalty/local-time.ts';
+import { addMonths } from '../../../shared/loyalty/local-time.ts';
 import { needsExactQualifying, qualifyingGains } from '../../../server/apply/qualifying.ts';
 import type { MemberRow } from '../../../server/store/member-rows.ts';
 import type { SyncEvent } from '../../../shared/sync-protocol.ts';

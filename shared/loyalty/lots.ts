@@ -3,7 +3,7 @@
  * it was earned. Spending takes from the lot that expires first, so the points
  * closest to expiry are used before they are lost.
  */
-import type { ProgramConfig } from '../../../shared/program.ts';
+import type { ProgramConfig } from '../program.ts';
 import { addMonths } from './local-time.ts';
 import type { PointLot } from './types.ts';
 

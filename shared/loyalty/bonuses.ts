@@ -9,7 +9,7 @@
  * recentPurchaseTimes, so a first small sale does not use up the referral.
  * Zero-point bonuses are skipped.
  */
-import type { ProgramConfig } from '../../../shared/program.ts';
+import type { ProgramConfig } from '../program.ts';
 import { localParts } from './local-time.ts';
 import type { BonusAward, Explanation, MemberState } from './types.ts';
 

@@ -8,8 +8,8 @@
  * Rewards are not subject to the basket cap: a product reward makes one unit
  * free, a voucher reward gives no discount now and issues a code at commit.
  */
-import type { ProgramConfig, Reward } from '../../../shared/program.ts';
-import { AppError } from '../../../shared/errors.ts';
+import type { ProgramConfig, Reward } from '../program.ts';
+import { AppError } from '../errors.ts';
 import { mulDivFloor } from './integer-math.ts';
 import { formatMinor } from './money.ts';
 import { tierById, tierIndex } from './tiers.ts';

@@ -6,7 +6,7 @@
  *   start wraps past midnight (22:00–02:00); start equal to end is never active.
  *   The weekday and date checks apply to the local date at that instant.
  */
-import type { ProgramConfig, Promotion } from '../../../shared/program.ts';
+import type { ProgramConfig, Promotion } from '../program.ts';
 import { localParts, type LocalParts } from './local-time.ts';
 
 export function activePromotions(program: ProgramConfig, now: number): Promotion[] {

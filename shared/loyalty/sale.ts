@@ -7,8 +7,8 @@
  * amounts actually paid → bonuses (active member, qualifying sale).
  * Tiers are evaluated by the store with qualifying points, so tierAfter is null.
  */
-import type { ProgramConfig } from '../../../shared/program.ts';
-import { AppError } from '../../../shared/errors.ts';
+import type { ProgramConfig } from '../program.ts';
+import { AppError } from '../errors.ts';
 import { allocate } from './allocate.ts';
 import { saleBonuses } from './bonuses.ts';
 import { isQualifyingSale } from './earn-rules.ts';

@@ -7,7 +7,7 @@
  * partial refunds never reverse more than the line had, and refunding the
  * last unit reverses exactly what is left.
  */
-import { AppError } from '../../../shared/errors.ts';
+import { AppError } from '../errors.ts';
 import { mulDivFloor } from './integer-math.ts';
 
 export interface RefundableLine {

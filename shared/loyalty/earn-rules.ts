@@ -9,7 +9,7 @@
  * A sale "qualifies" (for points and for bonuses) when the paid amount of its
  * non-excluded lines is positive and at least earn.minSpendMinor.
  */
-import type { EarnRule, ProgramConfig } from '../../../shared/program.ts';
+import type { EarnRule, ProgramConfig } from '../program.ts';
 import { sum } from './integer-math.ts';
 
 export interface EarnLine {

@@ -23,8 +23,8 @@
  *    refunds can reverse points per line.
  * Every division floors: a customer is never given a fraction of a point.
  */
-import type { ProgramConfig } from '../../../shared/program.ts';
-import { AppError } from '../../../shared/errors.ts';
+import type { ProgramConfig } from '../program.ts';
+import { AppError } from '../errors.ts';
 import { allocate } from './allocate.ts';
 import { ruleForLine, ruleId, type EarnLine } from './earn-rules.ts';
 import { formatMultiplier, hundredths, mulDivFloor, sum } from './integer-math.ts';

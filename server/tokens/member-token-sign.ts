@@ -3,7 +3,7 @@
  * central server issues tokens; tests use it to make real ones.
  */
 import { randomBytes, sign, type KeyObject } from 'node:crypto';
-import { encodeMemberToken, type MemberTokenFields } from '../../../shared/member-token.ts';
+import { encodeMemberToken, type MemberTokenFields } from '../../shared/member-token.ts';
 
 export type MemberTokenInput = Omit<MemberTokenFields, 'keyId' | 'tokenId'> & { tokenId?: string };
 

@@ -4,7 +4,7 @@
  * anniversary of enrolment, so a member keeps a tier for at least the year
  * it was earned in. A tier id the programme no longer has counts as the lowest.
  */
-import type { ProgramConfig, Tier } from '../../../shared/program.ts';
+import type { ProgramConfig, Tier } from '../program.ts';
 import { addMonths } from './local-time.ts';
 
 export function tierById(program: ProgramConfig, id: string): Tier | undefined {
