@@ -1,4 +1,4 @@
-import type { LedgerEntry, SyncEventInput, SyncEventKind } from '../../../shared/sync-protocol.ts';
+import { FLAG_KINDS, type FlagKind, type LedgerEntry, type SyncEventInput, type SyncEventKind } from '../../../shared/sync-protocol.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Db } from './connection.ts';
 import { prepare } from './statements.ts';
@@ -35,6 +35,7 @@ export function ledgerMark(db: Db): number {
  * expiry from the same lot expiry times, and corrections come from it.
  */
 export function ledgerSince(db: Db, mark: number): LedgerEntry[] {
+  // A lot is found by its entry through point_lots_entry (migration 0006): without it, a scan of every lot.
   const rows = prepare(
     db,
     `SELECT l.member_id AS memberId, l.kind, l.points, l.qualifying,
@@ -109,13 +110,15 @@ export function unacknowledgedPoints(db: Db, memberId: string): number {
 }
 
 /** Events the server applied with an adjustment (overdraft, blocked member, duplicate enrolment), newest first. */
-export function flaggedEvents(db: Db, limit: number): { seq: number; id: string; kind: string; createdAt: number; reasons: string[] }[] {
+export function flaggedEvents(db: Db, limit: number): { seq: number; id: string; kind: string; createdAt: number; reasons: FlagKind[] }[] {
   const rows = prepare(
     db,
     `SELECT seq, id, kind, created_at AS createdAt, json_extract(result, '$.reasons') AS reasons FROM outbox
      WHERE json_extract(result, '$.status') = 'applied_with_adjustment' ORDER BY seq DESC LIMIT ?`,
   ).all(limit) as { seq: number; id: string; kind: string; createdAt: number; reasons: string | null }[];
-  return rows.map((r) => ({ ...r, reasons: r.reasons === null ? [] : (JSON.parse(r.reasons) as string[]) }));
+  // The answers were checked against the contract when they arrived; a kind this version does not know is not shown.
+  const known = (k: string): k is FlagKind => (FLAG_KINDS as readonly string[]).includes(k);
+  return rows.map((r) => ({ ...r, reasons: r.reasons === null ? [] : (JSON.parse(r.reasons) as string[]).filter(known) }));
 }
 
 export function flaggedCount(db: Db): number {

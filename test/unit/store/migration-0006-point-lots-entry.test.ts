@@ -1,0 +1,41 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { loadMigrations, migrate } from '../../../main/backend/store/migrations.ts';
+import { tempDir } from '../../helpers/terminal.ts';
+
+// Migration 0006 on a database holding 0005 data: the lots stay, and a lot is found by its ledger entry
+// through the new index (what every outbox event's ledger read does), not by reading every lot.
+test('indexes lots by ledger entry; rows and foreign keys hold; schema version 6', () => {
+  const dir = tempDir();
+  const db = new Database(join(dir.path, 't.sqlite'));
+  try {
+    db.pragma('foreign_keys = ON');
+    migrate(db, loadMigrations().slice(0, 5));
+    const M = '0195a0c0-0000-7000-8000-00000000000a';
+    db.exec(`INSERT INTO members (id, name, name_key, status, tier, enrolled_store, enrolled_at, consent_marketing, balance, updated_at)
+               VALUES ('${M}', 'Ann', 'ann', 'active', 'bronze', 's1', 1, 0, 60, 1)`);
+    for (let i = 1; i <= 3; i++) {
+      db.prepare("INSERT INTO ledger (id, member_id, kind, points, qualifying, reason, created_at) VALUES (?, ?, 'earn', 20, 20, 'earn', ?)").run(i, M, i);
+      db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, 20, ?, ?, ?)').run(M, i, i === 1 ? 0 : 20, i, 1000 + i);
+    }
+    const expiryOf = 'SELECT expires_at FROM point_lots WHERE entry_id = ?';
+    expect(planOf(db, expiryOf)).toMatch(/SCAN point_lots/);
+
+    migrate(db, loadMigrations().slice(0, 6));
+    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(planOf(db, expiryOf)).toMatch(/SEARCH point_lots USING INDEX point_lots_entry \(entry_id=\?\)/);
+    // A spent lot (remaining 0) is found too: its entry's expiry still goes to the server.
+    expect([1, 2, 3].map((entry) => db.prepare(expiryOf).pluck().get(entry))).toEqual([1001, 1002, 1003]);
+    expect(db.prepare('SELECT sum(remaining) FROM point_lots').pluck().get()).toBe(40);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+  } finally {
+    db.close();
+    dir.remove();
+  }
+});
+
+function planOf(db: Database.Database, sql: string): string {
+  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1) as { detail: string }[]).map((r) => r.detail).join(' | ');
+}
