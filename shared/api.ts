@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { uuidSchema } from './ids.ts';
+import { FLAG_KINDS } from './sync-protocol.ts';
 
 /**
  * The backend's API, defined once: each method's input and output schema and
@@ -10,7 +12,7 @@ import { z } from 'zod';
 export const ROLES = ['cashier', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'expected a UUID');
+export const uuid = uuidSchema;
 const points = z.number().int().safe();
 const minor = z.number().int().safe();
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -382,7 +384,7 @@ export const api = {
   /** Events the server applied but flagged for review (overdrafts, earn by a blocked member, duplicate enrolments). */
   'sync.flags': {
     input: z.object({ limit: z.number().int().min(1).max(500).default(100) }),
-    output: z.object({ flags: z.array(z.object({ seq: z.number().int(), id: z.string(), kind: z.string(), createdAt: z.number(), reasons: z.array(z.string()) })) }),
+    output: z.object({ flags: z.array(z.object({ seq: z.number().int(), id: z.string(), kind: z.string(), createdAt: z.number(), reasons: z.array(z.enum(FLAG_KINDS)) })) }),
     role: 'manager',
   },
   /**

@@ -1,3 +1,9 @@
+import { z } from 'zod';
+
+/** A UUID as every id in this product is written: lower-case hex, hyphenated. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const uuidSchema = z.string().regex(UUID_PATTERN, 'expected a lower-case UUID');
+
 let lastMs = -1;
 let counter = 0;
 

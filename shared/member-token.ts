@@ -1,7 +1,7 @@
 /**
  * Member QR token, format version 1: structure only (encode and decode), no
  * cryptography, so the renderer can import it. Signing lives in
- * main/backend/scanning/member-token-sign.ts, verification in member-token-verify.ts.
+ * server/tokens/member-token-sign.ts, verification in main/backend/scanning/member-token-verify.ts.
  *
  * Text:   "LT1." + BASE32(payload || signature)
  *         RFC 4648 base32 alphabet A–Z 2–7, no padding, decoded case-insensitively.
@@ -30,6 +30,8 @@
  * characters of text. The text must be canonical (exact length, zero pad bits)
  * so one payload has exactly one spelling.
  */
+
+import { UUID_PATTERN } from './ids.ts';
 
 export const MEMBER_TOKEN_VERSION = 1;
 export const MEMBER_TOKEN_PREFIX = 'LT1.';
@@ -243,7 +245,7 @@ function pushUint32(out: number[], value: number): void {
 // ---- UUID and hex ------------------------------------------------------------
 
 function uuidBytes(uuid: string): number[] | null {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid)) return null;
+  if (!UUID_PATTERN.test(uuid.toLowerCase())) return null;
   return hexBytes(uuid.replace(/-/g, ''), 16);
 }
 

@@ -20,6 +20,8 @@
  * captured request cannot be replayed. Make a new header for every attempt.
  */
 
+import { UUID_PATTERN } from './ids.ts';
+
 export const AUTH_SCHEME = 'LT1-HMAC-SHA256';
 
 /** The string that is signed. `bodySha256Hex` is the lower-case hex SHA-256 of the exact body bytes. */
@@ -78,7 +80,7 @@ export function parseAuthorization(header: string | undefined): ParsedAuthorizat
   const nonce = fields.get('nonce');
   const sig = fields.get('sig');
   if (terminalId === undefined || ts === undefined || nonce === undefined || sig === undefined || fields.size !== 4) return null;
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(terminalId) || !/^\d{1,16}$/.test(ts) || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return null;
+  if (!UUID_PATTERN.test(terminalId) || !/^\d{1,16}$/.test(ts) || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return null;
   return { terminalId, ts: Number(ts), nonce, sig };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { programConfigSchema } from './program.ts';
+import { uuidSchema } from './ids.ts';
 
 /**
  * The sync protocol between a terminal and a central loyalty server, version 1
@@ -38,7 +39,6 @@ export const DEFAULT_HOLD_TTL_MS = 2 * 60_000;
 
 // ---- building blocks -----------------------------------------------------------
 
-export const uuidSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'expected a lower-case UUID');
 /** Milliseconds since the Unix epoch. */
 export const timestampSchema = z.number().int().min(0).max(8.64e15);
 const pointsSchema = z.number().int().safe();
@@ -280,22 +280,22 @@ export const pushRequestSchema = z.object({
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
 /**
- * Why an event was `applied_with_adjustment`. The event is applied in full; the
- * server flagged it for a manager:
+ * Why the server flagged an event for review (its answer is then `applied_with_adjustment`,
+ * and the flag is listed by the server's `flags` command). The event is applied in full:
  * - overdraft: a redemption or adjustment took the member's balance below zero
  *   (another terminal spent the same points meanwhile);
  * - blocked_member_earn: points were earned by a member blocked meanwhile;
  * - duplicate_enrolment: another member has the same phone or email, or the card belongs to another member.
  */
-export const ADJUSTMENT_REASONS = ['overdraft', 'blocked_member_earn', 'duplicate_enrolment'] as const;
-export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+export const FLAG_KINDS = ['overdraft', 'blocked_member_earn', 'duplicate_enrolment'] as const;
+export type FlagKind = (typeof FLAG_KINDS)[number];
 
 export const eventResultSchema = z.object({
   id: uuidSchema,
   seq: z.number().int(),
   /** applied now; duplicate = applied before (by id, or seq ≤ appliedSeq), nothing done again, with the reasons of its first application. */
   status: z.enum(['applied', 'duplicate', 'applied_with_adjustment']),
-  reasons: z.array(z.enum(ADJUSTMENT_REASONS)).optional(),
+  reasons: z.array(z.enum(FLAG_KINDS)).optional(),
 });
 export type EventResult = z.infer<typeof eventResultSchema>;
 

@@ -4,7 +4,7 @@ import { useApi } from '../app/api-context.tsx';
 import { canAct, useSession } from '../app/session.tsx';
 import { errorText } from '../components/screens-common/error-text.ts';
 import { SyncDetails } from '../components/sync-details/SyncDetails.tsx';
-import { useSyncStatus } from '../components/sync-details/use-sync-status.ts';
+import { useSyncStatus } from '../app/use-sync-status.ts';
 import { formatDateTime } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
@@ -93,7 +93,7 @@ export function SyncScreen() {
                   <tr key={f.seq}>
                     <td>{formatDateTime(f.createdAt, format)}</td>
                     <td>{f.kind}</td>
-                    <td>{f.reasons.join('; ')}</td>
+                    <td>{f.reasons.map((r) => t(`flag.${r}`)).join('; ')}</td>
                   </tr>
                 ))}
               </tbody>

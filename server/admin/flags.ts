@@ -1,8 +1,7 @@
+import { FLAG_KINDS, type FlagKind } from '../../shared/sync-protocol.ts';
 import type { Db } from '../store/db.ts';
 import { AdminError } from './admin-error.ts';
 
-export const FLAG_KINDS = ['overdraft', 'blocked_member_earn', 'duplicate_enrolment'] as const;
-export type FlagKind = (typeof FLAG_KINDS)[number];
 
 export interface FlagListing {
   id: number;

@@ -2,6 +2,7 @@ import type { Db } from '../store/db.ts';
 import { changeTransaction } from '../store/db.ts';
 import { MEMBER_SELECT, type MemberRow } from '../store/member-rows.ts';
 import { AdminError } from './admin-error.ts';
+import { UUID_PATTERN } from '../../shared/ids.ts';
 
 export interface MemberDetails {
   member: MemberRow;
@@ -13,13 +14,11 @@ export interface MemberDetails {
   openFlags: { kind: string; eventId: string; createdAt: number }[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** Finds a member by id, card number or exact phone; several members on one phone is an error listing their ids. */
 export async function findMember(db: Db, key: string): Promise<MemberRow> {
   const trimmed = key.trim();
   let rows: MemberRow[] = [];
-  if (UUID.test(trimmed)) rows = await db.query<MemberRow>(`SELECT ${MEMBER_SELECT} FROM members WHERE id = $1`, [trimmed]);
+  if (UUID_PATTERN.test(trimmed)) rows = await db.query<MemberRow>(`SELECT ${MEMBER_SELECT} FROM members WHERE id = $1`, [trimmed]);
   if (rows.length === 0) rows = await db.query<MemberRow>(`SELECT ${MEMBER_SELECT} FROM members WHERE id = (SELECT member_id FROM member_cards WHERE card = $1)`, [trimmed]);
   if (rows.length === 0) rows = await db.query<MemberRow>(`SELECT ${MEMBER_SELECT} FROM members WHERE phone = $1 ORDER BY enrolled_at`, [trimmed]);
   if (rows.length === 0) throw new AdminError('No member with this id, card number or phone.');

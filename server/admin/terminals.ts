@@ -1,6 +1,7 @@
 import { hashPairingCode, newPairingCode, normalisePairingCode } from '../auth/pairing-code.ts';
 import type { Db } from '../store/db.ts';
 import { AdminError } from './admin-error.ts';
+import { UUID_PATTERN } from '../../shared/ids.ts';
 
 export const DEFAULT_PAIRING_TTL_MS = 24 * 3_600_000;
 
@@ -17,7 +18,7 @@ export async function createPairingCode(db: Db, input: { storeId: string; ttlMs?
 }
 
 export async function revokeTerminal(db: Db, terminalId: string, now: number): Promise<void> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(terminalId)) throw new AdminError('A terminal id is a UUID (see list-terminals).');
+  if (!UUID_PATTERN.test(terminalId)) throw new AdminError('A terminal id is a UUID (see list-terminals).');
   const rows = await db.query('UPDATE terminals SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING id', [terminalId, now]);
   if (rows.length === 0) throw new AdminError(`No terminal ${terminalId}.`);
 }

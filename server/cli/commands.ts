@@ -5,8 +5,9 @@
  * which print JSON.
  */
 import { readFileSync } from 'node:fs';
-import { expireDuePoints } from '../admin/expiry.ts';
+import { expireDuePoints } from '../apply/expiry.ts';
 import { listFlags, resolveFlag } from '../admin/flags.ts';
+import { FLAG_KINDS } from '../../shared/sync-protocol.ts';
 import { importProducts, importProgram, importStaff } from '../admin/catalogue.ts';
 import { importMembers } from '../admin/import-members.ts';
 import { findMember, setMemberStatus, showMember } from '../admin/members.ts';
@@ -134,7 +135,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   flags: {
-    usage: 'flags [--kind overdraft|duplicate_enrolment|blocked_member_earn] [--all]',
+    usage: `flags [--kind ${FLAG_KINDS.join('|')}] [--all]`,
     async run(args, { db, out }) {
       out(JSON.stringify(await listFlags(db, stringFlag(args, 'kind'), args.flags.get('all') === true), null, 2));
     },

@@ -16,8 +16,8 @@ import {
   pullResponseSchema,
   pushRequestSchema,
   pushResponseSchema,
-  uuidSchema,
 } from '../../shared/sync-protocol.ts';
+import { uuidSchema } from '../../shared/ids.ts';
 import { pushEvents } from '../apply/push.ts';
 import { pairTerminal } from '../auth/pair.ts';
 import type { AuthenticatedTerminal } from '../auth/verify-request.ts';
