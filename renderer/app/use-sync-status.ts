@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { SyncStatus } from '../../../shared/api.ts';
-import { useApi } from '../../app/api-context.tsx';
-import { errorText } from '../screens-common/error-text.ts';
-import { useI18n } from '../../i18n/i18n.tsx';
+import type { SyncStatus } from '../../shared/api.ts';
+import { errorText } from '../components/screens-common/error-text.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { useApi } from './api-context.tsx';
 
 export interface SyncSnapshot {
   status: SyncStatus;
@@ -10,7 +10,10 @@ export interface SyncSnapshot {
   at: number;
 }
 
-/** The sync status, asked once and then kept live by the backend's `sync.status` events. */
+/**
+ * The sync status, asked once and then kept live by the backend's `sync.status`
+ * events: the one hook every screen and the top bar's badge read it from.
+ */
 export function useSyncStatus(): { snapshot: SyncSnapshot | null; error: string | null; set(status: SyncStatus): void } {
   const { client, connection } = useApi();
   const { t } = useI18n();

@@ -1,35 +1,17 @@
-import { useEffect, useState } from 'react';
 import type { SyncStatus } from '../../shared/api.ts';
-import { useApi } from '../app/api-context.tsx';
 import { useNavigation } from '../app/navigation.tsx';
 import { canAct, useSession } from '../app/session.tsx';
+import { useSyncStatus } from '../app/use-sync-status.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 const ICON: Record<SyncStatus['state'], string> = { online: '●', syncing: '⟳', offline: '○', error: '⚠' };
 
 /** Always visible: is this terminal in touch with the central server, and how much is waiting to go. */
-export function useSyncStatus(): SyncStatus | null {
-  const { client, connection } = useApi();
-  const [status, setStatus] = useState<SyncStatus | null>(null);
-  useEffect(() => {
-    let live = true;
-    client.call('sync.status', {}).then((s) => live && setStatus(s), () => {});
-    const off = connection.onEvent((event) => {
-      if (event.name === 'sync.status') setStatus(event.status);
-    });
-    return () => {
-      live = false;
-      off();
-    };
-  }, [client, connection]);
-  return status;
-}
-
 export function SyncBadge() {
   const { t } = useI18n();
   const { staff } = useSession();
   const { go } = useNavigation();
-  const status = useSyncStatus();
+  const status = useSyncStatus().snapshot?.status;
   if (!status) return <span className="sync-badge" aria-hidden="true" />;
   const label = status.paired ? t(`sync.${status.state}`) : t('sync.unpaired');
   const state = status.paired ? status.state : 'offline';

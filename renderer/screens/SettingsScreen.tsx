@@ -8,7 +8,7 @@ import { canAct, useSession } from '../app/session.tsx';
 import { CameraPanel } from '../components/CameraPanel.tsx';
 import { errorText } from '../components/screens-common/error-text.ts';
 import { SyncDetails } from '../components/sync-details/SyncDetails.tsx';
-import { useSyncStatus } from '../components/sync-details/use-sync-status.ts';
+import { useSyncStatus } from '../app/use-sync-status.ts';
 import { formatDateTime } from '../i18n/format.ts';
 import { DiagnosticsPanel } from '../components/DiagnosticsPanel.tsx';
 import { LANGUAGES, useI18n, type Language } from '../i18n/i18n.tsx';

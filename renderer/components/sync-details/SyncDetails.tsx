@@ -3,7 +3,7 @@ import type { SyncStatus } from '../../../shared/api.ts';
 import { formatDateTime, formatPoints } from '../../i18n/format.ts';
 import { useI18n, type MessageKey } from '../../i18n/i18n.tsx';
 import { formatAge } from './sync-age.ts';
-import type { SyncSnapshot } from './use-sync-status.ts';
+import type { SyncSnapshot } from '../../app/use-sync-status.ts';
 
 const STATE_LABELS: Record<SyncStatus['state'], MessageKey> = {
   online: 'sync.online',
