@@ -19,16 +19,28 @@ export interface MemberTokenDeps {
 
 export async function issueMemberToken(deps: MemberTokenDeps, memberId: string): Promise<MemberTokenResponse> {
   const client = deps.link.client();
-  if (client === null) throw new AppError('NOT_PAIRED', 'This terminal is not paired with the central server, which makes QR cards. Issue a pre-printed card instead.');
+  if (client === null)
+    throw new AppError(
+      'NOT_PAIRED',
+      'This terminal is not paired with the central server, which makes QR cards. Issue a pre-printed card instead.',
+    );
   if (outboxStats(deps.store.db).pending > 0) await deps.syncNow();
   try {
     return await client.post('/v1/member-tokens', { memberId, ttlMs: null }, memberTokenResponseSchema, { timeoutMs: 5_000 });
   } catch (error) {
-    if (error instanceof SyncFailure && error.kind === 'http' && error.code === 'MEMBER_BLOCKED') throw new AppError('MEMBER_BLOCKED', 'This member is blocked: no QR card is issued.');
+    if (error instanceof SyncFailure && error.kind === 'http' && error.code === 'MEMBER_BLOCKED')
+      throw new AppError('MEMBER_BLOCKED', 'This member is blocked: no QR card is issued.');
     if (error instanceof SyncFailure && error.kind === 'http' && error.status === 404) {
-      throw new AppError('SERVER_UNREACHABLE', 'The central server does not know this member yet. Try again in a minute, once the terminal has synced.');
+      throw new AppError(
+        'SERVER_UNREACHABLE',
+        'The central server does not know this member yet. Try again in a minute, once the terminal has synced.',
+      );
     }
-    if (error instanceof SyncFailure) throw new AppError('SERVER_UNREACHABLE', 'The central server did not answer. Try again when the terminal is online, or issue a pre-printed card.');
+    if (error instanceof SyncFailure)
+      throw new AppError(
+        'SERVER_UNREACHABLE',
+        'The central server did not answer. Try again when the terminal is online, or issue a pre-printed card.',
+      );
     throw error;
   }
 }

@@ -140,19 +140,48 @@ export class SyncRounds {
     const now = () => clock.now();
     const signal = this.controller.signal;
     try {
-      const pushed = await pushOutbox({ store, client, now, batchSize: settings.pushBatch, pipeline: settings.pushPipeline, signal, timeoutMs: settings.requestTimeoutMs, ...(hooks?.afterPushAnswer ? { afterAnswer: hooks.afterPushAnswer } : {}) });
-      const pulled = await pullChanges({ store, client, now, pageSize: settings.pullPageSize, signal, timeoutMs: settings.requestTimeoutMs, ...(hooks?.afterPullPage ? { afterPage: hooks.afterPullPage } : {}) });
+      const pushed = await pushOutbox({
+        store,
+        client,
+        now,
+        batchSize: settings.pushBatch,
+        pipeline: settings.pushPipeline,
+        signal,
+        timeoutMs: settings.requestTimeoutMs,
+        ...(hooks?.afterPushAnswer ? { afterAnswer: hooks.afterPushAnswer } : {}),
+      });
+      const pulled = await pullChanges({
+        store,
+        client,
+        now,
+        pageSize: settings.pullPageSize,
+        signal,
+        timeoutMs: settings.requestTimeoutMs,
+        ...(hooks?.afterPullPage ? { afterPage: hooks.afterPullPage } : {}),
+      });
       writeTransaction(store, () => saveLastSyncSuccess(store.db, clock.now()));
-      if (pushed.sent > 0 || pulled.members > 0) log.log('info', 'sync.round', { pushed: pushed.sent, flagged: pushed.flagged, pages: pulled.pages, members: pulled.members, corrections: pulled.corrections });
+      if (pushed.sent > 0 || pulled.members > 0)
+        log.log('info', 'sync.round', {
+          pushed: pushed.sent,
+          flagged: pushed.flagged,
+          pages: pulled.pages,
+          members: pulled.members,
+          corrections: pulled.corrections,
+        });
       this.failure = null;
       this.attempt = 0;
       return settings.pullIntervalMs;
     } catch (error) {
       if (signal.aborted) return null; // stopping
-      const plan = error instanceof SyncFailure ? classifyFailure(error) : { retry: 'backoff' as const, state: 'error' as const, reason: 'internal error' };
-      if (!(error instanceof SyncFailure)) log.log('error', 'sync.round.crashed', { error: error instanceof Error ? error.message : 'unknown' });
+      const plan =
+        error instanceof SyncFailure
+          ? classifyFailure(error)
+          : { retry: 'backoff' as const, state: 'error' as const, reason: 'internal error' };
+      if (!(error instanceof SyncFailure))
+        log.log('error', 'sync.round.crashed', { error: error instanceof Error ? error.message : 'unknown' });
       this.failure = { state: plan.state, reason: plan.reason };
-      const delay = plan.retry === 'slow' ? settings.backoff.capMs : backoffDelay(this.attempt++, this.options.random ?? Math.random, settings.backoff);
+      const delay =
+        plan.retry === 'slow' ? settings.backoff.capMs : backoffDelay(this.attempt++, this.options.random ?? Math.random, settings.backoff);
       log.log('warn', 'sync.round.failed', { reason: plan.reason, retryInMs: delay });
       return delay;
     }

@@ -33,7 +33,13 @@ export class ServerLink {
   client(): SyncHttpClient | null {
     const c = this.creds();
     if (c === null) return null;
-    this.http ??= new SyncHttpClient({ serverUrl: c.serverUrl, caPem: c.caPem, auth: { terminalId: c.terminalId, secret: c.secret }, timeoutMs: this.options.requestTimeoutMs, now: this.options.now });
+    this.http ??= new SyncHttpClient({
+      serverUrl: c.serverUrl,
+      caPem: c.caPem,
+      auth: { terminalId: c.terminalId, secret: c.secret },
+      timeoutMs: this.options.requestTimeoutMs,
+      now: this.options.now,
+    });
     return this.http;
   }
 

@@ -42,8 +42,23 @@ export class SyncEngine {
 
   constructor(private readonly options: SyncEngineOptions) {
     const { store, clock, log, settings } = options;
-    this.link = new ServerLink({ store, keySource: options.keySource, log, requestTimeoutMs: settings.requestTimeoutMs, now: () => clock.now() });
-    this.rounds = new SyncRounds({ store, clock, log, settings, link: this.link, random: options.random, hooks: options.hooks, onChange: () => this.reporter.refresh() });
+    this.link = new ServerLink({
+      store,
+      keySource: options.keySource,
+      log,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      now: () => clock.now(),
+    });
+    this.rounds = new SyncRounds({
+      store,
+      clock,
+      log,
+      settings,
+      link: this.link,
+      random: options.random,
+      hooks: options.hooks,
+      onChange: () => this.reporter.refresh(),
+    });
     this.reporter = new SyncStatusReporter({ store, clock, alertAfterMs: settings.alertAfterMs, link: this.link, rounds: this.rounds });
   }
 
@@ -96,7 +111,11 @@ export class SyncEngine {
   }
 
   async pair(input: PairInput): Promise<PairResult> {
-    const result = await pairTerminal(this.options.store, input, { keySource: this.options.keySource, now: () => this.options.clock.now(), log: this.options.log });
+    const result = await pairTerminal(this.options.store, input, {
+      keySource: this.options.keySource,
+      now: () => this.options.clock.now(),
+      log: this.options.log,
+    });
     this.link.forget();
     this.rounds.paired();
     this.reporter.refresh();
