@@ -68,7 +68,7 @@ export function buildOpenApiDocument(): Json {
       title: 'Loyalty Terminal sync protocol',
       version: String(SYNC_PROTOCOL_VERSION),
       description:
-        'The contract between a loyalty terminal and a central loyalty server. Generated from shared/sync-protocol.ts; see server/README.md for the semantics (exactly-once events, atomic batches, cursors, holds).',
+        'The contract between a loyalty terminal and a central loyalty server. Generated from shared/sync-protocol.ts; see docs/sync-protocol.md for the semantics (exactly-once events, atomic batches, cursors, holds).',
     },
     servers: [{ url: 'http://127.0.0.1:8787' }],
     paths,

@@ -3,7 +3,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import type { OfflineCaps } from './offline-policy.ts';
 import { DEFAULT_ALERT_AFTER_MS } from './status.ts';
 
-/** How the sync engine behaves; every field has a default (see README "Sync"). */
+/** How the sync engine behaves; every field has a default (see docs/sync-protocol.md, "Settings"). */
 export interface SyncSettings {
   pushBatch: number;
   /** Batches in flight at once: the next batch travels while the server applies this one (1 = one at a time). */
