@@ -4,7 +4,7 @@
  * and the terminal's tests start it in-process (port 0 = an ephemeral port).
  */
 import type { FastifyInstance } from 'fastify';
-import { expireDuePoints } from './admin/expiry.ts';
+import { expireDuePoints } from './apply/expiry.ts';
 import { pruneNonces } from './auth/verify-request.ts';
 import { buildApp } from './http/app.ts';
 import type { LogOptions } from './http/logging.ts';

@@ -5,7 +5,7 @@
  * still equals the ledger sum and expires by the programme's rule.
  */
 import { z } from 'zod';
-import { lotExpiry } from '../../shared/loyalty/lots.ts';
+import { lotExpiry } from '../../shared/loyalty/expiry.ts';
 import { changeTransaction, type Db } from '../store/db.ts';
 import { insertRows } from '../store/json-rows.ts';
 import { currentProgram } from '../store/programs.ts';

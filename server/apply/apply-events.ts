@@ -7,13 +7,14 @@
  * computed. A completed offline sale is never refused; what needs a person is
  * flagged (overdraft, earn by a blocked member, duplicate enrolment).
  */
-import { lotExpiry } from '../../shared/loyalty/lots.ts';
+import { lotExpiry } from '../../shared/loyalty/expiry.ts';
 import { evaluateTier, qualifyingWindowStart } from '../../shared/loyalty/tiers.ts';
 import type { ProgramConfig } from '../../shared/program.ts';
 import type { AdjustmentReason, EventResult, LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
 import type { MemberRow } from '../store/member-rows.ts';
 import { countsForTier } from './qualifying.ts';
-import { applyEntry, expireDue, type LedgerRowOut, type LotState, type PointsState, type PointsWriter } from './member-points.ts';
+import { expireDue } from './expiry.ts';
+import { applyEntry, type LedgerRowOut, type LotState, type PointsState, type PointsWriter } from './member-points.ts';
 
 export interface ApplyInput {
   terminalId: string;

@@ -2,11 +2,11 @@
  * A member's points in memory while a batch (or an expiry run) is applied:
  * balance, live lots and the ledger rows to write. Pure: no I/O, no clock.
  *
- * Rules match the terminal's engine (main/backend/loyalty/lots.ts, imported
- * rather than duplicated): new points first pay off a debt, the rest becomes a
- * lot; debits take from the lot that expires first; a shortfall becomes a debt
- * (a negative balance). So balance = sum of live lots when it is ≥ 0, and a
- * member in debt has no live lots.
+ * Rules match the terminal's (shared/loyalty/lots.ts, imported rather than
+ * duplicated): new points first pay off a debt, the rest becomes a lot; debits
+ * take from the lot that expires first; a shortfall becomes a debt (a negative
+ * balance). So balance = sum of live lots when it is ≥ 0, and a member in debt
+ * has no live lots. Expiry is expiry.ts.
  */
 import { consumeLots, creditPoints } from '../../shared/loyalty/lots.ts';
 
@@ -45,21 +45,6 @@ export interface PointsWriter {
   ledger: LedgerRowOut[];
   nextLotId: () => number;
   appliedAt: number;
-}
-
-/** Expires every lot due at `at`: one 'expire' entry per lot, dated when the lot expired. */
-export function expireDue(state: PointsState, at: number, out: PointsWriter): number {
-  let expired = 0;
-  for (const lot of state.lots) {
-    if (lot.remaining > 0 && lot.expiresAt !== null && lot.expiresAt <= at) {
-      out.ledger.push({ member_id: state.memberId, event_id: null, kind: 'expire', points: -lot.remaining, qualifying: 0, created_at: lot.expiresAt, applied_at: out.appliedAt, reason: 'points expired' });
-      state.balance -= lot.remaining;
-      expired += lot.remaining;
-      lot.remaining = 0;
-      lot.changed = true;
-    }
-  }
-  return expired;
 }
 
 export interface EntryIn {

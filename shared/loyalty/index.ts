@@ -15,7 +15,8 @@ export {
   type PointsRedemption,
   type RewardRedemption,
 } from './redeem.ts';
-export { consumeLots, creditPoints, dueForExpiry, expiringWithin, lotExpiry, type LotConsumption } from './lots.ts';
+export { consumeLots, creditPoints, type LotConsumption } from './lots.ts';
+export { dueForExpiry, duePoints, expiringWithin, isDue, lotExpiry, type ExpiringLot } from './expiry.ts';
 export { refundPoints, type RefundableLine, type RefundedLine, type RefundResult } from './refund.ts';
 export { priceSale } from './sale.ts';
 export { formatMinor } from './money.ts';

@@ -1,28 +1,9 @@
 /**
- * Point lots: each credit of points is a lot that expires expiry.months after
- * it was earned. Spending takes from the lot that expires first, so the points
- * closest to expiry are used before they are lost.
+ * Point lots: each credit of points is a lot that expires (expiry.ts).
+ * Spending takes from the lot that expires first, so the points closest to
+ * expiry are used before they are lost.
  */
-import type { ProgramConfig } from '../program.ts';
-import { addMonths } from './local-time.ts';
 import type { PointLot } from './types.ts';
-
-export function lotExpiry(earnedAt: number, program: ProgramConfig): number {
-  return addMonths(earnedAt, program.expiry.months);
-}
-
-/** Lots that have expired by `now` (expiresAt ≤ now) and still hold points. */
-export function dueForExpiry(lots: readonly PointLot[], now: number): PointLot[] {
-  return lots.filter((l) => l.expiresAt <= now && l.remaining > 0);
-}
-
-/** Points that will expire after `now` and at most `days` days from it. */
-export function expiringWithin(lots: readonly PointLot[], now: number, days: number): number {
-  const until = now + days * 86_400_000;
-  let points = 0;
-  for (const l of lots) if (l.expiresAt > now && l.expiresAt <= until && l.remaining > 0) points += l.remaining;
-  return points;
-}
 
 export interface LotConsumption {
   takes: { lotId: number; points: number }[];

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lotExpiry } from '../../shared/loyalty/lots.ts';
+import { lotExpiry } from '../../shared/loyalty/expiry.ts';
 import { hashPin } from '../../node-shared/pin-hash.ts';
 import { openTerminalDb } from '../../main/backend/store/connection.ts';
 import { loadMigrations } from '../../main/backend/store/migrations.ts';

@@ -44,7 +44,7 @@ import { createPairingCode } from '../../server/admin/terminals.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import type { Db } from '../../server/store/db.ts';
 import { openDatabase } from '../../server/store/open.ts';
-import { lotExpiry } from '../../shared/loyalty/lots.ts';
+import { lotExpiry } from '../../shared/loyalty/expiry.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { pgliteDataDir } from '../server/pglite-template.ts';
 import { startPostgres } from '../server/postgres.ts';

@@ -1,11 +1,12 @@
 import type { Output, ParsedInput } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { lotExpiry } from '../../../shared/loyalty/lots.ts';
+import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { memberById } from '../store/members.ts';
 import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
-import { appliedAdjustment, credit, debit, expireDue } from '../store/points.ts';
+import { expireDue } from '../store/expiry.ts';
+import { appliedAdjustment, credit, debit } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import type { CommitContext } from '../sales/commit.ts';
 

@@ -2,7 +2,7 @@ import type { Output, ParsedInput } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { cardRanges, type CardRange } from '../../../shared/program.ts';
 import { enrolmentBonus } from '../../../shared/loyalty/bonuses.ts';
-import { lotExpiry } from '../../../shared/loyalty/lots.ts';
+import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { cardOwner, insertCard, insertMember, memberByCard, memberById, membersByPhoneOrEmail } from '../store/members.ts';

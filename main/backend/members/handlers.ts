@@ -2,6 +2,7 @@ import type { Output } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { StaffContext } from '../context.ts';
 import type { Handlers } from '../handler-types.ts';
+import { pointsNow } from '../store/expiry.ts';
 import { memberByCard, memberById, membersByNamePrefix, membersByPhonePrefix } from '../store/members.ts';
 import { entriesOfMember } from '../store/points.ts';
 import { linesOf, salesOfMember, type SaleRow } from '../store/sales.ts';
@@ -22,7 +23,9 @@ export const memberHandlers = {
 
   'member.search': (input, ctx) => {
     const rows = 'phonePrefix' in input ? membersByPhonePrefix(ctx.store.db, input.phonePrefix, SEARCH_LIMIT) : membersByNamePrefix(ctx.store.db, input.namePrefix, SEARCH_LIMIT);
-    return { members: rows.map((r) => ({ id: r.id, name: r.name, phone: r.phone, tier: r.tier, status: r.status, balance: r.balance })) };
+    const now = ctx.clock.now();
+    // The balance as member.get shows it: points due to expire are out (store/expiry.ts).
+    return { members: rows.map((r) => ({ id: r.id, name: r.name, phone: r.phone, tier: r.tier, status: r.status, balance: pointsNow(ctx.store.db, r, now).balance })) };
   },
 
   'member.issueToken': async (input, ctx) => {

@@ -1,22 +1,15 @@
 import type { Member } from '../../../shared/api.ts';
 import type { ProgramConfig } from '../../../shared/program.ts';
 import { localParts } from '../../../shared/loyalty/local-time.ts';
-import { expiringWithin } from '../../../shared/loyalty/lots.ts';
 import { tierById } from '../../../shared/loyalty/tiers.ts';
 import type { Db } from '../store/connection.ts';
 import { cardsOf, type MemberRow } from '../store/members.ts';
 import { unacknowledgedPoints } from '../store/outbox.ts';
-import { liveLots } from '../store/points.ts';
+import { pointsNow } from '../store/expiry.ts';
 
-/** Points a member can spend now: live lot remainders, net of any recorded debt. */
-export function availablePoints(lotRemainders: number, debt: number): number {
-  return Math.max(0, lotRemainders - debt);
-}
-
-/** What the cashier sees of a member: balance, what can be spent, what expires soon. */
+/** What the cashier sees of a member as of `now`: balance, what can be spent, what expires soon. */
 export function memberView(db: Db, row: MemberRow, program: ProgramConfig, now: number): Member {
-  const lots = liveLots(db, row.id, now);
-  const live = lots.reduce((sum, l) => sum + l.remaining, 0);
+  const points = pointsNow(db, row, now);
   // Pending = this terminal's events the server has not acknowledged; the rest of the balance is confirmed.
   const pending = unacknowledgedPoints(db, row.id);
   const birthMonth = row.birth_date === null ? null : Number(row.birth_date.slice(5, 7));
@@ -33,12 +26,12 @@ export function memberView(db: Db, row: MemberRow, program: ProgramConfig, now: 
     enrolledAt: row.enrolled_at,
     enrolledStore: row.enrolled_store,
     consentMarketing: row.consent_marketing === 1,
-    balance: row.balance,
-    available: availablePoints(live, row.debt),
+    balance: points.balance,
+    available: points.available,
     debt: row.debt,
-    expiringIn30Days: expiringWithin(lots, now, 30),
+    expiringIn30Days: points.expiringIn30Days,
     birthdayThisMonth: birthMonth !== null && birthMonth === localParts(now, program.timeZone).month,
-    confirmedPoints: row.balance - pending,
+    confirmedPoints: points.balance - pending,
     pendingPoints: pending,
   };
 }

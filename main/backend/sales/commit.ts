@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ParsedInput, SaleResult } from '../../../shared/api.ts';
-import { lotExpiry } from '../../../shared/loyalty/lots.ts';
+import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
 import { evaluateTier } from '../../../shared/loyalty/tiers.ts';
 import { localParts } from '../../../shared/loyalty/local-time.ts';
 import { writeTransaction, type TerminalDb } from '../store/connection.ts';
@@ -11,7 +11,8 @@ import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
 import { insertOfflineRedemption, markHoldPosted, offlineRedeemedSince, usableHold } from '../store/sync-redemptions.ts';
 import { judgeOfflineRedemption, REFUSAL_MESSAGES, storeDayStart, type OfflineCaps } from '../sync/offline-policy.ts';
 import { verifyManagerOverride } from '../sync/redemption-override.ts';
-import { credit, debit, expireDue } from '../store/points.ts';
+import { expireDue } from '../store/expiry.ts';
+import { credit, debit } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import { insertSale, insertVoucher, saleById } from '../store/sales.ts';
 import { price } from './preview.ts';

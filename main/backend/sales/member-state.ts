@@ -1,11 +1,11 @@
 import type { ProgramConfig } from '../../../shared/program.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { availablePoints } from '../members/member-view.ts';
 import { evaluateTier, qualifyingWindowStart } from '../../../shared/loyalty/tiers.ts';
 import type { MemberState } from '../../../shared/loyalty/types.ts';
 import type { Db } from '../store/connection.ts';
+import { pointsNow } from '../store/expiry.ts';
 import { memberById, type MemberRow } from '../store/members.ts';
-import { duePoints, liveLots, qualifyingPoints } from '../store/points.ts';
+import { qualifyingPoints } from '../store/points.ts';
 import { purchaseCount, purchaseTimesSince } from '../store/sales.ts';
 
 const DAY_MS = 86_400_000;
@@ -22,7 +22,7 @@ export interface LoadedMember {
 export function loadMemberState(db: Db, memberId: string, program: ProgramConfig, now: number): LoadedMember {
   const row = memberById(db, memberId);
   if (!row) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.', { memberId });
-  const live = liveLots(db, memberId, now).reduce((sum, l) => sum + l.remaining, 0);
+  const points = pointsNow(db, row, now);
   const nth = program.bonuses.nthPurchase;
   const since = Math.max(row.last_nth_bonus_at ?? 0, nth ? now - nth.withinDays * DAY_MS : now);
   // A downgrade due at the anniversary applies before this sale is priced.
@@ -49,9 +49,9 @@ export function loadMemberState(db: Db, memberId: string, program: ProgramConfig
       birthdayBonusYear: row.birthday_bonus_year,
       purchaseCount: purchaseCount(db, memberId),
       recentPurchaseTimes: nth ? purchaseTimesSince(db, memberId, since) : [],
-      // A commit sweeps expired lots first; a preview must show the same balance without writing.
-      balance: row.balance - duePoints(db, memberId, now),
-      available: availablePoints(live, row.debt),
+      // A commit expires due lots first; a preview prices on the same points without writing.
+      balance: points.balance,
+      available: points.available,
     },
   };
 }

@@ -1,12 +1,13 @@
 import type { Output, ParsedInput } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { lotExpiry } from '../../../shared/loyalty/lots.ts';
+import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
 import { refundPoints } from '../../../shared/loyalty/refund.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { memberById } from '../store/members.ts';
 import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
-import { credit, debit, entriesOfSale, expireDue } from '../store/points.ts';
+import { expireDue } from '../store/expiry.ts';
+import { credit, debit, entriesOfSale } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import { addRefundedQuantity, insertRefund, linesOf, refundResult, saleById, setRefundResult } from '../store/sales.ts';
 import type { CommitContext } from './commit.ts';

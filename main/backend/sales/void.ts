@@ -1,11 +1,12 @@
 import type { Output } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { lotExpiry } from '../../../shared/loyalty/lots.ts';
+import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import { memberById } from '../store/members.ts';
 import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
-import { credit, debit, entriesOfSale, expireDue, type LedgerRow } from '../store/points.ts';
+import { expireDue } from '../store/expiry.ts';
+import { credit, debit, entriesOfSale, type LedgerRow } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import { cancelVouchersOfSale, hasRefunds, markVoided, saleById } from '../store/sales.ts';
 import { hasRole, type SessionStaff } from '../staff/sessions.ts';

@@ -9,7 +9,8 @@ import { prepare } from './statements.ts';
  * The only code that changes a member's points. Every change is a new ledger
  * entry (never an update), the lots that make expiry possible, the recorded
  * debt, and the cached balance, all moved together so that
- *   balance = sum(ledger) = sum(live lot remainders) - debt.
+ *   balance = sum(ledger) = sum(lot remainders) - debt
+ * (expiry.ts takes expired lots out through appendEntry).
  * Callers run these inside one write transaction.
  */
 
@@ -42,7 +43,8 @@ export interface LedgerRow {
   created_at: number;
 }
 
-function append(db: Db, e: Entry, signed: number): number {
+/** Writes one ledger entry and moves the cached balance by `signed`; the caller moves the lots (credit, debit, expiry.ts). */
+export function appendEntry(db: Db, e: Entry, signed: number): number {
   const info = prepare(
     db,
     `INSERT INTO ledger (member_id, kind, points, qualifying, sale_id, refund_id, ref, reason, staff_id, created_at)
@@ -59,7 +61,7 @@ function debtOf(db: Db, memberId: string): number {
 /** Adds points: they pay off any recorded debt first, the rest becomes a lot expiring at `expiresAt`. */
 export function credit(db: Db, e: Entry, expiresAt: number): number {
   if (e.points <= 0) return 0;
-  const entryId = append(db, e, e.points);
+  const entryId = appendEntry(db, e, e.points);
   const { debtPaid, lotPoints } = creditPoints(debtOf(db, e.memberId), e.points);
   if (debtPaid > 0) prepare(db, 'UPDATE members SET debt = debt - ? WHERE id = ?').run(debtPaid, e.memberId);
   if (lotPoints > 0) {
@@ -96,7 +98,7 @@ export function debit(db: Db, e: Entry, options: { allowDebt: boolean; preferEnt
       available: e.points - fromRest.shortfall,
     });
   }
-  const entryId = append(db, e, -e.points);
+  const entryId = appendEntry(db, e, -e.points);
   const take = prepare(db, 'UPDATE point_lots SET remaining = remaining - ? WHERE id = ?');
   for (const t of [...fromPreferred.takes, ...fromRest.takes]) take.run(t.points, t.lotId);
   if (fromRest.shortfall > 0) prepare(db, 'UPDATE members SET debt = debt + ? WHERE id = ?').run(fromRest.shortfall, e.memberId);
@@ -160,26 +162,6 @@ export function liveLots(db: Db, memberId: string, now: number): LiveLot[] {
   ).all(memberId, now) as LiveLot[];
 }
 
-/** Writes an `expire` entry for every lot whose time has come. Idempotent: an expired lot has nothing left. */
-export function expireDue(db: Db, memberId: string, now: number): number {
-  const due = prepare(
-    db,
-    `SELECT id, remaining FROM point_lots WHERE member_id = ? AND remaining > 0 AND expires_at <= ? ORDER BY expires_at, id`,
-  ).all(memberId, now) as { id: number; remaining: number }[];
-  let total = 0;
-  for (const lot of due) {
-    append(db, { memberId, kind: 'expire', points: lot.remaining, ref: `lot:${lot.id}`, reason: 'points expired', now }, -lot.remaining);
-    prepare(db, 'UPDATE point_lots SET remaining = 0 WHERE id = ?').run(lot.id);
-    total += lot.remaining;
-  }
-  return total;
-}
-
-/** Members with lots due: the expiry sweep visits only them. */
-export function membersWithDueLots(db: Db, now: number, limit: number): string[] {
-  return prepare(db, 'SELECT DISTINCT member_id FROM point_lots WHERE remaining > 0 AND expires_at <= ? LIMIT ?').pluck().all(now, limit) as string[];
-}
-
 export function qualifyingPoints(db: Db, memberId: string, since: number): number {
   return prepare(db, 'SELECT coalesce(sum(qualifying), 0) FROM ledger WHERE member_id = ? AND created_at > ?').pluck().get(memberId, since) as number;
 }
@@ -205,13 +187,4 @@ export function appliedAdjustment(db: Db, adjustmentId: string): { memberId: str
   if (!entry) return undefined;
   const balanceAfter = prepare(db, 'SELECT sum(points) FROM ledger WHERE member_id = ? AND id <= ?').pluck().get(entry.member_id, entry.id) as number;
   return { memberId: entry.member_id, balanceAfter };
-}
-
-/** Points in lots whose time has come but which no sweep has expired yet. */
-export function duePoints(db: Db, memberId: string, now: number): number {
-  return prepare(db, 'SELECT coalesce(sum(remaining), 0) FROM point_lots WHERE member_id = ? AND remaining > 0 AND expires_at <= ?').pluck().get(memberId, now) as number;
-}
-
-export function hasDueLots(db: Db, memberId: string, now: number): boolean {
-  return prepare(db, 'SELECT 1 FROM point_lots WHERE member_id = ? AND remaining > 0 AND expires_at <= ? LIMIT 1').get(memberId, now) !== undefined;
 }

@@ -1,12 +1,13 @@
 import type { MemberRecord, PullResponse } from '../../../shared/sync-protocol.ts';
-import { lotExpiry } from '../../../shared/loyalty/lots.ts';
+import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
 import { correctionLots, NEVER_EXPIRES, serverBalanceAt, targetBalance } from '../sync/reconcile.ts';
 import { writeTransaction, type Db, type TerminalDb } from './connection.ts';
 import { revokeMemberToken, upsertTokenKey } from './member-token-keys.ts';
 import { nameKey, phoneKey } from './members.ts';
 import { pendingPointsAfter } from './outbox.ts';
 import { insertRows } from './insert-rows.ts';
-import { credit, debit, expireDue, hasDueLots, openBalances, openingColumns, type Opening } from './points.ts';
+import { expireDue } from './expiry.ts';
+import { credit, debit, openBalances, openingColumns, type Opening } from './points.ts';
 import { upsertProduct } from './products.ts';
 import { currentProgram, installProgram } from './program.ts';
 import { prepare } from './statements.ts';
@@ -83,7 +84,7 @@ function applyMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, f
   const card = prepare(db, `INSERT INTO member_cards (card_number, member_id, issued_at) VALUES (?, ?, ?) ${CARD_UPSERT}`);
   for (const c of m.cards) card.run(c, m.id, now);
 
-  if (hasDueLots(db, m.id, now)) expireDue(db, m.id, now);
+  expireDue(db, m.id, now);
   const balance = prepare(db, 'SELECT balance FROM members WHERE id = ?').pluck().get(m.id) as number;
   const delta = targetBalance(serverBalanceAt(m.balance, m.lots, now), pending) - balance;
   if (delta === 0) return false;

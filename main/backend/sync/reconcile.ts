@@ -5,6 +5,8 @@
  * balance differs, a 'sync' ledger entry corrects it: the ledger stays
  * append-only and the difference is explained rather than overwritten.
  */
+import { duePoints, isDue } from '../../../shared/loyalty/expiry.ts';
+
 export interface ServerLot {
   remaining: number;
   /** null = never expires. */
@@ -20,9 +22,7 @@ export const NEVER_EXPIRES = 8.64e15;
  * terminal has expired them locally, so they are taken out here.
  */
 export function serverBalanceAt(balance: number, lots: readonly ServerLot[], now: number): number {
-  let due = 0;
-  for (const l of lots) if (l.expiresAt !== null && l.expiresAt <= now && l.remaining > 0) due += l.remaining;
-  return balance - due;
+  return balance - duePoints(lots, now);
 }
 
 /** What the terminal should show: the server's balance plus its own unapplied events. */
@@ -39,7 +39,7 @@ export function targetBalance(serverBalance: number, pendingPoints: number): num
 export function correctionLots(points: number, serverLots: readonly ServerLot[], now: number, fallbackExpiry: number): { points: number; expiresAt: number }[] {
   if (points <= 0) return [];
   const live = serverLots
-    .filter((l) => l.remaining > 0 && (l.expiresAt === null || l.expiresAt > now))
+    .filter((l) => l.remaining > 0 && !isDue(l, now))
     .map((l) => ({ remaining: l.remaining, expiresAt: l.expiresAt ?? NEVER_EXPIRES }))
     .sort((a, b) => b.expiresAt - a.expiresAt);
   const out: { points: number; expiresAt: number }[] = [];
