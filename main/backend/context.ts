@@ -4,6 +4,7 @@ import type { ScanHub } from './scanning/scan-hub.ts';
 import type { ScannerMonitor } from './scanning/scanner-monitor.ts';
 import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import type { TerminalDb } from './store/connection.ts';
+import type { Lockout } from './staff/pin-check.ts';
 import type { SessionStaff, Sessions } from './staff/sessions.ts';
 import type { SyncEngine } from './sync/sync-engine.ts';
 
@@ -21,7 +22,7 @@ export interface Backend {
   /** Tests list ports through serialport's mock binding; the platform's binding otherwise. */
   serialBinding?: BindingInterface;
   /** Wrong PINs before a staff member is locked out, and for how long. */
-  lockout: { attempts: number; ms: number };
+  lockout: Lockout;
   /** The link to the central server (idle until started or paired). */
   sync: SyncEngine;
   terminal: TerminalIdentity;

@@ -9,6 +9,7 @@ import { createSyncDispatcher } from '../../main/backend/dispatch.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import type { Logger } from '../../main/backend/platform/logging.ts';
+import type { Lockout } from '../../main/backend/staff/pin-check.ts';
 import { hashPin } from '../../node-shared/pin-hash.ts';
 import { writeTransaction } from '../../main/backend/store/connection.ts';
 import { upsertProduct } from '../../main/backend/store/products.ts';
@@ -69,11 +70,11 @@ export interface TestTerminal {
   close(): void;
 }
 
-export function createTestTerminal(options: { program?: ProgramConfig; now?: number; log?: Logger; dir?: string } = {}): TestTerminal {
+export function createTestTerminal(options: { program?: ProgramConfig; now?: number; log?: Logger; dir?: string; lockout?: Lockout } = {}): TestTerminal {
   const dir = options.dir === undefined ? tempDir() : null;
   const dbPath = join(options.dir ?? dir!.path, 'terminal.sqlite');
   const clock = new ManualClock(options.now ?? SATURDAY);
-  const backend = createBackend({ dbPath, storeId: 'store-1', clock, log: options.log });
+  const backend = createBackend({ dbPath, storeId: 'store-1', clock, log: options.log, lockout: options.lockout });
   seed(backend, options.program, clock.now());
   const dispatch = createSyncDispatcher(backend, { validateOutput: true });
   let nextId = 1;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { createTestTerminal, STAFF, type TestTerminal } from '../helpers/terminal.ts';
 
 let t: TestTerminal;
@@ -49,6 +50,42 @@ describe('staff sign-in', () => {
     const error = t.fail('staff.login', { staffId: STAFF.cashier.id, pin: '12ab' });
     expect(error.code).toBe('VALIDATION');
     expect(error.details).toEqual({ issues: [{ path: 'pin', message: 'a PIN is 4 to 8 digits' }] });
+  });
+});
+
+describe('a manager override checks the PIN as sign-in does', () => {
+  const sale = (memberId: string, pin: string) => ({ saleId: uuidv7(), memberId, lines: [{ sku: 'BREAD' }], override: { staffId: STAFF.manager.id, pin } });
+
+  test('wrong override PINs count against the configured lockout; a locked-out manager cannot override or sign in until it ends', () => {
+    t = createTestTerminal({ lockout: { attempts: 3, ms: 60_000 } });
+    const cashier = t.login('cashier');
+    const member = t.enrol(t.login('manager'));
+    for (let i = 1; i <= 3; i++) {
+      expect(t.fail('sale.commit', sale(member.id, '0000'), cashier)).toMatchObject({ code: 'REDEMPTION_NOT_ALLOWED', details: { reason: 'override_refused' } });
+    }
+    expect(t.fail('sale.commit', sale(member.id, STAFF.manager.pin), cashier).code).toBe('LOCKED_OUT');
+    expect(t.fail('staff.login', { staffId: STAFF.manager.id, pin: STAFF.manager.pin }).code).toBe('LOCKED_OUT');
+    const audit = (action: string) => t.backend.store.db.prepare('SELECT count(*) FROM audit_log WHERE action = ?').pluck().get(action);
+    expect(audit('redemption.override.refused')).toBe(3);
+    expect(audit('staff.locked')).toBe(1);
+    expect(t.backend.store.db.prepare('SELECT count(*) FROM sales WHERE member_id = ?').pluck().get(member.id)).toBe(0);
+
+    t.clock.advance(60_000 + 1);
+    expect(t.call('sale.commit', sale(member.id, STAFF.manager.pin), cashier).saleId).toBeDefined();
+  });
+
+  test('wrong PINs at sign-in and at the override add up, and a right PIN clears the count', () => {
+    t = createTestTerminal({ lockout: { attempts: 3, ms: 60_000 } });
+    const cashier = t.login('cashier');
+    const member = t.enrol(t.login('manager'));
+    expect(t.fail('staff.login', { staffId: STAFF.manager.id, pin: '0000' }).details).toEqual({ attemptsLeft: 2 });
+    t.fail('sale.commit', sale(member.id, '0000'), cashier);
+    expect(t.fail('staff.login', { staffId: STAFF.manager.id, pin: '0000' }).code).toBe('LOCKED_OUT');
+
+    t.clock.advance(60_000 + 1);
+    t.fail('sale.commit', sale(member.id, '0000'), cashier);
+    t.call('sale.commit', sale(member.id, STAFF.manager.pin), cashier);
+    expect(t.fail('staff.login', { staffId: STAFF.manager.id, pin: '0000' }).details).toEqual({ attemptsLeft: 2 });
   });
 });
 

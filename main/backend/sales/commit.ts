@@ -11,6 +11,7 @@ import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
 import { insertOfflineRedemption, markHoldPosted, offlineRedeemedSince, usableHold } from '../store/sync-redemptions.ts';
 import { judgeOfflineRedemption, REFUSAL_MESSAGES, storeDayStart, type OfflineCaps } from '../sync/offline-policy.ts';
 import { verifyManagerOverride } from '../sync/redemption-override.ts';
+import type { Lockout } from '../staff/pin-check.ts';
 import { expireDue } from '../store/expiry.ts';
 import { credit, debit } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
@@ -36,12 +37,12 @@ export interface CommitContext {
  * made by the caller before the first attempt; committing it again changes
  * nothing and returns the first answer.
  */
-export function commitSale(ctx: CommitContext, input: ParsedInput<'sale.commit'>): SaleResult {
+export function commitSale(ctx: CommitContext & { lockout: Lockout }, input: ParsedInput<'sale.commit'>): SaleResult {
   const { db } = ctx.store;
   const { now } = ctx;
   const holdId = input.holdId ?? null;
   // Checked before the transaction: a wrong PIN must be counted even though the sale is then refused.
-  const overrideStaffId = input.override != null && saleById(db, input.saleId) === undefined ? verifyManagerOverride(ctx.store, input.override, now) : null;
+  const overrideStaffId = input.override != null && saleById(db, input.saleId) === undefined ? verifyManagerOverride(ctx.store, ctx.lockout, input.override, now) : null;
   return writeTransaction(ctx.store, () => {
     const existing = saleById(db, input.saleId);
     if (existing) return JSON.parse(existing.result) as SaleResult;
