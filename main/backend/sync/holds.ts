@@ -13,7 +13,7 @@ import { currentProgram } from '../store/program.ts';
 import { markHoldReleased, offlineRedeemedSince, recordHold } from '../store/sync-redemptions.ts';
 import { SyncFailure } from './failure.ts';
 import type { SyncHttpClient } from './http-client.ts';
-import { judgeOfflineRedemption, storeDayStart, type OfflineCaps } from './offline-policy.ts';
+import { judgeOfflineRedemption, storeDayStart, type OfflineCaps } from '../sales/offline-policy.ts';
 
 export interface HoldDeps {
   store: TerminalDb;

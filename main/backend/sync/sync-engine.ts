@@ -15,7 +15,7 @@ import { holdOfSale } from '../store/sync-redemptions.ts';
 import type { DeviceKeySource } from './credentials.ts';
 import { placeHold, releaseHold, type HoldDeps } from './holds.ts';
 import { issueMemberToken } from './member-token-issue.ts';
-import type { OfflineCaps } from './offline-policy.ts';
+import type { OfflineCaps } from '../sales/offline-policy.ts';
 import { pairTerminal, type PairInput, type PairResult } from './pair.ts';
 import { SyncRounds, type RoundHooks } from './rounds.ts';
 import { ServerLink } from './server-link.ts';

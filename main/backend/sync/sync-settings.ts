@@ -1,6 +1,6 @@
 import { DEFAULT_PUSH_BATCH, MAX_PULL_LIMIT } from '../../../shared/sync-protocol.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
-import type { OfflineCaps } from './offline-policy.ts';
+import type { OfflineCaps } from '../sales/offline-policy.ts';
 import { DEFAULT_ALERT_AFTER_MS } from './status.ts';
 
 /** How the sync engine behaves; every field has a default (see docs/sync-protocol.md, "Settings"). */

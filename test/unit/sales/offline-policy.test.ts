@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { judgeOfflineRedemption, storeDayStart } from '../../../main/backend/sync/offline-policy.ts';
+import { judgeOfflineRedemption, storeDayStart } from '../../../main/backend/sales/offline-policy.ts';
 
 const caps = { memberPerDay: 500, terminalPerDay: 2_000 };
 
