@@ -1,13 +1,13 @@
 /**
  * Pull: pages of GET /v1/changes from the stored cursor. Each page is applied
- * together with its cursor in one local transaction (store/sync-pull.ts), so a
+ * together with its cursor in one local transaction (pull-page.ts), so a
  * crash between pages resumes at the first page not applied.
  */
 import { pullResponseSchema } from '../../../shared/sync-protocol.ts';
 import type { TerminalDb } from '../store/connection.ts';
-import { applyPullPage, type PageStats } from '../store/sync-pull.ts';
 import { pullCursor } from '../store/sync-state.ts';
 import type { SyncHttpClient } from './http-client.ts';
+import { applyPullPage, type PageStats } from './pull-page.ts';
 
 /** Pages between WAL checkpoints during a pull: about 16 MB of WAL at the largest page. */
 const CHECKPOINT_PAGES = 4;

@@ -56,3 +56,49 @@ export function correctionLots(points: number, serverLots: readonly ServerLot[],
   // Oldest expiry first, as lots are read.
   return out.sort((a, b) => a.expiresAt - b.expiresAt);
 }
+
+/** While this terminal has events the server has not applied, its own tier may be ahead of the server's: it keeps it until they are. */
+export function keepsLocalTier(pendingPoints: number): boolean {
+  return pendingPoints !== 0;
+}
+
+/** What a held member's ledger needs after a pull: nothing, a credit in these lots, or a debit (which may leave a debt). */
+export type BalanceCorrection = { kind: 'none' } | { kind: 'credit'; lots: { points: number; expiresAt: number }[] } | { kind: 'debit'; points: number };
+
+export interface PulledBalance {
+  balance: number;
+  lots: readonly ServerLot[];
+}
+
+/**
+ * The correction of a member this terminal holds, from its cached balance
+ * (after its own due lots expired) to the server's plus its pending points.
+ * Points another terminal spent, or the server expired, are a debit (oldest
+ * lots first; below zero is a debt, as on the server).
+ */
+export function balanceCorrection(
+  localBalance: number,
+  server: PulledBalance,
+  pendingPoints: number,
+  now: number,
+  fallbackExpiry: number,
+): BalanceCorrection {
+  const delta = targetBalance(serverBalanceAt(server.balance, server.lots, now), pendingPoints) - localBalance;
+  if (delta === 0) return { kind: 'none' };
+  if (delta > 0) return { kind: 'credit', lots: correctionLots(delta, server.lots, now, fallbackExpiry) };
+  return { kind: 'debit', points: -delta };
+}
+
+/**
+ * The opening balance of a member this terminal never held: no local event
+ * can name it (it would have needed the member), so nothing is pending and
+ * the balance is the server's, in the server's lots as they are.
+ */
+export function openingBalance(
+  server: PulledBalance,
+  now: number,
+  fallbackExpiry: number,
+): { points: number; lots: { points: number; expiresAt: number }[] } {
+  const points = serverBalanceAt(server.balance, server.lots, now);
+  return { points, lots: correctionLots(points, server.lots, now, fallbackExpiry) };
+}

@@ -1,0 +1,109 @@
+/**
+ * Applies one page of GET /v1/changes and its cursor in ONE transaction: after
+ * a crash the pull resumes at the first page not applied, and a page is never
+ * half there. Programmes first (members' tiers and lot expiry use them). How a
+ * pulled member's balance meets this terminal's pending events is
+ * reconcile.ts's; the rows are written by store functions.
+ */
+import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
+import type { MemberRecord, PullResponse } from '../../../shared/sync-protocol.ts';
+import { writeTransaction, type Db, type TerminalDb } from '../store/connection.ts';
+import { revokeMemberToken, upsertTokenKey } from '../store/member-token-keys.ts';
+import { pendingPointsAfter } from '../store/outbox.ts';
+import { expireDue } from '../store/expiry.ts';
+import { credit, debit, openBalances, type Opening } from '../store/points.ts';
+import { upsertProduct } from '../store/products.ts';
+import { currentProgram, installProgram } from '../store/program.ts';
+import { upsertStaff } from '../store/staff.ts';
+import { cachedBalance, heldMemberIds, insertPulledMembers, newestProgramVersion, updatePulledMember } from '../store/sync-pull.ts';
+import { savePullCursor } from '../store/sync-state.ts';
+import { balanceCorrection, keepsLocalTier, NEVER_EXPIRES, openingBalance } from './reconcile.ts';
+
+export interface PageStats {
+  members: number;
+  corrections: number;
+  programs: number;
+  products: number;
+  staff: number;
+  keys: number;
+}
+
+export function applyPullPage(store: TerminalDb, page: PullResponse, now: number): PageStats {
+  const { db } = store;
+  return writeTransaction(store, () => {
+    const stats: PageStats = {
+      members: page.members.length,
+      corrections: 0,
+      programs: 0,
+      products: page.products.length,
+      staff: page.staff.length,
+      keys: page.publicKeys.length,
+    };
+    const newest = newestProgramVersion(db);
+    for (const p of [...page.programs].sort((a, b) => a.version - b.version)) {
+      if (newest !== null && p.version <= newest) continue; // already installed (a page repeated after a crash)
+      installProgram(db, { ...p.config, version: p.version }, now);
+      stats.programs++;
+    }
+    for (const p of page.products) upsertProduct(db, { ...p, now });
+    for (const s of page.staff) upsertStaff(db, { ...s, now });
+    for (const k of page.publicKeys)
+      upsertTokenKey(db, { keyId: k.kid, publicKey: Buffer.from(k.publicKey, 'base64url'), revokedAt: k.revoked ? now : null, now });
+    for (const t of page.revokedTokens) revokeMemberToken(db, t.tokenId, now);
+    if (page.members.length > 0) {
+      const fallbackExpiry = programExpiry(db, now);
+      const held = heldMemberIds(db, page.members);
+      for (const m of page.members)
+        if (held.has(m.id) && applyHeldMember(db, m, page.terminalAppliedSeq, now, fallbackExpiry)) stats.corrections++;
+      stats.corrections += openNewMembers(
+        db,
+        page.members.filter((m) => !held.has(m.id)),
+        page.terminalAppliedSeq,
+        now,
+        fallbackExpiry,
+      );
+    }
+    savePullCursor(db, page.nextCursor);
+    return stats;
+  });
+}
+
+function programExpiry(db: Db, now: number): number {
+  try {
+    return lotExpiry(now, currentProgram(db));
+  } catch {
+    return NEVER_EXPIRES; // no programme yet: the server's own expiry still applies to its lots
+  }
+}
+
+const SYNC_REASON = 'balance from the loyalty server';
+
+function syncEntry(memberId: string, appliedSeq: number, now: number) {
+  return { memberId, kind: 'sync' as const, reason: SYNC_REASON, ref: `seq:${appliedSeq}`, now };
+}
+
+/** The server's details over a member this terminal holds, then its cached balance corrected; true when a 'sync' entry was written. */
+function applyHeldMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, fallbackExpiry: number): boolean {
+  const pending = pendingPointsAfter(db, m.id, appliedSeq);
+  updatePulledMember(db, m, keepsLocalTier(pending), now);
+  expireDue(db, m.id, now);
+  const correction = balanceCorrection(cachedBalance(db, m.id), m, pending, now, fallbackExpiry);
+  const entry = syncEntry(m.id, appliedSeq, now);
+  if (correction.kind === 'credit') for (const lot of correction.lots) credit(db, { ...entry, points: lot.points }, lot.expiresAt);
+  else if (correction.kind === 'debit') debit(db, { ...entry, points: correction.points }, { allowDebt: true });
+  return correction.kind !== 'none';
+}
+
+/** Members this terminal has never held (the bulk of a first pull), written at once; returns how many got an opening 'sync' entry. */
+function openNewMembers(db: Db, members: readonly MemberRecord[], appliedSeq: number, now: number, fallbackExpiry: number): number {
+  const rows: { member: MemberRecord; openingPoints: number }[] = [];
+  const openings: Opening[] = [];
+  for (const m of members) {
+    const opening = openingBalance(m, now, fallbackExpiry);
+    rows.push({ member: m, openingPoints: opening.points });
+    if (opening.points !== 0) openings.push({ entry: syncEntry(m.id, appliedSeq, now), points: opening.points, lots: opening.lots });
+  }
+  insertPulledMembers(db, rows, now);
+  openBalances(db, openings);
+  return openings.length;
+}
