@@ -240,10 +240,20 @@ export const syncStatusSchema = z.object({
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
+/**
+ * What a command writes, declared beside its schema: 'outbox' = the
+ * terminal's database and an outbox event in the same transaction (the sync
+ * engine pushes soon after one succeeds); 'local' = the terminal's database
+ * only, or through a sync round; false = nothing: its handler is given a
+ * store it can only read (main/backend/handler-types.ts).
+ */
+export type Writes = 'outbox' | 'local' | false;
+
 interface MethodSpec {
   input: z.ZodType;
   output: z.ZodType;
   role: Role | null;
+  writes: Writes;
 }
 
 export const api = {
@@ -251,10 +261,11 @@ export const api = {
     input: z.object({ staffId: text(64), pin: z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits') }),
     output: z.object({ token: z.string(), staff: staffSchema }),
     role: null,
+    writes: 'local',
   },
-  'staff.logout': { input: z.object({}), output: z.object({ ok: z.literal(true) }), role: 'cashier' },
-  'member.byCard': { input: z.object({ card: text(64) }), output: memberSchema, role: 'cashier' },
-  'member.get': { input: z.object({ memberId: text(64) }), output: memberSchema, role: 'cashier' },
+  'staff.logout': { input: z.object({}), output: z.object({ ok: z.literal(true) }), role: 'cashier', writes: false },
+  'member.byCard': { input: z.object({ card: text(64) }), output: memberSchema, role: 'cashier', writes: false },
+  'member.get': { input: z.object({ memberId: text(64) }), output: memberSchema, role: 'cashier', writes: false },
   'member.search': {
     input: z.union([
       z.object({ phonePrefix: z.string().regex(/^\+?[\d\s().-]{3,20}$/, 'at least 3 digits of a phone number') }),
@@ -262,6 +273,7 @@ export const api = {
     ]),
     output: z.object({ members: z.array(memberSummarySchema) }),
     role: 'cashier',
+    writes: false,
   },
   'member.enrol': {
     input: z.object({
@@ -276,13 +288,15 @@ export const api = {
     }),
     output: z.object({ member: memberSchema, duplicates: z.array(memberSummarySchema), bonusPoints: points }),
     role: 'manager',
+    writes: 'outbox',
   },
   'member.history': {
     input: z.object({ memberId: text(64), limit: z.number().int().min(1).max(200).default(50), beforeCreatedAt: z.number().int().optional() }),
     output: z.object({ sales: z.array(historySaleSchema), ledger: z.array(ledgerEntrySchema) }),
     role: 'cashier',
+    writes: false,
   },
-  'sale.preview': { input: saleInput, output: quoteSchema, role: 'cashier' },
+  'sale.preview': { input: saleInput, output: quoteSchema, role: 'cashier', writes: false },
   'sale.commit': {
     input: saleInput.extend({
       saleId: uuid,
@@ -293,8 +307,9 @@ export const api = {
     }),
     output: saleResultSchema,
     role: 'cashier',
+    writes: 'outbox',
   },
-  'sale.void': { input: z.object({ saleId: uuid }), output: voidResultSchema, role: 'cashier' },
+  'sale.void': { input: z.object({ saleId: uuid }), output: voidResultSchema, role: 'cashier', writes: 'outbox' },
   'sale.refund': {
     input: z.object({
       refundId: uuid,
@@ -303,13 +318,15 @@ export const api = {
     }),
     output: refundResultSchema,
     role: 'manager',
+    writes: 'outbox',
   },
   'points.adjust': {
     input: z.object({ adjustmentId: uuid, memberId: text(64), points: points.refine((p) => p !== 0, 'points must not be 0'), reason: text(200).refine((s) => s.length >= 3, 'give a reason') }),
     output: z.object({ balance: points }),
     role: 'manager',
+    writes: 'outbox',
   },
-  'report.endOfDay': { input: z.object({ date: localDate.optional() }), output: endOfDaySchema, role: 'manager' },
+  'report.endOfDay': { input: z.object({ date: localDate.optional() }), output: endOfDaySchema, role: 'manager', writes: false },
   /**
    * A signed member QR card from the central server (its key signs; terminals only verify),
    * as the token text and a printable SVG. Needs the server: a member enrolled here offline
@@ -319,6 +336,7 @@ export const api = {
     input: z.object({ memberId: uuid }),
     output: z.object({ token: z.string(), tokenId: z.string(), keyId: z.number().int(), issuedAt: z.number(), expiresAt: z.number().nullable(), svg: z.string() }),
     role: 'manager',
+    writes: 'local',
   },
   /** Serial ports on this machine for the settings screen; a stable /dev/serial/by-id path when there is one. */
   'scanner.ports': {
@@ -329,6 +347,7 @@ export const api = {
       ),
     }),
     role: 'admin',
+    writes: false,
   },
   /** The serial scanner as IT sets it up: its state with the reason, the last raw bytes it sent, the last diagnostic. */
   'scanner.status': {
@@ -340,11 +359,12 @@ export const api = {
       lastDiagnostic: z.object({ code: z.string(), bytes: z.number().int(), at: z.number() }).nullable(),
     }),
     role: 'admin',
+    writes: false,
   },
   /** Database and queue figures for the settings screen (counts and sizes only). */
-  'terminal.stats': { input: z.object({}), output: z.record(z.string(), z.unknown()), role: 'admin' },
+  'terminal.stats': { input: z.object({}), output: z.record(z.string(), z.unknown()), role: 'admin', writes: false },
   /** The diagnostics bundle (logs, versions, configuration without secrets, statistics; personal data redacted) as a zip, base64. */
-  'diagnostics.export': { input: z.object({}), output: z.object({ fileName: z.string(), zipBase64: z.string() }), role: 'admin' },
+  'diagnostics.export': { input: z.object({}), output: z.object({ fileName: z.string(), zipBase64: z.string() }), role: 'admin', writes: false },
   /** What every screen needs before anyone signs in: no personal data. */
   'terminal.info': {
     input: z.object({}),
@@ -362,9 +382,10 @@ export const api = {
       rewards: z.array(z.object({ id: z.string(), label: z.string(), points, kind: z.enum(['product', 'voucher']), minTier: z.string().nullable() })),
     }),
     role: null,
+    writes: false,
   },
   /** Parse and resolve a scan; wedge and camera scans join the backend's scan stream here. */
-  'scan.resolve': { input: scanEventSchema, output: scanOutcomeSchema, role: 'cashier' },
+  'scan.resolve': { input: scanEventSchema, output: scanOutcomeSchema, role: 'cashier', writes: false },
   // ---- sync with the central server (main/backend/sync/) ----
   /** Pair this terminal with a one-time code from the server's administrator. */
   'sync.pair': {
@@ -377,15 +398,17 @@ export const api = {
     }),
     output: z.object({ terminalId: z.string(), storeId: z.string(), storeName: z.string() }),
     role: 'admin',
+    writes: 'local',
   },
-  'sync.status': { input: z.object({}), output: syncStatusSchema, role: 'cashier' },
+  'sync.status': { input: z.object({}), output: syncStatusSchema, role: 'cashier', writes: false },
   /** Push and pull now (after a network fix, before closing the day). */
-  'sync.now': { input: z.object({}), output: syncStatusSchema, role: 'manager' },
+  'sync.now': { input: z.object({}), output: syncStatusSchema, role: 'manager', writes: 'local' },
   /** Events the server applied but flagged for review (overdrafts, earn by a blocked member, duplicate enrolments). */
   'sync.flags': {
     input: z.object({ limit: z.number().int().min(1).max(500).default(100) }),
     output: z.object({ flags: z.array(z.object({ seq: z.number().int(), id: z.string(), kind: z.string(), createdAt: z.number(), reasons: z.array(z.enum(FLAG_KINDS)) })) }),
     role: 'manager',
+    writes: false,
   },
   /**
    * Reserve points on the server before a redemption. Online: `mode: 'online'`
@@ -399,9 +422,10 @@ export const api = {
       z.object({ mode: z.literal('offline'), allowed: z.boolean(), reason: z.string().nullable(), capRemaining: points.nullable() }),
     ]),
     role: 'cashier',
+    writes: 'local',
   },
   /** Give back a hold of an abandoned sale (best effort; it expires on the server anyway). */
-  'redemption.release': { input: z.object({ holdId: uuid }), output: z.object({ released: z.boolean() }), role: 'cashier' },
+  'redemption.release': { input: z.object({ holdId: uuid }), output: z.object({ released: z.boolean() }), role: 'cashier', writes: 'local' },
 } as const satisfies Record<string, MethodSpec>;
 
 export type Api = typeof api;

@@ -13,14 +13,6 @@ export interface DispatchOptions {
 /**
  * The message loop's core, the same under every transport: validate the
  * envelope and the input, check who is calling, run the command, and turn
- * any failure into `{code, message, details}` (never a stack trace).
- */
-/** Commands that write an outbox event: the sync engine pushes soon after one succeeds. */
-const OUTBOX_WRITERS: ReadonlySet<string> = new Set(['sale.commit', 'sale.void', 'sale.refund', 'member.enrol', 'points.adjust']);
-
-/**
- * The message loop's core, the same under every transport: validate the
- * envelope and the input, check who is calling, run the command, and turn
  * any failure into `{code, message, details}` (never a stack trace). A
  * synchronous command is answered synchronously; one that waits on the
  * central server (holds, pairing, sync.now) is answered with a promise.
@@ -32,7 +24,8 @@ export function createDispatcher(backend: Backend, options: DispatchOptions = {}
     const method = request?.method;
     const succeed = (result: unknown): Response => {
       backend.log.log('debug', 'call', { method, ms: round(performance.now() - started) });
-      if (OUTBOX_WRITERS.has(method)) backend.sync.notifyOutbox();
+      // A command declared to write the outbox (shared/api.ts): the sync engine pushes soon.
+      if (api[method as Method].writes === 'outbox') backend.sync.notifyOutbox();
       return { id, ok: true, result };
     };
     const fail = (error: unknown): Response => {
