@@ -4,9 +4,9 @@ import { expect, test } from 'vitest';
 import { loadMigrations, migrate } from '../../../main/backend/store/migrations.ts';
 import { tempDir } from '../../helpers/terminal.ts';
 
-// Migration 0006 on a database holding 0005 data: the lots stay, and a lot is found by its ledger entry
-// through the new index (what every outbox event's ledger read does), not by reading every lot.
-test('indexes lots by ledger entry; rows and foreign keys hold; schema version 6', () => {
+// Migration 0006 on a database holding 0005 data: the rows stay, and a lot is found by its ledger entry
+// (what every outbox event's ledger read does), a sale's vouchers and hold by the sale, not by reading every row.
+test('indexes lots by ledger entry, vouchers and holds by sale; rows and foreign keys hold; schema version 6', () => {
   const dir = tempDir();
   const db = new Database(join(dir.path, 't.sqlite'));
   try {
@@ -20,11 +20,17 @@ test('indexes lots by ledger entry; rows and foreign keys hold; schema version 6
       db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, 20, ?, ?, ?)').run(M, i, i === 1 ? 0 : 20, i, 1000 + i);
     }
     const expiryOf = 'SELECT expires_at FROM point_lots WHERE entry_id = ?';
+    const vouchers = "UPDATE vouchers SET status = 'cancelled' WHERE sale_id = ?";
+    const hold = 'SELECT hold_id FROM redemption_holds WHERE sale_id = ?';
     expect(planOf(db, expiryOf)).toMatch(/SCAN point_lots/);
+    expect(planOf(db, vouchers)).toMatch(/SCAN vouchers/);
+    expect(planOf(db, hold)).toMatch(/SCAN redemption_holds/);
 
     migrate(db, loadMigrations().slice(0, 6));
     expect(db.pragma('user_version', { simple: true })).toBe(6);
     expect(planOf(db, expiryOf)).toMatch(/SEARCH point_lots USING INDEX point_lots_entry \(entry_id=\?\)/);
+    expect(planOf(db, vouchers)).toMatch(/SEARCH vouchers USING INDEX vouchers_sale \(sale_id=\?\)/);
+    expect(planOf(db, hold)).toMatch(/SEARCH redemption_holds USING (COVERING )?INDEX redemption_holds_sale \(sale_id=\?\)/);
     // A spent lot (remaining 0) is found too: its entry's expiry still goes to the server.
     expect([1, 2, 3].map((entry) => db.prepare(expiryOf).pluck().get(entry))).toEqual([1001, 1002, 1003]);
     expect(db.prepare('SELECT sum(remaining) FROM point_lots').pluck().get()).toBe(40);

@@ -1,0 +1,150 @@
+/**
+ * The query-plan guard's two halves: record the SQL a process really runs (not a hand-written
+ * list), then ask each database's planner how it would run every distinct statement, on a
+ * database big enough that the planner's choice is the one a chain-sized one gets.
+ */
+import Database from 'better-sqlite3';
+import type { Db, Queryable } from '../../server/store/db.ts';
+
+export interface Recorded {
+  sql: string;
+  /** The first parameters it ran with: the plan is asked for with real values. */
+  params: unknown[];
+}
+
+export interface Recorder {
+  /** Statements run while recording, each text once, in first-run order. */
+  readonly statements: Map<string, Recorded>;
+  on(): void;
+  off(): void;
+}
+
+function recorder(): Recorder & { note(sql: string, params: unknown[]): void } {
+  let recording = false;
+  const statements = new Map<string, Recorded>();
+  return {
+    statements,
+    on: () => void (recording = true),
+    off: () => void (recording = false),
+    note(sql, params) {
+      if (recording && !statements.has(sql)) statements.set(sql, { sql, params });
+    },
+  };
+}
+
+/**
+ * Every better-sqlite3 statement of this process run while recording: the statement class's
+ * run/get/all/iterate are wrapped (a statement prepared before recording started and run during
+ * it counts, as the store's per-connection statement cache would hide it from `prepare`).
+ */
+export function recordSqlite(): Recorder & { restore(): void } {
+  const r = recorder();
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  probe.close();
+  const originals = new Map<string, (...args: unknown[]) => unknown>();
+  for (const name of ['run', 'get', 'all', 'iterate']) {
+    const original = proto[name]!;
+    originals.set(name, original);
+    proto[name] = function (this: Database.Statement, ...args: unknown[]) {
+      r.note(this.source, args);
+      return original.apply(this, args);
+    };
+  }
+  return { ...r, restore: () => originals.forEach((fn, name) => (proto[name] = fn)) };
+}
+
+/** The server's database with every query it runs recorded (its transactions' queries included). */
+export function recordServer(db: Db): Recorder & { db: Db } {
+  const r = recorder();
+  const wrap = (q: Queryable): Queryable => ({
+    query: <T>(sql: string, params?: readonly unknown[]) => {
+      r.note(sql, [...(params ?? [])]);
+      return q.query<T>(sql, params);
+    },
+    exec: (sql: string) => q.exec(sql),
+  });
+  const recording: Db = {
+    kind: db.kind,
+    ...wrap(db),
+    transaction: (fn, options) => db.transaction((tx) => fn(wrap(tx)), options),
+    close: () => db.close(),
+  };
+  return { ...r, db: recording };
+}
+
+export interface PlanProblem {
+  sql: string;
+  table: string;
+  plan: string;
+}
+
+const KEYWORDS = new Set(['where', 'join', 'left', 'inner', 'cross', 'on', 'set', 'using', 'order', 'group', 'limit', 'values', 'select', 'natural', 'as', 'indexed', 'not', 'union', 'returning', 'default']);
+
+/** The tables a statement names, with their aliases: a plan line names the alias (`SCAN p`). */
+function aliases(sql: string): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const m of sql.matchAll(/\b(?:FROM|JOIN|UPDATE|INTO)\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s+(?:AS\s+)?([A-Za-z_][A-Za-z0-9_]*))?/gi)) {
+    const table = m[1]!.toLowerCase();
+    names.set(table, table);
+    const alias = m[2]?.toLowerCase();
+    if (alias !== undefined && !KEYWORDS.has(alias)) names.set(alias, table);
+  }
+  return names;
+}
+
+/**
+ * The child tables SQLite's plan scans for a multi-row `INSERT INTO parent (...) VALUES` that cannot run.
+ * For such a statement SQLite plans a scan of every table referencing the parent, executed only while the
+ * statement has a foreign-key violation outstanding (to see whether the new parent row resolves it; a
+ * single-row insert plans none). The statement can only cause one through the foreign-key columns it sets:
+ * when it sets none (the first pull's members: referred_by is left NULL), the scans never run.
+ */
+function unreachableChildScans(db: Database.Database, sql: string): Set<string> {
+  const insert = /^\s*INSERT\s+INTO\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)\s*VALUES\s*\([^)]*\)\s*,/i.exec(sql);
+  if (insert === null) return new Set();
+  const target = insert[1]!.toLowerCase();
+  const columns = new Set(insert[2]!.split(',').map((c) => c.trim().toLowerCase()));
+  const foreignKeys = (table: string) => db.pragma(`foreign_key_list(${table})`) as { table: string; from: string }[];
+  if (foreignKeys(target).some((fk) => columns.has(fk.from.toLowerCase()))) return new Set();
+  const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[];
+  return new Set(tables.filter((t) => foreignKeys(t).some((fk) => fk.table.toLowerCase() === target)).map((t) => t.toLowerCase()));
+}
+
+/** SQLite: a `SCAN t` plan line (a full table scan, not by an index) on a table that grows. */
+export function sqliteScans(db: Database.Database, statements: Iterable<Recorded>, growing: ReadonlySet<string>): { problems: PlanProblem[]; explained: number } {
+  const problems: PlanProblem[] = [];
+  let explained = 0;
+  for (const { sql, params } of statements) {
+    if (!/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE)\b/i.test(sql)) continue;
+    const lines = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    explained++;
+    const names = aliases(sql);
+    const neverRun = unreachableChildScans(db, sql);
+    for (const line of lines) {
+      const scan = /^SCAN ([A-Za-z_][A-Za-z0-9_]*)(.*)$/.exec(line);
+      if (scan === null || /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/.test(scan[2]!)) continue;
+      const table = names.get(scan[1]!.toLowerCase()) ?? scan[1]!.toLowerCase();
+      if (growing.has(table) && !neverRun.has(table)) problems.push({ sql, table, plan: lines.join('\n') });
+    }
+  }
+  return { problems, explained };
+}
+
+/** PostgreSQL: a `Seq Scan on t` anywhere in the plan (EXPLAIN with the recorded parameters), t a table that grows. */
+export async function postgresScans(db: Queryable, statements: Iterable<Recorded>, growing: ReadonlySet<string>): Promise<{ problems: PlanProblem[]; explained: number }> {
+  const problems: PlanProblem[] = [];
+  let explained = 0;
+  for (const { sql, params } of statements) {
+    if (!/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)) continue;
+    const rows = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
+    explained++;
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    for (const m of plan.matchAll(/Seq Scan on ([a-z_]+)/g)) if (growing.has(m[1]!)) problems.push({ sql, table: m[1]!, plan });
+  }
+  return { problems, explained };
+}
+
+export function describeProblems(problems: PlanProblem[]): string {
+  return problems.map((p) => `scans ${p.table}:\n  ${p.sql.replace(/\s+/g, ' ').trim()}\n  plan:\n    ${p.plan.replace(/\n/g, '\n    ')}`).join('\n\n');
+}
