@@ -231,6 +231,11 @@ test('no hot-path statement of the terminal scans a growing table (SQLite EXPLAI
 test('no hot-path statement of the server scans a growing table (PostgreSQL EXPLAIN)', async () => {
   await rawServerDb.exec('ANALYZE');
   const { problems, explained } = await postgresScans(rawServerDb, serverSql.statements.values(), SERVER_GROWING);
+  // The drive reached the server's push (one statement writing the batch), holds and pull.
   expect(explained).toBeGreaterThan(20);
+  const texts = [...serverSql.statements.keys()];
+  expect(texts.some((sql) => sql.includes('applied_events') && /\bINSERT\b/i.test(sql))).toBe(true);
+  expect(texts.some((sql) => sql.startsWith('INSERT INTO holds'))).toBe(true);
+  expect(texts.some((sql) => sql.includes('FROM members WHERE change_seq >'))).toBe(true);
   expect(problems, describeProblems(problems)).toEqual([]);
 });
