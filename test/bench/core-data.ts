@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lotExpiry } from '../../shared/loyalty/expiry.ts';
@@ -11,16 +12,26 @@ import { upsertStaff } from '../../main/backend/store/staff.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { prng } from '../../shared/prng.ts';
 import { PRODUCTS, STAFF } from '../helpers/terminal.ts';
+import { size } from './scale.ts';
 
 export const BENCH_NOW = Date.UTC(2025, 2, 11, 10);
-/** Members in the benchmark database (`BENCH_MEMBERS=20000` for a quick look) and ledger entries each. */
-export const BENCH_MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
+/** Members in the benchmark database (`BENCH_MEMBERS=20000` for a quick look; 3,000 in a smoke run) and ledger entries each. */
+export const BENCH_MEMBERS = size('BENCH_MEMBERS', 1_000_000, 3_000);
 export const ENTRIES_PER_MEMBER = 10;
 const CACHE = fileURLToPath(new URL('./.cache/', import.meta.url));
 
-/** The benchmark database, generated on first use and cached for the next runs. */
+/**
+ * The benchmark database, generated on first use and cached for the next runs. The file is named
+ * for the migration set it was built with: a schema change (a new index) builds a new one, never
+ * measures a stale file; the stale file of the same size goes (they are gigabytes).
+ */
 export function benchDatabase(log: (line: string) => void): string {
-  const path = join(CACHE, `core-${BENCH_MEMBERS}x${ENTRIES_PER_MEMBER}.sqlite`);
+  const migrations = createHash('sha256').update(loadMigrations().map((m) => m.checksum).join('\n')).digest('hex').slice(0, 12);
+  const name = `core-${BENCH_MEMBERS}x${ENTRIES_PER_MEMBER}-${migrations}.sqlite`;
+  // Also the files of the same size from before the name carried the migration set.
+  const stale = (f: string) => f.startsWith(`core-${BENCH_MEMBERS}x${ENTRIES_PER_MEMBER}`) && !f.startsWith(name);
+  if (existsSync(CACHE)) for (const f of readdirSync(CACHE).filter(stale)) rmSync(join(CACHE, f), { force: true });
+  const path = join(CACHE, name);
   ensureCoreDatabase(path, BENCH_MEMBERS, ENTRIES_PER_MEMBER, log);
   return path;
 }

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
@@ -7,6 +8,8 @@ import { createZxingWasmDecoder } from '../../renderer/scanning/zxing-wasm-decod
 import { letterbox, readPng, rotate } from '../helpers/rgba-image.ts';
 import { nodeReaderWasm } from '../helpers/zxing-wasm-node.ts';
 import { readCorpus, type CorpusSet, type Rotation } from './decode-corpus.ts';
+import { SMOKE } from './scale.ts';
+import { smokeCorpus } from './smoke-corpus.ts';
 import { percentile, round, rssMb } from './stats.ts';
 
 /**
@@ -147,7 +150,9 @@ function meetsReference(cell: Cell): boolean {
 const sorted = (ms: number[]) => [...ms].sort((a, b) => a - b);
 
 export async function benchDecode(log: (line: string) => void, argv: string[] = process.argv.slice(2)): Promise<Record<string, unknown>> {
-  const corpus = corpusArg(argv);
+  // A smoke run without --corpus reads a generated handful of codes: a fresh machine has no photo corpus.
+  const generated = SMOKE && !argv.some((a) => a === '--corpus' || a.startsWith('--corpus=')) ? await smokeCorpus() : null;
+  const corpus = generated ?? corpusArg(argv);
   const sets = readCorpus(corpus);
   const wasm = await createZxingWasmDecoder(nodeReaderWasm());
   const library = createZxingLibraryDecoder();
@@ -157,6 +162,7 @@ export async function benchDecode(log: (line: string) => void, argv: string[] = 
   for (const config of configs) await config.decoder.decode(letterbox(readPng(sets[0]!.images[0]!.path)), { tryHarder: config.tryHarder });
   const baseline: Baseline = { frameMs: [], emptyFrameMs: [] };
   const tallies = await runCorpus(sets, configs, baseline, log);
+  if (generated !== null) rmSync(generated, { recursive: true, force: true });
   const bareFrameMedian = percentile(sorted(baseline.frameMs), 50);
   const bareEmptyMedian = percentile(sorted(baseline.emptyFrameMs), 50);
   wasm.dispose();

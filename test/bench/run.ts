@@ -1,12 +1,14 @@
 import { benchCore } from './core.ts';
 import { benchDecode } from './decode.ts';
 import { benchScan } from './scan.ts';
+import { SMOKE } from './scale.ts';
 import { benchSync } from './sync.ts';
 import { benchUi } from './ui.ts';
 
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- core` one of them.
  * A human table first, then one JSON line with every figure, last.
+ * `--smoke`: every benchmark at a small scale (scale.ts), to prove each still runs; its figures mean nothing.
  * Flags after the names (`--corpus DIR`) are for the benchmarks: each reads its own from process.argv.
  */
 // Figures are numbers, or nested groups of them (per set, per decoder).
@@ -15,7 +17,10 @@ type Bench = (log: (line: string) => void) => Figures | Promise<Figures>;
 const benches: Record<string, Bench> = { core: benchCore, scan: benchScan, decode: benchDecode, ui: benchUi, sync: benchSync };
 
 // A flag's value (`--corpus DIR`) is not a benchmark name.
-const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1]?.startsWith('--') && !all[i - 1]!.includes('=')));
+const VALUE_FLAGS = new Set(['--corpus']);
+const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !VALUE_FLAGS.has(all[i - 1] ?? ''));
+// The benchmarks' child processes (sync) run at the same scale.
+if (SMOKE) process.env.BENCH_SMOKE = '1';
 const unknown = wanted.filter((name) => !(name in benches));
 if (unknown.length > 0) {
   console.error(`unknown benchmark: ${unknown.join(', ')} (have: ${Object.keys(benches).join(', ')})`);

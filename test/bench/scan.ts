@@ -11,10 +11,11 @@ import { memberByCard, type MemberRow } from '../../main/backend/store/members.t
 import { startPtyPair } from '../helpers/pty-pair.ts';
 import { BENCH_MEMBERS, BENCH_NOW, benchDatabase, cardNumber, memberId } from './core-data.ts';
 import { prng } from '../../shared/prng.ts';
+import { size, SMOKE } from './scale.ts';
 import { percentile, round, rssMb, type Timing } from './stats.ts';
 
-const SCANS = 2_000;
-const WARMUP = 200;
+const SCANS = size('BENCH_SCAN_SCANS', 2_000, 100);
+const WARMUP = SMOKE ? 20 : 200;
 
 /**
  * The scan's meaning, as far as a card goes: a plain digits check, then the card lookup.

@@ -49,11 +49,13 @@ import { demoProgram } from '../fixtures/program.ts';
 import { pgliteDataDir } from '../server/pglite-template.ts';
 import { startPostgres } from '../server/postgres.ts';
 import { PRODUCTS, seed, STAFF } from '../helpers/terminal.ts';
+import { size, SMOKE } from './scale.ts';
 import { percentile, round, rssMb } from './stats.ts';
 
-const EVENTS = Number(process.env.BENCH_SYNC_EVENTS ?? 100_000);
-const MEMBERS = Number(process.env.BENCH_SYNC_MEMBERS ?? 1_000_000);
-const HOLDS = 1_000;
+const EVENTS = size('BENCH_SYNC_EVENTS', 100_000, 2_000);
+const MEMBERS = size('BENCH_SYNC_MEMBERS', 1_000_000, 2_000);
+const HOLDS = size('BENCH_SYNC_HOLDS', 1_000, 20);
+const HOLD_WARMUP = SMOKE ? 5 : 100;
 const ENROLLED = 1_000;
 const STORE = 'store-1';
 const BATCH = 500;
@@ -273,7 +275,7 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
     };
     const token = (await call('staff.login', { staffId: STAFF.cashier.id, pin: STAFF.cashier.pin }, null)).token as string;
     const samples: number[] = [];
-    for (let i = 0; i < HOLDS + 100; i++) {
+    for (let i = 0; i < HOLDS + HOLD_WARMUP; i++) {
       let k = 1 + ((i * 7919) % (MEMBERS - 1));
       if (k % 50 === 0) k++; // every other member has points
       const uuid = memberUuid(k);
@@ -282,7 +284,7 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
       const hold = await call('redemption.hold', { holdId: uuidv7(clock.now()), memberId: uuid, points: 1 }, token);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (hold.mode !== 'online') throw new Error(`bench: hold ${i} answered ${JSON.stringify(hold)}`);
-      if (i >= 100) samples.push(ms);
+      if (i >= HOLD_WARMUP) samples.push(ms);
     }
     await backend.sync.stop();
     closeTerminalDb(backend.store);

@@ -12,6 +12,7 @@ import { wedgeScan } from '../helpers/stack.ts';
 import { STAFF } from '../helpers/terminal.ts';
 import { prng } from '../../shared/prng.ts';
 import { BENCH_MEMBERS, benchDatabase, memberId } from './core-data.ts';
+import { size, SMOKE } from './scale.ts';
 import { round } from './stats.ts';
 
 /**
@@ -23,7 +24,8 @@ import { round } from './stats.ts';
  * - interactive: from the host being ready to the sign-in screen accepting input.
  * - renderer JavaScript gzipped, the decoder's .wasm excluded.
  */
-const SCANS = Number(process.env.BENCH_UI_SCANS ?? 120);
+const SCANS = size('BENCH_UI_SCANS', 120, 10);
+const BARE_KEYS = SMOKE ? 10 : 100;
 
 // Recorded in the page: the time the last key (Enter) arrived, and the frame after the member appeared.
 const PROBE = `
@@ -106,7 +108,7 @@ export async function benchUi(log: (line: string) => void): Promise<Record<strin
   const bare = await browser.newPage();
   await bare.setContent('<p id="t">0</p>');
   await bare.evaluate(`window.__samples = []; window.addEventListener('keydown', (e) => { if (e.key !== 'Enter') return; const from = performance.now(); document.getElementById('t').textContent = String(window.__samples.length); requestAnimationFrame(() => setTimeout(() => window.__samples.push(performance.now() - from), 0)); });`);
-  for (let n = 0; n < 100; n++) {
+  for (let n = 0; n < BARE_KEYS; n++) {
     await wedgeScan(bare, '');
     await samplesReach(bare, n + 1);
   }
