@@ -268,7 +268,6 @@ export type SyncEvent = z.infer<typeof syncEventSchema>;
 /** An event as a terminal may write it (defaulted fields optional). */
 export type SyncEventInput = z.input<typeof syncEventSchema>;
 export type SyncEventKind = SyncEvent['kind'];
-export const SYNC_EVENT_KINDS = ['member.enrolled', 'sale.committed', 'sale.voided', 'sale.refunded', 'points.adjusted'] as const satisfies readonly SyncEventKind[];
 
 /**
  * Events in ascending, contiguous `seq` order. The batch may start with events

@@ -59,7 +59,3 @@ export function formatPoints(points: number, f: Pick<StoreFormat, 'locale'>): st
 export function formatDateTime(ms: number, f: StoreFormat): string {
   return cached(`dt|${f.locale}|${f.timeZone}`, () => new Intl.DateTimeFormat(f.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: f.timeZone })).format(ms);
 }
-
-export function formatDate(ms: number, f: StoreFormat): string {
-  return cached(`d|${f.locale}|${f.timeZone}`, () => new Intl.DateTimeFormat(f.locale, { dateStyle: 'medium', timeZone: f.timeZone })).format(ms);
-}

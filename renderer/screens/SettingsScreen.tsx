@@ -11,6 +11,7 @@ import { SyncDetails } from '../components/sync-details/SyncDetails.tsx';
 import { useSyncStatus } from '../app/use-sync-status.ts';
 import { formatDateTime } from '../i18n/format.ts';
 import { DiagnosticsPanel } from '../components/DiagnosticsPanel.tsx';
+import { SerialScannerPanel } from '../components/SerialScannerPanel.tsx';
 import { LANGUAGES, useI18n, type Language } from '../i18n/i18n.tsx';
 
 /** Settings and diagnostics (admin). */
@@ -83,6 +84,7 @@ function SettingsView() {
           {camera ? t('scan.closeCamera') : t('settings.testCamera')}
         </button>
         {camera && <CameraPanel onScan={setLastScan} />}
+        <SerialScannerPanel />
       </section>
 
       <section aria-labelledby={`${id}-diagnostics`}>

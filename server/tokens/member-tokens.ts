@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { signMemberToken } from './member-token-sign.ts';
 import type { MemberTokenResponse } from '../../shared/sync-protocol.ts';
 import { HttpError, notFound } from '../http/errors.ts';
-import { changeTransaction, type Db } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
 import { activeSigningKey } from './signing-keys.ts';
 
 /** Issues a signed member QR token (format: shared/member-token.ts) with the member's first card, if any. */
@@ -17,9 +17,4 @@ export async function issueMemberToken(db: Db, memberId: string, ttlMs: number |
   const tokenId = randomBytes(6).toString('hex');
   const token = signMemberToken({ memberId, cardNumber: card?.card ?? null, issuedAt, expiresAt, tokenId }, key.privateKey, key.kid);
   return { token, keyId: key.kid, tokenId, issuedAt, expiresAt };
-}
-
-/** Withdraws a token: terminals refuse it after their next pull. */
-export async function revokeMemberToken(db: Db, tokenId: string, memberId: string, now: number): Promise<void> {
-  await changeTransaction(db, (tx) => tx.query('INSERT INTO revoked_member_tokens (token_id, member_id, revoked_at) VALUES ($1, $2, $3) ON CONFLICT (token_id) DO NOTHING', [tokenId, memberId, now]));
 }

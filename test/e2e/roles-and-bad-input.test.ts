@@ -73,6 +73,17 @@ describe('roles', () => {
     ]);
     expect(answers.map((a) => (a.ok ? 'ok' : a.error.code))).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
   }, 60_000);
+
+  it('an admin’s settings show the serial scanner for IT: its state and the serial ports on this machine', async () => {
+    const admin = DEMO_STAFF.find((s) => s.role === 'admin')!;
+    const { page } = await signedInPage(stack, admin.id, admin.pin, browser);
+    await page.locator('.topbar nav button', { hasText: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Serial scanner' }).waitFor();
+    expect(await page.locator('.serial-scanner [data-serial-state]').getAttribute('data-serial-state')).toBe('none');
+    await page.getByText('Serial ports on this machine').waitFor();
+    await page.locator('.serial-scanner').getByText('Loading', { exact: false }).waitFor({ state: 'detached', timeout: 10_000 });
+    await page.close();
+  }, 60_000);
 });
 
 describe('bad input at the counter', () => {

@@ -20,11 +20,6 @@ export function currentProgram(db: Db): ProgramConfig {
   return result.data;
 }
 
-export function programByVersion(db: Db, version: number): ProgramConfig | undefined {
-  const config = prepare(db, 'SELECT config FROM program_config WHERE version = ?').pluck().get(version) as string | undefined;
-  return config === undefined ? undefined : programConfigSchema.parse(JSON.parse(config));
-}
-
 /** Installs a validated programme version; an older or equal version than the newest is refused. */
 export function installProgram(db: Db, input: unknown, now: number): ProgramConfig {
   const result = programConfigSchema.safeParse(input);
