@@ -11,3 +11,9 @@ CREATE INDEX point_lots_entry ON point_lots(entry_id);
 -- A void cancels the sale's vouchers and finds the online hold it posted.
 CREATE INDEX vouchers_sale ON vouchers(sale_id);
 CREATE INDEX redemption_holds_sale ON redemption_holds(sale_id) WHERE sale_id IS NOT NULL;
+
+-- Enrolment looks for a member with the same e-mail, compared case-blind;
+-- the index on the e-mail as written could not answer that (a scan of every
+-- member), and nothing else reads it.
+DROP INDEX members_email;
+CREATE INDEX members_email ON members(lower(email)) WHERE email IS NOT NULL;

@@ -75,7 +75,7 @@ export function membersByNamePrefix(db: Db, prefix: string, limit: number): Memb
 }
 
 export function membersByPhoneOrEmail(db: Db, phone: string | null, email: string | null): MemberRow[] {
-  return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.phone = ? UNION SELECT ${COLUMNS} FROM members m WHERE lower(m.email) = lower(?) LIMIT 10`).all(
+  return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.phone = ? UNION SELECT ${COLUMNS} FROM members m WHERE m.email IS NOT NULL AND lower(m.email) = lower(?) LIMIT 10`).all(
     phone === null ? null : phoneKey(phone),
     email,
   ) as MemberRow[];

@@ -5,8 +5,9 @@ import { loadMigrations, migrate } from '../../../main/backend/store/migrations.
 import { tempDir } from '../../helpers/terminal.ts';
 
 // Migration 0006 on a database holding 0005 data: the rows stay, and a lot is found by its ledger entry
-// (what every outbox event's ledger read does), a sale's vouchers and hold by the sale, not by reading every row.
-test('indexes lots by ledger entry, vouchers and holds by sale; rows and foreign keys hold; schema version 6', () => {
+// (what every outbox event's ledger read does), a sale's vouchers and hold by the sale, a member by e-mail
+// case-blind (enrolment's duplicate check), not by reading every row.
+test('indexes lots by ledger entry, vouchers and holds by sale, members by e-mail; rows and foreign keys hold; schema version 6', () => {
   const dir = tempDir();
   const db = new Database(join(dir.path, 't.sqlite'));
   try {
@@ -22,15 +23,21 @@ test('indexes lots by ledger entry, vouchers and holds by sale; rows and foreign
     const expiryOf = 'SELECT expires_at FROM point_lots WHERE entry_id = ?';
     const vouchers = "UPDATE vouchers SET status = 'cancelled' WHERE sale_id = ?";
     const hold = 'SELECT hold_id FROM redemption_holds WHERE sale_id = ?';
+    const email = 'SELECT id FROM members m WHERE m.email IS NOT NULL AND lower(m.email) = lower(?)';
     expect(planOf(db, expiryOf)).toMatch(/SCAN point_lots/);
     expect(planOf(db, vouchers)).toMatch(/SCAN vouchers/);
     expect(planOf(db, hold)).toMatch(/SCAN redemption_holds/);
+    expect(planOf(db, email)).not.toMatch(/<expr>=/); // every member with an e-mail, then lower() on each
 
     migrate(db, loadMigrations().slice(0, 6));
     expect(db.pragma('user_version', { simple: true })).toBe(6);
     expect(planOf(db, expiryOf)).toMatch(/SEARCH point_lots USING INDEX point_lots_entry \(entry_id=\?\)/);
     expect(planOf(db, vouchers)).toMatch(/SEARCH vouchers USING INDEX vouchers_sale \(sale_id=\?\)/);
     expect(planOf(db, hold)).toMatch(/SEARCH redemption_holds USING (COVERING )?INDEX redemption_holds_sale \(sale_id=\?\)/);
+    expect(planOf(db, email)).toMatch(/SEARCH m USING INDEX members_email \(<expr>=\?\)/);
+    // A member's e-mail is found whatever its case.
+    db.prepare("UPDATE members SET email = 'Ann.Martin@Example.com'").run();
+    expect(db.prepare(email).pluck().get('ann.martin@example.COM')).toBe(M);
     // A spent lot (remaining 0) is found too: its entry's expiry still goes to the server.
     expect([1, 2, 3].map((entry) => db.prepare(expiryOf).pluck().get(entry))).toEqual([1001, 1002, 1003]);
     expect(db.prepare('SELECT sum(remaining) FROM point_lots').pluck().get()).toBe(40);
