@@ -142,16 +142,30 @@ export function sqliteScans(db: Database.Database, statements: Iterable<Recorded
   return { problems, explained };
 }
 
-/** PostgreSQL: a `Seq Scan on t` anywhere in the plan (EXPLAIN with the recorded parameters), t a table that grows. */
+/**
+ * PostgreSQL (EXPLAIN with the recorded parameters): a `Seq Scan on t`, or an index scan of t with no
+ * index condition (the whole index, in its order) through an index that is not partial, t a table that grows.
+ */
 export async function postgresScans(db: Queryable, statements: Iterable<Recorded>, growing: ReadonlySet<string>): Promise<{ problems: PlanProblem[]; explained: number }> {
+  const partial = new Set((await db.query<{ name: string }>("SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indpred IS NOT NULL")).map((r) => r.name));
   const problems: PlanProblem[] = [];
   let explained = 0;
   for (const { sql, params } of statements) {
     if (!/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)) continue;
     const rows = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
     explained++;
-    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-    for (const m of plan.matchAll(/Seq Scan on ([a-z_]+)/g)) if (growing.has(m[1]!)) problems.push({ sql, table: m[1]!, plan });
+    const lines = rows.map((r) => r['QUERY PLAN']);
+    const plan = lines.join('\n');
+    lines.forEach((line, i) => {
+      const seq = /Seq Scan on ([a-z_]+)/.exec(line);
+      if (seq !== null && growing.has(seq[1]!)) problems.push({ sql, table: seq[1]!, plan });
+      const index = /Index (?:Only )?Scan(?: Backward)? using ([a-z_]+) on ([a-z_]+)/.exec(line);
+      if (index === null || !growing.has(index[2]!) || partial.has(index[1]!)) return;
+      // The node's own detail lines: those after it up to the next node.
+      const details = [];
+      for (let j = i + 1; j < lines.length && !lines[j]!.includes('->'); j++) details.push(lines[j]!);
+      if (!details.some((d) => d.includes('Index Cond:'))) problems.push({ sql, table: index[2]!, plan });
+    });
   }
   return { problems, explained };
 }
