@@ -3,7 +3,7 @@ import type { Logger } from './platform/logging.ts';
 import type { ScanHub } from './scanning/scan-hub.ts';
 import type { ScannerMonitor } from './scanning/scanner-monitor.ts';
 import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
-import type { TerminalDb } from './store/connection.ts';
+import type { ReadableStore, TerminalDb } from './store/connection.ts';
 import type { Lockout } from './staff/pin-check.ts';
 import type { SessionStaff, Sessions } from './staff/sessions.ts';
 import type { SyncEngine } from './sync/sync-engine.ts';
@@ -48,3 +48,15 @@ export interface CallContext extends Backend {
 export interface StaffContext extends CallContext {
   staff: SessionStaff;
 }
+
+/** The sync engine as a read-only command may use it: what it shows, never a round. */
+export type SyncReader = Pick<SyncEngine, 'status' | 'paired' | 'offlineCaps'>;
+
+/**
+ * What a command declared to write nothing (shared/api.ts `writes: false`) is
+ * given: the same context with a store it can only read, so calling a store
+ * function that writes, or writeTransaction(), is a compile error.
+ */
+export type ReadOnly<C extends CallContext> = Omit<C, 'store' | 'sync'> & { store: ReadableStore; sync: SyncReader };
+export type ReadCallContext = ReadOnly<CallContext>;
+export type ReadStaffContext = ReadOnly<StaffContext>;

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lotExpiry } from '../../shared/loyalty/expiry.ts';
 import { hashPin } from '../../node-shared/pin-hash.ts';
-import { openTerminalDb } from '../../main/backend/store/connection.ts';
+import { openTerminalDb, writeTransaction } from '../../main/backend/store/connection.ts';
 import { loadMigrations } from '../../main/backend/store/migrations.ts';
 import { upsertProduct } from '../../main/backend/store/products.ts';
 import { installProgram } from '../../main/backend/store/program.ts';
@@ -60,11 +60,11 @@ export function ensureCoreDatabase(path: string, members: number, entriesPerMemb
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -512000');
   const random = prng(42);
-  db.transaction(() => {
-    installProgram(db, demoProgram, BENCH_NOW);
-    upsertStaff(db, { id: STAFF.cashier.id, name: 'Cashier One', role: 'cashier', pinHash: hashPin(STAFF.cashier.pin, 1024), active: true, now: BENCH_NOW });
-    for (const p of PRODUCTS) upsertProduct(db, { ...p, now: BENCH_NOW });
-  })();
+  writeTransaction(store, (w) => {
+    installProgram(w, demoProgram, BENCH_NOW);
+    upsertStaff(w, { id: STAFF.cashier.id, name: 'Cashier One', role: 'cashier', pinHash: hashPin(STAFF.cashier.pin, 1024), active: true, now: BENCH_NOW });
+    for (const p of PRODUCTS) upsertProduct(w, { ...p, now: BENCH_NOW });
+  });
 
   const member = db.prepare(
     `INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at, consent_marketing,

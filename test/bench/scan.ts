@@ -6,7 +6,7 @@ import { createBackend } from '../../main/backend/backend.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { createScanHub } from '../../main/backend/scanning/scan-hub.ts';
 import { startSerialScanner, type SerialScannerState } from '../../main/backend/scanning/serial-scanner.ts';
-import type { Db } from '../../main/backend/store/connection.ts';
+import type { ReadableDb } from '../../main/backend/store/connection.ts';
 import { memberByCard, type MemberRow } from '../../main/backend/store/members.ts';
 import { startPtyPair } from '../helpers/pty-pair.ts';
 import { BENCH_MEMBERS, BENCH_NOW, benchDatabase, cardNumber, memberId } from './core-data.ts';
@@ -21,7 +21,7 @@ const WARMUP = SMOKE ? 20 : 200;
  * The scan's meaning, as far as a card goes: a plain digits check, then the card lookup.
  * The one place to switch to the scan parser (check digit, member tokens) once it lands.
  */
-export function memberForCardScan(db: Db, event: ScanEvent): MemberRow | undefined {
+export function memberForCardScan(db: ReadableDb, event: ScanEvent): MemberRow | undefined {
   return /^\d{6,20}$/.test(event.text) ? memberByCard(db, event.text) : undefined;
 }
 

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../main/browser-host/host.ts';
 import { signMemberToken } from '../../server/tokens/member-token-sign.ts';
-import { closeTerminalDb } from '../../main/backend/store/connection.ts';
+import { closeTerminalDb, writeTransaction } from '../../main/backend/store/connection.ts';
 import { upsertTokenKey } from '../../main/backend/store/member-token-keys.ts';
 import { makeKey } from '../fixtures/member-tokens.ts';
 import { fakeCameraArgs, launchChromium } from '../helpers/chromium.ts';
@@ -34,7 +34,7 @@ beforeAll(async () => {
   const terminal = createTestTerminal({ dir: dir.path, now: Date.now() });
   const member = terminal.enrol(terminal.login('manager'), { name: MEMBER_NAME, cardNumber: null });
   memberId = member.id;
-  upsertTokenKey(terminal.backend.store.db, { keyId: key.keyId, publicKey: key.raw, revokedAt: null, now: Date.now() });
+  writeTransaction(terminal.backend.store, (db) => upsertTokenKey(db, { keyId: key.keyId, publicKey: key.raw, revokedAt: null, now: Date.now() }));
   closeTerminalDb(terminal.backend.store);
   rendererDir = await buildRenderer();
   host = await startBrowserHost({

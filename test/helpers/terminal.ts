@@ -47,13 +47,13 @@ export function tempDir(prefix = 'loyalty-'): { path: string; remove(): void } {
 
 /** Installs the programme, staff (cheap scrypt cost: tests log in often) and the product catalogue. */
 export function seed(backend: Backend, program: ProgramConfig = demoProgram, now = SATURDAY): void {
-  writeTransaction(backend.store, () => {
-    installProgram(backend.store.db, program, now);
-    upsertStaff(backend.store.db, { id: STAFF.cashier.id, name: 'Cashier One', role: 'cashier', pinHash: hashPin(STAFF.cashier.pin, 1024), active: true, now });
-    upsertStaff(backend.store.db, { id: STAFF.cashier2.id, name: 'Cashier Two', role: 'cashier', pinHash: hashPin(STAFF.cashier2.pin, 1024), active: true, now });
-    upsertStaff(backend.store.db, { id: STAFF.manager.id, name: 'Manager One', role: 'manager', pinHash: hashPin(STAFF.manager.pin, 1024), active: true, now });
-    upsertStaff(backend.store.db, { id: STAFF.admin.id, name: 'Admin One', role: 'admin', pinHash: hashPin(STAFF.admin.pin, 1024), active: true, now });
-    for (const p of PRODUCTS) upsertProduct(backend.store.db, { ...p, now });
+  writeTransaction(backend.store, (db) => {
+    installProgram(db, program, now);
+    upsertStaff(db, { id: STAFF.cashier.id, name: 'Cashier One', role: 'cashier', pinHash: hashPin(STAFF.cashier.pin, 1024), active: true, now });
+    upsertStaff(db, { id: STAFF.cashier2.id, name: 'Cashier Two', role: 'cashier', pinHash: hashPin(STAFF.cashier2.pin, 1024), active: true, now });
+    upsertStaff(db, { id: STAFF.manager.id, name: 'Manager One', role: 'manager', pinHash: hashPin(STAFF.manager.pin, 1024), active: true, now });
+    upsertStaff(db, { id: STAFF.admin.id, name: 'Admin One', role: 'admin', pinHash: hashPin(STAFF.admin.pin, 1024), active: true, now });
+    for (const p of PRODUCTS) upsertProduct(db, { ...p, now });
   });
 }
 

@@ -40,13 +40,13 @@ test('the bundle holds the figures IT needs and no personal data or secret', asy
   t.call('member.search', { phonePrefix: members[0]!.phone.slice(0, 6) }, t.login('cashier'));
   t.call('member.search', { namePrefix: 'Zebul' }, t.login('cashier'));
   const PIN = '7391548';
-  writeTransaction(t.backend.store, () => upsertStaff(t.backend.store.db, { id: 'manager-9', name: 'Gwendolyn Pinsworth', role: 'manager', pinHash: hashPin(PIN, 1024), active: true, now: Date.now() }));
+  writeTransaction(t.backend.store, (db) => upsertStaff(db, { id: 'manager-9', name: 'Gwendolyn Pinsworth', role: 'manager', pinHash: hashPin(PIN, 1024), active: true, now: Date.now() }));
   t.call('staff.login', { staffId: 'manager-9', pin: PIN });
   t.fail('staff.login', { staffId: 'manager-9', pin: '1111' });
 
   const SECRET = 'sekret-ZXCV-98765-qwerty-sync';
   const deviceKey = keyFileSource(`${t.dbPath}.key`)();
-  writeTransaction(t.backend.store, () => saveSealedCredentials(t.backend.store.db, sealCredentials({ serverUrl: 'https://loyalty.example.org', terminalId: 'term-1', storeId: 'store-1', secret: SECRET, caPem: null }, deviceKey)));
+  writeTransaction(t.backend.store, (db) => saveSealedCredentials(db, sealCredentials({ serverUrl: 'https://loyalty.example.org', terminalId: 'term-1', storeId: 'store-1', secret: SECRET, caPem: null }, deviceKey)));
   // A careless log line: personal fields are redacted on write; free text is scrubbed in the bundle.
   log.log('warn', 'test.careless', { name: members[0]!.name, phone: members[0]!.phone, email: members[0]!.email, detail: `lookup failed for ${members[1]!.email} card 2900000000099887 tel +47 912 34 567` });
   logFile.close();

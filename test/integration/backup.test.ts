@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { backupDatabase, backupFileName, backupsToPrune, listBackups, restoreBackup, scheduleBackups } from '../../main/backend/platform/backup.ts';
 import { silentLogger } from '../../main/backend/platform/logging.ts';
-import { closeTerminalDb, openTerminalDb, type Db } from '../../main/backend/store/connection.ts';
+import { closeTerminalDb, openTerminalDb, type ReadableDb } from '../../main/backend/store/connection.ts';
 import { createTestTerminal, tempDir } from '../helpers/terminal.ts';
 
 const dir = tempDir('backup-');
 afterAll(() => dir.remove());
 
-function dump(db: Db): Record<string, string[]> {
+function dump(db: ReadableDb): Record<string, string[]> {
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
   // Rows as JSON, sorted (some tables are WITHOUT ROWID, so no insertion order to rely on).
   return Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT * FROM "${t}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort()]));

@@ -81,8 +81,7 @@ async function seedServer(db: Db, now: number): Promise<void> {
 /** The terminal's growing tables besides the members' (core-data.ts): past sales and their lines, refunds, sent events, holds, offline redemptions, audit. */
 function padTerminal(path: string): void {
   const store = openTerminalDb(path);
-  const db = store.db;
-  writeTransaction(store, () => {
+  writeTransaction(store, (db) => {
     for (const [who, role] of [['manager', 'manager'], ['admin', 'admin']] as const) {
       upsertStaff(db, { id: STAFF[who].id, name: who, role, pinHash: hashPin(STAFF[who].pin, 1024), active: true, now: BENCH_NOW });
     }

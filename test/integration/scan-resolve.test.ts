@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { writeTransaction } from '../../main/backend/store/connection.ts';
 import { upsertTokenKey, revokeMemberToken } from '../../main/backend/store/member-token-keys.ts';
 import type { ScanEvent } from '../../shared/scan.ts';
 import { programWith } from '../fixtures/program.ts';
@@ -16,7 +17,7 @@ beforeEach(() => {
   logLines = [];
   t = createTestTerminal({ program: programWith({ cards: { ranges: [LUHN_RANGE] } }), log: { log: (level, event, fields) => logLines.push(JSON.stringify({ level, event, ...fields })) } });
   cashier = t.login('cashier');
-  upsertTokenKey(t.backend.store.db, { keyId: key.keyId, publicKey: key.raw, revokedAt: null, now: t.clock.now() });
+  writeTransaction(t.backend.store, (db) => upsertTokenKey(db, { keyId: key.keyId, publicKey: key.raw, revokedAt: null, now: t.clock.now() }));
   published = [];
   t.backend.scans.subscribe((e) => published.push(e));
 });
@@ -68,7 +69,7 @@ describe('scan.resolve', () => {
     const unknownKey = tokenFor(makeKey(9), { memberId: member.id, issuedAt: t.clock.now() - 1000, expiresAt: null });
     expect(scan(unknownKey)).toMatchObject({ kind: 'rejected', code: 'BAD_TOKEN' });
     const revoked = tokenFor(key, { memberId: member.id, tokenId: 'abcdefabcdef', issuedAt: t.clock.now() - 1000, expiresAt: null });
-    revokeMemberToken(t.backend.store.db, 'abcdefabcdef', t.clock.now());
+    writeTransaction(t.backend.store, (db) => revokeMemberToken(db, 'abcdefabcdef', t.clock.now()));
     expect(scan(revoked)).toMatchObject({ kind: 'rejected', code: 'BAD_TOKEN', reason: expect.stringMatching(/revoked|no longer valid|withdrawn/i) });
     const refusals = logLines.filter((l) => l.includes('scan.refused'));
     expect(refusals).toHaveLength(3);
@@ -81,7 +82,7 @@ describe('scan.resolve', () => {
 
   test('a revoked key verifies nothing', () => {
     const member = t.enrol(t.login('manager'), { cardNumber: CARD });
-    upsertTokenKey(t.backend.store.db, { keyId: key.keyId, publicKey: key.raw, revokedAt: t.clock.now(), now: t.clock.now() });
+    writeTransaction(t.backend.store, (db) => upsertTokenKey(db, { keyId: key.keyId, publicKey: key.raw, revokedAt: t.clock.now(), now: t.clock.now() }));
     expect(scan(tokenFor(key, { memberId: member.id, issuedAt: t.clock.now() - 1000, expiresAt: null }))).toMatchObject({ kind: 'rejected', code: 'BAD_TOKEN' });
   });
 

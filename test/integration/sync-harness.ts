@@ -489,7 +489,7 @@ export async function serverCursor(server: SyncServer): Promise<string> {
  * the server's.
  */
 export function startPullAt(t: SyncTerminal, cursor: string): void {
-  writeTransaction(t.backend.store, () => savePullCursor(t.backend.store.db, cursor));
+  writeTransaction(t.backend.store, (db) => savePullCursor(db, cursor));
 }
 
 /**

@@ -12,9 +12,8 @@ import type { CommitContext } from '../sales/commit.ts';
 
 /** A manager's correction: a new ledger entry with its reason, and an audit record. Never below zero. */
 export function adjustPoints(ctx: CommitContext, input: ParsedInput<'points.adjust'>): Output<'points.adjust'> {
-  const { db } = ctx.store;
   const { now } = ctx;
-  return writeTransaction(ctx.store, () => {
+  return writeTransaction(ctx.store, (db) => {
     const member = memberById(db, input.memberId);
     if (!member) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.');
     const done = appliedAdjustment(db, input.adjustmentId);

@@ -19,9 +19,8 @@ import { memberView } from './member-view.ts';
  * Enrolling the same id again returns the member as it is.
  */
 export function enrolMember(ctx: CommitContext, input: ParsedInput<'member.enrol'>): Output<'member.enrol'> {
-  const { db } = ctx.store;
   const { now } = ctx;
-  return writeTransaction(ctx.store, () => {
+  return writeTransaction(ctx.store, (db) => {
     const program = currentProgram(db);
     const existing = memberById(db, input.memberId);
     if (existing) return { member: memberView(db, existing, program, now), duplicates: [], bonusPoints: 0 };

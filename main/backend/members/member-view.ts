@@ -2,13 +2,13 @@ import type { Member } from '../../../shared/api.ts';
 import type { ProgramConfig } from '../../../shared/program.ts';
 import { localParts } from '../../../shared/loyalty/local-time.ts';
 import { tierById } from '../../../shared/loyalty/tiers.ts';
-import type { Db } from '../store/connection.ts';
+import type { ReadableDb } from '../store/connection.ts';
 import { cardsOf, type MemberRow } from '../store/members.ts';
 import { unacknowledgedPoints } from '../store/outbox.ts';
 import { pointsNow } from '../store/expiry.ts';
 
 /** What the cashier sees of a member as of `now`: balance, what can be spent, what expires soon. */
-export function memberView(db: Db, row: MemberRow, program: ProgramConfig, now: number): Member {
+export function memberView(db: ReadableDb, row: MemberRow, program: ProgramConfig, now: number): Member {
   const points = pointsNow(db, row, now);
   // Pending = this terminal's events the server has not acknowledged; the rest of the balance is confirmed.
   const pending = unacknowledgedPoints(db, row.id);

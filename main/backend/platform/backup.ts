@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Db } from '../store/connection.ts';
+import type { ReadableDb } from '../store/connection.ts';
 import type { Logger } from './logging.ts';
 
 /**
@@ -41,7 +41,7 @@ export function backupsToPrune(names: readonly string[], keep: number): string[]
     .slice(keep);
 }
 
-export async function backupDatabase(db: Db, dir: string, options: { keep: number; now: number }): Promise<string> {
+export async function backupDatabase(db: ReadableDb, dir: string, options: { keep: number; now: number }): Promise<string> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const finalPath = join(dir, backupFileName(options.now));
   const tempPath = `${finalPath}.partial`;
@@ -118,7 +118,7 @@ export interface BackupSchedule {
 }
 
 /** A backup every `intervalMs`; one never overlaps another; a failure is logged and retried next time. */
-export function scheduleBackups(db: Db, options: { dir: string; keep: number; intervalMs: number; now: () => number; log: Logger }): BackupSchedule {
+export function scheduleBackups(db: ReadableDb, options: { dir: string; keep: number; intervalMs: number; now: () => number; log: Logger }): BackupSchedule {
   let running: Promise<string | null> | null = null;
   const runNow = () => {
     running ??= backupDatabase(db, options.dir, { keep: options.keep, now: options.now() })

@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import { createWriteStream, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
+import { openReadableDb, type ReadableDb } from '../store/connection.ts';
 import { flaggedCount, outboxStats } from '../store/outbox.ts';
 import { lastSyncSuccess, sealedCredentials } from '../store/sync-state.ts';
 import { listBackups } from './backup.ts';
@@ -77,10 +77,9 @@ export function databaseStatistics(dbPath: string, now: number): Record<string, 
   } catch {
     return { present: false };
   }
-  let db: Database.Database | undefined;
+  let db: ReadableDb | undefined;
   try {
-    db = new Database(dbPath, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
+    db = openReadableDb(dbPath);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     const rows: Record<string, number> = {};
     for (const t of tables) rows[t] = (db.prepare(`SELECT count(*) AS n FROM "${t.replaceAll('"', '""')}"`).get() as { n: number }).n;

@@ -1,11 +1,11 @@
 import type { Output } from '../../../shared/api.ts';
 import type { ProgramConfig } from '../../../shared/program.ts';
-import type { Db } from '../store/connection.ts';
+import type { ReadableDb } from '../store/connection.ts';
 import { prepare } from '../store/statements.ts';
 import { localDayRange } from './day-range.ts';
 
 /** The day's figures for the manager, over one store-local calendar day. */
-export function endOfDay(db: Db, program: ProgramConfig, date: string, storeId: string): Output<'report.endOfDay'> {
+export function endOfDay(db: ReadableDb, program: ProgramConfig, date: string, storeId: string): Output<'report.endOfDay'> {
   const { start, end } = localDayRange(date, program.timeZone);
   const sales = prepare(
     db,

@@ -1,7 +1,7 @@
 import type { ParsedInput } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { BasketLine } from '../../../shared/loyalty/types.ts';
-import type { Db } from '../store/connection.ts';
+import type { ReadableDb } from '../store/connection.ts';
 import { productByBarcode, productBySku } from '../store/products.ts';
 
 export interface DescribedLine extends BasketLine {
@@ -9,7 +9,7 @@ export interface DescribedLine extends BasketLine {
 }
 
 /** Turns the cashier's basket (skus, barcodes, keyed amounts) into priced lines from the local catalogue. */
-export function resolveBasket(db: Db, lines: ParsedInput<'sale.preview'>['lines']): DescribedLine[] {
+export function resolveBasket(db: ReadableDb, lines: ParsedInput<'sale.preview'>['lines']): DescribedLine[] {
   return lines.map((line, index) => {
     const lineNo = index + 1;
     if ('category' in line) {

@@ -3,7 +3,7 @@ import type { ParsedInput, SaleResult } from '../../../shared/api.ts';
 import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
 import { evaluateTier } from '../../../shared/loyalty/tiers.ts';
 import { localParts } from '../../../shared/loyalty/local-time.ts';
-import { writeTransaction, type TerminalDb } from '../store/connection.ts';
+import { writeTransaction, type TerminalDb, type WritableDb } from '../store/connection.ts';
 import { updateMemberAfterSale } from '../store/members.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { audit } from '../store/audit.ts';
@@ -38,12 +38,11 @@ export interface CommitContext {
  * nothing and returns the first answer.
  */
 export function commitSale(ctx: CommitContext & { lockout: Lockout }, input: ParsedInput<'sale.commit'>): SaleResult {
-  const { db } = ctx.store;
   const { now } = ctx;
   const holdId = input.holdId ?? null;
   // Checked before the transaction: a wrong PIN must be counted even though the sale is then refused.
-  const overrideStaffId = input.override != null && saleById(db, input.saleId) === undefined ? verifyManagerOverride(ctx.store, ctx.lockout, input.override, now) : null;
-  return writeTransaction(ctx.store, () => {
+  const overrideStaffId = input.override != null && saleById(ctx.store.db, input.saleId) === undefined ? verifyManagerOverride(ctx.store, ctx.lockout, input.override, now) : null;
+  return writeTransaction(ctx.store, (db) => {
     const existing = saleById(db, input.saleId);
     if (existing) return JSON.parse(existing.result) as SaleResult;
 
@@ -121,7 +120,7 @@ export function commitSale(ctx: CommitContext & { lockout: Lockout }, input: Par
           postedHold = holdId;
           markHoldPosted(db, holdId, input.saleId);
         } else {
-          checkOfflineRedemption(ctx, memberId, points, program.timeZone, overrideStaffId, input.saleId);
+          checkOfflineRedemption(db, ctx, memberId, points, program.timeZone, overrideStaffId, input.saleId);
           insertOfflineRedemption(db, { saleId: input.saleId, memberId, points, at: now, overrideStaffId });
         }
       }
@@ -171,10 +170,9 @@ export function commitSale(ctx: CommitContext & { lockout: Lockout }, input: Par
 }
 
 /** Without a usable hold, a paired terminal lets a redemption through only within the offline caps or with a manager's override. */
-function checkOfflineRedemption(ctx: CommitContext, memberId: string, points: number, timeZone: string, overrideStaffId: string | null, saleId: string): void {
+function checkOfflineRedemption(db: WritableDb, ctx: CommitContext, memberId: string, points: number, timeZone: string, overrideStaffId: string | null, saleId: string): void {
   const caps = ctx.offlineCaps ?? null;
   if (caps === null) return;
-  const { db } = ctx.store;
   const since = storeDayStart(ctx.now, timeZone);
   const verdict = judgeOfflineRedemption(points, { member: offlineRedeemedSince(db, memberId, since), terminal: offlineRedeemedSince(db, null, since) }, caps);
   if (verdict.allowed) return;

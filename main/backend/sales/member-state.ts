@@ -2,7 +2,7 @@ import type { ProgramConfig } from '../../../shared/program.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { evaluateTier, qualifyingWindowStart } from '../../../shared/loyalty/tiers.ts';
 import type { MemberState } from '../../../shared/loyalty/types.ts';
-import type { Db } from '../store/connection.ts';
+import type { ReadableDb } from '../store/connection.ts';
 import { pointsNow } from '../store/expiry.ts';
 import { memberById, type MemberRow } from '../store/members.ts';
 import { qualifyingPoints } from '../store/points.ts';
@@ -19,7 +19,7 @@ export interface LoadedMember {
   qualifying: number;
 }
 
-export function loadMemberState(db: Db, memberId: string, program: ProgramConfig, now: number): LoadedMember {
+export function loadMemberState(db: ReadableDb, memberId: string, program: ProgramConfig, now: number): LoadedMember {
   const row = memberById(db, memberId);
   if (!row) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.', { memberId });
   const points = pointsNow(db, row, now);

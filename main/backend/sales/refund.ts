@@ -18,9 +18,8 @@ import type { CommitContext } from './commit.ts';
  * earned or spent. Points already spent elsewhere become a recorded debt.
  */
 export function refundSale(ctx: CommitContext, input: ParsedInput<'sale.refund'>): Output<'sale.refund'> {
-  const { db } = ctx.store;
   const { now } = ctx;
-  return writeTransaction(ctx.store, () => {
+  return writeTransaction(ctx.store, (db) => {
     const done = refundResult(db, input.refundId);
     if (done !== undefined) return JSON.parse(done) as Output<'sale.refund'>;
     const sale = saleById(db, input.saleId);

@@ -20,9 +20,8 @@ export const CASHIER_VOID_WINDOW_MS = 15 * 60_000;
  * taken back and every point it spent is given back. Voiding twice is a no-op.
  */
 export function voidSale(ctx: CommitContext & { staff: SessionStaff }, saleId: string): Output<'sale.void'> {
-  const { db } = ctx.store;
   const { now } = ctx;
-  return writeTransaction(ctx.store, () => {
+  return writeTransaction(ctx.store, (db) => {
     const sale = saleById(db, saleId);
     if (!sale) throw new AppError('NOT_FOUND', 'No such sale on this terminal.', { saleId });
     const entries = entriesOfSale(db, saleId);

@@ -1,7 +1,7 @@
 import type { ScanOutcome } from '../../../shared/api.ts';
 import { cardRanges } from '../../../shared/program.ts';
 import type { ScanEvent } from '../../../shared/scan.ts';
-import type { StaffContext } from '../context.ts';
+import type { ReadStaffContext } from '../context.ts';
 import { showMember } from '../members/show-member.ts';
 import { activeTokenKeys, isMemberTokenRevoked } from '../store/member-token-keys.ts';
 import { memberByCard, memberById } from '../store/members.ts';
@@ -14,7 +14,7 @@ import { parseScan } from './parse-scan.ts';
  * names, a blank card ready for enrolment, or a refusal with plain words.
  * Refusals are logged with the parser's fields, which hold no personal data.
  */
-export function resolveScan(ctx: StaffContext, event: ScanEvent): ScanOutcome {
+export function resolveScan(ctx: ReadStaffContext, event: ScanEvent): ScanOutcome {
   const db = ctx.store.db;
   const parsed = parseScan(event, {
     keys: activeTokenKeys(db),

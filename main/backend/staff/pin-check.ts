@@ -46,20 +46,20 @@ export function checkPin(
   if (!verifyPin(claim.pin, row.pin_hash)) {
     const attempts = row.failed_attempts + 1;
     const lockedUntil = attempts >= lockout.attempts ? now + lockout.ms : null;
-    writeTransaction(store, () => {
-      recordPinFailure(store.db, row.id, lockedUntil !== null ? 0 : attempts, lockedUntil, now);
+    writeTransaction(store, (db) => {
+      recordPinFailure(db, row.id, lockedUntil !== null ? 0 : attempts, lockedUntil, now);
       if (claim.refusedAction !== undefined)
-        audit(store.db, { at: now, staffId: row.id, action: claim.refusedAction, subject: row.id, details: { attempts } });
+        audit(db, { at: now, staffId: row.id, action: claim.refusedAction, subject: row.id, details: { attempts } });
       if (lockedUntil !== null)
-        audit(store.db, { at: now, staffId: row.id, action: 'staff.locked', subject: row.id, details: { attempts } });
+        audit(db, { at: now, staffId: row.id, action: 'staff.locked', subject: row.id, details: { attempts } });
     });
     return { ok: false, reason: 'wrong', staff: row, attempts, attemptsLeft: lockout.attempts - attempts, lockedUntil };
   }
   const { acceptedAction } = claim;
   if (acceptedAction !== undefined || row.failed_attempts !== 0 || row.locked_until !== null) {
-    writeTransaction(store, () => {
-      recordPinSuccess(store.db, row.id, now);
-      if (acceptedAction !== undefined) audit(store.db, { at: now, staffId: row.id, action: acceptedAction, subject: row.id });
+    writeTransaction(store, (db) => {
+      recordPinSuccess(db, row.id, now);
+      if (acceptedAction !== undefined) audit(db, { at: now, staffId: row.id, action: acceptedAction, subject: row.id });
     });
   }
   return { ok: true, staff: row };

@@ -3,16 +3,38 @@ import { AppError } from '../../../shared/errors.ts';
 import { Checkpointer } from './checkpoint.ts';
 import { loadMigrations, migrate, type Migration } from './migrations.ts';
 
-export type Db = Database.Database;
+declare const readable: unique symbol;
+declare const writable: unique symbol;
+
+/**
+ * The connection as the store's functions take it (as Signal Desktop's
+ * ReadableDB / WritableDB): a function that only reads takes a ReadableDb, one
+ * that writes takes a WritableDb, and only writeTransaction() hands one out.
+ * A WritableDb is a ReadableDb; a ReadableDb is not a WritableDb, so a read
+ * path cannot call a writing function (a compile error). The brands exist
+ * only in the types: at run time both are the one better-sqlite3 connection.
+ */
+export type ReadableDb = Database.Database & { readonly [readable]: true };
+export type WritableDb = ReadableDb & { readonly [writable]: true };
 
 export type Health = { ok: true } | { ok: false; problems: string[] };
 
-export interface TerminalDb {
-  db: Db;
+/** The store as a command declared to write nothing sees it (shared/api.ts `writes: false`): queries only. */
+export interface ReadableStore {
+  db: ReadableDb;
   path: string;
   /** A corrupt database is opened read-only: the app shows what it can and writes nothing. */
   health: Health;
+}
+
+/** The store with the right to write: writeTransaction() takes it and hands out its WritableDb. */
+export interface TerminalDb extends ReadableStore {
   checkpointer: Checkpointer | null;
+  readonly [writable]: true;
+}
+
+function terminalDb(db: Database.Database, path: string, health: Health, checkpointer: Checkpointer | null): TerminalDb {
+  return { db: db as ReadableDb, path, health, checkpointer } as TerminalDb;
 }
 
 export interface OpenOptions {
@@ -25,7 +47,7 @@ export function openTerminalDb(path: string, options: OpenOptions = {}): Termina
   const check = options.integrityCheck ?? 'full';
   const problems = checkIntegrity(path, check);
   if (problems.length > 0) {
-    return { db: openReadOnly(path, problems), path, health: { ok: false, problems }, checkpointer: null };
+    return terminalDb(openReadOnly(path, problems), path, { ok: false, problems }, null);
   }
   const db = new Database(path);
   try {
@@ -41,7 +63,7 @@ export function openTerminalDb(path: string, options: OpenOptions = {}): Termina
     db.close();
     throw error;
   }
-  return { db, path, health: { ok: true }, checkpointer: new Checkpointer(db) };
+  return terminalDb(db, path, { ok: true }, new Checkpointer(db));
 }
 
 /** A clean close: the WAL folded into the database file, no timer left behind. */
@@ -53,7 +75,7 @@ export function closeTerminalDb(store: TerminalDb): void {
 }
 
 function checkIntegrity(path: string, check: 'full' | 'quick' | 'off'): string[] {
-  let db: Db | undefined;
+  let db: Database.Database | undefined;
   try {
     db = new Database(path);
     db.pragma('busy_timeout = 5000');
@@ -71,14 +93,19 @@ function checkIntegrity(path: string, check: 'full' | 'quick' | 'off'): string[]
   }
 }
 
-function openReadOnly(path: string, problems: string[]): Db {
+function openReadOnly(path: string, problems: string[]): Database.Database {
   try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
-    return db;
+    return openReadableDb(path);
   } catch {
     throw corruptError(path, problems);
   }
+}
+
+/** A second connection, opened read-only (diagnostics): the store's read functions take it; SQLite refuses any write. */
+export function openReadableDb(path: string): ReadableDb {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db as ReadableDb;
 }
 
 export function corruptError(path: string, problems: string[]): AppError {
@@ -89,10 +116,11 @@ export function corruptError(path: string, problems: string[]): AppError {
   );
 }
 
-/** Runs `fn` in one IMMEDIATE transaction: all of it commits, or none of it. */
-export function writeTransaction<T>(store: TerminalDb, fn: () => T): T {
+/** Runs `fn` in one IMMEDIATE transaction: all of it commits, or none of it. The one place a WritableDb comes from. */
+export function writeTransaction<T>(store: TerminalDb, fn: (db: WritableDb) => T): T {
   if (!store.health.ok) throw corruptError(store.path, store.health.problems);
-  const result = store.db.transaction(fn).immediate();
+  const db = store.db as WritableDb;
+  const result = db.transaction(() => fn(db)).immediate();
   store.checkpointer?.afterWrite();
   return result;
 }

@@ -7,7 +7,7 @@
  * expiry before the entries that follow it.
  */
 import { dueForExpiry, duePoints, expiringWithin } from '../../../shared/loyalty/expiry.ts';
-import type { Db } from './connection.ts';
+import type { ReadableDb, WritableDb } from './connection.ts';
 import { appendEntry } from './points.ts';
 import { prepare } from './statements.ts';
 
@@ -18,7 +18,7 @@ interface HeldLot {
 }
 
 /** The member's lots that still hold points, due or not, oldest expiry first (the point_lots_live index). */
-function heldLots(db: Db, memberId: string): HeldLot[] {
+function heldLots(db: ReadableDb, memberId: string): HeldLot[] {
   return prepare(
     db,
     'SELECT id, remaining, expires_at AS expiresAt FROM point_lots WHERE member_id = ? AND remaining > 0 ORDER BY expires_at, id',
@@ -26,7 +26,7 @@ function heldLots(db: Db, memberId: string): HeldLot[] {
 }
 
 /** Writes an `expire` entry for every lot whose time has come. Idempotent: an expired lot has nothing left. */
-export function expireDue(db: Db, memberId: string, now: number): number {
+export function expireDue(db: WritableDb, memberId: string, now: number): number {
   let total = 0;
   for (const lot of dueForExpiry(heldLots(db, memberId), now)) {
     appendEntry(
@@ -49,7 +49,7 @@ export interface PointsNow {
 }
 
 /** A member's points as of `now`, without writing. */
-export function pointsNow(db: Db, member: { id: string; balance: number; debt: number }, now: number): PointsNow {
+export function pointsNow(db: ReadableDb, member: { id: string; balance: number; debt: number }, now: number): PointsNow {
   const lots = heldLots(db, member.id);
   const due = duePoints(lots, now);
   const live = lots.reduce((sum, l) => sum + l.remaining, 0) - due;

@@ -1,4 +1,4 @@
-import type { Db } from './connection.ts';
+import type { WritableDb } from './connection.ts';
 import { prepare } from './statements.ts';
 
 /** Row counts of the multi-row statements, largest first: every count is a sum of them, at most eight statements cached per table. */
@@ -11,7 +11,7 @@ const CHUNKS = [128, 64, 32, 16, 8, 4, 2, 1];
  * ("INSERT INTO t (a, b)"), `values` the rows' parameters flattened, `width`
  * per row; `tail` an optional ON CONFLICT clause.
  */
-export function insertRows(db: Db, head: string, width: number, values: unknown[], tail = ''): void {
+export function insertRows(db: WritableDb, head: string, width: number, values: unknown[], tail = ''): void {
   if (values.length % width !== 0) throw new Error(`insertRows: ${values.length} values are not rows of ${width}`);
   const row = `(${Array.from({ length: width }, () => '?').join(', ')})`;
   let at = 0;

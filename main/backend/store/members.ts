@@ -1,4 +1,4 @@
-import type { Db } from './connection.ts';
+import type { ReadableDb, WritableDb } from './connection.ts';
 import { prepare } from './statements.ts';
 
 export interface MemberRow {
@@ -36,27 +36,27 @@ export function phoneKey(phone: string): string {
   return phone.replace(/\D/g, '');
 }
 
-export function memberById(db: Db, id: string): MemberRow | undefined {
+export function memberById(db: ReadableDb, id: string): MemberRow | undefined {
   return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.id = ?`).get(id) as MemberRow | undefined;
 }
 
-export function memberByCard(db: Db, card: string): MemberRow | undefined {
+export function memberByCard(db: ReadableDb, card: string): MemberRow | undefined {
   // A scalar subquery, not a JOIN: measured 1.2x a primary-key SELECT against 4x for the JOIN.
   return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.id = (SELECT member_id FROM member_cards WHERE card_number = ?)`).get(card) as
     | MemberRow
     | undefined;
 }
 
-export function cardsOf(db: Db, memberId: string): string[] {
+export function cardsOf(db: ReadableDb, memberId: string): string[] {
   return (prepare(db, 'SELECT card_number FROM member_cards WHERE member_id = ? ORDER BY issued_at').pluck().all(memberId) as string[]);
 }
 
-export function cardOwner(db: Db, card: string): string | undefined {
+export function cardOwner(db: ReadableDb, card: string): string | undefined {
   return prepare(db, 'SELECT member_id FROM member_cards WHERE card_number = ?').pluck().get(card) as string | undefined;
 }
 
 /** Range scans on the index: `LIKE 'x%'` would not use it under SQLite's default collation. */
-export function membersByPhonePrefix(db: Db, prefix: string, limit: number): MemberRow[] {
+export function membersByPhonePrefix(db: ReadableDb, prefix: string, limit: number): MemberRow[] {
   const key = phoneKey(prefix);
   return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.phone >= ? AND m.phone < ? ORDER BY m.phone LIMIT ?`).all(
     key,
@@ -65,7 +65,7 @@ export function membersByPhonePrefix(db: Db, prefix: string, limit: number): Mem
   ) as MemberRow[];
 }
 
-export function membersByNamePrefix(db: Db, prefix: string, limit: number): MemberRow[] {
+export function membersByNamePrefix(db: ReadableDb, prefix: string, limit: number): MemberRow[] {
   const key = nameKey(prefix);
   return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.name_key >= ? AND m.name_key < ? ORDER BY m.name_key LIMIT ?`).all(
     key,
@@ -74,7 +74,7 @@ export function membersByNamePrefix(db: Db, prefix: string, limit: number): Memb
   ) as MemberRow[];
 }
 
-export function membersByPhoneOrEmail(db: Db, phone: string | null, email: string | null): MemberRow[] {
+export function membersByPhoneOrEmail(db: ReadableDb, phone: string | null, email: string | null): MemberRow[] {
   return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.phone = ? UNION SELECT ${COLUMNS} FROM members m WHERE m.email IS NOT NULL AND lower(m.email) = lower(?) LIMIT 10`).all(
     phone === null ? null : phoneKey(phone),
     email,
@@ -94,7 +94,7 @@ export interface NewMember {
   referredBy: string | null;
 }
 
-export function insertMember(db: Db, m: NewMember): void {
+export function insertMember(db: WritableDb, m: NewMember): void {
   prepare(
     db,
     `INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at,
@@ -117,12 +117,12 @@ export function insertMember(db: Db, m: NewMember): void {
   );
 }
 
-export function insertCard(db: Db, card: string, memberId: string, at: number): void {
+export function insertCard(db: WritableDb, card: string, memberId: string, at: number): void {
   prepare(db, 'INSERT INTO member_cards (card_number, member_id, issued_at) VALUES (?, ?, ?)').run(card, memberId, at);
 }
 
 export function updateMemberAfterSale(
-  db: Db,
+  db: WritableDb,
   id: string,
   fields: { tier: string; tierReviewedAt: number | null; birthdayBonusYear: number | null; lastNthBonusAt: number | null; now: number },
 ): void {

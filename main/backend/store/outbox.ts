@@ -1,6 +1,6 @@
 import { FLAG_KINDS, type FlagKind, type LedgerEntry, type SyncEventInput, type SyncEventKind } from '../../../shared/sync-protocol.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import type { Db } from './connection.ts';
+import type { ReadableDb, WritableDb } from './connection.ts';
 import { prepare } from './statements.ts';
 
 /**
@@ -12,7 +12,7 @@ import { prepare } from './statements.ts';
 export type OutboxKind = SyncEventKind;
 type PayloadOf<K extends OutboxKind> = Extract<SyncEventInput, { kind: K }>['payload'];
 
-export function enqueue<K extends OutboxKind>(db: Db, kind: K, payload: PayloadOf<K>, now: number): string {
+export function enqueue<K extends OutboxKind>(db: WritableDb, kind: K, payload: PayloadOf<K>, now: number): string {
   const id = uuidv7(now);
   const info = prepare(db, 'INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)').run(id, kind, JSON.stringify(payload), now);
   const seq = Number(info.lastInsertRowid);
@@ -25,7 +25,7 @@ export function enqueue<K extends OutboxKind>(db: Db, kind: K, payload: PayloadO
 }
 
 /** The highest ledger id now: the entries a transaction writes after this mark are its own. */
-export function ledgerMark(db: Db): number {
+export function ledgerMark(db: ReadableDb): number {
   return (prepare(db, 'SELECT coalesce(max(id), 0) FROM ledger').pluck().get() as number) ?? 0;
 }
 
@@ -34,7 +34,7 @@ export function ledgerMark(db: Db): number {
  * expiry ('expire') and sync corrections are left out: the server runs its own
  * expiry from the same lot expiry times, and corrections come from it.
  */
-export function ledgerSince(db: Db, mark: number): LedgerEntry[] {
+export function ledgerSince(db: ReadableDb, mark: number): LedgerEntry[] {
   // A lot is found by its entry through point_lots_entry (migration 0006): without it, a scan of every lot.
   const rows = prepare(
     db,
@@ -54,7 +54,7 @@ export interface OutboxStats {
   oldestPendingAt: number | null;
 }
 
-export function outboxStats(db: Db): OutboxStats {
+export function outboxStats(db: ReadableDb): OutboxStats {
   return prepare(db, 'SELECT count(*) AS pending, min(created_at) AS oldestPendingAt FROM outbox WHERE sent_at IS NULL').get() as OutboxStats;
 }
 
@@ -75,7 +75,7 @@ export function pushBody(rows: readonly OutboxRow[]): string {
  * Up to `limit` events in seq order from `fromSeq` on (the start when null):
  * unsent ones, or with `includeSent` sent ones too (the server asked to resend from there).
  */
-export function outboxBatch(db: Db, limit: number, fromSeq: number | null, includeSent = false): OutboxRow[] {
+export function outboxBatch(db: ReadableDb, limit: number, fromSeq: number | null, includeSent = false): OutboxRow[] {
   const where = includeSent ? 'seq >= ?' : 'sent_at IS NULL AND seq >= ?';
   return prepare(db, `SELECT seq, id, kind, payload, created_at FROM outbox WHERE ${where} ORDER BY seq LIMIT ?`).all(fromSeq ?? 0, limit) as OutboxRow[];
 }
@@ -85,24 +85,24 @@ export function outboxBatch(db: Db, limit: number, fromSeq: number | null, inclu
  * with an answer: one the server says it applied without answering for it here (its appliedSeq
  * reaches past the batch) is sent again, and its `duplicate` answer carries any flag.
  */
-export function markSent(db: Db, results: { seq: number; result: object }[], now: number): void {
+export function markSent(db: WritableDb, results: { seq: number; result: object }[], now: number): void {
   if (results.length === 0) return;
   // One statement for the batch's answers (500 by default), not one per event.
   prepare(db, 'UPDATE outbox SET sent_at = coalesce(sent_at, ?), result = r.value -> 1 FROM json_each(?) AS r WHERE outbox.seq = r.value ->> 0').run(now, JSON.stringify(results.map((r) => [r.seq, r.result])));
 }
 
 /** A failed attempt on these events, kept for diagnosis (the backoff itself is in memory). */
-export function recordAttempt(db: Db, fromSeq: number, toSeq: number, error: string): void {
+export function recordAttempt(db: WritableDb, fromSeq: number, toSeq: number, error: string): void {
   prepare(db, 'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq BETWEEN ? AND ? AND sent_at IS NULL').run(error.slice(0, 200), fromSeq, toSeq);
 }
 
 /** Net points of a member's events with seq above `afterSeq` (not yet in a server balance). */
-export function pendingPointsAfter(db: Db, memberId: string, afterSeq: number): number {
+export function pendingPointsAfter(db: ReadableDb, memberId: string, afterSeq: number): number {
   return prepare(db, 'SELECT coalesce(sum(points), 0) FROM outbox_points WHERE member_id = ? AND seq > ?').pluck().get(memberId, afterSeq) as number;
 }
 
 /** Net points of a member's events the server has not acknowledged yet. */
-export function unacknowledgedPoints(db: Db, memberId: string): number {
+export function unacknowledgedPoints(db: ReadableDb, memberId: string): number {
   return prepare(
     db,
     'SELECT coalesce(sum(p.points), 0) FROM outbox_points p JOIN outbox o ON o.seq = p.seq WHERE p.member_id = ? AND o.sent_at IS NULL',
@@ -110,7 +110,7 @@ export function unacknowledgedPoints(db: Db, memberId: string): number {
 }
 
 /** Events the server applied with an adjustment (overdraft, blocked member, duplicate enrolment), newest first. */
-export function flaggedEvents(db: Db, limit: number): { seq: number; id: string; kind: string; createdAt: number; reasons: FlagKind[] }[] {
+export function flaggedEvents(db: ReadableDb, limit: number): { seq: number; id: string; kind: string; createdAt: number; reasons: FlagKind[] }[] {
   const rows = prepare(
     db,
     `SELECT seq, id, kind, created_at AS createdAt, json_extract(result, '$.reasons') AS reasons FROM outbox
@@ -121,6 +121,6 @@ export function flaggedEvents(db: Db, limit: number): { seq: number; id: string;
   return rows.map((r) => ({ ...r, reasons: r.reasons === null ? [] : (JSON.parse(r.reasons) as string[]).filter(known) }));
 }
 
-export function flaggedCount(db: Db): number {
+export function flaggedCount(db: ReadableDb): number {
   return prepare(db, "SELECT count(*) FROM outbox WHERE json_extract(result, '$.status') = 'applied_with_adjustment'").pluck().get() as number;
 }

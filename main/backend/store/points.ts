@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/errors.ts';
 import { consumeLots, creditPoints } from '../../../shared/loyalty/lots.ts';
 import type { PointLot } from '../../../shared/loyalty/types.ts';
-import type { Db } from './connection.ts';
+import type { ReadableDb, WritableDb } from './connection.ts';
 import { insertRows } from './insert-rows.ts';
 import { prepare } from './statements.ts';
 
@@ -44,7 +44,7 @@ export interface LedgerRow {
 }
 
 /** Writes one ledger entry and moves the cached balance by `signed`; the caller moves the lots (credit, debit, expiry.ts). */
-export function appendEntry(db: Db, e: Entry, signed: number): number {
+export function appendEntry(db: WritableDb, e: Entry, signed: number): number {
   const info = prepare(
     db,
     `INSERT INTO ledger (member_id, kind, points, qualifying, sale_id, refund_id, ref, reason, staff_id, created_at)
@@ -54,12 +54,12 @@ export function appendEntry(db: Db, e: Entry, signed: number): number {
   return Number(info.lastInsertRowid);
 }
 
-function debtOf(db: Db, memberId: string): number {
+function debtOf(db: ReadableDb, memberId: string): number {
   return prepare(db, 'SELECT debt FROM members WHERE id = ?').pluck().get(memberId) as number;
 }
 
 /** Adds points: they pay off any recorded debt first, the rest becomes a lot expiring at `expiresAt`. */
-export function credit(db: Db, e: Entry, expiresAt: number): number {
+export function credit(db: WritableDb, e: Entry, expiresAt: number): number {
   if (e.points <= 0) return 0;
   const entryId = appendEntry(db, e, e.points);
   const { debtPaid, lotPoints } = creditPoints(debtOf(db, e.memberId), e.points);
@@ -83,7 +83,7 @@ export function credit(db: Db, e: Entry, expiresAt: number): number {
  * points already spent) the shortfall is recorded as debt, never dropped.
  * `preferEntries` are taken first: a refund takes back the points of its own sale.
  */
-export function debit(db: Db, e: Entry, options: { allowDebt: boolean; preferEntries?: number[] }): number {
+export function debit(db: WritableDb, e: Entry, options: { allowDebt: boolean; preferEntries?: number[] }): number {
   if (e.points <= 0) return 0;
   const lots = liveLots(db, e.memberId, e.now);
   const preferred = new Set(options.preferEntries ?? []);
@@ -124,7 +124,7 @@ export interface Opening {
  *   balance = sum(ledger) = sum(lot remainders) - debt
  * holds as before.
  */
-export function openBalances(db: Db, openings: readonly Opening[]): void {
+export function openBalances(db: WritableDb, openings: readonly Opening[]): void {
   const entries: unknown[] = [];
   const lots: unknown[] = [];
   let id = prepare(db, 'SELECT coalesce(max(id), 0) FROM ledger').pluck().get() as number;
@@ -154,7 +154,7 @@ export interface LiveLot extends PointLot {
 }
 
 /** Lots with points left that have not expired at `now`, oldest expiry first. */
-export function liveLots(db: Db, memberId: string, now: number): LiveLot[] {
+export function liveLots(db: ReadableDb, memberId: string, now: number): LiveLot[] {
   return prepare(
     db,
     `SELECT id, entry_id AS entryId, remaining, earned_at AS earnedAt, expires_at AS expiresAt FROM point_lots
@@ -162,19 +162,19 @@ export function liveLots(db: Db, memberId: string, now: number): LiveLot[] {
   ).all(memberId, now) as LiveLot[];
 }
 
-export function qualifyingPoints(db: Db, memberId: string, since: number): number {
+export function qualifyingPoints(db: ReadableDb, memberId: string, since: number): number {
   return prepare(db, 'SELECT coalesce(sum(qualifying), 0) FROM ledger WHERE member_id = ? AND created_at > ?').pluck().get(memberId, since) as number;
 }
 
-export function ledgerSum(db: Db, memberId: string): number {
+export function ledgerSum(db: ReadableDb, memberId: string): number {
   return prepare(db, 'SELECT coalesce(sum(points), 0) FROM ledger WHERE member_id = ?').pluck().get(memberId) as number;
 }
 
-export function entriesOfSale(db: Db, saleId: string): LedgerRow[] {
+export function entriesOfSale(db: ReadableDb, saleId: string): LedgerRow[] {
   return prepare(db, 'SELECT * FROM ledger WHERE sale_id = ? ORDER BY id').all(saleId) as LedgerRow[];
 }
 
-export function entriesOfMember(db: Db, memberId: string, limit: number): LedgerRow[] {
+export function entriesOfMember(db: ReadableDb, memberId: string, limit: number): LedgerRow[] {
   return prepare(db, 'SELECT * FROM ledger WHERE member_id = ? ORDER BY id DESC LIMIT ?').all(memberId, limit) as LedgerRow[];
 }
 
@@ -182,7 +182,7 @@ export function entriesOfMember(db: Db, memberId: string, limit: number): Ledger
  * An adjustment already applied under this id, with the member's balance right
  * after it (the first answer): adjustments are idempotent on their id.
  */
-export function appliedAdjustment(db: Db, adjustmentId: string): { memberId: string; balanceAfter: number } | undefined {
+export function appliedAdjustment(db: ReadableDb, adjustmentId: string): { memberId: string; balanceAfter: number } | undefined {
   const entry = prepare(db, "SELECT id, member_id FROM ledger WHERE kind = 'adjust' AND ref = ?").get(adjustmentId) as { id: number; member_id: string } | undefined;
   if (!entry) return undefined;
   const balanceAfter = prepare(db, 'SELECT sum(points) FROM ledger WHERE member_id = ? AND id <= ?').pluck().get(entry.member_id, entry.id) as number;

@@ -1,4 +1,4 @@
-import type { Db } from './connection.ts';
+import type { ReadableDb, WritableDb } from './connection.ts';
 import { prepare } from './statements.ts';
 
 export interface ProductRow {
@@ -9,17 +9,17 @@ export interface ProductRow {
   active: 0 | 1;
 }
 
-export function productBySku(db: Db, sku: string): ProductRow | undefined {
+export function productBySku(db: ReadableDb, sku: string): ProductRow | undefined {
   return prepare(db, 'SELECT sku, name, category, price_minor, active FROM products WHERE sku = ?').get(sku) as ProductRow | undefined;
 }
 
-export function productByBarcode(db: Db, barcode: string): ProductRow | undefined {
+export function productByBarcode(db: ReadableDb, barcode: string): ProductRow | undefined {
   return prepare(db, 'SELECT p.sku, p.name, p.category, p.price_minor, p.active FROM product_barcodes b JOIN products p ON p.sku = b.sku WHERE b.barcode = ?').get(
     barcode,
   ) as ProductRow | undefined;
 }
 
-export function upsertProduct(db: Db, p: { sku: string; name: string; category: string; priceMinor: number; barcodes: string[]; active?: boolean; now: number }): void {
+export function upsertProduct(db: WritableDb, p: { sku: string; name: string; category: string; priceMinor: number; barcodes: string[]; active?: boolean; now: number }): void {
   prepare(
     db,
     `INSERT INTO products (sku, name, category, price_minor, active, updated_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -30,6 +30,6 @@ export function upsertProduct(db: Db, p: { sku: string; name: string; category: 
   for (const barcode of p.barcodes) bind.run(barcode, p.sku);
 }
 
-export function productCategories(db: Db): string[] {
+export function productCategories(db: ReadableDb): string[] {
   return prepare(db, 'SELECT DISTINCT category FROM products WHERE active = 1 ORDER BY category').pluck().all() as string[];
 }

@@ -1,12 +1,12 @@
 import { AppError } from '../../../shared/errors.ts';
 import { programConfigSchema, type ProgramConfig } from '../../../shared/program.ts';
-import type { Db } from './connection.ts';
+import type { ReadableDb, WritableDb } from './connection.ts';
 import { prepare } from './statements.ts';
 
-const parsed = new WeakMap<Db, { version: number; config: ProgramConfig }>();
+const parsed = new WeakMap<ReadableDb, { version: number; config: ProgramConfig }>();
 
 /** The newest installed programme. Parsed and validated once per version, not per sale. */
-export function currentProgram(db: Db): ProgramConfig {
+export function currentProgram(db: ReadableDb): ProgramConfig {
   const version = prepare(db, 'SELECT max(version) FROM program_config').pluck().get() as number | null;
   if (version === null) throw new AppError('PROGRAM_MISSING', 'No loyalty programme is installed on this terminal yet. Sync with the server or install one.');
   const cached = parsed.get(db);
@@ -21,7 +21,7 @@ export function currentProgram(db: Db): ProgramConfig {
 }
 
 /** Installs a validated programme version; an older or equal version than the newest is refused. */
-export function installProgram(db: Db, input: unknown, now: number): ProgramConfig {
+export function installProgram(db: WritableDb, input: unknown, now: number): ProgramConfig {
   const result = programConfigSchema.safeParse(input);
   if (!result.success) {
     throw new AppError('VALIDATION', 'The programme configuration is invalid.', { issues: result.error.issues.slice(0, 20) });

@@ -1,4 +1,4 @@
-import type { Db } from './connection.ts';
+import type { ReadableDb, WritableDb } from './connection.ts';
 import { prepare } from './statements.ts';
 
 export interface SaleRow {
@@ -35,15 +35,15 @@ export interface SaleLineRow {
   refunded_quantity: number;
 }
 
-export function saleById(db: Db, id: string): SaleRow | undefined {
+export function saleById(db: ReadableDb, id: string): SaleRow | undefined {
   return prepare(db, 'SELECT * FROM sales WHERE id = ?').get(id) as SaleRow | undefined;
 }
 
-export function linesOf(db: Db, saleId: string): SaleLineRow[] {
+export function linesOf(db: ReadableDb, saleId: string): SaleLineRow[] {
   return prepare(db, 'SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY line_no').all(saleId) as SaleLineRow[];
 }
 
-export function insertSale(db: Db, s: Omit<SaleRow, 'status' | 'voided_at'>, lines: Omit<SaleLineRow, 'sale_id' | 'refunded_quantity'>[]): void {
+export function insertSale(db: WritableDb, s: Omit<SaleRow, 'status' | 'voided_at'>, lines: Omit<SaleLineRow, 'sale_id' | 'refunded_quantity'>[]): void {
   prepare(
     db,
     `INSERT INTO sales (id, member_id, staff_id, store_id, program_version, created_at, total_minor, discount_minor, paid_minor,
@@ -60,24 +60,24 @@ export function insertSale(db: Db, s: Omit<SaleRow, 'status' | 'voided_at'>, lin
   }
 }
 
-export function markVoided(db: Db, id: string, staffId: string, now: number): void {
+export function markVoided(db: WritableDb, id: string, staffId: string, now: number): void {
   prepare(db, "UPDATE sales SET status = 'voided', voided_at = ?, voided_by = ? WHERE id = ?").run(now, staffId, id);
 }
 
-export function addRefundedQuantity(db: Db, saleId: string, lineNo: number, quantity: number): void {
+export function addRefundedQuantity(db: WritableDb, saleId: string, lineNo: number, quantity: number): void {
   prepare(db, 'UPDATE sale_lines SET refunded_quantity = refunded_quantity + ? WHERE sale_id = ? AND line_no = ?').run(quantity, saleId, lineNo);
 }
 
-export function hasRefunds(db: Db, saleId: string): boolean {
+export function hasRefunds(db: ReadableDb, saleId: string): boolean {
   return prepare(db, 'SELECT 1 FROM refunds WHERE sale_id = ? LIMIT 1').get(saleId) !== undefined;
 }
 
-export function refundResult(db: Db, id: string): string | undefined {
+export function refundResult(db: ReadableDb, id: string): string | undefined {
   return prepare(db, 'SELECT result FROM refunds WHERE id = ?').pluck().get(id) as string | undefined;
 }
 
 export function insertRefund(
-  db: Db,
+  db: WritableDb,
   r: { id: string; saleId: string; staffId: string; now: number; refundMinor: number; pointsReversed: number; pointsRestored: number; result: string },
 ): void {
   prepare(
@@ -86,7 +86,7 @@ export function insertRefund(
   ).run(r.id, r.saleId, r.staffId, r.now, r.refundMinor, r.pointsReversed, r.pointsRestored, r.result);
 }
 
-export function setRefundResult(db: Db, id: string, result: string): void {
+export function setRefundResult(db: WritableDb, id: string, result: string): void {
   prepare(db, 'UPDATE refunds SET result = ? WHERE id = ?').run(result, id);
 }
 
@@ -95,25 +95,25 @@ export function setRefundResult(db: Db, id: string, result: string): void {
  * (the referral bonus comes with the first) and when, since `since` (Nth-purchase bonus).
  * A sale below the minimum spend does not use up the first purchase.
  */
-export function purchaseCount(db: Db, memberId: string): number {
+export function purchaseCount(db: ReadableDb, memberId: string): number {
   return prepare(db, "SELECT count(*) FROM sales WHERE member_id = ? AND status = 'completed' AND points_earned > 0").pluck().get(memberId) as number;
 }
 
-export function purchaseTimesSince(db: Db, memberId: string, since: number): number[] {
+export function purchaseTimesSince(db: ReadableDb, memberId: string, since: number): number[] {
   return prepare(
     db,
     "SELECT created_at FROM sales WHERE member_id = ? AND created_at > ? AND status = 'completed' AND points_earned > 0 ORDER BY created_at",
   ).pluck().all(memberId, since) as number[];
 }
 
-export function salesOfMember(db: Db, memberId: string, limit: number, before: number): SaleRow[] {
+export function salesOfMember(db: ReadableDb, memberId: string, limit: number, before: number): SaleRow[] {
   return prepare(db, 'SELECT * FROM sales WHERE member_id = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?').all(memberId, before, limit) as SaleRow[];
 }
 
-export function insertVoucher(db: Db, v: { code: string; rewardId: string; memberId: string; saleId: string; now: number }): void {
+export function insertVoucher(db: WritableDb, v: { code: string; rewardId: string; memberId: string; saleId: string; now: number }): void {
   prepare(db, "INSERT INTO vouchers (code, reward_id, member_id, sale_id, issued_at, status) VALUES (?, ?, ?, ?, ?, 'issued')").run(v.code, v.rewardId, v.memberId, v.saleId, v.now);
 }
 
-export function cancelVouchersOfSale(db: Db, saleId: string): void {
+export function cancelVouchersOfSale(db: WritableDb, saleId: string): void {
   prepare(db, "UPDATE vouchers SET status = 'cancelled' WHERE sale_id = ?").run(saleId);
 }

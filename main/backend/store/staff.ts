@@ -1,5 +1,5 @@
 import type { Role } from '../../../shared/api.ts';
-import type { Db } from './connection.ts';
+import type { ReadableDb, WritableDb } from './connection.ts';
 import { prepare } from './statements.ts';
 
 export interface StaffRow {
@@ -12,11 +12,11 @@ export interface StaffRow {
   active: 0 | 1;
 }
 
-export function staffById(db: Db, id: string): StaffRow | undefined {
+export function staffById(db: ReadableDb, id: string): StaffRow | undefined {
   return prepare(db, 'SELECT id, name, role, pin_hash, failed_attempts, locked_until, active FROM staff WHERE id = ?').get(id) as StaffRow | undefined;
 }
 
-export function upsertStaff(db: Db, s: { id: string; name: string; role: Role; pinHash: string; active: boolean; now: number }): void {
+export function upsertStaff(db: WritableDb, s: { id: string; name: string; role: Role; pinHash: string; active: boolean; now: number }): void {
   prepare(
     db,
     `INSERT INTO staff (id, name, role, pin_hash, active, updated_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -25,10 +25,10 @@ export function upsertStaff(db: Db, s: { id: string; name: string; role: Role; p
   ).run(s.id, s.name, s.role, s.pinHash, s.active ? 1 : 0, s.now);
 }
 
-export function recordPinFailure(db: Db, id: string, failedAttempts: number, lockedUntil: number | null, now: number): void {
+export function recordPinFailure(db: WritableDb, id: string, failedAttempts: number, lockedUntil: number | null, now: number): void {
   prepare(db, 'UPDATE staff SET failed_attempts = ?, locked_until = ?, updated_at = ? WHERE id = ?').run(failedAttempts, lockedUntil, now, id);
 }
 
-export function recordPinSuccess(db: Db, id: string, now: number): void {
+export function recordPinSuccess(db: WritableDb, id: string, now: number): void {
   prepare(db, 'UPDATE staff SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ? AND (failed_attempts <> 0 OR locked_until IS NOT NULL)').run(now, id);
 }

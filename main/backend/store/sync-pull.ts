@@ -1,5 +1,5 @@
 import type { MemberRecord } from '../../../shared/sync-protocol.ts';
-import type { Db } from './connection.ts';
+import type { ReadableDb, WritableDb } from './connection.ts';
 import { insertRows } from './insert-rows.ts';
 import { nameKey, phoneKey } from './members.ts';
 import { openingColumns } from './points.ts';
@@ -13,12 +13,12 @@ import { prepare } from './statements.ts';
  */
 
 /** The newest programme version installed here, or null before the first. */
-export function newestProgramVersion(db: Db): number | null {
+export function newestProgramVersion(db: ReadableDb): number | null {
   return prepare(db, 'SELECT max(version) FROM program_config').pluck().get() as number | null;
 }
 
 /** Which of these members this terminal already holds: one query per page. */
-export function heldMemberIds(db: Db, members: readonly MemberRecord[]): Set<string> {
+export function heldMemberIds(db: ReadableDb, members: readonly MemberRecord[]): Set<string> {
   const ids = prepare(db, 'SELECT id FROM members WHERE id IN (SELECT value FROM json_each(?))')
     .pluck()
     .all(JSON.stringify(members.map((m) => m.id))) as string[];
@@ -29,7 +29,7 @@ export function heldMemberIds(db: Db, members: readonly MemberRecord[]): Set<str
 const CARD_UPSERT = 'ON CONFLICT (card_number) DO UPDATE SET member_id = excluded.member_id WHERE member_id <> excluded.member_id';
 
 /** Writes the server's details of a member this terminal holds over its own, and its cards; the tier unless `keepTier`. */
-export function updatePulledMember(db: Db, m: MemberRecord, keepTier: boolean, now: number): void {
+export function updatePulledMember(db: WritableDb, m: MemberRecord, keepTier: boolean, now: number): void {
   const consent = m.consentMarketing ? 1 : 0;
   prepare(
     db,
@@ -55,7 +55,7 @@ export function updatePulledMember(db: Db, m: MemberRecord, keepTier: boolean, n
 }
 
 /** A member's cached balance. */
-export function cachedBalance(db: Db, memberId: string): number {
+export function cachedBalance(db: ReadableDb, memberId: string): number {
   return prepare(db, 'SELECT balance FROM members WHERE id = ?').pluck().get(memberId) as number;
 }
 
@@ -64,7 +64,7 @@ export function cachedBalance(db: Db, memberId: string): number {
  * opening balances in the members' columns, by multi-row inserts
  * (store/insert-rows.ts); their entries and lots are points.openBalances'.
  */
-export function insertPulledMembers(db: Db, members: readonly { member: MemberRecord; openingPoints: number }[], now: number): void {
+export function insertPulledMembers(db: WritableDb, members: readonly { member: MemberRecord; openingPoints: number }[], now: number): void {
   const rows: unknown[] = [];
   const cards: unknown[] = [];
   for (const { member: m, openingPoints } of members) {

@@ -1,4 +1,4 @@
-import type { Db } from './connection.ts';
+import type { ReadableDb, WritableDb } from './connection.ts';
 import { prepare } from './statements.ts';
 
 /**
@@ -9,41 +9,41 @@ import { prepare } from './statements.ts';
  */
 const KEYS = { credentials: 'sync.credentials', cursor: 'sync.cursor', lastSuccessAt: 'sync.lastSuccessAt' } as const;
 
-function get(db: Db, key: string): string | undefined {
+function get(db: ReadableDb, key: string): string | undefined {
   return prepare(db, 'SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
 }
 
-function set(db: Db, key: string, value: string): void {
+function set(db: WritableDb, key: string, value: string): void {
   prepare(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
-export function sealedCredentials(db: Db): string | undefined {
+export function sealedCredentials(db: ReadableDb): string | undefined {
   return get(db, KEYS.credentials);
 }
 
-export function saveSealedCredentials(db: Db, sealed: string): void {
+export function saveSealedCredentials(db: WritableDb, sealed: string): void {
   set(db, KEYS.credentials, sealed);
 }
 
-export function pullCursor(db: Db): string | undefined {
+export function pullCursor(db: ReadableDb): string | undefined {
   return get(db, KEYS.cursor);
 }
 
-export function savePullCursor(db: Db, cursor: string): void {
+export function savePullCursor(db: WritableDb, cursor: string): void {
   set(db, KEYS.cursor, cursor);
 }
 
 /** A new pairing (possibly with another server) starts the pull from the beginning. */
-export function resetPullCursor(db: Db): void {
+export function resetPullCursor(db: WritableDb): void {
   prepare(db, 'DELETE FROM settings WHERE key = ?').run(KEYS.cursor);
 }
 
-export function lastSyncSuccess(db: Db): number | null {
+export function lastSyncSuccess(db: ReadableDb): number | null {
   const v = get(db, KEYS.lastSuccessAt);
   return v === undefined ? null : Number(v);
 }
 
-export function saveLastSyncSuccess(db: Db, at: number): void {
+export function saveLastSyncSuccess(db: WritableDb, at: number): void {
   set(db, KEYS.lastSuccessAt, String(at));
 }
 

@@ -36,7 +36,7 @@ export async function placeHold(deps: HoldDeps, input: ParsedInput<'redemption.h
       timeoutMs: deps.budgetMs,
       signal: controller.signal,
     });
-    writeTransaction(deps.store, () => recordHold(deps.store.db, { holdId: input.holdId, memberId: input.memberId, points: input.points, now: started, expiresAt: res.expiresAt }));
+    writeTransaction(deps.store, (db) => recordHold(db, { holdId: input.holdId, memberId: input.memberId, points: input.points, now: started, expiresAt: res.expiresAt }));
     return { mode: 'online', holdId: res.holdId, available: res.available, expiresAt: res.expiresAt };
   } catch (error) {
     if (!(error instanceof SyncFailure)) throw error;
@@ -57,7 +57,7 @@ export async function placeHold(deps: HoldDeps, input: ParsedInput<'redemption.h
 
 /** Gives a hold back on the server (an abandoned or voided sale). Best effort: it expires there anyway. */
 export async function releaseHold(deps: HoldDeps, holdId: string): Promise<boolean> {
-  writeTransaction(deps.store, () => markHoldReleased(deps.store.db, holdId));
+  writeTransaction(deps.store, (db) => markHoldReleased(db, holdId));
   return releaseOnServer(deps, holdId);
 }
 

@@ -41,11 +41,11 @@ export async function pairTerminal(store: TerminalDb, input: PairInput, deps: { 
   }
   const credentials: SyncCredentials = { serverUrl: input.serverUrl, terminalId: answer.terminalId, storeId: answer.storeId, secret: answer.secret, caPem: input.caPem ?? null };
   const now = deps.now();
-  writeTransaction(store, () => {
-    saveSealedCredentials(store.db, sealCredentials(credentials, key));
+  writeTransaction(store, (db) => {
+    saveSealedCredentials(db, sealCredentials(credentials, key));
     // Another server (or a fresh pairing) has its own change sequence: pull from the start.
-    resetPullCursor(store.db);
-    for (const k of answer.publicKeys) upsertTokenKey(store.db, { keyId: k.kid, publicKey: Buffer.from(k.publicKey, 'base64url'), revokedAt: k.revoked ? now : null, now });
+    resetPullCursor(db);
+    for (const k of answer.publicKeys) upsertTokenKey(db, { keyId: k.kid, publicKey: Buffer.from(k.publicKey, 'base64url'), revokedAt: k.revoked ? now : null, now });
   });
   deps.log.log('info', 'sync.paired', { terminalId: answer.terminalId, storeId: answer.storeId, keys: answer.publicKeys.length });
   return { terminalId: answer.terminalId, storeId: answer.storeId, storeName: answer.store.name };

@@ -7,7 +7,7 @@
  */
 import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
 import type { MemberRecord, PullResponse } from '../../../shared/sync-protocol.ts';
-import { writeTransaction, type Db, type TerminalDb } from '../store/connection.ts';
+import { writeTransaction, type TerminalDb, type WritableDb } from '../store/connection.ts';
 import { revokeMemberToken, upsertTokenKey } from '../store/member-token-keys.ts';
 import { pendingPointsAfter } from '../store/outbox.ts';
 import { expireDue } from '../store/expiry.ts';
@@ -29,8 +29,7 @@ export interface PageStats {
 }
 
 export function applyPullPage(store: TerminalDb, page: PullResponse, now: number): PageStats {
-  const { db } = store;
-  return writeTransaction(store, () => {
+  return writeTransaction(store, (db) => {
     const stats: PageStats = {
       members: page.members.length,
       corrections: 0,
@@ -68,7 +67,7 @@ export function applyPullPage(store: TerminalDb, page: PullResponse, now: number
   });
 }
 
-function programExpiry(db: Db, now: number): number {
+function programExpiry(db: WritableDb, now: number): number {
   try {
     return lotExpiry(now, currentProgram(db));
   } catch {
@@ -83,7 +82,7 @@ function syncEntry(memberId: string, appliedSeq: number, now: number) {
 }
 
 /** The server's details over a member this terminal holds, then its cached balance corrected; true when a 'sync' entry was written. */
-function applyHeldMember(db: Db, m: MemberRecord, appliedSeq: number, now: number, fallbackExpiry: number): boolean {
+function applyHeldMember(db: WritableDb, m: MemberRecord, appliedSeq: number, now: number, fallbackExpiry: number): boolean {
   const pending = pendingPointsAfter(db, m.id, appliedSeq);
   updatePulledMember(db, m, keepsLocalTier(pending), now);
   expireDue(db, m.id, now);
@@ -95,7 +94,7 @@ function applyHeldMember(db: Db, m: MemberRecord, appliedSeq: number, now: numbe
 }
 
 /** Members this terminal has never held (the bulk of a first pull), written at once; returns how many got an opening 'sync' entry. */
-function openNewMembers(db: Db, members: readonly MemberRecord[], appliedSeq: number, now: number, fallbackExpiry: number): number {
+function openNewMembers(db: WritableDb, members: readonly MemberRecord[], appliedSeq: number, now: number, fallbackExpiry: number): number {
   const rows: { member: MemberRecord; openingPoints: number }[] = [];
   const openings: Opening[] = [];
   for (const m of members) {

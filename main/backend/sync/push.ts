@@ -77,7 +77,7 @@ export async function pushOutbox(deps: PushDeps): Promise<PushResult> {
           resendFrom = plan.resendFrom;
           continue;
         }
-        recordAttempt(deps.store.db, rows[0]!.seq, rows[rows.length - 1]!.seq, plan.reason);
+        writeTransaction(deps.store, (db) => recordAttempt(db, rows[0]!.seq, rows[rows.length - 1]!.seq, plan.reason));
       }
       throw error;
     }
@@ -102,7 +102,7 @@ function record(deps: PushDeps, rows: readonly OutboxRow[], answer: PushResponse
     const res = bySeq.get(r.seq);
     return res === undefined ? [] : [{ seq: r.seq, result: res.reasons === undefined ? { status: res.status } : { status: res.status, reasons: res.reasons } }];
   });
-  writeTransaction(deps.store, () => markSent(deps.store.db, results, deps.now()));
+  writeTransaction(deps.store, (db) => markSent(db, results, deps.now()));
 }
 
 /** What happened to the event on the server: a duplicate with reasons was applied with an adjustment the first time (that answer was lost). */

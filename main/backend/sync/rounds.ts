@@ -159,7 +159,7 @@ export class SyncRounds {
         timeoutMs: settings.requestTimeoutMs,
         ...(hooks?.afterPullPage ? { afterPage: hooks.afterPullPage } : {}),
       });
-      writeTransaction(store, () => saveLastSyncSuccess(store.db, clock.now()));
+      writeTransaction(store, (db) => saveLastSyncSuccess(db, clock.now()));
       if (pushed.sent > 0 || pulled.members > 0)
         log.log('info', 'sync.round', {
           pushed: pushed.sent,

@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
 import { expect, test } from 'vitest';
+import type { WritableDb } from '../../../main/backend/store/connection.ts';
 import { insertRows } from '../../../main/backend/store/insert-rows.ts';
 
-function table(): Database.Database {
-  const db = new Database(':memory:');
+/** A bare in-memory table: insertRows takes it as the write transaction would hand it out. */
+function table(): WritableDb {
+  const db = new Database(':memory:') as WritableDb;
   db.exec('CREATE TABLE t (n INTEGER NOT NULL, label TEXT) STRICT');
   return db;
 }
@@ -18,7 +20,7 @@ test.each([0, 1, 127, 128, 129, 255, 300])('%i rows go in, all of them, in order
 });
 
 test('an ON CONFLICT tail applies to every row of a multi-row statement', () => {
-  const db = new Database(':memory:');
+  const db = new Database(':memory:') as WritableDb;
   db.exec('CREATE TABLE cards (card TEXT PRIMARY KEY, owner TEXT NOT NULL) STRICT');
   db.exec("INSERT INTO cards VALUES ('c1', 'old')");
   insertRows(db, 'INSERT INTO cards (card, owner)', 2, ['c1', 'new', 'c2', 'new'], 'ON CONFLICT (card) DO UPDATE SET owner = excluded.owner');

@@ -1,16 +1,18 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import type { WritableDb } from '../../../main/backend/store/connection.ts';
 import { loadMigrations, migrate } from '../../../main/backend/store/migrations.ts';
 import { activeTokenKeys, isMemberTokenRevoked, revokeMemberToken, upsertTokenKey } from '../../../main/backend/store/member-token-keys.ts';
 import { tempDir } from '../../helpers/terminal.ts';
 
 // Migration 0003 on a database holding 0001–0002 data: the data stays, and synced keys are stored and rotated.
 let dir: { path: string; remove(): void };
-let db: Database.Database;
+// A bare connection at a chosen migration: the store's functions take it as the write transaction would hand it out.
+let db: WritableDb;
 beforeEach(() => {
   dir = tempDir();
-  db = new Database(join(dir.path, 't.sqlite'));
+  db = new Database(join(dir.path, 't.sqlite')) as WritableDb;
   db.pragma('foreign_keys = ON');
   migrate(db, loadMigrations().slice(0, 2));
   db.prepare(
