@@ -64,7 +64,11 @@ export function cachedBalance(db: ReadableDb, memberId: string): number {
  * opening balances in the members' columns, by multi-row inserts
  * (store/insert-rows.ts); their entries and lots are points.openBalances'.
  */
-export function insertPulledMembers(db: WritableDb, members: readonly { member: MemberRecord; openingPoints: number }[], now: number): void {
+export function insertPulledMembers(
+  db: WritableDb,
+  members: readonly { member: MemberRecord; openingPoints: number }[],
+  now: number,
+): void {
   const rows: unknown[] = [];
   const cards: unknown[] = [];
   for (const { member: m, openingPoints } of members) {

@@ -8,7 +8,13 @@
 import { expect, expectTypeOf, test } from 'vitest';
 import type { Handler } from '../../../main/backend/handler-types.ts';
 import { audit } from '../../../main/backend/store/audit.ts';
-import { writeTransaction, type ReadableDb, type ReadableStore, type TerminalDb, type WritableDb } from '../../../main/backend/store/connection.ts';
+import {
+  writeTransaction,
+  type ReadableDb,
+  type ReadableStore,
+  type TerminalDb,
+  type WritableDb,
+} from '../../../main/backend/store/connection.ts';
 import { memberById } from '../../../main/backend/store/members.ts';
 import { createTestTerminal } from '../../helpers/terminal.ts';
 
