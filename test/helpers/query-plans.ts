@@ -118,10 +118,12 @@ function unreachableChildScans(db: Database.Database, sql: string): Set<string> 
 
 /**
  * SQLite: a plan line that reads every row of a table that grows: `SCAN t`, or `SCAN t USING [COVERING]
- * INDEX i` through a whole index. A single-table statement's scan of a partial index reads only the rows
- * its WHERE holds (the unsent events' count, the flagged ones), which is what it asks for: not a scan of
- * the table. In a join it counts: the planner drove from the subset instead of the selective side (the
- * member's pending points read every unsent event).
+ * INDEX i` through a whole index. One exception: a single-table statement's scan of a partial index that
+ * covers it (`USING COVERING INDEX`) reads only the index entries of the subset the index's WHERE holds
+ * (the unsent events' count and oldest for the sync status), which is what it asks for, from pages it
+ * keeps small; a scan that also reads each row of the subset counts (1.1 ms a sale with 4,400 events
+ * queued offline), and so does one in a join: the planner drove from the subset instead of the selective
+ * side (the member's pending points read every unsent event).
  */
 export function sqliteScans(db: Database.Database, statements: Iterable<Recorded>, growing: ReadonlySet<string>): { problems: PlanProblem[]; explained: number } {
   const problems: PlanProblem[] = [];
@@ -136,7 +138,7 @@ export function sqliteScans(db: Database.Database, statements: Iterable<Recorded
       const scan = /^SCAN ([A-Za-z_][A-Za-z0-9_]*)(.*)$/.exec(line);
       if (scan === null) continue;
       const table = names.get(scan[1]!.toLowerCase()) ?? scan[1]!.toLowerCase();
-      const index = /USING (?:COVERING )?INDEX (\S+)/.exec(scan[2]!)?.[1];
+      const index = /USING COVERING INDEX (\S+)/.exec(scan[2]!)?.[1];
       // A statement of one table reads the subset on purpose; in a join it is the planner driving from it.
       if (index !== undefined && new Set(names.values()).size === 1 && partialIndexes(db, table).has(index)) continue;
       if (growing.has(table) && !neverRun.has(table)) problems.push({ sql, table, plan: lines.join('\n') });

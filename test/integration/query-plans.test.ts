@@ -10,8 +10,9 @@
  * them, the server's ANALYZEd (PostgreSQL's autovacuum keeps statistics).
  *
  * Kept out of the hot-path set, on purpose (they are not run while recording): pairing, start-up
- * (migrations, integrity check), the end-of-day report and diagnostics (a manager's once-a-day
- * reads), the server's expiry job and admin commands (maintenance, off the till's path).
+ * (migrations, integrity check), the end-of-day report, diagnostics and the list of flagged events
+ * (a manager's reads, the last at most `limit` flagged events), the server's expiry job and admin
+ * commands (maintenance, off the till's path).
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -215,7 +216,6 @@ async function drive(call: Call, login: (who: keyof typeof STAFF) => Promise<str
   step();
   const after = await backend.sync.syncNow();
   if (after.state !== 'online') throw new Error(`sync ended ${after.state}: ${after.reason} ${JSON.stringify(backend.store.db.prepare('SELECT kind, last_error, payload FROM outbox WHERE sent_at IS NULL').all())}`);
-  await call('sync.flags', {}, manager);
   await call('sync.status', {}, cashier);
 }
 

@@ -20,14 +20,21 @@ test('indexes lots by ledger entry, vouchers and holds by sale, members by e-mai
       db.prepare("INSERT INTO ledger (id, member_id, kind, points, qualifying, reason, created_at) VALUES (?, ?, 'earn', 20, 20, 'earn', ?)").run(i, M, i);
       db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, 20, ?, ?, ?)').run(M, i, i === 1 ? 0 : 20, i, 1000 + i);
     }
+    db.exec(`INSERT INTO outbox (id, kind, payload, created_at) VALUES ('e1', 'sale.committed', '{}', 5);
+             INSERT INTO outbox (id, kind, payload, created_at, sent_at, result) VALUES ('e2', 'sale.committed', '{}', 6, 7, '{"status":"applied_with_adjustment","reasons":["overdraft"]}');
+             INSERT INTO outbox (id, kind, payload, created_at) VALUES ('e3', 'sale.committed', '{}', 8);`);
     const expiryOf = 'SELECT expires_at FROM point_lots WHERE entry_id = ?';
     const vouchers = "UPDATE vouchers SET status = 'cancelled' WHERE sale_id = ?";
     const hold = 'SELECT hold_id FROM redemption_holds WHERE sale_id = ?';
     const email = 'SELECT id FROM members m WHERE m.email IS NOT NULL AND lower(m.email) = lower(?)';
+    const unsent = 'SELECT count(*) AS pending, min(created_at) AS oldestPendingAt FROM outbox WHERE sent_at IS NULL';
+    const flagged = "SELECT count(*) FROM outbox WHERE json_extract(result, '$.status') = 'applied_with_adjustment'";
     expect(planOf(db, expiryOf)).toMatch(/SCAN point_lots/);
     expect(planOf(db, vouchers)).toMatch(/SCAN vouchers/);
     expect(planOf(db, hold)).toMatch(/SCAN redemption_holds/);
     expect(planOf(db, email)).not.toMatch(/<expr>=/); // every member with an e-mail, then lower() on each
+    expect(planOf(db, unsent)).toMatch(/SCAN outbox USING INDEX outbox_unsent/);
+    expect(planOf(db, flagged)).toMatch(/SCAN outbox USING INDEX outbox_flagged/);
 
     migrate(db, loadMigrations().slice(0, 6));
     expect(db.pragma('user_version', { simple: true })).toBe(6);
@@ -35,6 +42,10 @@ test('indexes lots by ledger entry, vouchers and holds by sale, members by e-mai
     expect(planOf(db, vouchers)).toMatch(/SEARCH vouchers USING INDEX vouchers_sale \(sale_id=\?\)/);
     expect(planOf(db, hold)).toMatch(/SEARCH redemption_holds USING (COVERING )?INDEX redemption_holds_sale \(sale_id=\?\)/);
     expect(planOf(db, email)).toMatch(/SEARCH m USING INDEX members_email \(<expr>=\?\)/);
+    expect(planOf(db, unsent)).toMatch(/SCAN outbox USING COVERING INDEX outbox_unsent/);
+    expect(planOf(db, flagged)).toMatch(/SCAN outbox USING COVERING INDEX outbox_flagged/);
+    expect(db.prepare(unsent).get()).toEqual({ pending: 2, oldestPendingAt: 5 });
+    expect(db.prepare(flagged).pluck().get()).toBe(1);
     // A member's e-mail is found whatever its case.
     db.prepare("UPDATE members SET email = 'Ann.Martin@Example.com'").run();
     expect(db.prepare(email).pluck().get('ann.martin@example.COM')).toBe(M);
@@ -50,5 +61,6 @@ test('indexes lots by ledger entry, vouchers and holds by sale, members by e-mai
 });
 
 function planOf(db: Database.Database, sql: string): string {
-  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1) as { detail: string }[]).map((r) => r.detail).join(' | ');
+  const params = (sql.match(/\?/g) ?? []).map(() => 1);
+  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
 }
