@@ -10,7 +10,7 @@
 import { lotExpiry } from '../../shared/loyalty/expiry.ts';
 import { evaluateTier, qualifyingWindowStart } from '../../shared/loyalty/tiers.ts';
 import type { ProgramConfig } from '../../shared/program.ts';
-import type { AdjustmentReason, EventResult, LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
+import type { FlagKind, EventResult, LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
 import type { MemberRow } from '../store/member-rows.ts';
 import { countsForTier } from './qualifying.ts';
 import { expireDue } from './expiry.ts';
@@ -30,7 +30,7 @@ export interface ApplyInput {
 }
 
 export interface FlagRow {
-  kind: AdjustmentReason;
+  kind: FlagKind;
   member_id: string;
   event_id: string;
   details: Record<string, unknown>;
@@ -50,7 +50,7 @@ export interface ApplyPlan {
   holdPosts: { id: string; sale_id: string }[];
 }
 
-type Flagger = (kind: AdjustmentReason, memberId: string, details: Record<string, unknown>) => void;
+type Flagger = (kind: FlagKind, memberId: string, details: Record<string, unknown>) => void;
 type EnrolmentPayload = Extract<SyncEvent, { kind: 'member.enrolled' }>['payload'];
 
 export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): ApplyPlan {
@@ -84,7 +84,7 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
   };
 
   for (const event of events) {
-    const reasons = new Set<AdjustmentReason>();
+    const reasons = new Set<FlagKind>();
     const flag: Flagger = (kind, memberId, details) => {
       reasons.add(kind);
       plan.flags.push({ kind, member_id: memberId, event_id: event.id, details, created_at: now });

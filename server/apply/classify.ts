@@ -2,7 +2,7 @@
  * Splits a pushed batch into events already applied and events to apply, and
  * refuses what would lose or double an event. Pure.
  */
-import type { AdjustmentReason, EventResult, SyncEvent } from '../../shared/sync-protocol.ts';
+import type { FlagKind, EventResult, SyncEvent } from '../../shared/sync-protocol.ts';
 import { HttpError } from '../http/errors.ts';
 
 export interface Classified {
@@ -32,7 +32,7 @@ export function checkBatchShape(events: readonly SyncEvent[]): void {
  * The first event above appliedSeq must be appliedSeq + 1 (SEQUENCE_GAP).
  * A new seq whose id was applied before is a duplicate (and advances appliedSeq).
  */
-export function classifyBatch(events: readonly SyncEvent[], appliedSeq: number, known: ReadonlyMap<string, readonly AdjustmentReason[]>): Classified {
+export function classifyBatch(events: readonly SyncEvent[], appliedSeq: number, known: ReadonlyMap<string, readonly FlagKind[]>): Classified {
   const duplicates: (EventResult | undefined)[] = [];
   const fresh: SyncEvent[] = [];
   const firstNew = events.find((e) => e.seq > appliedSeq);

@@ -8,7 +8,7 @@
  * failure rolls the whole batch back.
  */
 import { qualifyingWindowStart } from '../../shared/loyalty/tiers.ts';
-import type { AdjustmentReason, EventResult, PushResponse, SyncEvent } from '../../shared/sync-protocol.ts';
+import type { FlagKind, EventResult, PushResponse, SyncEvent } from '../../shared/sync-protocol.ts';
 import { changeTransaction, type Db, type Queryable } from '../store/db.ts';
 import { anyKeyOf, anyOf, insertWrite, jsonList, runWrites, type RowsWrite } from '../store/json-rows.ts';
 import { LEDGER_COLUMNS, liveLots, lotWrites, qualifyingSince } from '../store/lots.ts';
@@ -49,7 +49,7 @@ function applyBatch(db: Db, turnstile: Turnstile, terminalId: string, events: re
     const [terminal] = await tx.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1 FOR UPDATE', [terminalId]);
     if (terminal === undefined) throw new Error('authenticated terminal vanished');
     turnstile.locked(terminalId, lastSeq);
-    const knownRows = await tx.query<{ id: string; reasons: AdjustmentReason[] }>(`SELECT id, reasons FROM applied_events WHERE id = ${anyOf('$1', 'uuid')}`, [jsonList(events.map((e) => e.id))]);
+    const knownRows = await tx.query<{ id: string; reasons: FlagKind[] }>(`SELECT id, reasons FROM applied_events WHERE id = ${anyOf('$1', 'uuid')}`, [jsonList(events.map((e) => e.id))]);
     const { duplicates, fresh } = classifyBatch(events, terminal.applied_seq, new Map(knownRows.map((r) => [r.id, r.reasons])));
     const appliedSeq = Math.max(terminal.applied_seq, events[events.length - 1]?.seq ?? 0);
 
