@@ -22,7 +22,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', '**/main/**', '**/server/**', '**/node-shared/**'], message: 'The renderer imports only renderer/ and shared/.' }] },
+        {
+          patterns: [
+            {
+              group: ['node:*', '**/main/**', '**/server/**', '**/node-shared/**'],
+              message: 'The renderer imports only renderer/ and shared/.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -34,7 +41,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', '**/main/**', '**/server/**', '**/node-shared/**', '**/renderer/**'], message: 'shared/ is pure and imports only shared/.' },
+            {
+              group: ['node:*', '**/main/**', '**/server/**', '**/node-shared/**', '**/renderer/**'],
+              message: 'shared/ is pure and imports only shared/.',
+            },
           ],
         },
       ],
@@ -44,14 +54,20 @@ export default tseslint.config(
     // The central server never reaches into the terminal.
     files: ['server/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/main/**', '**/renderer/**'], message: 'server/ imports only server/, shared/ and node-shared/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/main/**', '**/renderer/**'], message: 'server/ imports only server/, shared/ and node-shared/.' }] },
+      ],
     },
   },
   {
     // Node code both sides run: neither side's code.
     files: ['node-shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/main/**', '**/server/**', '**/renderer/**'], message: 'node-shared/ imports only shared/ and Node.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/main/**', '**/server/**', '**/renderer/**'], message: 'node-shared/ imports only shared/ and Node.' }] },
+      ],
     },
   },
   {
@@ -59,7 +75,17 @@ export default tseslint.config(
     files: ['main/**/*.ts'],
     ignores: ['main/demo/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/renderer/**'], message: 'main/ imports only main/, shared/ and node-shared/ (main/demo may start the server).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '**/renderer/**'],
+              message: 'main/ imports only main/, shared/ and node-shared/ (main/demo may start the server).',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -44,7 +44,8 @@ exports.default = async function afterPack(context) {
   const abi = getAbi(electronVersion, 'electron');
   const arch = ARCH[context.arch] ?? String(context.arch);
   const problems = checkNativeModules(join(resources, 'app.asar.unpacked', 'node_modules'), abi, `${context.electronPlatformName}-${arch}`);
-  if (problems.length > 0) throw new Error(`Native modules not built for Electron ${electronVersion} (ABI ${abi}):\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new Error(`Native modules not built for Electron ${electronVersion} (ABI ${abi}):\n  ${problems.join('\n  ')}`);
 
   await flipFuses(executable, { ...FUSES, resetAdHocDarwinSignature: context.electronPlatformName === 'darwin' && arch === 'arm64' });
   const wire = await getCurrentFuseWire(executable);
@@ -52,7 +53,8 @@ exports.default = async function afterPack(context) {
     if (option === 'version') continue;
     const actual = wire[option];
     // FuseState: 0x30 '0' disabled, 0x31 '1' enabled.
-    if (actual !== (wanted ? 0x31 : 0x30)) throw new Error(`Fuse ${FuseV1Options[option]} is ${actual}, expected ${wanted ? 'on' : 'off'} in ${executable}`);
+    if (actual !== (wanted ? 0x31 : 0x30))
+      throw new Error(`Fuse ${FuseV1Options[option]} is ${actual}, expected ${wanted ? 'on' : 'off'} in ${executable}`);
   }
   console.log(`afterPack: native modules built for ABI ${abi}; fuses set on ${executable}`);
 };

@@ -29,7 +29,15 @@ export async function bundleApp(outDir = `${ROOT}/out`): Promise<void> {
   await Promise.all([
     build({ ...common, entryPoints: ['main/app/main.ts'], outfile: `${outDir}/main/app/main.cjs` }),
     build({ ...common, entryPoints: ['main/backend/process-main.ts'], outfile: `${outDir}/main/backend/process-main.cjs` }),
-    build({ ...common, entryPoints: ['main/app/preload.ts'], outfile: `${outDir}/main/app/preload.cjs`, external: ['electron'], platform: 'browser', banner: {}, define: {} }),
+    build({
+      ...common,
+      entryPoints: ['main/app/preload.ts'],
+      outfile: `${outDir}/main/app/preload.cjs`,
+      external: ['electron'],
+      platform: 'browser',
+      banner: {},
+      define: {},
+    }),
   ]);
 }
 

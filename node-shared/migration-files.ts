@@ -18,7 +18,9 @@ const FILE_PATTERN = /^(\d{4})-([a-z0-9-]+)\.sql$/;
 
 /** Reads `NNNN-name.sql` files; numbering must run 1, 2, 3… with no gap. */
 export function readMigrationFiles(dir: string): Migration[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   return files.map((file, index) => {
     const match = FILE_PATTERN.exec(file);
     if (!match) throw new Error(`migration file name ${file} is not NNNN-name.sql`);

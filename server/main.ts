@@ -54,7 +54,13 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof AdminError || err instanceof SigningKeyError || err instanceof HttpError || isAppError(err)) {
+    if (
+      err instanceof UsageError ||
+      err instanceof AdminError ||
+      err instanceof SigningKeyError ||
+      err instanceof HttpError ||
+      isAppError(err)
+    ) {
       console.error(`error: ${err.message}`);
       process.exitCode = 2;
     } else {

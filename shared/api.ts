@@ -145,7 +145,9 @@ export const refundResultSchema = z.object({
   pointsRestored: points,
   balanceAfter: points.nullable(),
   debtAfter: points.nullable(),
-  lines: z.array(z.object({ lineNo: z.number().int(), quantity: z.number().int(), reversedEarn: points, restoredRedeem: points, refundMinor: minor })),
+  lines: z.array(
+    z.object({ lineNo: z.number().int(), quantity: z.number().int(), reversedEarn: points, restoredRedeem: points, refundMinor: minor }),
+  ),
 });
 
 export const voidResultSchema = z.object({
@@ -279,7 +281,11 @@ export const api = {
     input: z.object({
       memberId: uuid,
       name: text(120),
-      phone: z.string().regex(/^\+?[\d\s().-]{6,20}$/, 'a phone number').nullable().default(null),
+      phone: z
+        .string()
+        .regex(/^\+?[\d\s().-]{6,20}$/, 'a phone number')
+        .nullable()
+        .default(null),
       email: z.email().max(200).nullable().default(null),
       birthDate: localDate.nullable().default(null),
       consentMarketing: z.boolean(),
@@ -291,7 +297,11 @@ export const api = {
     writes: 'outbox',
   },
   'member.history': {
-    input: z.object({ memberId: text(64), limit: z.number().int().min(1).max(200).default(50), beforeCreatedAt: z.number().int().optional() }),
+    input: z.object({
+      memberId: text(64),
+      limit: z.number().int().min(1).max(200).default(50),
+      beforeCreatedAt: z.number().int().optional(),
+    }),
     output: z.object({ sales: z.array(historySaleSchema), ledger: z.array(ledgerEntrySchema) }),
     role: 'cashier',
     writes: false,
@@ -303,7 +313,10 @@ export const api = {
       /** The online hold (redemption.hold) that reserved this sale's points; without one the offline caps apply. */
       holdId: uuid.nullable().default(null),
       /** A manager's PIN allowing a redemption beyond the offline caps (audited). */
-      override: z.object({ staffId: text(64), pin: z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits') }).nullable().default(null),
+      override: z
+        .object({ staffId: text(64), pin: z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits') })
+        .nullable()
+        .default(null),
     }),
     output: saleResultSchema,
     role: 'cashier',
@@ -321,7 +334,12 @@ export const api = {
     writes: 'outbox',
   },
   'points.adjust': {
-    input: z.object({ adjustmentId: uuid, memberId: text(64), points: points.refine((p) => p !== 0, 'points must not be 0'), reason: text(200).refine((s) => s.length >= 3, 'give a reason') }),
+    input: z.object({
+      adjustmentId: uuid,
+      memberId: text(64),
+      points: points.refine((p) => p !== 0, 'points must not be 0'),
+      reason: text(200).refine((s) => s.length >= 3, 'give a reason'),
+    }),
     output: z.object({ balance: points }),
     role: 'manager',
     writes: 'outbox',
@@ -334,7 +352,14 @@ export const api = {
    */
   'member.issueToken': {
     input: z.object({ memberId: uuid }),
-    output: z.object({ token: z.string(), tokenId: z.string(), keyId: z.number().int(), issuedAt: z.number(), expiresAt: z.number().nullable(), svg: z.string() }),
+    output: z.object({
+      token: z.string(),
+      tokenId: z.string(),
+      keyId: z.number().int(),
+      issuedAt: z.number(),
+      expiresAt: z.number().nullable(),
+      svg: z.string(),
+    }),
     role: 'manager',
     writes: 'local',
   },
@@ -343,7 +368,14 @@ export const api = {
     input: z.object({}),
     output: z.object({
       ports: z.array(
-        z.object({ path: z.string(), stablePath: z.string().optional(), manufacturer: z.string().optional(), serialNumber: z.string().optional(), vendorId: z.string().optional(), productId: z.string().optional() }),
+        z.object({
+          path: z.string(),
+          stablePath: z.string().optional(),
+          manufacturer: z.string().optional(),
+          serialNumber: z.string().optional(),
+          vendorId: z.string().optional(),
+          productId: z.string().optional(),
+        }),
       ),
     }),
     role: 'admin',
@@ -354,7 +386,15 @@ export const api = {
     input: z.object({}),
     output: z.object({
       configured: z.boolean(),
-      state: z.object({ status: z.enum(['connected', 'waiting', 'error']), path: z.string(), since: z.number(), code: z.string().optional(), reason: z.string().optional() }).nullable(),
+      state: z
+        .object({
+          status: z.enum(['connected', 'waiting', 'error']),
+          path: z.string(),
+          since: z.number(),
+          code: z.string().optional(),
+          reason: z.string().optional(),
+        })
+        .nullable(),
       lastBytes: z.object({ at: z.number(), bytes: z.number().int(), hex: z.string(), printable: z.string() }).nullable(),
       lastDiagnostic: z.object({ code: z.string(), bytes: z.number().int(), at: z.number() }).nullable(),
     }),
@@ -364,7 +404,12 @@ export const api = {
   /** Database and queue figures for the settings screen (counts and sizes only). */
   'terminal.stats': { input: z.object({}), output: z.record(z.string(), z.unknown()), role: 'admin', writes: false },
   /** The diagnostics bundle (logs, versions, configuration without secrets, statistics; personal data redacted) as a zip, base64. */
-  'diagnostics.export': { input: z.object({}), output: z.object({ fileName: z.string(), zipBase64: z.string() }), role: 'admin', writes: false },
+  'diagnostics.export': {
+    input: z.object({}),
+    output: z.object({ fileName: z.string(), zipBase64: z.string() }),
+    role: 'admin',
+    writes: false,
+  },
   /** What every screen needs before anyone signs in: no personal data. */
   'terminal.info': {
     input: z.object({}),
@@ -379,7 +424,9 @@ export const api = {
       demo: z.boolean(),
       /** Categories a cashier can key an amount against. */
       categories: z.array(z.string()),
-      rewards: z.array(z.object({ id: z.string(), label: z.string(), points, kind: z.enum(['product', 'voucher']), minTier: z.string().nullable() })),
+      rewards: z.array(
+        z.object({ id: z.string(), label: z.string(), points, kind: z.enum(['product', 'voucher']), minTier: z.string().nullable() }),
+      ),
     }),
     role: null,
     writes: false,
@@ -406,7 +453,11 @@ export const api = {
   /** Events the server applied but flagged for review (overdrafts, earn by a blocked member, duplicate enrolments). */
   'sync.flags': {
     input: z.object({ limit: z.number().int().min(1).max(500).default(100) }),
-    output: z.object({ flags: z.array(z.object({ seq: z.number().int(), id: z.string(), kind: z.string(), createdAt: z.number(), reasons: z.array(z.enum(FLAG_KINDS)) })) }),
+    output: z.object({
+      flags: z.array(
+        z.object({ seq: z.number().int(), id: z.string(), kind: z.string(), createdAt: z.number(), reasons: z.array(z.enum(FLAG_KINDS)) }),
+      ),
+    }),
     role: 'manager',
     writes: false,
   },
@@ -425,7 +476,12 @@ export const api = {
     writes: 'local',
   },
   /** Give back a hold of an abandoned sale (best effort; it expires on the server anyway). */
-  'redemption.release': { input: z.object({ holdId: uuid }), output: z.object({ released: z.boolean() }), role: 'cashier', writes: 'local' },
+  'redemption.release': {
+    input: z.object({ holdId: uuid }),
+    output: z.object({ released: z.boolean() }),
+    role: 'cashier',
+    writes: 'local',
+  },
 } as const satisfies Record<string, MethodSpec>;
 
 export type Api = typeof api;
@@ -449,4 +505,7 @@ export type Response =
  * What the backend pushes to the screens unasked, on the same channel as the
  * answers: a serial scan (the screen resolves it like a wedge or camera scan).
  */
-export type BackendEvent = { name: 'scan'; scan: z.infer<typeof scanEventSchema> } | { name: 'backend.restarted'; at: number } | { name: 'sync.status'; status: SyncStatus };
+export type BackendEvent =
+  | { name: 'scan'; scan: z.infer<typeof scanEventSchema> }
+  | { name: 'backend.restarted'; at: number }
+  | { name: 'sync.status'; status: SyncStatus };

@@ -89,20 +89,25 @@ export function decodeMemberToken(text: string): DecodedMemberToken {
   const prefix = /^LT(\d{1,3})\./i.exec(text);
   if (!prefix) return fail('malformed', 'This is not a member QR code.');
   if (Number(prefix[1]) !== MEMBER_TOKEN_VERSION) {
-    return fail('unknown-version', `This member QR code is format version ${prefix[1]}, which this terminal does not know. Update the terminal.`);
+    return fail(
+      'unknown-version',
+      `This member QR code is format version ${prefix[1]}, which this terminal does not know. Update the terminal.`,
+    );
   }
   const body = text.slice(prefix[0].length);
   const bytes = base32Decode(body);
   if (bytes === null) return fail('malformed', 'The member QR code contains characters that do not belong in it.');
   if (bytes.length === 0) return fail('truncated', 'The member QR code is cut short.');
-  if (bytes[0] !== MEMBER_TOKEN_VERSION) return fail('unknown-version', `The member QR code carries format version ${bytes[0]}, which this terminal does not know.`);
+  if (bytes[0] !== MEMBER_TOKEN_VERSION)
+    return fail('unknown-version', `The member QR code carries format version ${bytes[0]}, which this terminal does not know.`);
 
   const layout = payloadLength(bytes);
   if (layout === 'truncated') return fail('truncated', 'The member QR code is cut short.');
   if (typeof layout === 'string') return fail('malformed', layout);
   if (bytes.length < layout + SIGNATURE_BYTES) return fail('truncated', 'The member QR code is cut short.');
   if (bytes.length > layout + SIGNATURE_BYTES) return fail('malformed', 'The member QR code has extra data after the signature.');
-  if (body.length !== base32Length(bytes.length) || !padBitsAreZero(body)) return fail('malformed', 'The member QR code is not in its canonical form.');
+  if (body.length !== base32Length(bytes.length) || !padBitsAreZero(body))
+    return fail('malformed', 'The member QR code is not in its canonical form.');
 
   const payload = bytes.subarray(0, layout);
   const fields = readFields(payload);

@@ -27,10 +27,7 @@ export const earnRuleSchema = z.object({
     z.object({ kind: z.literal('category'), category: id }),
   ]),
   /** `exclude` earns nothing on matching lines (tobacco, gift cards). */
-  effect: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('exclude') }),
-    z.object({ kind: z.literal('multiplier'), multiplier }),
-  ]),
+  effect: z.discriminatedUnion('kind', [z.object({ kind: z.literal('exclude') }), z.object({ kind: z.literal('multiplier'), multiplier })]),
   label: z.string().min(1).max(80),
 });
 

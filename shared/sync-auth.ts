@@ -80,7 +80,8 @@ export function parseAuthorization(header: string | undefined): ParsedAuthorizat
   const nonce = fields.get('nonce');
   const sig = fields.get('sig');
   if (terminalId === undefined || ts === undefined || nonce === undefined || sig === undefined || fields.size !== 4) return null;
-  if (!UUID_PATTERN.test(terminalId) || !/^\d{1,16}$/.test(ts) || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return null;
+  if (!UUID_PATTERN.test(terminalId) || !/^\d{1,16}$/.test(ts) || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !/^[A-Za-z0-9_-]{43}$/.test(sig))
+    return null;
   return { terminalId, ts: Number(ts), nonce, sig };
 }
 

@@ -174,7 +174,10 @@ export const ledgerEntrySchema = z
     /** Short explanation for people (a rule label); never personal data. */
     reason: z.string().max(200).optional(),
   })
-  .refine((e) => !((e.kind === 'earn' || e.kind === 'bonus') && e.points < 0), { message: 'earn and bonus entries are positive', path: ['points'] })
+  .refine((e) => !((e.kind === 'earn' || e.kind === 'bonus') && e.points < 0), {
+    message: 'earn and bonus entries are positive',
+    path: ['points'],
+  })
   .refine((e) => !(e.kind === 'redeem' && e.points > 0), { message: 'redeem entries are negative', path: ['points'] });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
@@ -187,7 +190,11 @@ export const memberEnrolledSchema = z.object({
   phone: z.string().max(40).nullable().optional(),
   email: z.string().max(254).nullable().optional(),
   /** YYYY-MM-DD. */
-  birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+  birthDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable()
+    .optional(),
   consentMarketing: z.boolean(),
   /** The referring member's id. */
   referredBy: uuidSchema.nullable().optional(),
@@ -419,7 +426,13 @@ export type HoldResponse = z.infer<typeof holdResponseSchema>;
 export const memberTokenRequestSchema = z.object({
   memberId: uuidSchema,
   /** Lifetime; absent or null = no expiry (a printed card). */
-  ttlMs: z.number().int().min(60_000).max(10 * 365 * 86_400_000).nullable().optional(),
+  ttlMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .max(10 * 365 * 86_400_000)
+    .nullable()
+    .optional(),
 });
 
 export const memberTokenResponseSchema = z.object({

@@ -16,7 +16,15 @@ const TSX = createRequire(import.meta.url).resolve('tsx/cli');
 
 /** Each benchmark's figures the docs quote: present, and numbers. */
 const KEY_FIGURES: Record<string, string[]> = {
-  core: ['lookup_card_p99_ms', 'lookup_card_ratio', 'search_phone_p99_ms', 'commit_p99_ms', 'commit_ratio', 'commit_redeem_p99_ms', 'bare_commit_p99_ms'],
+  core: [
+    'lookup_card_p99_ms',
+    'lookup_card_ratio',
+    'search_phone_p99_ms',
+    'commit_p99_ms',
+    'commit_ratio',
+    'commit_redeem_p99_ms',
+    'bare_commit_p99_ms',
+  ],
   scan: ['serial_to_member_p50_ms', 'serial_to_member_p99_ms'],
   decode: ['frame_median_ms', 'frame_median_ratio', 'bare_frame_median_ms'],
   ui: ['scan_to_paint_p95_ms', 'scan_to_paint_ratio', 'interactive_ms', 'js_gzip_kb'],
@@ -25,8 +33,11 @@ const KEY_FIGURES: Record<string, string[]> = {
 
 function runSmoke(): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [TSX, 'test/bench/run.ts', '--smoke'], { cwd: ROOT, maxBuffer: 16 << 20, env: { ...process.env, BENCH_SMOKE: '1' } }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [TSX, 'test/bench/run.ts', '--smoke'],
+      { cwd: ROOT, maxBuffer: 16 << 20, env: { ...process.env, BENCH_SMOKE: '1' } },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
     );
   });
 }

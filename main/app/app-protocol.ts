@@ -14,7 +14,9 @@ export const APP_CSP = contentSecurityPolicy();
 
 /** Must run before the app is ready: standard (relative URLs, origin), secure (like https), fetch for the .wasm. */
 export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } },
+  ]);
 }
 
 export type ReadFile = (path: string) => Promise<Buffer>;
@@ -22,7 +24,8 @@ export type ReadFile = (path: string) => Promise<Buffer>;
 export async function appResponse(rootDir: string, request: { url: string; method: string }, read: ReadFile = readFile): Promise<Response> {
   const base = { 'Content-Security-Policy': APP_CSP, 'X-Content-Type-Options': 'nosniff' };
   const notFound = () => new Response('Not found', { status: 404, headers: { ...base, 'Content-Type': 'text/plain; charset=utf-8' } });
-  if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405, headers: { ...base, Allow: 'GET, HEAD' } });
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return new Response(null, { status: 405, headers: { ...base, Allow: 'GET, HEAD' } });
   // The raw path, before any URL normalisation: the path check must see what was asked for.
   const prefix = `${APP_ORIGIN}/`;
   if (!request.url.toLowerCase().startsWith(prefix)) return notFound();

@@ -48,7 +48,11 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<Ex
   }
   const unknown = [...flags.other.keys()].filter((k) => !VALUE_FLAGS.has(k));
   if (commands.length !== 1 || unknown.length > 0 || flags.positionals.length > 0) {
-    deps.err(commands.length !== 1 ? 'Give exactly one of --pair, --diagnostics, --restore.' : `Unknown argument: ${[...unknown.map((u) => `--${u}`), ...flags.positionals][0]}`);
+    deps.err(
+      commands.length !== 1
+        ? 'Give exactly one of --pair, --diagnostics, --restore.'
+        : `Unknown argument: ${[...unknown.map((u) => `--${u}`), ...flags.positionals][0]}`,
+    );
     deps.err(USAGE);
     return EXIT.BAD_ARGUMENTS;
   }
@@ -81,15 +85,19 @@ async function pair(code: string, flags: ParsedFlags, resolved: ResolvedConfig, 
   if (problems.some((p) => p.source === 'command line')) return fail(deps, EXIT.BAD_ARGUMENTS, problems.map(formatProblem));
   if (problems.length > 0) return fail(deps, EXIT.NOT_CONFIGURED, problems.map(formatProblem));
   const { config } = resolved;
-  if (config.server.url === null) return fail(deps, EXIT.BAD_ARGUMENTS, ['--server URL is required (or server.url in the configuration file).']);
+  if (config.server.url === null)
+    return fail(deps, EXIT.BAD_ARGUMENTS, ['--server URL is required (or server.url in the configuration file).']);
   let caPem: string | null = null;
   if (config.server.caFile !== null) {
     try {
       caPem = readFileSync(config.server.caFile, 'utf8');
     } catch (error) {
-      return fail(deps, EXIT.BAD_ARGUMENTS, [`--ca ${config.server.caFile}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`]);
+      return fail(deps, EXIT.BAD_ARGUMENTS, [
+        `--ca ${config.server.caFile}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+      ]);
     }
-    if (!caPem.includes('-----BEGIN CERTIFICATE-----')) return fail(deps, EXIT.BAD_ARGUMENTS, [`--ca ${config.server.caFile}: is not a PEM certificate.`]);
+    if (!caPem.includes('-----BEGIN CERTIFICATE-----'))
+      return fail(deps, EXIT.BAD_ARGUMENTS, [`--ca ${config.server.caFile}: is not a PEM certificate.`]);
   }
   const name = flags.other.get('terminal-name');
   const dbPath = terminalDbPath(config);
@@ -97,9 +105,14 @@ async function pair(code: string, flags: ParsedFlags, resolved: ResolvedConfig, 
   const store = openTerminalDb(dbPath);
   try {
     if (!store.health.ok) return fail(deps, EXIT.FAILED, [`The database ${dbPath} is damaged: restore a backup first.`]);
-    const result = await pairTerminal(store, { serverUrl: config.server.url, code, terminalName: typeof name === 'string' && name ? name : undefined, caPem }, { keySource: deps.keySource(dbPath), now: deps.now, log });
+    const result = await pairTerminal(
+      store,
+      { serverUrl: config.server.url, code, terminalName: typeof name === 'string' && name ? name : undefined, caPem },
+      { keySource: deps.keySource(dbPath), now: deps.now, log },
+    );
     deps.out(`Paired: terminal ${result.terminalId} of store ${result.storeId} (${result.storeName}).`);
-    if (config.storeId !== result.storeId) deps.out(`Set "storeId": "${result.storeId}" in ${resolved.file.path} (or LT_STORE_ID) before starting the app.`);
+    if (config.storeId !== result.storeId)
+      deps.out(`Set "storeId": "${result.storeId}" in ${resolved.file.path} (or LT_STORE_ID) before starting the app.`);
     return EXIT.OK;
   } catch (error) {
     const exit = pairExitCode(error);

@@ -21,17 +21,28 @@ export function chooseKeyStore(state: { sealedExists: boolean; fileExists: boole
   return state.protection === 'strong' ? 'sealed' : 'file';
 }
 
-export function protectionOf(safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'getSelectedStorageBackend'>, platform: NodeJS.Platform): Protection {
+export function protectionOf(
+  safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'getSelectedStorageBackend'>,
+  platform: NodeJS.Platform,
+): Protection {
   if (!safeStorage.isEncryptionAvailable()) return 'none';
   if (platform !== 'linux') return 'strong';
   const backend = safeStorage.getSelectedStorageBackend();
   return backend === 'basic_text' || backend === 'unknown' ? 'none' : 'strong';
 }
 
-export function safeStorageKeySource(safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'getSelectedStorageBackend' | 'encryptString' | 'decryptString'>, dbPath: string, platform: NodeJS.Platform = process.platform): DeviceKeySource {
+export function safeStorageKeySource(
+  safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'getSelectedStorageBackend' | 'encryptString' | 'decryptString'>,
+  dbPath: string,
+  platform: NodeJS.Platform = process.platform,
+): DeviceKeySource {
   const sealedPath = `${dbPath}.key.sealed`;
   const filePath = `${dbPath}.key`;
-  const store = chooseKeyStore({ sealedExists: existsSync(sealedPath), fileExists: existsSync(filePath), protection: protectionOf(safeStorage, platform) });
+  const store = chooseKeyStore({
+    sealedExists: existsSync(sealedPath),
+    fileExists: existsSync(filePath),
+    protection: protectionOf(safeStorage, platform),
+  });
   if (store === 'file') return keyFileSource(filePath);
   let cached: Buffer | null = null;
   return () => {
@@ -48,9 +59,13 @@ export function safeStorageKeySource(safeStorage: Pick<SafeStorage, 'isEncryptio
     try {
       key = Buffer.from(safeStorage.decryptString(readFileSync(sealedPath)), 'base64');
     } catch {
-      throw new AppError('VALIDATION', `The device key ${sealedPath} cannot be opened by this user's keyring. Run the terminal as the user that paired it, or pair again after removing the file.`);
+      throw new AppError(
+        'VALIDATION',
+        `The device key ${sealedPath} cannot be opened by this user's keyring. Run the terminal as the user that paired it, or pair again after removing the file.`,
+      );
     }
-    if (key.length !== 32) throw new AppError('VALIDATION', `The device key ${sealedPath} is damaged. Pair the terminal again after removing it.`);
+    if (key.length !== 32)
+      throw new AppError('VALIDATION', `The device key ${sealedPath} is damaged. Pair the terminal again after removing it.`);
     cached = key;
     return key;
   };
@@ -61,7 +76,10 @@ export function nodeKeySource(dbPath: string): DeviceKeySource {
   const sealedPath = `${dbPath}.key.sealed`;
   if (existsSync(sealedPath)) {
     return () => {
-      throw new AppError('VALIDATION', `This terminal's device key is protected by the OS keyring (${sealedPath}): run the installed app (loyalty-terminal --pair …) instead of the Node entry.`);
+      throw new AppError(
+        'VALIDATION',
+        `This terminal's device key is protected by the OS keyring (${sealedPath}): run the installed app (loyalty-terminal --pair …) instead of the Node entry.`,
+      );
     };
   }
   return keyFileSource(`${dbPath}.key`);

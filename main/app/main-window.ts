@@ -17,7 +17,10 @@ export function mainWindowOptions(options: { preload: string; kiosk: boolean; fu
   };
 }
 
-export function createMainWindow(Window: new (options: BrowserWindowConstructorOptions) => BrowserWindow, options: { preload: string; kiosk: boolean; fullscreen: boolean }): BrowserWindow {
+export function createMainWindow(
+  Window: new (options: BrowserWindowConstructorOptions) => BrowserWindow,
+  options: { preload: string; kiosk: boolean; fullscreen: boolean },
+): BrowserWindow {
   const window = new Window(mainWindowOptions(options));
   window.removeMenu();
   window.once('ready-to-show', () => window.show());

@@ -16,7 +16,12 @@ if (isCliInvocation(args)) {
   void app.whenReady().then(async () => {
     const code = await runCli(args, {
       keySource: (dbPath) => safeStorageKeySource(safeStorage, dbPath),
-      versions: { app: app.getVersion(), electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
+      versions: {
+        app: app.getVersion(),
+        electron: process.versions.electron,
+        chrome: process.versions.chrome,
+        node: process.versions.node,
+      },
       env: process.env,
       out: (line) => process.stdout.write(line + '\n'),
       err: (line) => process.stderr.write(line + '\n'),

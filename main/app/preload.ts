@@ -17,7 +17,10 @@ let port: IpcRendererEvent['ports'][number] | null = null;
 const lost = (id: number): Response => ({
   id,
   ok: false,
-  error: { code: 'INTERNAL', message: 'The terminal restarted while answering. Check the last sale on screen, then try again: a retry never doubles it.' },
+  error: {
+    code: 'INTERNAL',
+    message: 'The terminal restarted while answering. Check the last sale on screen, then try again: a retry never doubles it.',
+  },
 });
 
 const emit = (event: BackendEvent) => {

@@ -9,7 +9,11 @@ import type { UtilityBackend } from './utility-backend.ts';
  * message the shell accepts, and only from the top frame of app://terminal.
  * A reload asks again and gets a fresh connection (the old one is dropped).
  */
-export function installRendererLink(ipcMain: Pick<IpcMain, 'on'>, backend: Pick<UtilityBackend<MessagePortMain>, 'attach' | 'detach'>, log: Logger): void {
+export function installRendererLink(
+  ipcMain: Pick<IpcMain, 'on'>,
+  backend: Pick<UtilityBackend<MessagePortMain>, 'attach' | 'detach'>,
+  log: Logger,
+): void {
   const connOf = new Map<number, number>();
   ipcMain.on(BRIDGE_CONNECT_CHANNEL, (event: IpcMainEvent) => {
     if (!isTrustedSender(event.senderFrame)) {

@@ -38,13 +38,28 @@ export function allowPermissionRequest(permission: string, details: PermissionDe
 }
 
 /** A permission check (navigator.permissions, enumerateDevices): the same rule. */
-export function allowPermissionCheck(permission: string, requestingOrigin: string, details: { mediaType?: string; securityOrigin?: string }): boolean {
-  return permission === 'media' && isAppUrl(requestingOrigin) && (details.securityOrigin === undefined || isAppUrl(details.securityOrigin)) && details.mediaType === 'video';
+export function allowPermissionCheck(
+  permission: string,
+  requestingOrigin: string,
+  details: { mediaType?: string; securityOrigin?: string },
+): boolean {
+  return (
+    permission === 'media' &&
+    isAppUrl(requestingOrigin) &&
+    (details.securityOrigin === undefined || isAppUrl(details.securityOrigin)) &&
+    details.mediaType === 'video'
+  );
 }
 
-export function installPermissionHandlers(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>): void {
-  session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(allowPermissionRequest(permission, details as PermissionDetails)));
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => allowPermissionCheck(permission, requestingOrigin, details as { mediaType?: string; securityOrigin?: string }));
+export function installPermissionHandlers(
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>,
+): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowPermissionRequest(permission, details as PermissionDetails)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    allowPermissionCheck(permission, requestingOrigin, details as { mediaType?: string; securityOrigin?: string }),
+  );
   // No WebUSB/WebHID/WebSerial for pages: the serial scanner belongs to the backend.
   session.setDevicePermissionHandler(() => false);
 }

@@ -8,7 +8,17 @@ import { backendEnv, terminalDbPath, withoutTerminalVariables } from '../platfor
 import { formatProblem, type ResolvedConfig } from '../platform-config/config-resolve.ts';
 import { APP_CSP, installAppProtocol, registerAppScheme } from './app-protocol.ts';
 import { safeStorageKeySource } from './device-key.ts';
-import { app, BrowserWindow as Window, ipcMain, MessageChannelMain, powerMonitor, protocol, safeStorage, session, utilityProcess } from './electron.ts';
+import {
+  app,
+  BrowserWindow as Window,
+  ipcMain,
+  MessageChannelMain,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  utilityProcess,
+} from './electron.ts';
 import { createMainWindow } from './main-window.ts';
 import { installRendererLink } from './renderer-link.ts';
 import { guardWebContents, installCspHeaders, installPermissionHandlers } from './security.ts';
@@ -54,7 +64,9 @@ export async function startShell(resolved: ResolvedConfig, paths = SHELL_PATHS):
   const log = jsonLogger((line) => logFile.write(line), config.logLevel);
   for (const p of resolved.problems) log.log('error', 'config.problem', { problem: formatProblem(p) });
 
-  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (what, url) => log.log('warn', 'blocked', { what, url: url.slice(0, 200) })));
+  app.on('web-contents-created', (_event, contents) =>
+    guardWebContents(contents, (what, url) => log.log('warn', 'blocked', { what, url: url.slice(0, 200) })),
+  );
   let window: BrowserWindow | null = null;
   app.on('second-instance', () => {
     if (!window) return;
@@ -69,11 +81,15 @@ export async function startShell(resolved: ResolvedConfig, paths = SHELL_PATHS):
 
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const dbPath = terminalDbPath(config);
-  const env: Record<string, string> = { ...withoutTerminalVariables(process.env), ...backendEnv(config, { appVersion: app.getVersion(), problems: resolved.problems }) };
+  const env: Record<string, string> = {
+    ...withoutTerminalVariables(process.env),
+    ...backendEnv(config, { appVersion: app.getVersion(), problems: resolved.problems }),
+  };
   if (process.env.LT_DEMO === '1') env.LT_DEMO = '1'; // npm start's demo data (main/demo/start.ts)
   if (!resolved.needsConfiguration) env.LT_DEVICE_KEY = safeStorageKeySource(safeStorage, dbPath)().toString('base64');
   const backend = startUtilityBackend<MessagePortMain>({
-    fork: () => utilityProcess.fork(paths.backend, [], { env, serviceName: 'Loyalty Terminal backend', stdio: ['ignore', 'ignore', 'pipe'] }),
+    fork: () =>
+      utilityProcess.fork(paths.backend, [], { env, serviceName: 'Loyalty Terminal backend', stdio: ['ignore', 'ignore', 'pipe'] }),
     newChannel: () => new MessageChannelMain(),
     log,
   });
@@ -87,7 +103,13 @@ export async function startShell(resolved: ResolvedConfig, paths = SHELL_PATHS):
   if (config.updates.enabled && !resolved.needsConfiguration) {
     // Loaded only when on: electron-updater reads the app's files at import.
     const { default: updater } = await import('electron-updater');
-    updates = startUpdates({ updater: updater.autoUpdater as unknown as UpdaterLike, config: config.updates, idleSeconds: () => powerMonitor.getSystemIdleTime(), now: () => new Date(), log });
+    updates = startUpdates({
+      updater: updater.autoUpdater as unknown as UpdaterLike,
+      config: config.updates,
+      idleSeconds: () => powerMonitor.getSystemIdleTime(),
+      now: () => new Date(),
+      log,
+    });
   }
 
   // Graceful quit: hold the quit until the backend has closed its database (or the grace time ran out).

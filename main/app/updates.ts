@@ -21,7 +21,13 @@ export interface UpdaterLike {
 const CHECK_EVERY_MS = 4 * 60 * 60_000;
 const DECIDE_EVERY_MS = 60_000;
 
-export function startUpdates(deps: { updater: UpdaterLike; config: FleetConfig['updates']; idleSeconds: () => number; now: () => Date; log: Logger }): { stop(): void } | null {
+export function startUpdates(deps: {
+  updater: UpdaterLike;
+  config: FleetConfig['updates'];
+  idleSeconds: () => number;
+  now: () => Date;
+  log: Logger;
+}): { stop(): void } | null {
   const { updater, config, log } = deps;
   if (!config.enabled || config.url === null) return null;
   updater.setFeedURL({ provider: 'generic', url: config.url });
@@ -34,11 +40,17 @@ export function startUpdates(deps: { updater: UpdaterLike; config: FleetConfig['
     log.log('info', 'update.downloaded', {});
   });
   updater.on('error', (error) => log.log('warn', 'update.error', { error: error instanceof Error ? error.message : String(error) }));
-  const check = () => void updater.checkForUpdates().catch((error: unknown) => log.log('warn', 'update.check_failed', { error: String(error) }));
+  const check = () =>
+    void updater.checkForUpdates().catch((error: unknown) => log.log('warn', 'update.check_failed', { error: String(error) }));
   check();
   const checkTimer = setInterval(check, CHECK_EVERY_MS);
   const decideTimer = setInterval(() => {
-    const action = updateAction({ downloaded, idleSeconds: deps.idleSeconds(), localHour: deps.now().getHours(), maintenanceHours: config.maintenanceHours });
+    const action = updateAction({
+      downloaded,
+      idleSeconds: deps.idleSeconds(),
+      localHour: deps.now().getHours(),
+      maintenanceHours: config.maintenanceHours,
+    });
     if (action === 'install-now') {
       log.log('info', 'update.installing', {});
       // Quits through the normal path: before-quit drains the backend first.

@@ -8,4 +8,12 @@ import { syncHandlers } from './sync/handlers.ts';
 import { terminalHandlers } from './terminal/handlers.ts';
 
 /** Every command of the contract, one map per domain joined here; a missing method fails to compile. */
-export const handlers: Handlers = { ...staffHandlers, ...memberHandlers, ...saleHandlers, ...reportHandlers, ...scanHandlers, ...terminalHandlers, ...syncHandlers };
+export const handlers: Handlers = {
+  ...staffHandlers,
+  ...memberHandlers,
+  ...saleHandlers,
+  ...reportHandlers,
+  ...scanHandlers,
+  ...terminalHandlers,
+  ...syncHandlers,
+};

@@ -15,7 +15,10 @@ export interface ConfigProblemView {
 export function parseProblems(json: string): ConfigProblemView[] {
   try {
     const value = JSON.parse(json) as unknown;
-    if (Array.isArray(value)) return value.filter((p): p is ConfigProblemView => typeof p?.source === 'string' && typeof p?.field === 'string' && typeof p?.message === 'string');
+    if (Array.isArray(value))
+      return value.filter(
+        (p): p is ConfigProblemView => typeof p?.source === 'string' && typeof p?.field === 'string' && typeof p?.message === 'string',
+      );
   } catch {
     // fall through: the state is still "needs configuration", with a generic problem
   }

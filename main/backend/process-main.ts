@@ -71,7 +71,13 @@ function runBackend(): void {
   const dispatch = createDispatcher(backend);
   const backups: BackupSchedule | null =
     config.LT_BACKUP_DIR && backend.store.health.ok
-      ? scheduleBackups(backend.store.db, { dir: config.LT_BACKUP_DIR, keep: config.LT_BACKUP_KEEP, intervalMs: config.LT_BACKUP_INTERVAL_MS, now: () => backend.clock.now(), log })
+      ? scheduleBackups(backend.store.db, {
+          dir: config.LT_BACKUP_DIR,
+          keep: config.LT_BACKUP_KEEP,
+          intervalMs: config.LT_BACKUP_INTERVAL_MS,
+          now: () => backend.clock.now(),
+          log,
+        })
       : null;
 
   let serial: SerialScanner | null = null;

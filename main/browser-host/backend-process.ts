@@ -29,7 +29,6 @@ export interface BackendProcess {
   ready(): Promise<void>;
 }
 
-
 export function startBackendProcess(options: BackendProcessOptions): BackendProcess {
   let child: ChildProcess;
   let readyPromise: Promise<void>;
@@ -78,7 +77,10 @@ export function startBackendProcess(options: BackendProcessOptions): BackendProc
       options.onReply(conn, {
         id,
         ok: false,
-        error: { code: 'INTERNAL', message: 'The terminal restarted while answering. Check the last sale on screen, then try again: a retry never doubles it.' },
+        error: {
+          code: 'INTERNAL',
+          message: 'The terminal restarted while answering. Check the last sale on screen, then try again: a retry never doubles it.',
+        },
       });
     }
     inFlight.clear();

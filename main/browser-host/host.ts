@@ -61,7 +61,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (refused) res.writeHead(refused.status, { 'Content-Type': 'text/plain' }).end(refused.reason);
     else serveStatic(options.rendererDir, port, req, res);
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, handleProtocols: (offered) => (offered.has(API_PROTOCOL) ? API_PROTOCOL : false) });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    handleProtocols: (offered) => (offered.has(API_PROTOCOL) ? API_PROTOCOL : false),
+  });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refused: Refusal | null =

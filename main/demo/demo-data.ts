@@ -33,7 +33,11 @@ export function demoProgram(version = 1): ProgramConfig {
       rules: [
         { match: { kind: 'category', category: 'tobacco' }, effect: { kind: 'exclude' }, label: 'No points on tobacco' },
         { match: { kind: 'category', category: 'gift-card' }, effect: { kind: 'exclude' }, label: 'No points on gift cards' },
-        { match: { kind: 'category', category: 'organic' }, effect: { kind: 'multiplier', multiplier: 2 }, label: 'Organic: double points' },
+        {
+          match: { kind: 'category', category: 'organic' },
+          effect: { kind: 'multiplier', multiplier: 2 },
+          label: 'Organic: double points',
+        },
         { match: { kind: 'sku', sku: 'COFFEE-1KG' }, effect: { kind: 'multiplier', multiplier: 3 }, label: 'Coffee beans: triple points' },
       ],
       promotions: [
@@ -49,7 +53,12 @@ export function demoProgram(version = 1): ProgramConfig {
       ],
       windowMonths: 12,
     },
-    bonuses: { enrolment: 100, birthday: 200, nthPurchase: { n: 5, withinDays: 30, points: 50 }, referral: { referrer: 150, referee: 100 } },
+    bonuses: {
+      enrolment: 100,
+      birthday: 200,
+      nthPurchase: { n: 5, withinDays: 30, points: 50 },
+      referral: { referrer: 150, referee: 100 },
+    },
     redeem: { points: 100, valueMinor: 100, minPoints: 100, stepPoints: 50, maxBasketPercent: 50 },
     rewards: [
       { kind: 'product', id: 'free-coffee', label: 'Free coffee', points: 300, sku: 'COFFEE-CUP' },
@@ -77,8 +86,45 @@ export const DEMO_PRODUCTS = [
   { sku: 'GIFT-25', name: 'Gift card €25', category: 'gift-card', priceMinor: 2500, barcodes: [ean13('401234500007')] },
 ];
 
-const FIRST = ['Anna', 'Ben', 'Clara', 'David', 'Emma', 'Felix', 'Greta', 'Hugo', 'Ida', 'Jonas', 'Lea', 'Mia', 'Noah', 'Olga', 'Paul', 'Rosa', 'Sami', 'Tara', 'Umut', 'Vera'];
-const LAST = ['Schmidt', 'Müller', 'Weber', 'Fischer', 'Wagner', 'Becker', 'Hoffmann', 'Koch', 'Richter', 'Klein', 'Wolf', 'Neumann', 'Braun', 'Zimmermann', 'Krüger'];
+const FIRST = [
+  'Anna',
+  'Ben',
+  'Clara',
+  'David',
+  'Emma',
+  'Felix',
+  'Greta',
+  'Hugo',
+  'Ida',
+  'Jonas',
+  'Lea',
+  'Mia',
+  'Noah',
+  'Olga',
+  'Paul',
+  'Rosa',
+  'Sami',
+  'Tara',
+  'Umut',
+  'Vera',
+];
+const LAST = [
+  'Schmidt',
+  'Müller',
+  'Weber',
+  'Fischer',
+  'Wagner',
+  'Becker',
+  'Hoffmann',
+  'Koch',
+  'Richter',
+  'Klein',
+  'Wolf',
+  'Neumann',
+  'Braun',
+  'Zimmermann',
+  'Krüger',
+];
 
 export interface DemoMember {
   id: string;

@@ -51,7 +51,11 @@ async function main(): Promise<void> {
   try {
     if (sealedCredentials(store.db) === undefined) {
       const { code } = await createPairingCode(db, { storeId: DEMO_STORE.id }, Date.now());
-      await pairTerminal(store, { serverUrl: server.url, code, terminalName: 'demo terminal' }, { keySource: keyFileSource(`${dbPath}.key`), now: Date.now, log: silentLogger });
+      await pairTerminal(
+        store,
+        { serverUrl: server.url, code, terminalName: 'demo terminal' },
+        { keySource: keyFileSource(`${dbPath}.key`), now: Date.now, log: silentLogger },
+      );
       say('  paired the terminal with the server');
     }
   } finally {
@@ -114,7 +118,21 @@ function electronBinary(): string | null {
 /** The desktop shell on the demo database: the app bundled as it ships, configured by flags. */
 async function runElectron(binary: string, options: { dbDir: string; version: string; started: number; serverUrl: string }): Promise<void> {
   await bundleApp();
-  const args = [join(ROOT, 'out/main/app/main.cjs'), '--config', join(options.dbDir, 'no-machine-config.json'), '--store-id', DEMO_STORE.id, '--data-dir', options.dbDir, '--log-dir', join(options.dbDir, 'logs'), '--locale', DEMO_LOCALE, '--no-updates', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
+  const args = [
+    join(ROOT, 'out/main/app/main.cjs'),
+    '--config',
+    join(options.dbDir, 'no-machine-config.json'),
+    '--store-id',
+    DEMO_STORE.id,
+    '--data-dir',
+    options.dbDir,
+    '--log-dir',
+    join(options.dbDir, 'logs'),
+    '--locale',
+    DEMO_LOCALE,
+    '--no-updates',
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+  ];
   say('');
   say(`Opening the Electron window (${binary}); logs in ${join(options.dbDir, 'logs')}.`);
   say(`  Central server: ${options.serverUrl}`);
@@ -127,7 +145,12 @@ async function runElectron(binary: string, options: { dbDir: string; version: st
 function openChromium(url: string): void {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
   if (!chromium || process.env.LT_DEMO_NO_BROWSER || !(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) return;
-  const args = [`--app=${url}`, `--user-data-dir=${join(DATA, 'chromium')}`, '--no-first-run', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
+  const args = [
+    `--app=${url}`,
+    `--user-data-dir=${join(DATA, 'chromium')}`,
+    '--no-first-run',
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+  ];
   spawn(chromium, args, { detached: true, stdio: 'ignore' }).unref();
   say(`  Opened Chromium in app mode (${chromium}).`);
 }

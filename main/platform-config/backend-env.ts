@@ -18,7 +18,10 @@ export function backupDir(config: FleetConfig): string {
   return config.backups.dir ?? join(config.dataDir, 'backups');
 }
 
-export function backendEnv(config: FleetConfig, options: { appVersion: string; problems: readonly ConfigProblem[] }): Record<string, string> {
+export function backendEnv(
+  config: FleetConfig,
+  options: { appVersion: string; problems: readonly ConfigProblem[] },
+): Record<string, string> {
   const env: Record<string, string> = {
     LT_DB_PATH: terminalDbPath(config),
     // An unconfigured terminal still starts (to say what is missing); it never syncs or sells.

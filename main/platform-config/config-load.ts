@@ -19,7 +19,11 @@ export function currentOs(env: Record<string, string | undefined> = process.env)
   return { platform: process.platform, env, home: homedir() };
 }
 
-export function loadConfig(args: readonly string[], env: Record<string, string | undefined> = process.env, valueFlags?: ReadonlySet<string>): ResolvedConfig {
+export function loadConfig(
+  args: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+  valueFlags?: ReadonlySet<string>,
+): ResolvedConfig {
   const os = currentOs(env);
   const flags = parseFlags(args, valueFlags);
   return resolveConfig({ defaults: builtInDefaults(os), file: readConfigFile(configFilePath(os, flags)), env, flags });

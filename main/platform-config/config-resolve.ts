@@ -55,7 +55,12 @@ export function configFilePath(os: OsContext, flags: ParsedFlags): string {
   return os.env[CONFIG_FILE_ENV] || machineConfigPath(os);
 }
 
-export function resolveConfig(input: { defaults: FleetConfig; file: ConfigFileRead; env: Record<string, string | undefined>; flags: ParsedFlags }): ResolvedConfig {
+export function resolveConfig(input: {
+  defaults: FleetConfig;
+  file: ConfigFileRead;
+  env: Record<string, string | undefined>;
+  flags: ParsedFlags;
+}): ResolvedConfig {
   const problems: ConfigProblem[] = [];
   const layers: ConfigLayer[] = [];
   for (const layer of [fileLayer(input.file), envLayer(input.env), flagLayer(input.flags)]) {
@@ -67,8 +72,18 @@ export function resolveConfig(input: { defaults: FleetConfig; file: ConfigFileRe
   const checked = fleetConfigSchema.safeParse(merged);
   const config = checked.success ? checked.data : input.defaults;
   if (!checked.success) problems.push(...issuesToProblems(checked.error.issues, 'configuration', (p) => p));
-  if (config.storeId === null) problems.push({ source: 'configuration', field: 'storeId', message: `is required: set "storeId" in ${input.file.path}, LT_STORE_ID or --store-id` });
-  if (config.updates.enabled && config.updates.url === null) problems.push({ source: 'configuration', field: 'updates.url', message: 'is required when updates are enabled (the self-hosted feed address)' });
+  if (config.storeId === null)
+    problems.push({
+      source: 'configuration',
+      field: 'storeId',
+      message: `is required: set "storeId" in ${input.file.path}, LT_STORE_ID or --store-id`,
+    });
+  if (config.updates.enabled && config.updates.url === null)
+    problems.push({
+      source: 'configuration',
+      field: 'updates.url',
+      message: 'is required when updates are enabled (the self-hosted feed address)',
+    });
   return { config, problems, needsConfiguration: problems.length > 0, file: input.file };
 }
 
@@ -83,7 +98,8 @@ interface LayerResult {
 
 function fileLayer(file: ConfigFileRead): LayerResult {
   if (file.status === 'missing') return { layer: {}, problems: [] };
-  if (file.status === 'unreadable') return { layer: {}, problems: [{ source: file.path, field: '(file)', message: `cannot be read (${file.error})` }] };
+  if (file.status === 'unreadable')
+    return { layer: {}, problems: [{ source: file.path, field: '(file)', message: `cannot be read (${file.error})` }] };
   let json: unknown;
   try {
     json = JSON.parse(file.text);
@@ -137,7 +153,11 @@ function issuesToProblems(issues: readonly z.core.$ZodIssue[], source: string, n
   return issues.flatMap((issue) => {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ source, field: name(path ? `${path}.${key}` : key), message: 'is not a known setting (misspelt?)' }));
+      return issue.keys.map((key) => ({
+        source,
+        field: name(path ? `${path}.${key}` : key),
+        message: 'is not a known setting (misspelt?)',
+      }));
     }
     return [{ source, field: name(path) || '(file)', message: issue.message }];
   });

@@ -80,7 +80,8 @@ export interface ParsedFlags {
  */
 export function parseFlags(args: readonly string[], valueFlags: ReadonlySet<string> = new Set()): ParsedFlags {
   const byFlag = new Map(SETTINGS.map((s) => [s.flag, s]));
-  const takesValue = (name: string) => valueFlags.has(name) || name === CONFIG_FILE_FLAG || (byFlag.has(name) && byFlag.get(name)!.kind !== 'bool');
+  const takesValue = (name: string) =>
+    valueFlags.has(name) || name === CONFIG_FILE_FLAG || (byFlag.has(name) && byFlag.get(name)!.kind !== 'bool');
   const values = new Map<string, string | boolean>();
   const other = new Map<string, string | boolean>();
   const positionals: string[] = [];

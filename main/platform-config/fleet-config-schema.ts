@@ -6,7 +6,10 @@ import { z } from 'zod';
  * group schemas, so an unknown or misspelt field is an error, never ignored.
  */
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' });
-const absolutePath = z.string().min(1).refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), 'must be an absolute path');
+const absolutePath = z
+  .string()
+  .min(1)
+  .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), 'must be an absolute path');
 
 export const displaySchema = z.strictObject({
   /** Kiosk mode: full screen, no window controls, the cashier cannot leave the app. */
@@ -32,7 +35,11 @@ export const updatesSchema = z.strictObject({
 
 export const backupsSchema = z.strictObject({
   enabled: z.boolean(),
-  intervalMinutes: z.number().int().min(5).max(7 * 24 * 60),
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60),
   keep: z.number().int().min(1).max(1000),
   /** Default: `<dataDir>/backups`. Another disk is better. */
   dir: absolutePath.nullable(),

@@ -106,6 +106,9 @@ function lost(id: number): Response {
   return {
     id,
     ok: false,
-    error: { code: 'INTERNAL', message: 'Lost contact with the terminal. Check the last sale on screen, then try again: a retry never doubles it.' },
+    error: {
+      code: 'INTERNAL',
+      message: 'Lost contact with the terminal. Check the last sale on screen, then try again: a retry never doubles it.',
+    },
   };
 }

@@ -5,7 +5,16 @@ import type { ConnectionState, HostConnection } from '../api/ws-transport.ts';
 import { NeedsConfiguration, type ConfigProblem } from '../components/NeedsConfiguration.tsx';
 import { SyncBadge } from '../components/SyncBadge.tsx';
 import { TopBar } from '../components/TopBar.tsx';
-import { I18nContext, LANGUAGES, saveLanguage, savedLanguage, translate, type I18n, type Language, type MessageKey } from '../i18n/i18n.tsx';
+import {
+  I18nContext,
+  LANGUAGES,
+  saveLanguage,
+  savedLanguage,
+  translate,
+  type I18n,
+  type Language,
+  type MessageKey,
+} from '../i18n/i18n.tsx';
 import { CheckoutScreen } from '../screens/CheckoutScreen.tsx';
 import { DayReportScreen } from '../screens/DayReportScreen.tsx';
 import { EnrolScreen } from '../screens/EnrolScreen.tsx';
@@ -45,7 +54,8 @@ export function App({ connection }: { connection: HostConnection }) {
     if (link !== 'open' || info) return;
     client.call('terminal.info', {}).then(setInfo, (error: unknown) => {
       // A terminal with a broken configuration opens nothing and says what IT must fix.
-      if (error instanceof ApiError && error.payload.code === 'NOT_CONFIGURED') setUnconfigured((error.payload.details?.problems as ConfigProblem[] | undefined) ?? []);
+      if (error instanceof ApiError && error.payload.code === 'NOT_CONFIGURED')
+        setUnconfigured((error.payload.details?.problems as ConfigProblem[] | undefined) ?? []);
     });
   }, [client, link, info]);
 
@@ -70,7 +80,10 @@ export function App({ connection }: { connection: HostConnection }) {
       }),
     [connection, signOut],
   );
-  useEffect(() => client.onError((error: ApiError) => error.payload.code === 'UNAUTHENTICATED' && staff !== null && signOut('app.signedOutIdle')), [client, staff, signOut]);
+  useEffect(
+    () => client.onError((error: ApiError) => error.payload.code === 'UNAUTHENTICATED' && staff !== null && signOut('app.signedOutIdle')),
+    [client, staff, signOut],
+  );
   useIdle(IDLE_SIGN_OUT_MS, staff !== null, () => signOut('app.signedOutIdle'));
 
   const i18n: I18n | null = useMemo(

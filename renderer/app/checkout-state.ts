@@ -43,26 +43,59 @@ export function checkoutReducer(state: CheckoutState, action: CheckoutAction): C
   switch (action.type) {
     case 'member':
       // A different member: their points, not the last one's.
-      return { ...state, member: action.member, redemption: action.member?.id === state.member?.id ? state.redemption : null, receipt: null };
+      return {
+        ...state,
+        member: action.member,
+        redemption: action.member?.id === state.member?.id ? state.redemption : null,
+        receipt: null,
+      };
     case 'addProduct': {
       // The first scan after a receipt starts the next customer's sale: never with the last member on it.
       if (state.receipt) return checkoutReducer(afterReceipt(state), action);
       const same = state.lines.find((l) => l.kind === 'product' && l.sku === action.sku);
-      if (same) return { ...state, receipt: null, lines: state.lines.map((l) => (l === same && l.kind === 'product' ? { ...l, quantity: Math.min(l.quantity + 1, 9999) } : l)) };
-      const line: BasketLine = { key: state.nextKey, kind: 'product', sku: action.sku, name: action.name, unitPriceMinor: action.unitPriceMinor, quantity: 1 };
+      if (same)
+        return {
+          ...state,
+          receipt: null,
+          lines: state.lines.map((l) => (l === same && l.kind === 'product' ? { ...l, quantity: Math.min(l.quantity + 1, 9999) } : l)),
+        };
+      const line: BasketLine = {
+        key: state.nextKey,
+        kind: 'product',
+        sku: action.sku,
+        name: action.name,
+        unitPriceMinor: action.unitPriceMinor,
+        quantity: 1,
+      };
       return { ...state, receipt: null, lines: [...state.lines, line], nextKey: state.nextKey + 1 };
     }
     case 'addKeyed':
       if (state.receipt) return checkoutReducer(afterReceipt(state), action);
-      return { ...state, receipt: null, lines: [...state.lines, { key: state.nextKey, kind: 'keyed', category: action.category, amountMinor: action.amountMinor }], nextKey: state.nextKey + 1 };
+      return {
+        ...state,
+        receipt: null,
+        lines: [...state.lines, { key: state.nextKey, kind: 'keyed', category: action.category, amountMinor: action.amountMinor }],
+        nextKey: state.nextKey + 1,
+      };
     case 'quantity':
-      return { ...state, lines: state.lines.map((l) => (l.key === action.key && l.kind === 'product' ? { ...l, quantity: Math.max(1, Math.min(9999, action.quantity)) } : l)) };
+      return {
+        ...state,
+        lines: state.lines.map((l) =>
+          l.key === action.key && l.kind === 'product' ? { ...l, quantity: Math.max(1, Math.min(9999, action.quantity)) } : l,
+        ),
+      };
     case 'remove':
       return { ...state, lines: state.lines.filter((l) => l.key !== action.key) };
     case 'redeem':
       return { ...state, redemption: action.redemption };
     case 'completed':
-      return { ...initialCheckout(action.nextSaleId), member: action.member, receipt: action.receipt, lastSaleId: action.receipt.saleId, nextKey: state.nextKey };
+      return {
+        ...initialCheckout(action.nextSaleId),
+        member: action.member,
+        receipt: action.receipt,
+        lastSaleId: action.receipt.saleId,
+        nextKey: state.nextKey,
+      };
     case 'voided':
       return { ...state, lastSaleId: null, receipt: null };
     case 'clear':
@@ -78,7 +111,9 @@ function afterReceipt(state: CheckoutState): CheckoutState {
 export function saleInput(state: CheckoutState): Input<'sale.preview'> {
   return {
     memberId: state.member?.id ?? null,
-    lines: state.lines.map((l) => (l.kind === 'product' ? { sku: l.sku, quantity: l.quantity } : { category: l.category, amountMinor: l.amountMinor })),
+    lines: state.lines.map((l) =>
+      l.kind === 'product' ? { sku: l.sku, quantity: l.quantity } : { category: l.category, amountMinor: l.amountMinor },
+    ),
     redemption: state.redemption,
   };
 }

@@ -31,10 +31,21 @@ export function Basket({ lines, quote, dispatch }: { lines: BasketLine[]; quote:
                   '1'
                 )}
               </td>
-              <td className="basket-amount">{priced ? money(priced.amountMinor) : line.kind === 'keyed' ? money(line.amountMinor) : money(line.unitPriceMinor * line.quantity)}</td>
+              <td className="basket-amount">
+                {priced
+                  ? money(priced.amountMinor)
+                  : line.kind === 'keyed'
+                    ? money(line.amountMinor)
+                    : money(line.unitPriceMinor * line.quantity)}
+              </td>
               <td className="basket-points">{priced && priced.earnPoints > 0 ? `+${priced.earnPoints}` : ''}</td>
               <td>
-                <button type="button" className="icon" aria-label={t('basket.remove', { name })} onClick={() => dispatch({ type: 'remove', key: line.key })}>
+                <button
+                  type="button"
+                  className="icon"
+                  aria-label={t('basket.remove', { name })}
+                  onClick={() => dispatch({ type: 'remove', key: line.key })}
+                >
                   ✕
                 </button>
               </td>

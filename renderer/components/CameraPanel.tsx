@@ -48,7 +48,13 @@ export function CameraPanel({ onScan }: { onScan(scan: ScanEvent): void }) {
         </label>
       )}
       <p className="camera-status" role="status" data-camera={state.status}>
-        {state.status === 'running' ? t('camera.running') : state.status === 'error' ? t(`camera.error.${state.code}`) : state.status === 'starting' ? t('camera.starting') : t('camera.stopped')}
+        {state.status === 'running'
+          ? t('camera.running')
+          : state.status === 'error'
+            ? t(`camera.error.${state.code}`)
+            : state.status === 'starting'
+              ? t('camera.starting')
+              : t('camera.stopped')}
       </p>
     </section>
   );

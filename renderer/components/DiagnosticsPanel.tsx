@@ -45,7 +45,9 @@ export function DiagnosticsPanel() {
       {stats && (
         <dl className="diagnostics-figures">
           <dt>{t('diag.dbSize')}</dt>
-          <dd data-db-bytes={String(stats.bytes)}>{typeof stats.bytes === 'number' ? `${(stats.bytes / 1_048_576).toFixed(1)} MB` : '–'}</dd>
+          <dd data-db-bytes={String(stats.bytes)}>
+            {typeof stats.bytes === 'number' ? `${(stats.bytes / 1_048_576).toFixed(1)} MB` : '–'}
+          </dd>
           <dt>{t('diag.members')}</dt>
           <dd>{n(rows.members)}</dd>
           <dt>{t('diag.sales')}</dt>

@@ -30,7 +30,9 @@ export function EarnPreview({ quote, memberId }: { quote: Quote | null; memberId
           ))}
         </ul>
       )}
-      {quote?.balanceAfter !== null && quote?.balanceAfter !== undefined && <p>{t('earn.balanceAfter', { points: p(quote.balanceAfter) })}</p>}
+      {quote?.balanceAfter !== null && quote?.balanceAfter !== undefined && (
+        <p>{t('earn.balanceAfter', { points: p(quote.balanceAfter) })}</p>
+      )}
     </section>
   );
 }

@@ -24,7 +24,9 @@ export function MemberPanel({ member, actions }: { member: Member; actions?: Rea
             {p(member.available)}
           </dd>
           <dd className="member-confirmation">
-            {member.pendingPoints !== 0 ? `${t('member.confirmed', { points: p(member.confirmedPoints) })} · ${t('member.pending', { points: p(member.pendingPoints) })}` : '\u00a0'}
+            {member.pendingPoints !== 0
+              ? `${t('member.confirmed', { points: p(member.confirmedPoints) })} · ${t('member.pending', { points: p(member.pendingPoints) })}`
+              : '\u00a0'}
           </dd>
         </div>
         <div>

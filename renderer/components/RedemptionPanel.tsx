@@ -9,7 +9,13 @@ import { formatMoney, formatPoints } from '../i18n/format.ts';
  * Using points: quick amounts, an exact amount, or a reward. The backend's
  * limits say what is allowed and, when nothing is, why, in plain words.
  */
-export function RedemptionPanel(props: { member: Member; quote: Quote | null; redemption: Redemption; rewards: TerminalInfo['rewards']; onChange(r: Redemption): void }) {
+export function RedemptionPanel(props: {
+  member: Member;
+  quote: Quote | null;
+  redemption: Redemption;
+  rewards: TerminalInfo['rewards'];
+  onChange(r: Redemption): void;
+}) {
   const { member, quote, redemption, rewards, onChange } = props;
   const { t, format } = useI18n();
   const [exact, setExact] = useState('');
@@ -35,7 +41,12 @@ export function RedemptionPanel(props: { member: Member; quote: Quote | null; re
           <>
             <div className="quick-redeem" role="group" aria-label={t('redeem.title')}>
               {limits.quick.map((points) => (
-                <button key={points} type="button" aria-pressed={redemption?.kind === 'points' && redemption.points === points} onClick={() => onChange({ kind: 'points', points })}>
+                <button
+                  key={points}
+                  type="button"
+                  aria-pressed={redemption?.kind === 'points' && redemption.points === points}
+                  onClick={() => onChange({ kind: 'points', points })}
+                >
                   {p(points)}
                 </button>
               ))}
@@ -46,7 +57,11 @@ export function RedemptionPanel(props: { member: Member; quote: Quote | null; re
                 <input inputMode="numeric" value={exact} onChange={(e) => setExact(e.target.value.replace(/\D/g, ''))} />
               </label>
               <button type="submit">{t('redeem.apply')}</button>
-              <span className="muted">{limits.allowed ? t('redeem.range', { min: p(limits.minPoints), max: p(limits.maxPoints), step: p(limits.stepPoints) }) : ''}</span>
+              <span className="muted">
+                {limits.allowed
+                  ? t('redeem.range', { min: p(limits.minPoints), max: p(limits.maxPoints), step: p(limits.stepPoints) })
+                  : ''}
+              </span>
             </form>
           </>
         )

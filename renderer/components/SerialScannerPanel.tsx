@@ -21,10 +21,17 @@ export function SerialScannerPanel() {
 
   useEffect(() => {
     let live = true;
-    const poll = () => client.call('scanner.status', {}).then((s) => live && setStatus(s), () => {});
+    const poll = () =>
+      client.call('scanner.status', {}).then(
+        (s) => live && setStatus(s),
+        () => {},
+      );
     poll();
     const timer = setInterval(poll, 1000);
-    client.call('scanner.ports', {}).then((p) => live && setPorts(p.ports), () => live && setPorts([]));
+    client.call('scanner.ports', {}).then(
+      (p) => live && setPorts(p.ports),
+      () => live && setPorts([]),
+    );
     return () => {
       live = false;
       clearInterval(timer);
@@ -54,7 +61,11 @@ export function SerialScannerPanel() {
           </dd>
         </dl>
       )}
-      {status?.lastDiagnostic && <p className="muted">{t('serial.diagnostic', { code: status.lastDiagnostic.code, at: formatDateTime(status.lastDiagnostic.at, format) })}</p>}
+      {status?.lastDiagnostic && (
+        <p className="muted">
+          {t('serial.diagnostic', { code: status.lastDiagnostic.code, at: formatDateTime(status.lastDiagnostic.at, format) })}
+        </p>
+      )}
       <h4>{t('serial.ports')}</h4>
       {ports === null ? (
         <p className="muted">{t('common.loading')}</p>
@@ -64,7 +75,8 @@ export function SerialScannerPanel() {
         <ul className="serial-ports">
           {ports.map((p) => (
             <li key={p.path}>
-              <code>{p.stablePath ?? p.path}</code> {[p.manufacturer, p.vendorId && p.productId ? `${p.vendorId}:${p.productId}` : null].filter(Boolean).join(' · ')}
+              <code>{p.stablePath ?? p.path}</code>{' '}
+              {[p.manufacturer, p.vendorId && p.productId ? `${p.vendorId}:${p.productId}` : null].filter(Boolean).join(' · ')}
             </li>
           ))}
         </ul>

@@ -20,7 +20,12 @@ export function TopBar({ syncBadge }: { syncBadge: ReactNode }) {
     <header className="topbar">
       <nav aria-label="Main">
         {ITEMS.filter((i) => canAct(staff, i.role)).map((i) => (
-          <button key={i.route.name} type="button" aria-current={route.name === i.route.name ? 'page' : undefined} onClick={() => go(i.route)}>
+          <button
+            key={i.route.name}
+            type="button"
+            aria-current={route.name === i.route.name ? 'page' : undefined}
+            onClick={() => go(i.route)}
+          >
             {t(i.label)}
           </button>
         ))}

@@ -51,7 +51,8 @@ export const de: Record<MessageKey, string> = {
   'scan.memberFound': '✓ Mitglied gefunden: {name}',
   'scan.productAdded': '✓ {name}',
   'scan.blankCard': 'Diese Karte ist noch niemandem zugeordnet. Eine Marktleitung kann den Kunden damit anmelden.',
-  'scan.unknownMember': 'Dieses Mitglied ist noch nicht auf diesem Terminal. Nach Telefon oder Name suchen oder nach der nächsten Synchronisierung erneut versuchen.',
+  'scan.unknownMember':
+    'Dieses Mitglied ist noch nicht auf diesem Terminal. Nach Telefon oder Name suchen oder nach der nächsten Synchronisierung erneut versuchen.',
   'scan.unknownProduct': 'Dieser Artikel ist nicht im Sortiment. Betrag und Warengruppe stattdessen eingeben.',
   'scan.rejected': '✗ {reason}',
   'scan.failed': 'Der Scan konnte nicht geprüft werden. Bitte erneut scannen.',
@@ -142,7 +143,8 @@ export const de: Record<MessageKey, string> = {
   'enrol.nameRequired': 'Namen des Kunden eingeben.',
   'enrol.showQr': 'QR-Karte anzeigen',
   'enrol.qrTitle': 'QR-Mitgliedskarte',
-  'enrol.qrOffline': 'Die QR-Karte wird vom Zentralserver erstellt: erneut versuchen, wenn das Terminal online ist, oder eine vorgedruckte Karte ausgeben.',
+  'enrol.qrOffline':
+    'Die QR-Karte wird vom Zentralserver erstellt: erneut versuchen, wenn das Terminal online ist, oder eine vorgedruckte Karte ausgeben.',
   'enrol.useAtCheckout': 'Verkauf beginnen',
 
   'history.title': 'Verlauf',
@@ -258,7 +260,8 @@ export const de: Record<MessageKey, string> = {
   'flag.overdraft': 'Punktestand unter null (die Punkte wurden auch anderswo eingelöst)',
   'flag.blocked_member_earn': 'Punkte für ein gesperrtes Mitglied gesammelt',
   'flag.duplicate_enrolment': 'Mögliches doppeltes Mitglied (gleiche Telefonnummer, E-Mail oder Karte)',
-  'sync.pairHint': 'Dieses Terminal ist noch nicht mit dem zentralen Server verbunden. Die Administration kann es unter Einstellungen koppeln.',
+  'sync.pairHint':
+    'Dieses Terminal ist noch nicht mit dem zentralen Server verbunden. Die Administration kann es unter Einstellungen koppeln.',
   'settings.adminOnly': 'Nur die Administration kann Einstellungen ändern. Bitte die IT anmelden lassen.',
   'settings.about': 'Dieses Terminal',
   'settings.storeFormat': 'Gebietsschema, Währung und Zeitzone des Markts',
@@ -281,7 +284,8 @@ export const de: Record<MessageKey, string> = {
   'common.retry': 'Erneut versuchen',
   // ---- serial scanner settings ----
   'serial.title': 'Serieller Scanner',
-  'serial.notConfigured': 'An diesem Terminal ist kein serieller Scanner eingerichtet (Tastatur- und Kamerascanner brauchen keine Einrichtung).',
+  'serial.notConfigured':
+    'An diesem Terminal ist kein serieller Scanner eingerichtet (Tastatur- und Kamerascanner brauchen keine Einrichtung).',
   'serial.connected': 'Liest von {path}',
   'serial.waiting': 'Warte auf den Scanner an {path}: prüfen, ob er eingesteckt ist.',
   'serial.lastBytes': 'Zuletzt empfangene Bytes ({at})',
@@ -291,7 +295,8 @@ export const de: Record<MessageKey, string> = {
   // ---- camera errors ----
   'camera.error.permission': 'Die Kamera ist für diese App nicht freigegeben. Bitte die IT um Freigabe bitten.',
   'camera.error.no-camera': 'Keine Kamera gefunden. Prüfen, ob sie eingesteckt ist, oder eine andere wählen.',
-  'camera.error.in-use': 'Die Kamera wird von einem anderen Programm benutzt oder funktioniert nicht. Das andere Programm schließen oder die Kamera neu anschließen.',
+  'camera.error.in-use':
+    'Die Kamera wird von einem anderen Programm benutzt oder funktioniert nicht. Das andere Programm schließen oder die Kamera neu anschließen.',
   'camera.error.decoder': 'Der Barcode-Decoder konnte nicht starten. Diese Ansicht verlassen und zurückkehren.',
   'camera.error.other': 'Die Kamera konnte nicht starten. Erneut versuchen oder eine andere Kamera wählen.',
   // ---- needs configuration ----

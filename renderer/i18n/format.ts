@@ -57,5 +57,8 @@ export function formatPoints(points: number, f: Pick<StoreFormat, 'locale'>): st
 }
 
 export function formatDateTime(ms: number, f: StoreFormat): string {
-  return cached(`dt|${f.locale}|${f.timeZone}`, () => new Intl.DateTimeFormat(f.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: f.timeZone })).format(ms);
+  return cached(
+    `dt|${f.locale}|${f.timeZone}`,
+    () => new Intl.DateTimeFormat(f.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: f.timeZone }),
+  ).format(ms);
 }

@@ -12,6 +12,4 @@ export interface FrameRequest {
 }
 
 export type WorkerReply =
-  | { kind: 'ready' }
-  | { kind: 'failed'; message: string }
-  | { kind: 'decoded'; id: number; result: DecodeResult | null; ms: number };
+  { kind: 'ready' } | { kind: 'failed'; message: string } | { kind: 'decoded'; id: number; result: DecodeResult | null; ms: number };

@@ -67,7 +67,8 @@ export function startCameraScanner(options: CameraScannerOptions): CameraScanner
 
   worker.onmessage = (event: MessageEvent<WorkerReply>) => {
     const reply = event.data;
-    if (reply.kind === 'failed') return setState({ status: 'error', code: 'decoder', reason: `The barcode decoder could not start: ${reply.message}` });
+    if (reply.kind === 'failed')
+      return setState({ status: 'error', code: 'decoder', reason: `The barcode decoder could not start: ${reply.message}` });
     busy = false;
     if (reply.kind !== 'decoded') return;
     stats.lastDecodeMs = reply.ms;
@@ -77,7 +78,8 @@ export function startCameraScanner(options: CameraScannerOptions): CameraScanner
       if (dedup.accept(reply.result, at)) options.onScan({ source: 'camera', text: reply.result.text, at });
     }
   };
-  worker.onerror = () => setState({ status: 'error', code: 'decoder', reason: 'The barcode decoder stopped. Leave this screen and come back.' });
+  worker.onerror = () =>
+    setState({ status: 'error', code: 'decoder', reason: 'The barcode decoder stopped. Leave this screen and come back.' });
 
   const grab = () => {
     if (stopped) return;
@@ -142,8 +144,15 @@ export function startCameraScanner(options: CameraScannerOptions): CameraScanner
 
 function cameraError(error: unknown): CameraState {
   const name = error instanceof DOMException ? error.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return { status: 'error', code: 'permission', reason: 'The camera is not allowed for this app. Ask IT to allow it.' };
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return { status: 'error', code: 'no-camera', reason: 'No camera found. Check that it is plugged in, or choose another.' };
-  if (name === 'NotReadableError') return { status: 'error', code: 'in-use', reason: 'The camera is in use by another program, or not working. Close the other program or reconnect the camera.' };
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return { status: 'error', code: 'permission', reason: 'The camera is not allowed for this app. Ask IT to allow it.' };
+  if (name === 'NotFoundError' || name === 'OverconstrainedError')
+    return { status: 'error', code: 'no-camera', reason: 'No camera found. Check that it is plugged in, or choose another.' };
+  if (name === 'NotReadableError')
+    return {
+      status: 'error',
+      code: 'in-use',
+      reason: 'The camera is in use by another program, or not working. Close the other program or reconnect the camera.',
+    };
   return { status: 'error', code: 'other', reason: 'The camera could not start. Try again, or choose another camera.' };
 }

@@ -13,7 +13,9 @@ const post = (reply: WorkerReply) => scope.postMessage(reply);
 
 // The other decoder is loaded only if chosen, so the default ships without it.
 const decoder: Promise<BarcodeDecoder> =
-  DEFAULT_DECODER === 'zxing-wasm' ? createZxingWasmDecoder({ wasmUrl }) : import('./zxing-library-decoder.ts').then((m) => m.createZxingLibraryDecoder());
+  DEFAULT_DECODER === 'zxing-wasm'
+    ? createZxingWasmDecoder({ wasmUrl })
+    : import('./zxing-library-decoder.ts').then((m) => m.createZxingLibraryDecoder());
 decoder.then(
   () => post({ kind: 'ready' }),
   (error: unknown) => post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),

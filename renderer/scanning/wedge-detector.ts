@@ -76,7 +76,23 @@ export interface WedgeDetector {
 }
 
 /** Modifiers are pressed by scanners too (Shift for capitals): they neither break nor extend a burst. */
-const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'AltGraph', 'Meta', 'CapsLock', 'NumLock', 'ScrollLock', 'Fn', 'FnLock', 'Hyper', 'Super', 'Symbol', 'SymbolLock', 'OS']);
+const MODIFIERS = new Set([
+  'Shift',
+  'Control',
+  'Alt',
+  'AltGraph',
+  'Meta',
+  'CapsLock',
+  'NumLock',
+  'ScrollLock',
+  'Fn',
+  'FnLock',
+  'Hyper',
+  'Super',
+  'Symbol',
+  'SymbolLock',
+  'OS',
+]);
 
 export const isModifierKey = (key: string): boolean => MODIFIERS.has(key);
 

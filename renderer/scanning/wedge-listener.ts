@@ -71,7 +71,11 @@ export function createWedgeListener({ onScan, ...config }: WedgeListenerOptions)
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (!event.isTrusted) return; // our own replays, or a page's synthetic keys: never typing
-    const command = event.metaKey || ((event.ctrlKey || event.altKey) && !event.getModifierState('AltGraph')) || event.isComposing || event.key === 'Process';
+    const command =
+      event.metaKey ||
+      ((event.ctrlKey || event.altKey) && !event.getModifierState('AltGraph')) ||
+      event.isComposing ||
+      event.key === 'Process';
     const decision = detector.key({
       key: event.key,
       at: performance.timeOrigin + event.timeStamp,
@@ -126,8 +130,7 @@ function replayKey(el: Element, key: string): void {
 
 /** Inserts text at the caret of a text field, as typing would; false when `el` takes no text. */
 function insertText(el: Element, text: string): boolean {
-  const isField =
-    (el instanceof HTMLInputElement && TEXT_TYPES.has(el.type)) || el instanceof HTMLTextAreaElement;
+  const isField = (el instanceof HTMLInputElement && TEXT_TYPES.has(el.type)) || el instanceof HTMLTextAreaElement;
   if (isField) {
     const field = el as HTMLInputElement | HTMLTextAreaElement;
     if (field.readOnly || field.disabled) return true;

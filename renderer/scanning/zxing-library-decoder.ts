@@ -42,7 +42,11 @@ const ONE_D: ReadonlyArray<[ZxingFormat, BarcodeFormat]> = [
   [ZxingFormat.CODE_128, 'CODE_128'],
   [ZxingFormat.CODE_39, 'CODE_39'],
 ];
-const FORMAT_NAMES = new Map<ZxingFormat, BarcodeFormat>([...ONE_D, [ZxingFormat.QR_CODE, 'QR_CODE'], [ZxingFormat.DATA_MATRIX, 'DATA_MATRIX']]);
+const FORMAT_NAMES = new Map<ZxingFormat, BarcodeFormat>([
+  ...ONE_D,
+  [ZxingFormat.QR_CODE, 'QR_CODE'],
+  [ZxingFormat.DATA_MATRIX, 'DATA_MATRIX'],
+]);
 
 type Hints = Map<DecodeHintType, unknown>;
 
@@ -104,11 +108,17 @@ export function createZxingLibraryDecoder(): BarcodeDecoder {
     const image = bitmap(lum, width, height);
     if (!opts.tryHarder) {
       // ZXing's own order in normal mode: the cheap 1D row scan first, then the 2D detectors.
-      return attempt(oneD, image, oneDHints.normal) ?? firstOf(twoD, image, twoDHints.normal) ?? firstOf(twoD, globalBitmap(lum, width, height), twoDHints.normal);
+      return (
+        attempt(oneD, image, oneDHints.normal) ??
+        firstOf(twoD, image, twoDHints.normal) ??
+        firstOf(twoD, globalBitmap(lum, width, height), twoDHints.normal)
+      );
     }
     // Trying harder scans every row for 1D, so 2D goes first (ZXing's order under TRY_HARDER).
     const found =
-      firstOf(twoD, image, twoDHints.harder) ?? attempt(oneDHarder, image, oneDHints.harder) ?? firstOf(twoD, globalBitmap(lum, width, height), twoDHints.harder);
+      firstOf(twoD, image, twoDHints.harder) ??
+      attempt(oneDHarder, image, oneDHints.harder) ??
+      firstOf(twoD, globalBitmap(lum, width, height), twoDHints.harder);
     if (found) return found;
     // The turned retry scans the usual 15 rows: a card held upright is rare, and a full scan again would double the worst case.
     return attempt(oneD, bitmap(rotateLuminanceCcw(lum, width, height), height, width), oneDHints.normal);

@@ -49,7 +49,13 @@ export function CheckoutScreen() {
         dispatch({ type: 'addProduct', sku: outcome.product.sku, name: outcome.product.name, unitPriceMinor: outcome.product.priceMinor });
         return say('good', t('scan.productAdded', { name: outcome.product.name }));
       case 'blank-card':
-        return say('bad', t('scan.blankCard'), canAct(staff, 'manager') ? { label: t('nav.enrol'), run: () => go({ name: 'enrol', cardNumber: outcome.cardNumber }) } : undefined);
+        return say(
+          'bad',
+          t('scan.blankCard'),
+          canAct(staff, 'manager')
+            ? { label: t('nav.enrol'), run: () => go({ name: 'enrol', cardNumber: outcome.cardNumber }) }
+            : undefined,
+        );
       case 'unknown-member':
         return say('bad', t('scan.unknownMember'));
       case 'unknown-product':
@@ -87,7 +93,9 @@ export function CheckoutScreen() {
       const receipt = await client.call('sale.commit', {
         saleId: checkout.saleId,
         memberId: checkout.member?.id ?? null,
-        lines: checkout.lines.map((l) => (l.kind === 'product' ? { sku: l.sku, quantity: l.quantity } : { category: l.category, amountMinor: l.amountMinor })),
+        lines: checkout.lines.map((l) =>
+          l.kind === 'product' ? { sku: l.sku, quantity: l.quantity } : { category: l.category, amountMinor: l.amountMinor },
+        ),
         redemption: checkout.redemption,
         holdId,
         override,
@@ -156,7 +164,10 @@ export function CheckoutScreen() {
                 {previewError}
               </p>
             )}
-            <KeyedAmountForm categories={info.categories} onAdd={(category, amountMinor) => dispatch({ type: 'addKeyed', category, amountMinor })} />
+            <KeyedAmountForm
+              categories={info.categories}
+              onAdd={(category, amountMinor) => dispatch({ type: 'addKeyed', category, amountMinor })}
+            />
           </>
         )}
       </div>
@@ -175,9 +186,24 @@ export function CheckoutScreen() {
         {!checkout.receipt && (
           <>
             <EarnPreview quote={quote} memberId={member?.id ?? null} />
-            {member && <RedemptionPanel member={member} quote={quote} redemption={checkout.redemption} rewards={info.rewards} onChange={(r) => dispatch({ type: 'redeem', redemption: r })} />}
-            {needsOverride && <OverrideForm reason={needsOverride} onSubmit={(o) => void complete(o)} onCancel={() => setNeedsOverride(null)} />}
-            <button type="button" className="primary complete" disabled={busy || checkout.lines.length === 0 || quote === null} onClick={() => void complete()}>
+            {member && (
+              <RedemptionPanel
+                member={member}
+                quote={quote}
+                redemption={checkout.redemption}
+                rewards={info.rewards}
+                onChange={(r) => dispatch({ type: 'redeem', redemption: r })}
+              />
+            )}
+            {needsOverride && (
+              <OverrideForm reason={needsOverride} onSubmit={(o) => void complete(o)} onCancel={() => setNeedsOverride(null)} />
+            )}
+            <button
+              type="button"
+              className="primary complete"
+              disabled={busy || checkout.lines.length === 0 || quote === null}
+              onClick={() => void complete()}
+            >
               {busy ? t('sale.completing') : t('sale.complete')}
             </button>
             {checkout.lines.length > 0 && (
@@ -188,7 +214,13 @@ export function CheckoutScreen() {
           </>
         )}
         {checkout.receipt && (
-          <button type="button" className="primary" autoFocus onClick={() => dispatch({ type: 'clear', nextSaleId: checkout.saleId })} data-testid="new-sale">
+          <button
+            type="button"
+            className="primary"
+            autoFocus
+            onClick={() => dispatch({ type: 'clear', nextSaleId: checkout.saleId })}
+            data-testid="new-sale"
+          >
             {t('sale.newSale')}
           </button>
         )}
@@ -217,7 +249,13 @@ function OverrideForm({ reason, onSubmit, onCancel }: { reason: string; onSubmit
       </label>
       <label>
         {t('redeem.overridePin')}
-        <input type="password" inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))} required />
+        <input
+          type="password"
+          inputMode="numeric"
+          value={pin}
+          onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+          required
+        />
       </label>
       <button type="submit" className="primary">
         {t('common.confirm')}

@@ -146,7 +146,9 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
         else if (e.payload.code === 'NOT_FOUND') fields = { referrerCard: e.message };
       }
       setProblems(fields);
-      setFormError(Object.keys(fields).length > 0 ? t('enrol.fixFieldsServer', { reason: e instanceof ApiError ? e.message : '' }) : errorText(e, t));
+      setFormError(
+        Object.keys(fields).length > 0 ? t('enrol.fixFieldsServer', { reason: e instanceof ApiError ? e.message : '' }) : errorText(e, t),
+      );
       focusFirst(fields);
     } finally {
       setBusy(false);

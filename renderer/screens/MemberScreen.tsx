@@ -80,7 +80,9 @@ export function MemberScreen({ memberId }: { memberId: string }) {
 
   const refunded = (result: Output<'sale.refund'>) => {
     setDialog(null);
-    const parts = [t('history.refunded', { amount: formatMoney(result.refundMinor, format), points: formatPoints(result.pointsReversed, format) })];
+    const parts = [
+      t('history.refunded', { amount: formatMoney(result.refundMinor, format), points: formatPoints(result.pointsReversed, format) }),
+    ];
     if (result.pointsRestored > 0) parts.push(t('history.restored', { points: formatPoints(result.pointsRestored, format) }));
     setNotice(parts.join(' '));
     void reload();

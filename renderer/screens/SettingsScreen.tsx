@@ -77,7 +77,11 @@ function SettingsView() {
         <h2 id={`${id}-scanners`}>{t('settings.scanners')}</h2>
         <p className="settings-scan" role="status" aria-live="polite">
           {lastScan
-            ? t('settings.lastScan', { source: t(`settings.source.${lastScan.source}`), text: lastScan.text.slice(0, 120), at: formatDateTime(lastScan.at, format) })
+            ? t('settings.lastScan', {
+                source: t(`settings.source.${lastScan.source}`),
+                text: lastScan.text.slice(0, 120),
+                at: formatDateTime(lastScan.at, format),
+              })
             : t('settings.scanToTest')}
         </p>
         <button type="button" onClick={() => setCamera((c) => !c)} aria-pressed={camera} aria-expanded={camera}>
@@ -182,7 +186,12 @@ function SettingsSync() {
         {props.multiline ? (
           <textarea {...common} rows={4} onChange={(e) => setForm((f) => ({ ...f, [name]: e.target.value }))} />
         ) : (
-          <input {...common} type={props.type ?? 'text'} required={props.required} onChange={(e) => setForm((f) => ({ ...f, [name]: e.target.value }))} />
+          <input
+            {...common}
+            type={props.type ?? 'text'}
+            required={props.required}
+            onChange={(e) => setForm((f) => ({ ...f, [name]: e.target.value }))}
+          />
         )}
         <p id={`${inputId}-error`} className="field-error">
           {problem ? `⚠ ${problem}` : ''}

@@ -46,11 +46,24 @@ export function SignInScreen({ onSignedIn }: { onSignedIn(session: Output<'staff
         </label>
         <label>
           {t('signIn.pin')}
-          <input name="pin" type="password" inputMode="numeric" autoComplete="current-password" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))} required />
+          <input
+            name="pin"
+            type="password"
+            inputMode="numeric"
+            autoComplete="current-password"
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+            required
+          />
         </label>
         <div className="pin-pad" role="group" aria-label={t('signIn.pinPad')}>
           {KEYS.map((k) => (
-            <button type="button" key={k} onClick={() => press(k)} aria-label={k === 'back' ? t('signIn.delete') : k === 'clear' ? t('signIn.clear') : k}>
+            <button
+              type="button"
+              key={k}
+              onClick={() => press(k)}
+              aria-label={k === 'back' ? t('signIn.delete') : k === 'clear' ? t('signIn.clear') : k}
+            >
               {k === 'back' ? '⌫' : k === 'clear' ? 'C' : k}
             </button>
           ))}

@@ -52,7 +52,14 @@ export function SyncScreen() {
       <h1>{t('sync.title')}</h1>
       {manager && (
         <div className="sync-actions">
-          <button type="button" className="primary" onClick={() => void syncNow()} disabled={busy || snapshot?.status.paired === false} aria-busy={busy} autoFocus>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void syncNow()}
+            disabled={busy || snapshot?.status.paired === false}
+            aria-busy={busy}
+            autoFocus
+          >
             {busy ? t('sync.syncingNow') : t('sync.now')}
           </button>
           <button type="button" onClick={() => void showFlags()}>

@@ -22,9 +22,15 @@ export async function importProgram(db: Db, config: unknown, now: number): Promi
   return changeTransaction(db, async (tx) => {
     const [latest] = await tx.query<{ version: number | null }>('SELECT max(version) AS version FROM programs');
     if (latest?.version != null && program.version <= latest.version) {
-      throw new AdminError(`Programme version ${program.version} is not newer than the current version ${latest.version}: give the new configuration version ${latest.version + 1}.`);
+      throw new AdminError(
+        `Programme version ${program.version} is not newer than the current version ${latest.version}: give the new configuration version ${latest.version + 1}.`,
+      );
     }
-    await tx.query('INSERT INTO programs (version, config, imported_at) VALUES ($1, $2, $3)', [program.version, JSON.stringify(program), now]);
+    await tx.query('INSERT INTO programs (version, config, imported_at) VALUES ($1, $2, $3)', [
+      program.version,
+      JSON.stringify(program),
+      now,
+    ]);
     return { version: program.version };
   });
 }
@@ -50,7 +56,14 @@ export async function importProducts(db: Db, products: unknown): Promise<{ count
       tx,
       'products',
       'sku text, name text, category text, price_minor bigint, barcodes jsonb, active boolean',
-      list.map((p) => ({ sku: p.sku, name: p.name, category: p.category, price_minor: p.priceMinor, barcodes: p.barcodes, active: p.active })),
+      list.map((p) => ({
+        sku: p.sku,
+        name: p.name,
+        category: p.category,
+        price_minor: p.priceMinor,
+        barcodes: p.barcodes,
+        active: p.active,
+      })),
       'ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category, price_minor = EXCLUDED.price_minor, barcodes = EXCLUDED.barcodes, active = EXCLUDED.active',
     ),
   );
@@ -74,7 +87,13 @@ export async function importStaff(db: Db, staff: unknown): Promise<{ count: numb
   const list = parse(staffImportSchema, staff, 'staff file');
   const rows = list.map((s) => ({ id: s.id, name: s.name, role: s.role, pin_hash: hashPin(s.pin), active: s.active }));
   await changeTransaction(db, (tx) =>
-    insertRows(tx, 'staff', 'id text, name text, role text, pin_hash text, active boolean', rows, 'ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, pin_hash = EXCLUDED.pin_hash, active = EXCLUDED.active'),
+    insertRows(
+      tx,
+      'staff',
+      'id text, name text, role text, pin_hash text, active boolean',
+      rows,
+      'ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, pin_hash = EXCLUDED.pin_hash, active = EXCLUDED.active',
+    ),
   );
   return { count: list.length };
 }

@@ -18,7 +18,11 @@ export const memberImportSchema = z
       name: z.string().trim().min(1).max(120),
       phone: z.string().max(40).nullable().default(null),
       email: z.string().max(254).nullable().default(null),
-      birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().default(null),
+      birthDate: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .nullable()
+        .default(null),
       cardNumber: z.string().min(1).max(64).nullable().default(null),
       consentMarketing: z.boolean().default(false),
       enrolledStore: z.string().min(1).max(64),
@@ -37,7 +41,8 @@ export async function importMembers(db: Db, members: unknown, now: number): Prom
   const list = parsed.data;
   await changeTransaction(db, async (tx) => {
     const program = await currentProgram(tx);
-    if (!program) throw new AdminError('Import a programme first: members are placed in its lowest tier and their points expire by its rule.');
+    if (!program)
+      throw new AdminError('Import a programme first: members are placed in its lowest tier and their points expire by its rule.');
     const tier = program.tiers.levels[0]!.id;
     const expiresAt = lotExpiry(now, program);
     await insertRows(
@@ -71,7 +76,14 @@ export async function importMembers(db: Db, members: unknown, now: number): Prom
       tx,
       'ledger',
       'member_id uuid, kind text, points bigint, created_at bigint, applied_at bigint, reason text',
-      opening.map((m) => ({ member_id: m.id, kind: 'adjust', points: m.points, created_at: now, applied_at: now, reason: 'Opening balance (import)' })),
+      opening.map((m) => ({
+        member_id: m.id,
+        kind: 'adjust',
+        points: m.points,
+        created_at: now,
+        applied_at: now,
+        reason: 'Opening balance (import)',
+      })),
     );
     await insertRows(
       tx,
@@ -81,7 +93,10 @@ export async function importMembers(db: Db, members: unknown, now: number): Prom
     );
   }).catch((error: unknown) => {
     const code = (error as { code?: unknown }).code;
-    if (code === '23505') throw new AdminError('Some of these members or cards exist already: nothing was imported. Import only new members.', { cause: error });
+    if (code === '23505')
+      throw new AdminError('Some of these members or cards exist already: nothing was imported. Import only new members.', {
+        cause: error,
+      });
     throw error;
   });
   return { count: list.length };

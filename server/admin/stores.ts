@@ -21,6 +21,9 @@ export async function createStore(db: Db, input: StoreInput, now: number): Promi
   const parsed = storeInputSchema.safeParse(input);
   if (!parsed.success) throw new AdminError(`Invalid store:\n${describeIssues(parsed.error.issues)}`);
   const s = parsed.data;
-  const rows = await db.query('INSERT INTO stores (id, name, time_zone, currency, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id', [s.id, s.name, s.timeZone, s.currency, now]);
+  const rows = await db.query(
+    'INSERT INTO stores (id, name, time_zone, currency, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id',
+    [s.id, s.name, s.timeZone, s.currency, now],
+  );
   if (rows.length === 0) throw new AdminError(`Store ${s.id} already exists.`);
 }

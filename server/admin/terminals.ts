@@ -6,14 +6,24 @@ import { UUID_PATTERN } from '../../shared/ids.ts';
 export const DEFAULT_PAIRING_TTL_MS = 24 * 3_600_000;
 
 /** A one-time code for pairing one terminal with a store. Returned once; only its hash is kept. */
-export async function createPairingCode(db: Db, input: { storeId: string; ttlMs?: number }, now: number): Promise<{ code: string; expiresAt: number }> {
+export async function createPairingCode(
+  db: Db,
+  input: { storeId: string; ttlMs?: number },
+  now: number,
+): Promise<{ code: string; expiresAt: number }> {
   const ttl = input.ttlMs ?? DEFAULT_PAIRING_TTL_MS;
   if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new AdminError('The code lifetime must be a positive duration.');
   const [store] = await db.query('SELECT id FROM stores WHERE id = $1', [input.storeId]);
-  if (store === undefined) throw new AdminError(`No store ${input.storeId}. Create it first: create-store ${input.storeId} --name … --timezone … --currency …`);
+  if (store === undefined)
+    throw new AdminError(`No store ${input.storeId}. Create it first: create-store ${input.storeId} --name … --timezone … --currency …`);
   const code = newPairingCode();
   const expiresAt = now + ttl;
-  await db.query('INSERT INTO pairing_codes (code_hash, store_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [hashPairingCode(normalisePairingCode(code)!), input.storeId, now, expiresAt]);
+  await db.query('INSERT INTO pairing_codes (code_hash, store_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+    hashPairingCode(normalisePairingCode(code)!),
+    input.storeId,
+    now,
+    expiresAt,
+  ]);
   return { code, expiresAt };
 }
 
@@ -34,8 +44,22 @@ export interface TerminalListing {
 }
 
 export async function listTerminals(db: Db): Promise<TerminalListing[]> {
-  const rows = await db.query<{ id: string; store_id: string; name: string; applied_seq: number; paired_at: number; last_seen_at: number | null; revoked_at: number | null }>(
-    'SELECT id, store_id, name, applied_seq, paired_at, last_seen_at, revoked_at FROM terminals ORDER BY paired_at, id',
-  );
-  return rows.map((r) => ({ id: r.id, storeId: r.store_id, name: r.name, appliedSeq: r.applied_seq, pairedAt: r.paired_at, lastSeenAt: r.last_seen_at, revokedAt: r.revoked_at }));
+  const rows = await db.query<{
+    id: string;
+    store_id: string;
+    name: string;
+    applied_seq: number;
+    paired_at: number;
+    last_seen_at: number | null;
+    revoked_at: number | null;
+  }>('SELECT id, store_id, name, applied_seq, paired_at, last_seen_at, revoked_at FROM terminals ORDER BY paired_at, id');
+  return rows.map((r) => ({
+    id: r.id,
+    storeId: r.store_id,
+    name: r.name,
+    appliedSeq: r.applied_seq,
+    pairedAt: r.paired_at,
+    lastSeenAt: r.last_seen_at,
+    revokedAt: r.revoked_at,
+  }));
 }

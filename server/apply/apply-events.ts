@@ -40,7 +40,16 @@ export interface FlagRow {
 export interface ApplyPlan {
   results: Map<string, EventResult>;
   /** Without their payloads: the writer splices in the text it made before taking locks (server/apply/push.ts). */
-  appliedEvents: { id: string; terminal_id: string; seq: number; kind: string; created_at: number; applied_at: number; status: string; reasons: string[] }[];
+  appliedEvents: {
+    id: string;
+    terminal_id: string;
+    seq: number;
+    kind: string;
+    created_at: number;
+    applied_at: number;
+    status: string;
+    reasons: string[];
+  }[];
   ledger: LedgerRowOut[];
   newLots: { member_id: string; remaining: number; expires_at: number | null; created_at: number }[];
   lotUpdates: { id: number; remaining: number }[];
@@ -55,7 +64,17 @@ type EnrolmentPayload = Extract<SyncEvent, { kind: 'member.enrolled' }>['payload
 
 export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): ApplyPlan {
   const { now, program } = input;
-  const plan: ApplyPlan = { results: new Map(), appliedEvents: [], ledger: [], newLots: [], lotUpdates: [], members: [], cards: [], flags: [], holdPosts: [] };
+  const plan: ApplyPlan = {
+    results: new Map(),
+    appliedEvents: [],
+    ledger: [],
+    newLots: [],
+    lotUpdates: [],
+    members: [],
+    cards: [],
+    flags: [],
+    holdPosts: [],
+  };
   let lotIds = 0;
   const writer: PointsWriter = { ledger: plan.ledger, nextLotId: () => --lotIds, appliedAt: now };
   const windowStart = program === null ? Number.NEGATIVE_INFINITY : qualifyingWindowStart(now, program);
@@ -68,7 +87,24 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
     let row = input.members.get(id);
     if (row === undefined) {
       // Enrolled offline on a terminal whose event has not arrived: keep the points on a placeholder the enrolment fills in.
-      row = { id, status: 'pending_enrolment', name: '', phone: null, email: null, birth_date: null, consent_marketing: false, referred_by: null, enrolled_store: '', enrolled_at: at, tier: lowestTier, tier_reviewed_at: null, balance: 0, qualifying_bound: 0, created_at: now, updated_at: now };
+      row = {
+        id,
+        status: 'pending_enrolment',
+        name: '',
+        phone: null,
+        email: null,
+        birth_date: null,
+        consent_marketing: false,
+        referred_by: null,
+        enrolled_store: '',
+        enrolled_at: at,
+        tier: lowestTier,
+        tier_reviewed_at: null,
+        balance: 0,
+        qualifying_bound: 0,
+        created_at: now,
+        updated_at: now,
+      };
       input.members.set(id, row);
     }
     touched.add(id);
@@ -92,15 +128,28 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
 
     if (event.kind === 'member.enrolled') enrol(event.payload, flag);
     // Sales, voids and refunds are read from applied_events (the sales and refunds views).
-    if (event.kind === 'sale.committed' && event.payload.holdId != null) plan.holdPosts.push({ id: event.payload.holdId, sale_id: event.payload.saleId });
+    if (event.kind === 'sale.committed' && event.payload.holdId != null)
+      plan.holdPosts.push({ id: event.payload.holdId, sale_id: event.payload.saleId });
 
     // Expiry is judged at the event's time (never after now): an offline sale spent points that were alive when it happened.
     const at = Math.min(event.createdAt, now);
     for (const entry of event.payload.ledger) applyLedgerEntry(entry, event.id, at, countsForTier(event, now, windowStart), flag);
 
     const status = reasons.size > 0 ? 'applied_with_adjustment' : 'applied';
-    plan.results.set(event.id, reasons.size > 0 ? { id: event.id, seq: event.seq, status, reasons: [...reasons] } : { id: event.id, seq: event.seq, status });
-    plan.appliedEvents.push({ id: event.id, terminal_id: input.terminalId, seq: event.seq, kind: event.kind, created_at: event.createdAt, applied_at: now, status, reasons: [...reasons] });
+    plan.results.set(
+      event.id,
+      reasons.size > 0 ? { id: event.id, seq: event.seq, status, reasons: [...reasons] } : { id: event.id, seq: event.seq, status },
+    );
+    plan.appliedEvents.push({
+      id: event.id,
+      terminal_id: input.terminalId,
+      seq: event.seq,
+      kind: event.kind,
+      created_at: event.createdAt,
+      applied_at: now,
+      status,
+      reasons: [...reasons],
+    });
   }
 
   function applyLedgerEntry(entry: LedgerEntry, eventId: string, at: number, inWindow: boolean, flag: Flagger): void {
@@ -108,7 +157,14 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
     const state = points(row);
     expireDue(state, at, writer);
     const expiresAt = entry.points > 0 ? (entry.expiresAt ?? (program === null ? null : lotExpiry(at, program))) : null;
-    const after = applyEntry(state, { kind: entry.kind, points: entry.points, qualifying: entry.qualifying, expiresAt, reason: entry.reason ?? null }, eventId, at, inWindow, writer);
+    const after = applyEntry(
+      state,
+      { kind: entry.kind, points: entry.points, qualifying: entry.qualifying, expiresAt, reason: entry.reason ?? null },
+      eventId,
+      at,
+      inWindow,
+      writer,
+    );
     if (entry.points < 0 && (entry.kind === 'redeem' || entry.kind === 'adjust') && after < 0) {
       flag('overdraft', row.id, { points: entry.points, balanceAfter: after });
     }
@@ -137,7 +193,9 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
       enrolled_at: p.enrolledAt,
     } satisfies Partial<MemberRow>);
     // Same phone or email as another member: keep both, a manager decides (never merged silently).
-    const others = contacts.filter((c) => c.id !== p.memberId && ((phone !== null && c.phone === phone) || (emailKey !== null && c.email === emailKey))).map((c) => c.id);
+    const others = contacts
+      .filter((c) => c.id !== p.memberId && ((phone !== null && c.phone === phone) || (emailKey !== null && c.email === emailKey)))
+      .map((c) => c.id);
     contacts.push({ id: p.memberId, phone, email: emailKey });
     let cardOwner: string | undefined;
     if (p.cardNumber != null) {
@@ -149,7 +207,11 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
     }
     const cardTaken = cardOwner !== undefined && cardOwner !== p.memberId;
     if (others.length > 0 || cardTaken) {
-      flag('duplicate_enrolment', p.memberId, { otherMemberIds: cardTaken ? [...new Set([...others, cardOwner])] : others, sameContact: others.length > 0, cardInUse: cardTaken });
+      flag('duplicate_enrolment', p.memberId, {
+        otherMemberIds: cardTaken ? [...new Set([...others, cardOwner])] : others,
+        sameContact: others.length > 0,
+        cardInUse: cardTaken,
+      });
     }
   }
 
@@ -161,7 +223,8 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
       for (const lot of state.lots) {
         if (!lot.changed) continue;
         if (lot.id < 0) {
-          if (lot.remaining > 0) plan.newLots.push({ member_id: id, remaining: lot.remaining, expires_at: lot.expiresAt, created_at: lot.createdAt });
+          if (lot.remaining > 0)
+            plan.newLots.push({ member_id: id, remaining: lot.remaining, expires_at: lot.expiresAt, created_at: lot.createdAt });
         } else {
           plan.lotUpdates.push({ id: lot.id, remaining: lot.remaining });
         }
@@ -170,7 +233,14 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
     const qualifying = state?.qualifying ?? input.qualifying.get(id) ?? 0;
     row.qualifying_bound = qualifying;
     if (program !== null) {
-      const tier = evaluateTier({ program, currentTier: row.tier, qualifying, enrolledAt: row.enrolled_at, lastReviewAt: row.tier_reviewed_at, now });
+      const tier = evaluateTier({
+        program,
+        currentTier: row.tier,
+        qualifying,
+        enrolledAt: row.enrolled_at,
+        lastReviewAt: row.tier_reviewed_at,
+        now,
+      });
       row.tier = tier.tier;
       row.tier_reviewed_at = tier.reviewedAt;
     }

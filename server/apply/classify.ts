@@ -16,9 +16,14 @@ export function checkBatchShape(events: readonly SyncEvent[]): void {
   const ids = new Set<string>();
   events.forEach((e, i) => {
     if (i > 0 && e.seq !== events[i - 1]!.seq + 1) {
-      throw new HttpError(400, 'VALIDATION', 'Events must be in ascending seq order with no gap.', { issues: [{ path: ['events', i, 'seq'], message: `expected ${events[i - 1]!.seq + 1}` }] });
+      throw new HttpError(400, 'VALIDATION', 'Events must be in ascending seq order with no gap.', {
+        issues: [{ path: ['events', i, 'seq'], message: `expected ${events[i - 1]!.seq + 1}` }],
+      });
     }
-    if (ids.has(e.id)) throw new HttpError(400, 'VALIDATION', 'An event id appears twice in the batch.', { issues: [{ path: ['events', i, 'id'], message: 'duplicate id' }] });
+    if (ids.has(e.id))
+      throw new HttpError(400, 'VALIDATION', 'An event id appears twice in the batch.', {
+        issues: [{ path: ['events', i, 'id'], message: 'duplicate id' }],
+      });
     ids.add(e.id);
   });
 }
@@ -32,19 +37,37 @@ export function checkBatchShape(events: readonly SyncEvent[]): void {
  * The first event above appliedSeq must be appliedSeq + 1 (SEQUENCE_GAP).
  * A new seq whose id was applied before is a duplicate (and advances appliedSeq).
  */
-export function classifyBatch(events: readonly SyncEvent[], appliedSeq: number, known: ReadonlyMap<string, readonly FlagKind[]>): Classified {
+export function classifyBatch(
+  events: readonly SyncEvent[],
+  appliedSeq: number,
+  known: ReadonlyMap<string, readonly FlagKind[]>,
+): Classified {
   const duplicates: (EventResult | undefined)[] = [];
   const fresh: SyncEvent[] = [];
   const firstNew = events.find((e) => e.seq > appliedSeq);
   if (firstNew !== undefined && firstNew.seq !== appliedSeq + 1) {
-    throw new HttpError(409, 'SEQUENCE_GAP', `Expected event seq ${appliedSeq + 1} next, got ${firstNew.seq}. Send the missing events first.`, { expectedSeq: appliedSeq + 1 });
+    throw new HttpError(
+      409,
+      'SEQUENCE_GAP',
+      `Expected event seq ${appliedSeq + 1} next, got ${firstNew.seq}. Send the missing events first.`,
+      { expectedSeq: appliedSeq + 1 },
+    );
   }
   for (const e of events) {
     const reasons = known.get(e.id);
     if (reasons !== undefined) {
-      duplicates.push(reasons.length > 0 ? { id: e.id, seq: e.seq, status: 'duplicate', reasons: [...reasons] } : { id: e.id, seq: e.seq, status: 'duplicate' });
+      duplicates.push(
+        reasons.length > 0
+          ? { id: e.id, seq: e.seq, status: 'duplicate', reasons: [...reasons] }
+          : { id: e.id, seq: e.seq, status: 'duplicate' },
+      );
     } else if (e.seq <= appliedSeq) {
-      throw new HttpError(409, 'SEQUENCE_CONFLICT', `Event seq ${e.seq} was already used by another event of this terminal; this event was not applied.`, { seq: e.seq, appliedSeq });
+      throw new HttpError(
+        409,
+        'SEQUENCE_CONFLICT',
+        `Event seq ${e.seq} was already used by another event of this terminal; this event was not applied.`,
+        { seq: e.seq, appliedSeq },
+      );
     } else {
       duplicates.push(undefined);
       fresh.push(e);

@@ -57,12 +57,24 @@ export interface EntryIn {
 }
 
 /** Applies one ledger entry; returns the balance after it. */
-export function applyEntry(state: PointsState, entry: EntryIn, eventId: string, createdAt: number, countsForTier: boolean, out: PointsWriter): number {
+export function applyEntry(
+  state: PointsState,
+  entry: EntryIn,
+  eventId: string,
+  createdAt: number,
+  countsForTier: boolean,
+  out: PointsWriter,
+): number {
   if (entry.points > 0) {
     const { lotPoints } = creditPoints(Math.max(0, -state.balance), entry.points);
     if (lotPoints > 0) state.lots.push({ id: out.nextLotId(), remaining: lotPoints, expiresAt: entry.expiresAt, createdAt, changed: true });
   } else {
-    const live = state.lots.map((l) => ({ id: l.id, remaining: l.remaining, earnedAt: l.createdAt, expiresAt: l.expiresAt ?? Number.MAX_SAFE_INTEGER }));
+    const live = state.lots.map((l) => ({
+      id: l.id,
+      remaining: l.remaining,
+      earnedAt: l.createdAt,
+      expiresAt: l.expiresAt ?? Number.MAX_SAFE_INTEGER,
+    }));
     const { takes } = consumeLots(live, -entry.points);
     for (const take of takes) {
       const lot = state.lots.find((l) => l.id === take.lotId)!;
@@ -72,6 +84,15 @@ export function applyEntry(state: PointsState, entry: EntryIn, eventId: string, 
   }
   state.balance += entry.points;
   if (countsForTier) state.qualifying += entry.qualifying;
-  out.ledger.push({ member_id: state.memberId, event_id: eventId, kind: entry.kind, points: entry.points, qualifying: entry.qualifying, created_at: createdAt, applied_at: out.appliedAt, reason: entry.reason });
+  out.ledger.push({
+    member_id: state.memberId,
+    event_id: eventId,
+    kind: entry.kind,
+    points: entry.points,
+    qualifying: entry.qualifying,
+    created_at: createdAt,
+    applied_at: out.appliedAt,
+    reason: entry.reason,
+  });
   return state.balance;
 }

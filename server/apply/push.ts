@@ -34,7 +34,12 @@ export async function pushEvents(db: Db, terminalId: string, events: readonly Sy
   const firstSeq = events[0]?.seq ?? 0;
   // Serialised before the wait and the locks: only the writes themselves run while the batch holds them.
   const payloads = new Map(events.map((e) => [e.id, JSON.stringify(e.payload)]));
-  await turnstile.enter(terminalId, firstSeq, async () => (await db.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1', [terminalId]))[0]?.applied_seq ?? 0);
+  await turnstile.enter(
+    terminalId,
+    firstSeq,
+    async () =>
+      (await db.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1', [terminalId]))[0]?.applied_seq ?? 0,
+  );
   try {
     return await applyBatch(db, turnstile, terminalId, events, payloads, now);
   } catch (error) {
@@ -43,13 +48,23 @@ export async function pushEvents(db: Db, terminalId: string, events: readonly Sy
   }
 }
 
-function applyBatch(db: Db, turnstile: Turnstile, terminalId: string, events: readonly SyncEvent[], payloads: ReadonlyMap<string, string>, now: number): Promise<PushOutcome> {
+function applyBatch(
+  db: Db,
+  turnstile: Turnstile,
+  terminalId: string,
+  events: readonly SyncEvent[],
+  payloads: ReadonlyMap<string, string>,
+  now: number,
+): Promise<PushOutcome> {
   const lastSeq = events[events.length - 1]?.seq ?? 0;
   return changeTransaction(db, async (tx) => {
     const [terminal] = await tx.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1 FOR UPDATE', [terminalId]);
     if (terminal === undefined) throw new Error('authenticated terminal vanished');
     turnstile.locked(terminalId, lastSeq);
-    const knownRows = await tx.query<{ id: string; reasons: FlagKind[] }>(`SELECT id, reasons FROM applied_events WHERE id = ${anyOf('$1', 'uuid')}`, [jsonList(events.map((e) => e.id))]);
+    const knownRows = await tx.query<{ id: string; reasons: FlagKind[] }>(
+      `SELECT id, reasons FROM applied_events WHERE id = ${anyOf('$1', 'uuid')}`,
+      [jsonList(events.map((e) => e.id))],
+    );
     const { duplicates, fresh } = classifyBatch(events, terminal.applied_seq, new Map(knownRows.map((r) => [r.id, r.reasons])));
     const appliedSeq = Math.max(terminal.applied_seq, events[events.length - 1]?.seq ?? 0);
 
@@ -70,7 +85,13 @@ function applyBatch(db: Db, turnstile: Turnstile, terminalId: string, events: re
   });
 }
 
-async function applyFresh(tx: Queryable, terminalId: string, events: readonly SyncEvent[], payloads: ReadonlyMap<string, string>, now: number): Promise<ApplyPlan> {
+async function applyFresh(
+  tx: Queryable,
+  terminalId: string,
+  events: readonly SyncEvent[],
+  payloads: ReadonlyMap<string, string>,
+  now: number,
+): Promise<ApplyPlan> {
   const program = await currentProgram(tx);
   const memberIds = new Set<string>();
   const phones = new Set<string>();
@@ -95,7 +116,9 @@ async function applyFresh(tx: Queryable, terminalId: string, events: readonly Sy
   const exact = new Set([...members.values()].filter((m) => needsExactQualifying(m, gains.get(m.id) ?? 0, program, now)).map((m) => m.id));
   const summed = exact.size === 0 ? new Map<string, number>() : await qualifyingSince(tx, exact, windowStart);
   // Exact sums where needed, bounds elsewhere (they cannot reach a new tier); a member new to the server has none.
-  const qualifying = new Map([...members.values()].map((m) => [m.id, exact.has(m.id) ? (summed.get(m.id) ?? 0) : (m.qualifying_bound ?? 0)]));
+  const qualifying = new Map(
+    [...members.values()].map((m) => [m.id, exact.has(m.id) ? (summed.get(m.id) ?? 0) : (m.qualifying_bound ?? 0)]),
+  );
   const contacts =
     phones.size + emails.size === 0
       ? []
@@ -104,9 +127,18 @@ async function applyFresh(tx: Queryable, terminalId: string, events: readonly Sy
            AND (phone = ${anyOf('$1', 'text')} OR lower(email) = ${anyOf('$2', 'text')})`,
           [jsonList(phones), jsonList(emails)],
         );
-  const cardRows = cards.size === 0 ? [] : await tx.query<{ card: string; member_id: string }>(`SELECT card, member_id FROM member_cards WHERE card = ${anyOf('$1', 'text')}`, [jsonList(cards)]);
+  const cardRows =
+    cards.size === 0
+      ? []
+      : await tx.query<{ card: string; member_id: string }>(
+          `SELECT card, member_id FROM member_cards WHERE card = ${anyOf('$1', 'text')}`,
+          [jsonList(cards)],
+        );
 
-  const plan = applyEvents({ terminalId, now, program, members, lots, qualifying, contacts, cardOwners: new Map(cardRows.map((r) => [r.card, r.member_id])) }, events);
+  const plan = applyEvents(
+    { terminalId, now, program, members, lots, qualifying, contacts, cardOwners: new Map(cardRows.map((r) => [r.card, r.member_id])) },
+    events,
+  );
 
   // One statement: a placeholder whose enrolment arrived gets every column; the rest only their points and tier.
   const filled = (m: MemberRow) => stored.get(m.id) === 'pending_enrolment' && m.status !== 'pending_enrolment';
@@ -125,7 +157,8 @@ async function applyFresh(tx: Queryable, terminalId: string, events: readonly Sy
   return plan;
 }
 
-const APPLIED_EVENT_COLUMNS = 'id uuid, terminal_id uuid, seq bigint, kind text, created_at bigint, applied_at bigint, status text, reasons jsonb, payload jsonb';
+const APPLIED_EVENT_COLUMNS =
+  'id uuid, terminal_id uuid, seq bigint, kind text, created_at bigint, applied_at bigint, status text, reasons jsonb, payload jsonb';
 
 /** The applied events as JSON array text, each payload spliced in from the text made before the locks were taken. */
 function appliedEventsJson(plan: ApplyPlan, payloads: ReadonlyMap<string, string>): string {
@@ -135,7 +168,8 @@ function appliedEventsJson(plan: ApplyPlan, payloads: ReadonlyMap<string, string
 function holdPosts(rows: readonly { id: string; sale_id: string; closed_at: number }[]): RowsWrite | null {
   if (rows.length === 0) return null;
   return {
-    sql: (source) => `UPDATE holds h SET status = 'posted', closed_at = x.closed_at, sale_id = x.sale_id FROM jsonb_to_recordset(${source}) AS x(id uuid, sale_id uuid, closed_at bigint) WHERE h.id = x.id AND h.id = ${anyKeyOf(source, 'id', 'uuid')} AND h.status = 'active'`,
+    sql: (source) =>
+      `UPDATE holds h SET status = 'posted', closed_at = x.closed_at, sale_id = x.sale_id FROM jsonb_to_recordset(${source}) AS x(id uuid, sale_id uuid, closed_at bigint) WHERE h.id = x.id AND h.id = ${anyKeyOf(source, 'id', 'uuid')} AND h.status = 'active'`,
     json: JSON.stringify(rows),
   };
 }

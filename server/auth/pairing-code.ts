@@ -17,11 +17,7 @@ export function newPairingCode(): string {
 
 /** Canonical form of typed input: case, spaces and dashes ignored; I/L read as 1 and O as 0 (Crockford). null when it cannot be a code. */
 export function normalisePairingCode(input: string): string | null {
-  const code = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
+  const code = input.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
   if (code.length !== PAIRING_CODE_LENGTH) return null;
   for (const ch of code) if (!CROCKFORD.includes(ch)) return null;
   return code;

@@ -59,7 +59,16 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'create-store <id> --name <name> --timezone <IANA zone> --currency <ISO code>',
     async run(args, { db, now, out }) {
       const id = arg(args, 1, 'store id');
-      await createStore(db, { id, name: requiredFlag(args, 'name', 'the store name'), timeZone: requiredFlag(args, 'timezone', 'e.g. Europe/Paris'), currency: requiredFlag(args, 'currency', 'e.g. EUR') }, now);
+      await createStore(
+        db,
+        {
+          id,
+          name: requiredFlag(args, 'name', 'the store name'),
+          timeZone: requiredFlag(args, 'timezone', 'e.g. Europe/Paris'),
+          currency: requiredFlag(args, 'currency', 'e.g. EUR'),
+        },
+        now,
+      );
       out(`Store ${id} created.`);
     },
   },
@@ -67,7 +76,11 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'pairing-code --store <id> [--ttl 24h]',
     async run(args, { db, now, out }) {
       const ttl = stringFlag(args, 'ttl');
-      const { code, expiresAt } = await createPairingCode(db, { storeId: requiredFlag(args, 'store', 'the store id'), ...(ttl === undefined ? {} : { ttlMs: parseDuration(ttl, '--ttl') }) }, now);
+      const { code, expiresAt } = await createPairingCode(
+        db,
+        { storeId: requiredFlag(args, 'store', 'the store id'), ...(ttl === undefined ? {} : { ttlMs: parseDuration(ttl, '--ttl') }) },
+        now,
+      );
       out(code);
       out(`Single use; expires ${iso(expiresAt)}.`);
     },
@@ -101,7 +114,8 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'import-members': {
-    usage: 'import-members <file.json>   ([{id, name, phone?, email?, birthDate?, cardNumber?, consentMarketing?, enrolledStore, points?}])',
+    usage:
+      'import-members <file.json>   ([{id, name, phone?, email?, birthDate?, cardNumber?, consentMarketing?, enrolledStore, points?}])',
     async run(args, { db, out, now }) {
       const { count } = await importMembers(db, readJsonFile(arg(args, 1, 'members file')), now);
       out(`${count} members imported.`);

@@ -18,21 +18,34 @@ interface HoldRow {
 }
 
 async function heldPoints(tx: Queryable, memberId: string, now: number): Promise<number> {
-  const [row] = await tx.query<{ held: number }>("SELECT coalesce(sum(points), 0)::bigint AS held FROM holds WHERE member_id = $1 AND status = 'active' AND expires_at > $2", [memberId, now]);
+  const [row] = await tx.query<{ held: number }>(
+    "SELECT coalesce(sum(points), 0)::bigint AS held FROM holds WHERE member_id = $1 AND status = 'active' AND expires_at > $2",
+    [memberId, now],
+  );
   return row?.held ?? 0;
 }
 
 async function view(tx: Queryable, hold: HoldRow, now: number): Promise<HoldResponse> {
   const [member] = await tx.query<{ balance: number }>('SELECT balance FROM members WHERE id = $1', [hold.member_id]);
   const status = hold.status === 'active' && hold.expires_at <= now ? 'expired' : hold.status;
-  return { holdId: hold.id, status, points: hold.points, expiresAt: hold.expires_at, available: (member?.balance ?? 0) - (await heldPoints(tx, hold.member_id, now)) };
+  return {
+    holdId: hold.id,
+    status,
+    points: hold.points,
+    expiresAt: hold.expires_at,
+    available: (member?.balance ?? 0) - (await heldPoints(tx, hold.member_id, now)),
+  };
 }
 
 export async function placeHold(db: Db, terminalId: string, req: HoldRequest, now: number): Promise<HoldResponse> {
   return db.transaction(async (tx) => {
     // Lock the member first: two terminals reserving the same points serialise here.
-    const [member] = await tx.query<{ balance: number; status: string }>('SELECT balance, status FROM members WHERE id = $1 FOR UPDATE', [req.memberId]);
-    const [existing] = await tx.query<HoldRow>('SELECT id, terminal_id, member_id, points, expires_at, status FROM holds WHERE id = $1', [req.holdId]);
+    const [member] = await tx.query<{ balance: number; status: string }>('SELECT balance, status FROM members WHERE id = $1 FOR UPDATE', [
+      req.memberId,
+    ]);
+    const [existing] = await tx.query<HoldRow>('SELECT id, terminal_id, member_id, points, expires_at, status FROM holds WHERE id = $1', [
+      req.holdId,
+    ]);
     if (existing !== undefined) {
       if (existing.terminal_id !== terminalId || existing.member_id !== req.memberId || existing.points !== req.points) {
         throw new HttpError(409, 'CONFLICT', 'This hold id was already used for a different hold.', { holdId: req.holdId });
@@ -46,7 +59,10 @@ export async function placeHold(db: Db, terminalId: string, req: HoldRequest, no
       throw new HttpError(409, 'INSUFFICIENT_POINTS', `Only ${Math.max(0, available)} points are available.`, { available });
     }
     const expiresAt = now + req.ttlMs;
-    await tx.query("INSERT INTO holds (id, terminal_id, member_id, points, created_at, expires_at, status) VALUES ($1, $2, $3, $4, $5, $6, 'active')", [req.holdId, terminalId, req.memberId, req.points, now, expiresAt]);
+    await tx.query(
+      "INSERT INTO holds (id, terminal_id, member_id, points, created_at, expires_at, status) VALUES ($1, $2, $3, $4, $5, $6, 'active')",
+      [req.holdId, terminalId, req.memberId, req.points, now, expiresAt],
+    );
     return { holdId: req.holdId, status: 'active', points: req.points, expiresAt, available: available - req.points };
   });
 }
@@ -54,7 +70,10 @@ export async function placeHold(db: Db, terminalId: string, req: HoldRequest, no
 /** Releasing a hold that is no longer active changes nothing and reports its status. */
 export async function releaseHold(db: Db, terminalId: string, holdId: string, now: number): Promise<HoldResponse> {
   return db.transaction(async (tx) => {
-    const [hold] = await tx.query<HoldRow>('SELECT id, terminal_id, member_id, points, expires_at, status FROM holds WHERE id = $1 FOR UPDATE', [holdId]);
+    const [hold] = await tx.query<HoldRow>(
+      'SELECT id, terminal_id, member_id, points, expires_at, status FROM holds WHERE id = $1 FOR UPDATE',
+      [holdId],
+    );
     if (hold === undefined || hold.terminal_id !== terminalId) throw notFound('No such hold.', { holdId });
     if (hold.status === 'active') {
       await tx.query("UPDATE holds SET status = 'released', closed_at = $2 WHERE id = $1", [holdId, now]);

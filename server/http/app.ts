@@ -50,8 +50,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     if (err instanceof HttpError) return sendError(reply, err);
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes. Send smaller batches.`, { limit: MAX_BODY_BYTES }));
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.'));
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendError(
+        reply,
+        new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes. Send smaller batches.`, {
+          limit: MAX_BODY_BYTES,
+        }),
+      );
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return sendError(reply, new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.'));
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       return sendError(reply, new HttpError(400, 'VALIDATION', 'The request could not be read.', { fastifyCode: err.code }));
     }
@@ -67,7 +74,11 @@ async function handle(def: RouteDef, req: FastifyRequest, reply: FastifyReply, d
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const ctx: RouteContext = { db, now, terminal: null, logFields: {} };
   if (def.auth) {
-    ctx.terminal = await verifyRequest(db, { method: req.method, pathWithQuery: req.url, authorization: req.headers.authorization, body: raw }, now);
+    ctx.terminal = await verifyRequest(
+      db,
+      { method: req.method, pathWithQuery: req.url, authorization: req.headers.authorization, body: raw },
+      now,
+    );
     ctx.logFields.terminalId = ctx.terminal.terminalId;
   }
   const body = def.body === undefined ? undefined : validate(def.body, parseJson(raw), 'body');
@@ -80,7 +91,8 @@ async function handle(def: RouteDef, req: FastifyRequest, reply: FastifyReply, d
 }
 
 function parseJson(raw: Buffer): unknown {
-  if (raw.length === 0) throw new HttpError(400, 'VALIDATION', 'A JSON body is required.', { issues: [{ path: [], message: 'missing body' }] });
+  if (raw.length === 0)
+    throw new HttpError(400, 'VALIDATION', 'A JSON body is required.', { issues: [{ path: [], message: 'missing body' }] });
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
@@ -92,11 +104,14 @@ function validate<T>(schema: ZodType<T>, value: unknown, where: 'body' | 'query'
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   // Issue paths and messages only: zod's `input` would echo submitted values (personal data) back and into logs.
-  const issues = parsed.error.issues.slice(0, 50).map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), code: i.code, message: i.message }));
+  const issues = parsed.error.issues
+    .slice(0, 50)
+    .map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), code: i.code, message: i.message }));
   throw new HttpError(400, 'VALIDATION', `The request ${where} is invalid: ${issues.length} problem(s).`, { where, issues });
 }
 
 function sendError(reply: FastifyReply, err: HttpError): FastifyReply {
-  const body: SyncError = err.details === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, details: err.details };
+  const body: SyncError =
+    err.details === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, details: err.details };
   return reply.code(err.status).send(body);
 }

@@ -21,9 +21,17 @@ export function loggerOptions(log: LogOptions | false | undefined): FastifyServe
     ...(log?.stream === undefined ? {} : { stream: log.stream }),
     redact: { paths: SENSITIVE.flatMap((k) => [k, `*.${k}`, `req.headers.${k}`]), censor: '[redacted]' },
     serializers: {
-      req: (req: { method?: string; url?: string; id?: string }) => ({ id: req.id, method: req.method, path: (req.url ?? '').split('?')[0] }),
+      req: (req: { method?: string; url?: string; id?: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: (req.url ?? '').split('?')[0],
+      }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      err: (err: { name?: string; code?: unknown; statusCode?: unknown }) => ({ type: err.name, code: err.code, statusCode: err.statusCode }),
+      err: (err: { name?: string; code?: unknown; statusCode?: unknown }) => ({
+        type: err.name,
+        code: err.code,
+        statusCode: err.statusCode,
+      }),
     },
   };
   // fastify's types want err serialisers to keep message and stack: dropping them is the point.

@@ -47,7 +47,8 @@ export function buildOpenApiDocument(): Json {
     }
     if (def.query !== undefined) {
       const s = jsonSchema(def.query, 'input') as { properties: Record<string, Json>; required?: string[] };
-      for (const [name, schema] of Object.entries(s.properties)) parameters.push({ name, in: 'query', required: s.required?.includes(name) ?? false, schema });
+      for (const [name, schema] of Object.entries(s.properties))
+        parameters.push({ name, in: 'query', required: s.required?.includes(name) ?? false, schema });
     }
     if (parameters.length > 0) operation.parameters = parameters;
     if (def.body !== undefined) {
@@ -55,9 +56,17 @@ export function buildOpenApiDocument(): Json {
       operation.requestBody = { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${n.body}` } } } };
     }
     schemas[n.response] = jsonSchema(def.response, 'output');
-    const responses: Json = { [String(def.status)]: { description: 'Success.', content: { 'application/json': { schema: { $ref: `#/components/schemas/${n.response}` } } } } };
+    const responses: Json = {
+      [String(def.status)]: {
+        description: 'Success.',
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${n.response}` } } },
+      },
+    };
     for (const status of [...new Set([400, ...def.errors, ...(def.body === undefined ? [] : [413, 415]), 500])].sort((a, b) => a - b)) {
-      responses[String(status)] = { description: COMMON_ERRORS[status] ?? 'Error.', content: { 'application/json': { schema: { $ref: '#/components/schemas/SyncError' } } } };
+      responses[String(status)] = {
+        description: COMMON_ERRORS[status] ?? 'Error.',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/SyncError' } } },
+      };
     }
     operation.responses = responses;
     paths[path] = { ...(paths[path] ?? {}), [def.method.toLowerCase()]: operation };

@@ -33,28 +33,51 @@ export async function pullChanges(db: Db, terminalId: string, cursor: string | u
   return db.transaction(
     async (tx) => {
       const [terminal] = await tx.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1', [terminalId]);
-      const seqs = await tx.query<{ change_seq: number }>(`SELECT change_seq FROM (${CHANGED}) c ORDER BY change_seq LIMIT $2`, [after, limit + 1]);
+      const seqs = await tx.query<{ change_seq: number }>(`SELECT change_seq FROM (${CHANGED}) c ORDER BY change_seq LIMIT $2`, [
+        after,
+        limit + 1,
+      ]);
       const more = seqs.length > limit;
       const page = more ? seqs.slice(0, limit) : seqs;
       const upper = page.length === 0 ? after : page[page.length - 1]!.change_seq;
       const range = [after, upper];
       const members = page.length === 0 ? { json: '[]', count: 0 } : await memberRecordsJson(tx, after, upper);
       const rest: Omit<PullResponse, 'members'> = {
-        programs: (await tx.query<{ version: number; config: PullResponse['programs'][number]['config'] }>('SELECT version, config FROM programs WHERE change_seq > $1 AND change_seq <= $2 ORDER BY change_seq', range)),
+        programs: await tx.query<{ version: number; config: PullResponse['programs'][number]['config'] }>(
+          'SELECT version, config FROM programs WHERE change_seq > $1 AND change_seq <= $2 ORDER BY change_seq',
+          range,
+        ),
         products: (
           await tx.query<{ sku: string; name: string; category: string; price_minor: number; barcodes: string[]; active: boolean }>(
             'SELECT sku, name, category, price_minor, barcodes, active FROM products WHERE change_seq > $1 AND change_seq <= $2 ORDER BY change_seq',
             range,
           )
-        ).map((p) => ({ sku: p.sku, name: p.name, category: p.category, priceMinor: p.price_minor, barcodes: p.barcodes, active: p.active })),
+        ).map((p) => ({
+          sku: p.sku,
+          name: p.name,
+          category: p.category,
+          priceMinor: p.price_minor,
+          barcodes: p.barcodes,
+          active: p.active,
+        })),
         staff: (
           await tx.query<{ id: string; name: string; role: 'cashier' | 'manager' | 'admin'; pin_hash: string; active: boolean }>(
             'SELECT id, name, role, pin_hash, active FROM staff WHERE change_seq > $1 AND change_seq <= $2 ORDER BY change_seq',
             range,
           )
         ).map((s) => ({ id: s.id, name: s.name, role: s.role, pinHash: s.pin_hash, active: s.active })),
-        publicKeys: (await tx.query<{ kid: number; public_key: Uint8Array; revoked_at: number | null }>('SELECT kid, public_key, revoked_at FROM signing_keys WHERE change_seq > $1 AND change_seq <= $2 ORDER BY kid', range)).map(toPublicRecord),
-        revokedTokens: (await tx.query<{ token_id: string; member_id: string }>('SELECT token_id, member_id FROM revoked_member_tokens WHERE change_seq > $1 AND change_seq <= $2 ORDER BY change_seq', range)).map((r) => ({ tokenId: r.token_id, memberId: r.member_id })),
+        publicKeys: (
+          await tx.query<{ kid: number; public_key: Uint8Array; revoked_at: number | null }>(
+            'SELECT kid, public_key, revoked_at FROM signing_keys WHERE change_seq > $1 AND change_seq <= $2 ORDER BY kid',
+            range,
+          )
+        ).map(toPublicRecord),
+        revokedTokens: (
+          await tx.query<{ token_id: string; member_id: string }>(
+            'SELECT token_id, member_id FROM revoked_member_tokens WHERE change_seq > $1 AND change_seq <= $2 ORDER BY change_seq',
+            range,
+          )
+        ).map((r) => ({ tokenId: r.token_id, memberId: r.member_id })),
         nextCursor: encodeCursor(upper),
         more,
         terminalAppliedSeq: terminal?.applied_seq ?? 0,

@@ -13,6 +13,9 @@ export function encodeCursor(seq: number): string {
 export function decodeCursor(cursor: string | undefined): number {
   if (cursor === undefined || cursor === '') return 0;
   const text = cursor.startsWith(PREFIX) ? Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString() : '';
-  if (!/^\d{1,15}$/.test(text)) throw new HttpError(400, 'VALIDATION', 'The cursor is not one this server gave out. Pull again from the start (no cursor).', { issues: [{ path: ['cursor'], message: 'unknown cursor' }] });
+  if (!/^\d{1,15}$/.test(text))
+    throw new HttpError(400, 'VALIDATION', 'The cursor is not one this server gave out. Pull again from the start (no cursor).', {
+      issues: [{ path: ['cursor'], message: 'unknown cursor' }],
+    });
   return Number(text);
 }

@@ -34,7 +34,8 @@ export function updateWrite(table: string, columns: string, keyType: 'uuid' | 'b
   const [key, ...rest] = columnNames(columns).split(', ');
   const set = rest.map((c) => `${c} = x.${c}`).join(', ');
   return {
-    sql: (source) => `UPDATE ${table} t SET ${set} FROM jsonb_to_recordset(${source}) AS x(${columns}) WHERE t.${key} = x.${key} AND t.${key} = ${anyKeyOf(source, key!, keyType)}`,
+    sql: (source) =>
+      `UPDATE ${table} t SET ${set} FROM jsonb_to_recordset(${source}) AS x(${columns}) WHERE t.${key} = x.${key} AND t.${key} = ${anyKeyOf(source, key!, keyType)}`,
     json: JSON.stringify(rows),
   };
 }

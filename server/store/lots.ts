@@ -23,7 +23,10 @@ export function lotWrites(
   inserts: readonly { member_id: string; remaining: number; expires_at: number | null; created_at: number }[],
   updates: readonly { id: number; remaining: number }[],
 ): (RowsWrite | null)[] {
-  return [insertWrite('point_lots', 'member_id uuid, remaining bigint, expires_at bigint, created_at bigint', inserts), updateWrite('point_lots', 'id bigint, remaining bigint', 'bigint', updates)];
+  return [
+    insertWrite('point_lots', 'member_id uuid, remaining bigint, expires_at bigint, created_at bigint', inserts),
+    updateWrite('point_lots', 'id bigint, remaining bigint', 'bigint', updates),
+  ];
 }
 
 /** Qualifying points per member from ledger entries dated at or after `since`. */
@@ -36,4 +39,5 @@ export async function qualifyingSince(tx: Queryable, memberIds: Iterable<string>
   return new Map(rows.map((r) => [r.member_id, r.q]));
 }
 
-export const LEDGER_COLUMNS = 'member_id uuid, event_id uuid, kind text, points bigint, qualifying bigint, created_at bigint, applied_at bigint, reason text';
+export const LEDGER_COLUMNS =
+  'member_id uuid, event_id uuid, kind text, points bigint, qualifying bigint, created_at bigint, applied_at bigint, reason text';

@@ -29,10 +29,9 @@ export const MEMBER_SELECT = columnNames(MEMBER_COLUMNS);
 
 /** Loads and locks members, in id order so two transactions never lock them in opposite orders. */
 export async function lockMembers(tx: Queryable, ids: Iterable<string>): Promise<Map<string, MemberRow>> {
-  const rows = await tx.query<MemberRow>(
-    `SELECT ${MEMBER_SELECT} FROM members WHERE id = ${anyOf('$1', 'uuid')} ORDER BY id FOR UPDATE`,
-    [jsonList(ids)],
-  );
+  const rows = await tx.query<MemberRow>(`SELECT ${MEMBER_SELECT} FROM members WHERE id = ${anyOf('$1', 'uuid')} ORDER BY id FOR UPDATE`, [
+    jsonList(ids),
+  ]);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -50,5 +49,17 @@ const POINTS_COLUMNS = 'id uuid, balance bigint, tier text, tier_reviewed_at big
 
 /** Rewrites only what a sale, void, refund or adjustment changes: the cheap update for most of a batch. */
 export function updateMemberPoints(rows: readonly MemberRow[]): RowsWrite | null {
-  return updateWrite('members', POINTS_COLUMNS, 'uuid', rows.map((r) => ({ id: r.id, balance: r.balance, tier: r.tier, tier_reviewed_at: r.tier_reviewed_at, qualifying_bound: r.qualifying_bound, updated_at: r.updated_at })));
+  return updateWrite(
+    'members',
+    POINTS_COLUMNS,
+    'uuid',
+    rows.map((r) => ({
+      id: r.id,
+      balance: r.balance,
+      tier: r.tier,
+      tier_reviewed_at: r.tier_reviewed_at,
+      qualifying_bound: r.qualifying_bound,
+      updated_at: r.updated_at,
+    })),
+  );
 }

@@ -40,7 +40,12 @@ export async function migrate(db: Db, migrations: Migration[] = loadMigrations()
       const next = migrations[applied.length];
       if (next === undefined) return true;
       await tx.exec(next.sql);
-      await tx.query('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)', [next.version, next.name, next.checksum, Date.now()]);
+      await tx.query('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)', [
+        next.version,
+        next.name,
+        next.checksum,
+        Date.now(),
+      ]);
       return false;
     });
     if (done) return { from: from ?? 0, to: migrations.length };
@@ -49,12 +54,20 @@ export async function migrate(db: Db, migrations: Migration[] = loadMigrations()
 
 function checkHistory(applied: AppliedRow[], migrations: Migration[]): void {
   if (applied.length > migrations.length) {
-    throw new AppError('DATABASE_TOO_NEW', `The database was written by a newer server (schema ${applied.length}, this server knows ${migrations.length}). Update the server; the database was not changed.`, { databaseVersion: applied.length, appVersion: migrations.length });
+    throw new AppError(
+      'DATABASE_TOO_NEW',
+      `The database was written by a newer server (schema ${applied.length}, this server knows ${migrations.length}). Update the server; the database was not changed.`,
+      { databaseVersion: applied.length, appVersion: migrations.length },
+    );
   }
   applied.forEach((row, i) => {
     const ours = migrations[i]!;
     if (row.version !== ours.version || row.name !== ours.name || row.checksum !== ours.checksum) {
-      throw new AppError('MIGRATION_HISTORY_MISMATCH', `Migration ${row.version} (${row.name}) in the database differs from this server's ${ours.version} (${ours.name}).`, { version: row.version });
+      throw new AppError(
+        'MIGRATION_HISTORY_MISMATCH',
+        `Migration ${row.version} (${row.name}) in the database differs from this server's ${ours.version} (${ours.name}).`,
+        { version: row.version },
+      );
     }
   });
 }

@@ -10,7 +10,9 @@ export async function issueMemberToken(db: Db, memberId: string, ttlMs: number |
   const [member] = await db.query<{ status: string }>('SELECT status FROM members WHERE id = $1', [memberId]);
   if (member === undefined || member.status === 'pending_enrolment') throw notFound('No such member.', { memberId });
   if (member.status === 'blocked') throw new HttpError(409, 'MEMBER_BLOCKED', 'This member is blocked: no token is issued.');
-  const [card] = await db.query<{ card: string }>('SELECT card FROM member_cards WHERE member_id = $1 ORDER BY created_at, card LIMIT 1', [memberId]);
+  const [card] = await db.query<{ card: string }>('SELECT card FROM member_cards WHERE member_id = $1 ORDER BY created_at, card LIMIT 1', [
+    memberId,
+  ]);
   const key = await activeSigningKey(db, now);
   const issuedAt = Math.floor(now / 1000) * 1000;
   const expiresAt = ttlMs === null ? null : Math.floor((now + ttlMs) / 1000) * 1000;

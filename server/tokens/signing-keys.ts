@@ -11,7 +11,9 @@ import { changeTransaction, type Db, type Queryable } from '../store/db.ts';
 export class SigningKeyError extends Error {}
 
 export async function publicKeys(q: Queryable): Promise<PublicKeyRecord[]> {
-  const rows = await q.query<{ kid: number; public_key: Uint8Array; revoked_at: number | null }>('SELECT kid, public_key, revoked_at FROM signing_keys ORDER BY kid');
+  const rows = await q.query<{ kid: number; public_key: Uint8Array; revoked_at: number | null }>(
+    'SELECT kid, public_key, revoked_at FROM signing_keys ORDER BY kid',
+  );
   return rows.map(toPublicRecord);
 }
 
@@ -30,14 +32,23 @@ async function insertKey(tx: Queryable, now: number): Promise<{ kid: number }> {
   if (kid > 255) throw new SigningKeyError('All 256 key ids are used: this programme cannot rotate its token key again.');
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
-  await tx.query('INSERT INTO signing_keys (kid, public_key, private_key, created_at) VALUES ($1, $2, $3, $4)', [kid, raw, privateKey.export({ format: 'der', type: 'pkcs8' }), now]);
+  await tx.query('INSERT INTO signing_keys (kid, public_key, private_key, created_at) VALUES ($1, $2, $3, $4)', [
+    kid,
+    raw,
+    privateKey.export({ format: 'der', type: 'pkcs8' }),
+    now,
+  ]);
   return { kid };
 }
 
 /** The key that signs: the newest unrevoked one, made on first use. */
 export async function activeSigningKey(db: Db, now: number): Promise<{ kid: number; privateKey: KeyObject }> {
   const load = async (q: Queryable) =>
-    (await q.query<{ kid: number; private_key: Uint8Array }>('SELECT kid, private_key FROM signing_keys WHERE revoked_at IS NULL ORDER BY kid DESC LIMIT 1'))[0];
+    (
+      await q.query<{ kid: number; private_key: Uint8Array }>(
+        'SELECT kid, private_key FROM signing_keys WHERE revoked_at IS NULL ORDER BY kid DESC LIMIT 1',
+      )
+    )[0];
   let row = await load(db);
   if (row === undefined) {
     row = await changeTransaction(db, async (tx) => {
@@ -52,6 +63,8 @@ export async function activeSigningKey(db: Db, now: number): Promise<{ kid: numb
 
 /** Revokes a key: terminals refuse its tokens after their next pull. */
 export async function revokeSigningKey(db: Db, kid: number, now: number): Promise<void> {
-  const rows = await changeTransaction(db, (tx) => tx.query('UPDATE signing_keys SET revoked_at = $2 WHERE kid = $1 AND revoked_at IS NULL RETURNING kid', [kid, now]));
+  const rows = await changeTransaction(db, (tx) =>
+    tx.query('UPDATE signing_keys SET revoked_at = $2 WHERE kid = $1 AND revoked_at IS NULL RETURNING kid', [kid, now]),
+  );
   if (rows.length === 0) throw new SigningKeyError(`No unrevoked signing key ${kid}.`);
 }

@@ -54,9 +54,12 @@ export function referralBonuses(args: { program: ProgramConfig; member: MemberSt
   const rule = program.bonuses.referral;
   if (rule === null || member.referredBy === null || member.referredBy === member.id || member.purchaseCount !== 0) return [];
   const awards: BonusAward[] = [];
-  if (rule.referee > 0) awards.push(award('referral_referee', member.id, rule.referee, 'Referral welcome bonus', 'first purchase after referral'));
+  if (rule.referee > 0)
+    awards.push(award('referral_referee', member.id, rule.referee, 'Referral welcome bonus', 'first purchase after referral'));
   if (rule.referrer > 0) {
-    awards.push(award('referral_referrer', member.referredBy, rule.referrer, 'Referral bonus for the referrer', `referred member ${member.id}`));
+    awards.push(
+      award('referral_referrer', member.referredBy, rule.referrer, 'Referral bonus for the referrer', `referred member ${member.id}`),
+    );
   }
   return awards;
 }

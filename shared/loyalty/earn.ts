@@ -82,7 +82,13 @@ export function computeEarn(args: { program: ProgramConfig; now: number; lines: 
     eligible.set(line.lineNo, line.paidMinor);
     if (rule?.effect.kind === 'multiplier') {
       const id = ruleId(rule);
-      const source = ruleSources.get(id) ?? { rule: id, label: rule.label, h: hundredths(rule.effect.multiplier), lineNos: [], bonusPoints: 0 };
+      const source = ruleSources.get(id) ?? {
+        rule: id,
+        label: rule.label,
+        h: hundredths(rule.effect.multiplier),
+        lineNos: [],
+        bonusPoints: 0,
+      };
       source.lineNos.push(line.lineNo);
       ruleSources.set(id, source);
     }
@@ -104,7 +110,12 @@ export function computeEarn(args: { program: ProgramConfig; now: number; lines: 
   }
 
   const base = mulDivFloor([eligibleTotal, earn.points], earn.perMinor);
-  explanation.push({ rule: 'base', label: `${earn.points} pt per ${money(earn.perMinor)}`, points: base, detail: `on ${money(eligibleTotal)}` });
+  explanation.push({
+    rule: 'base',
+    label: `${earn.points} pt per ${money(earn.perMinor)}`,
+    points: base,
+    detail: `on ${money(eligibleTotal)}`,
+  });
 
   const sources = [...ruleSources.values(), ...promotionSources(program, now, lines, eligible), ...tierSource(program, tier, eligible)];
   const extraH = new Map<number, number>(); // lineNo → Σ (h − 100) of the sources on it
@@ -148,7 +159,9 @@ function promotionSources(program: ProgramConfig, now: number, lines: EarnLine[]
 function tierSource(program: ProgramConfig, tierId: string, eligible: Map<number, number>): Source[] {
   const tier = tierById(program, tierId);
   if (tier === undefined || hundredths(tier.multiplier) === 100) return [];
-  return [{ rule: `tier:${tier.id}`, label: `${tier.label} tier`, h: hundredths(tier.multiplier), lineNos: [...eligible.keys()], bonusPoints: 0 }];
+  return [
+    { rule: `tier:${tier.id}`, label: `${tier.label} tier`, h: hundredths(tier.multiplier), lineNos: [...eligible.keys()], bonusPoints: 0 },
+  ];
 }
 
 /**
@@ -169,7 +182,10 @@ function attribute(
   for (const s of sources) {
     if (s.bonusPoints === 0) continue;
     bonusTotal += s.bonusPoints;
-    const shares = allocate(s.bonusPoints, lineNos.map((n, i) => (s.lineNos.includes(n) ? amounts[i]! : 0)));
+    const shares = allocate(
+      s.bonusPoints,
+      lineNos.map((n, i) => (s.lineNos.includes(n) ? amounts[i]! : 0)),
+    );
     shares.forEach((v, i) => (bonusShares[i]! += v));
   }
 

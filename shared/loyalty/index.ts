@@ -5,7 +5,15 @@ export { addMonths, localParts, type LocalParts } from './local-time.ts';
 export { eligibleMinor, isExcluded, isQualifyingSale, ruleForLine, type EarnLine } from './earn-rules.ts';
 export { computeEarn, type EarnResult } from './earn.ts';
 export { activePromotions, isPromotionActive } from './promotions.ts';
-export { evaluateTier, latestAnniversary, qualifyingWindowStart, tierById, tierForPoints, tierIndex, type TierEvaluation } from './tiers.ts';
+export {
+  evaluateTier,
+  latestAnniversary,
+  qualifyingWindowStart,
+  tierById,
+  tierForPoints,
+  tierIndex,
+  type TierEvaluation,
+} from './tiers.ts';
 export { birthdayBonus, enrolmentBonus, nthPurchaseBonus, referralBonuses, saleBonuses } from './bonuses.ts';
 export {
   pointsToMinor,

@@ -46,7 +46,8 @@ export function localParts(now: number, timeZone: string): LocalParts {
     if (part.type === 'year') year = Number(part.value);
     else if (part.type === 'month') month = Number(part.value);
     else if (part.type === 'day') day = Number(part.value);
-    else if (part.type === 'hour') hour = Number(part.value) % 24; // some ICU versions say "24" at midnight
+    else if (part.type === 'hour')
+      hour = Number(part.value) % 24; // some ICU versions say "24" at midnight
     else if (part.type === 'minute') minute = Number(part.value);
   }
   // The weekday follows from the local date; no locale-dependent weekday names to parse.

@@ -96,12 +96,16 @@ export function validatePointsRedemption(args: {
   if (member === null) throw new AppError('REDEMPTION_NOT_ALLOWED', 'a member is needed to redeem points', details);
   if (member.status === 'blocked') throw new AppError('MEMBER_BLOCKED', 'this member is blocked', details);
   if (!Number.isSafeInteger(points)) throw new AppError('VALIDATION', 'points must be a whole number', details);
-  if (points < limits.minPoints) throw new AppError('REDEMPTION_NOT_ALLOWED', `at least ${limits.minPoints} points must be redeemed`, details);
+  if (points < limits.minPoints)
+    throw new AppError('REDEMPTION_NOT_ALLOWED', `at least ${limits.minPoints} points must be redeemed`, details);
   if (points % limits.stepPoints !== 0) {
     throw new AppError('REDEMPTION_NOT_ALLOWED', `points are redeemed in steps of ${limits.stepPoints}`, details);
   }
   if (points > member.available) {
-    throw new AppError('INSUFFICIENT_POINTS', `only ${Math.max(0, member.available)} points available`, { ...details, available: member.available });
+    throw new AppError('INSUFFICIENT_POINTS', `only ${Math.max(0, member.available)} points available`, {
+      ...details,
+      available: member.available,
+    });
   }
   const discountMinor = pointsToMinor(program, points);
   const capMinor = basketCapMinor(program, totalMinor);

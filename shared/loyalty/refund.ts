@@ -36,7 +36,10 @@ export interface RefundResult {
   refundMinor: number;
 }
 
-export function refundPoints(args: { lines: readonly RefundableLine[]; request: readonly { lineNo: number; quantity: number }[] }): RefundResult {
+export function refundPoints(args: {
+  lines: readonly RefundableLine[];
+  request: readonly { lineNo: number; quantity: number }[];
+}): RefundResult {
   const byNo = new Map(args.lines.map((l) => [l.lineNo, l]));
   if (args.request.length === 0) throw new AppError('REFUND_NOT_ALLOWED', 'nothing to refund');
   const seen = new Set<number>();
@@ -46,7 +49,8 @@ export function refundPoints(args: { lines: readonly RefundableLine[]; request: 
     if (line === undefined) throw new AppError('REFUND_NOT_ALLOWED', `line ${lineNo} is not in this sale`, { lineNo });
     if (seen.has(lineNo)) throw new AppError('REFUND_NOT_ALLOWED', `line ${lineNo} is listed twice`, { lineNo });
     seen.add(lineNo);
-    if (!Number.isSafeInteger(q) || q <= 0) throw new AppError('REFUND_NOT_ALLOWED', `line ${lineNo}: refund a whole number of units`, { lineNo });
+    if (!Number.isSafeInteger(q) || q <= 0)
+      throw new AppError('REFUND_NOT_ALLOWED', `line ${lineNo}: refund a whole number of units`, { lineNo });
     const left = line.quantity - line.refundedQuantity;
     if (q > left) {
       throw new AppError('REFUND_NOT_ALLOWED', `line ${lineNo}: only ${left} unit(s) left to refund`, { lineNo, refundable: left });

@@ -84,8 +84,17 @@ function priceRedemption(
     const lineDiscounts = allocate(discountMinor, amounts);
     // Points follow the discount, so a refund restores what each line actually cost in points.
     const linePoints = allocate(points, lineDiscounts.some((d) => d > 0) ? lineDiscounts : amounts);
-    const explanation: Explanation = { rule: 'redeem:points', label: 'Points redeemed', points: -points, detail: `discount ${money(discountMinor)}` };
-    return { quote: { kind: 'points', points, discountMinor, rewardId: null, issuesVoucher: false, explanation }, lineDiscounts, linePoints };
+    const explanation: Explanation = {
+      rule: 'redeem:points',
+      label: 'Points redeemed',
+      points: -points,
+      detail: `discount ${money(discountMinor)}`,
+    };
+    return {
+      quote: { kind: 'points', points, discountMinor, rewardId: null, issuesVoucher: false, explanation },
+      lineDiscounts,
+      linePoints,
+    };
   }
 
   const r = validateReward({ program, member, rewardId: redemption.rewardId, lines });
@@ -97,14 +106,26 @@ function priceRedemption(
     detail: r.issuesVoucher ? 'voucher issued at payment' : `1 unit free, discount ${money(r.discountMinor)} (line ${r.lineNo})`,
   };
   return {
-    quote: { kind: 'reward', points: r.reward.points, discountMinor: r.discountMinor, rewardId: r.reward.id, issuesVoucher: r.issuesVoucher, explanation },
+    quote: {
+      kind: 'reward',
+      points: r.reward.points,
+      discountMinor: r.discountMinor,
+      rewardId: r.reward.id,
+      issuesVoucher: r.issuesVoucher,
+      explanation,
+    },
     lineDiscounts: onLine(r.discountMinor),
     // A voucher is not bought with any line, so no line carries its points.
     linePoints: onLine(r.reward.points),
   };
 }
 
-function earnFor(program: ProgramConfig, now: number, lines: (BasketLine & { paidMinor: number })[], member: MemberState | null): EarnResult {
+function earnFor(
+  program: ProgramConfig,
+  now: number,
+  lines: (BasketLine & { paidMinor: number })[],
+  member: MemberState | null,
+): EarnResult {
   const noPoints = (rule: string, label: string): EarnResult => ({
     points: 0,
     explanation: [{ rule, label, points: 0 }],

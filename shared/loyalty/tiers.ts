@@ -13,7 +13,10 @@ export function tierById(program: ProgramConfig, id: string): Tier | undefined {
 
 /** Position in the ladder, 0 = lowest; an unknown id counts as the lowest. */
 export function tierIndex(program: ProgramConfig, id: string): number {
-  return Math.max(0, program.tiers.levels.findIndex((t) => t.id === id));
+  return Math.max(
+    0,
+    program.tiers.levels.findIndex((t) => t.id === id),
+  );
 }
 
 /** The highest level whose threshold is at most `qualifying`. */
@@ -67,8 +70,7 @@ export function evaluateTier(args: {
   const current = program.tiers.levels[currentIndex]!;
   const earned = tierForPoints(program, qualifying);
   const earnedIndex = tierIndex(program, earned.id);
-  const change = (to: number): TierEvaluation['change'] =>
-    to > currentIndex ? 'upgrade' : to < currentIndex ? 'downgrade' : 'none';
+  const change = (to: number): TierEvaluation['change'] => (to > currentIndex ? 'upgrade' : to < currentIndex ? 'downgrade' : 'none');
 
   const anniversary = dueReview(enrolledAt, lastReviewAt, now);
   if (anniversary !== null) {

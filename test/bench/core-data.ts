@@ -28,7 +28,10 @@ const GENERATOR = 2;
  * one, never measures a stale file; the stale file of the same size goes (they are gigabytes).
  */
 export function benchDatabase(log: (line: string) => void): string {
-  const migrations = createHash('sha256').update([`generator ${GENERATOR}`, ...loadMigrations().map((m) => m.checksum)].join('\n')).digest('hex').slice(0, 12);
+  const migrations = createHash('sha256')
+    .update([`generator ${GENERATOR}`, ...loadMigrations().map((m) => m.checksum)].join('\n'))
+    .digest('hex')
+    .slice(0, 12);
   const name = `core-${BENCH_MEMBERS}x${ENTRIES_PER_MEMBER}-${migrations}.sqlite`;
   // Also the files of the same size from before the name carried the migration set.
   const stale = (f: string) => f.startsWith(`core-${BENCH_MEMBERS}x${ENTRIES_PER_MEMBER}`) && !f.startsWith(name);
@@ -38,8 +41,40 @@ export function benchDatabase(log: (line: string) => void): string {
   return path;
 }
 const DAY = 86_400_000;
-const FIRST = ['Ann', 'Ben', 'Chloé', 'David', 'Emma', 'François', 'Gabriel', 'Hugo', 'Inès', 'Jules', 'Léa', 'Manon', 'Noah', 'Océane', 'Paul', 'Zoë'];
-const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre', 'Michel'];
+const FIRST = [
+  'Ann',
+  'Ben',
+  'Chloé',
+  'David',
+  'Emma',
+  'François',
+  'Gabriel',
+  'Hugo',
+  'Inès',
+  'Jules',
+  'Léa',
+  'Manon',
+  'Noah',
+  'Océane',
+  'Paul',
+  'Zoë',
+];
+const LAST = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefebvre',
+  'Michel',
+];
 
 export const memberId = (i: number) => `00000000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`;
 export const cardNumber = (i: number) => `29${String(i).padStart(10, '0')}`;
@@ -64,7 +99,14 @@ export function ensureCoreDatabase(path: string, members: number, entriesPerMemb
   const random = prng(42);
   writeTransaction(store, (w) => {
     installProgram(w, demoProgram, BENCH_NOW);
-    upsertStaff(w, { id: STAFF.cashier.id, name: 'Cashier One', role: 'cashier', pinHash: hashPin(STAFF.cashier.pin, 1024), active: true, now: BENCH_NOW });
+    upsertStaff(w, {
+      id: STAFF.cashier.id,
+      name: 'Cashier One',
+      role: 'cashier',
+      pinHash: hashPin(STAFF.cashier.pin, 1024),
+      active: true,
+      now: BENCH_NOW,
+    });
     for (const p of PRODUCTS) upsertProduct(w, { ...p, now: BENCH_NOW });
   });
 
@@ -74,7 +116,9 @@ export function ensureCoreDatabase(path: string, members: number, entriesPerMemb
   );
   const card = db.prepare('INSERT INTO member_cards (card_number, member_id, issued_at) VALUES (?, ?, ?)');
   const entry = db.prepare('INSERT INTO ledger (member_id, kind, points, qualifying, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)');
-  const lot = db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const lot = db.prepare(
+    'INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const batch = 50_000;
   for (let from = 0; from < members; from += batch) {
     db.transaction(() => {
@@ -88,11 +132,24 @@ export function ensureCoreDatabase(path: string, members: number, entriesPerMemb
         // Entries first to know the balance; the member row must exist first for the foreign key.
         const points: { kind: string; points: number; at: number }[] = [{ kind: 'bonus', points: 100, at: enrolledAt }];
         for (let k = 1; k < entriesPerMember; k++) {
-          points.push({ kind: 'earn', points: 1 + Math.floor(random() * 120), at: enrolledAt + Math.floor(((BENCH_NOW - enrolledAt) * k) / entriesPerMember) });
+          points.push({
+            kind: 'earn',
+            points: 1 + Math.floor(random() * 120),
+            at: enrolledAt + Math.floor(((BENCH_NOW - enrolledAt) * k) / entriesPerMember),
+          });
         }
         const balance = points.reduce((s, p) => s + p.points, 0);
         const name = `${first} ${last}`;
-        member.run(id, name, name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase(), phoneOf(i), birth, enrolledAt, balance, enrolledAt);
+        member.run(
+          id,
+          name,
+          name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase(),
+          phoneOf(i),
+          birth,
+          enrolledAt,
+          balance,
+          enrolledAt,
+        );
         card.run(cardNumber(i), id, enrolledAt);
         for (const p of points) {
           const entryId = Number(entry.run(id, p.kind, p.points, p.kind === 'earn' ? p.points : 0, p.kind, p.at).lastInsertRowid);

@@ -54,7 +54,11 @@ export function benchCore(log: (line: string) => void): Record<string, number> {
   // Durable commits. Baseline: a bare single-row insert + commit on the same file, also synchronous=FULL.
   db.exec('CREATE TABLE IF NOT EXISTS bench_baseline (id INTEGER PRIMARY KEY, payload TEXT NOT NULL) STRICT');
   const insert = db.prepare('INSERT INTO bench_baseline (payload) VALUES (?)');
-  const bareCommit = time(Array.from({ length: COMMITS }, (_, i) => i), (i) => insert.run(`row ${i}`), 50);
+  const bareCommit = time(
+    Array.from({ length: COMMITS }, (_, i) => i),
+    (i) => insert.run(`row ${i}`),
+    50,
+  );
   // Each sale a different member; a redeeming one has the points for it (read before, untimed).
   const balance = db.prepare('SELECT balance FROM members WHERE id = ?').pluck();
   const sales: { member: number; redeem: boolean }[] = [];
@@ -77,21 +81,30 @@ export function benchCore(log: (line: string) => void): Record<string, number> {
       input: {
         saleId: uuidv7(clock.now()),
         memberId: memberId(member),
-        lines: [{ sku: 'COFFEE-1KG', quantity: 1 }, { sku: 'BREAD', quantity: 2 }, { category: 'organic', amountMinor: 1234 }],
+        lines: [
+          { sku: 'COFFEE-1KG', quantity: 1 },
+          { sku: 'BREAD', quantity: 2 },
+          { category: 'organic', amountMinor: 1234 },
+        ],
         redemption: redeem ? { kind: 'points', points: REDEEM_POINTS } : null,
       },
       token,
     });
     if (!response.ok) throw new Error(response.error.message);
-    if (redeem && (response.result as { redemption: { points: number } | null }).redemption?.points !== REDEEM_POINTS) throw new Error('bench: a redeeming sale did not redeem');
+    if (redeem && (response.result as { redemption: { points: number } | null }).redemption?.points !== REDEEM_POINTS)
+      throw new Error('bench: a redeeming sale did not redeem');
     return performance.now() - started;
   };
   // Warm-up on sales of their own (time()'s would sell to the same members again).
   for (const sale of sales.splice(0, 50)) commit(sale);
-  const saleCommit = time(sales, (sale) => {
-    const ms = commit(sale);
-    if (sale.redeem) redeemMs.push(ms);
-  }, 0);
+  const saleCommit = time(
+    sales,
+    (sale) => {
+      const ms = commit(sale);
+      if (sale.redeem) redeemMs.push(ms);
+    },
+    0,
+  );
   redeemMs.sort((a, b) => a - b);
   const redeemP99 = percentile(redeemMs, 99);
   db.exec('DROP TABLE bench_baseline');
@@ -112,8 +125,11 @@ export function benchCore(log: (line: string) => void): Record<string, number> {
   log(`\ncore: ${BENCH_MEMBERS.toLocaleString('en')} members, ${(BENCH_MEMBERS * ENTRIES_PER_MEMBER).toLocaleString('en')} ledger entries`);
   const cols = ['p50', 'p95', 'p99', 'max'] as const;
   log(`${'measure'.padEnd(44)} ${'n'.padStart(6)} ${cols.map((c) => `${c} ms`.padStart(9)).join(' ')}`);
-  for (const [name, t] of rows) log(`${name.padEnd(44)} ${String(t.n).padStart(6)} ${cols.map((c) => t[c].toFixed(4).padStart(9)).join(' ')}`);
-  log(`${'  of which redeeming'.padEnd(44)} ${String(redeemMs.length).padStart(6)} ${' '.repeat(29)} ${redeemP99.toFixed(4).padStart(9)} (p99)`);
+  for (const [name, t] of rows)
+    log(`${name.padEnd(44)} ${String(t.n).padStart(6)} ${cols.map((c) => t[c].toFixed(4).padStart(9)).join(' ')}`);
+  log(
+    `${'  of which redeeming'.padEnd(44)} ${String(redeemMs.length).padStart(6)} ${' '.repeat(29)} ${redeemP99.toFixed(4).padStart(9)} (p99)`,
+  );
   log(`${'WAL checkpoint left for idle time'.padEnd(44)} ${'1'.padStart(6)} ${checkpointMs.toFixed(1).padStart(9)}`);
 
   return {

@@ -30,7 +30,10 @@ export interface CorpusSet {
 }
 
 interface ThresholdsFile {
-  sets?: Record<string, { rotations?: Record<string, [number, number]>; max_misreads?: [number, number]; max_false_positives?: Record<string, number> }>;
+  sets?: Record<
+    string,
+    { rotations?: Record<string, [number, number]>; max_misreads?: [number, number]; max_false_positives?: Record<string, number> }
+  >;
 }
 
 const ROTATIONS: readonly Rotation[] = [0, 90, 180, 270];
@@ -67,7 +70,15 @@ export function readCorpus(dir: string): CorpusSet[] {
       if (r !== undefined) maxFalsePositives[r] = count;
     }
     const listed = ROTATIONS.filter((r) => r in reference || r in maxFalsePositives);
-    sets.push({ name, falsePositives, images, rotations: listed.length > 0 ? listed : [0], reference, maxMisreads: t?.max_misreads ?? [0, 0], maxFalsePositives });
+    sets.push({
+      name,
+      falsePositives,
+      images,
+      rotations: listed.length > 0 ? listed : [0],
+      reference,
+      maxMisreads: t?.max_misreads ?? [0, 0],
+      maxFalsePositives,
+    });
   }
   return sets;
 }

@@ -97,8 +97,15 @@ interface Baseline {
 }
 
 /** Needs the zxing-wasm module prepared (by its decoder) for the bare baseline. */
-async function runCorpus(sets: CorpusSet[], configs: Config[], baseline: Baseline, log: (line: string) => void): Promise<Map<string, Tally>> {
-  const tallies = new Map(configs.map((c) => [c.key, { cells: new Map<string, Cell>(), givenMs: [], frameMs: [], emptyFrameMs: [] } as Tally]));
+async function runCorpus(
+  sets: CorpusSet[],
+  configs: Config[],
+  baseline: Baseline,
+  log: (line: string) => void,
+): Promise<Map<string, Tally>> {
+  const tallies = new Map(
+    configs.map((c) => [c.key, { cells: new Map<string, Cell>(), givenMs: [], frameMs: [], emptyFrameMs: [] } as Tally]),
+  );
   for (const set of sets) {
     const started = performance.now();
     const originals = set.images.map((image) => ({ expected: image.expected, rgba: readPng(image.path) }));
@@ -124,7 +131,9 @@ async function runCorpus(sets: CorpusSet[], configs: Config[], baseline: Baselin
         tally.cells.set(`${set.name}@${rotation}`, cell);
       }
     }
-    log(`  ${set.name}: ${set.images.length} images × ${set.rotations.length} rotations in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `  ${set.name}: ${set.images.length} images × ${set.rotations.length} rotations in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
   return tallies;
 }
@@ -156,7 +165,9 @@ export async function benchDecode(log: (line: string) => void, argv: string[] = 
   const sets = readCorpus(corpus);
   const wasm = await createZxingWasmDecoder(nodeReaderWasm());
   const library = createZxingLibraryDecoder();
-  const configs: Config[] = [wasm, library].flatMap((decoder) => [false, true].map((tryHarder) => ({ decoder, tryHarder, key: `${decoder.name}${tryHarder ? ' +harder' : ''}` })));
+  const configs: Config[] = [wasm, library].flatMap((decoder) =>
+    [false, true].map((tryHarder) => ({ decoder, tryHarder, key: `${decoder.name}${tryHarder ? ' +harder' : ''}` })),
+  );
   log(`\ndecode: ${corpus}`);
   // The first decode compiles and warms the wasm module and the JIT; it is not a camera frame's cost.
   for (const config of configs) await config.decoder.decode(letterbox(readPng(sets[0]!.images[0]!.path)), { tryHarder: config.tryHarder });
@@ -184,10 +195,12 @@ export async function benchDecode(log: (line: string) => void, argv: string[] = 
   }
   // Per set: every rotation at or above the reference (and within its misread / false-positive allowance).
   const setNames = [...new Set(cellKeys.map((k) => k.split('@')[0]!))];
-  const setMeets = (c: Config, setName: string) => [...tallies.get(c.key)!.cells].every(([k, cell]) => k.split('@')[0] !== setName || meetsReference(cell));
+  const setMeets = (c: Config, setName: string) =>
+    [...tallies.get(c.key)!.cells].every(([k, cell]) => k.split('@')[0] !== setName || meetsReference(cell));
   log(`\nmeets the reference on every rotation of the set`);
   log(['set'.padEnd(22), ...configs.map((c) => c.key.padStart(28))].join(' '));
-  for (const setName of setNames) log([setName.padEnd(22), ...configs.map((c) => (setMeets(c, setName) ? 'yes' : 'NO').padStart(28))].join(' '));
+  for (const setName of setNames)
+    log([setName.padEnd(22), ...configs.map((c) => (setMeets(c, setName) ? 'yes' : 'NO').padStart(28))].join(' '));
 
   const summary = configs.map((c) => {
     const tally = tallies.get(c.key)!;
@@ -213,26 +226,56 @@ export async function benchDecode(log: (line: string) => void, argv: string[] = 
       emptyP95: percentile(empty, 95),
     };
   });
-  log(`\nms per decode: the image as given, a 640×480 frame, and a 640×480 frame without a code; target: every set at its reference, frame p50 ≤ ${FRAME_BUDGET_MS} ms`);
-  log(`bare baseline (one ZXing-C++ scan, fast settings) on the same frames: p50 ${bareFrameMedian.toFixed(2)} ms, without a code ${bareEmptyMedian.toFixed(2)} ms; ×bare = frame p50 / baseline p50`);
-  log(`${'decoder'.padEnd(24)} ${'decoded'.padStart(8)} ${'frame'.padStart(6)} ${'misread'.padStart(8)} ${'false+'.padStart(7)} ${'meets ref'.padStart(9)} ${'target'.padStart(7)} ${'given p50'.padStart(10)} ${'p95'.padStart(8)} ${'frame p50'.padStart(10)} ${'p95'.padStart(8)} ${'empty p50'.padStart(10)} ${'p95'.padStart(8)} ${'×bare'.padStart(6)}`);
+  log(
+    `\nms per decode: the image as given, a 640×480 frame, and a 640×480 frame without a code; target: every set at its reference, frame p50 ≤ ${FRAME_BUDGET_MS} ms`,
+  );
+  log(
+    `bare baseline (one ZXing-C++ scan, fast settings) on the same frames: p50 ${bareFrameMedian.toFixed(2)} ms, without a code ${bareEmptyMedian.toFixed(2)} ms; ×bare = frame p50 / baseline p50`,
+  );
+  log(
+    `${'decoder'.padEnd(24)} ${'decoded'.padStart(8)} ${'frame'.padStart(6)} ${'misread'.padStart(8)} ${'false+'.padStart(7)} ${'meets ref'.padStart(9)} ${'target'.padStart(7)} ${'given p50'.padStart(10)} ${'p95'.padStart(8)} ${'frame p50'.padStart(10)} ${'p95'.padStart(8)} ${'empty p50'.padStart(10)} ${'p95'.padStart(8)} ${'×bare'.padStart(6)}`,
+  );
   for (const s of summary) {
-    const ms = [s.givenMedian, s.givenP95, s.frameMedian, s.frameP95, s.emptyMedian, s.emptyP95].map((v, i) => v.toFixed(2).padStart(i % 2 === 0 ? 10 : 8));
-    log(`${s.config.key.padEnd(24)} ${String(s.decoded).padStart(8)} ${String(s.frameDecoded).padStart(6)} ${String(s.misreads).padStart(8)} ${String(s.falsePositives).padStart(7)} ${(s.meetsAll ? 'yes' : 'no').padStart(9)} ${(s.meetsTarget ? 'yes' : 'no').padStart(7)} ${ms.join(' ')} ${(s.frameMedian / bareFrameMedian).toFixed(2).padStart(6)}`);
+    const ms = [s.givenMedian, s.givenP95, s.frameMedian, s.frameP95, s.emptyMedian, s.emptyP95].map((v, i) =>
+      v.toFixed(2).padStart(i % 2 === 0 ? 10 : 8),
+    );
+    log(
+      `${s.config.key.padEnd(24)} ${String(s.decoded).padStart(8)} ${String(s.frameDecoded).padStart(6)} ${String(s.misreads).padStart(8)} ${String(s.falsePositives).padStart(7)} ${(s.meetsAll ? 'yes' : 'no').padStart(9)} ${(s.meetsTarget ? 'yes' : 'no').padStart(7)} ${ms.join(' ')} ${(s.frameMedian / bareFrameMedian).toFixed(2).padStart(6)}`,
+    );
   }
 
   // The figures' own choice: most of the corpus decoded, in the camera's mode, within the frame budget.
   const cameraMode = summary.filter((s) => s.config.tryHarder === CAMERA_DECODE_OPTIONS.tryHarder && s.frameMedian <= FRAME_BUDGET_MS);
   const best = cameraMode.reduce<(typeof summary)[number] | undefined>((a, s) => (!a || s.decoded > a.decoded ? s : a), undefined);
   const chosen = summary.find((s) => s.config.decoder.name === DEFAULT_DECODER && s.config.tryHarder === CAMERA_DECODE_OPTIONS.tryHarder)!;
-  log(`\ndefault decoder: ${DEFAULT_DECODER} (tryHarder ${CAMERA_DECODE_OPTIONS.tryHarder}); by these figures: ${best?.config.decoder.name ?? 'none within budget'}`);
-  if (best && best.config.decoder.name !== DEFAULT_DECODER) log(`WARNING: the figures favour ${best.config.decoder.name}; revisit DEFAULT_DECODER`);
+  log(
+    `\ndefault decoder: ${DEFAULT_DECODER} (tryHarder ${CAMERA_DECODE_OPTIONS.tryHarder}); by these figures: ${best?.config.decoder.name ?? 'none within budget'}`,
+  );
+  if (best && best.config.decoder.name !== DEFAULT_DECODER)
+    log(`WARNING: the figures favour ${best.config.decoder.name}; revisit DEFAULT_DECODER`);
 
   const chosenTally = tallies.get(chosen.config.key)!;
-  const setFigures: Record<string, { decoded: number; images: number; misreads: number; reference: number | null; meets_reference: boolean; by_rotation: Record<string, number> }> = {};
+  const setFigures: Record<
+    string,
+    {
+      decoded: number;
+      images: number;
+      misreads: number;
+      reference: number | null;
+      meets_reference: boolean;
+      by_rotation: Record<string, number>;
+    }
+  > = {};
   for (const [cellKey, cell] of chosenTally.cells) {
     const [setName, rotation] = cellKey.split('@') as [string, string];
-    const entry = (setFigures[setName] ??= { decoded: 0, images: 0, misreads: 0, reference: cell.reference === null ? null : 0, meets_reference: chosen.setsMeeting[setName]!, by_rotation: {} });
+    const entry = (setFigures[setName] ??= {
+      decoded: 0,
+      images: 0,
+      misreads: 0,
+      reference: cell.reference === null ? null : 0,
+      meets_reference: chosen.setsMeeting[setName]!,
+      by_rotation: {},
+    });
     entry.decoded += cell.decoded;
     entry.images += cell.images;
     entry.misreads += cell.misreads;
@@ -281,4 +324,3 @@ export async function benchDecode(log: (line: string) => void, argv: string[] = 
     decode_rss_mb: rssMb(),
   };
 }
-

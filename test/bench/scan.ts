@@ -33,7 +33,12 @@ export function memberForCardScan(db: ReadableDb, event: ScanEvent): MemberRow |
 export async function benchScan(log: (line: string) => void): Promise<Record<string, number>> {
   const path = benchDatabase(log);
   // The integrity check of a multi-GB file is start-up work, not part of these figures.
-  const backend = createBackend({ dbPath: path, storeId: 'store-1', clock: new ManualClock(BENCH_NOW + 3_600_000), open: { integrityCheck: 'off' } });
+  const backend = createBackend({
+    dbPath: path,
+    storeId: 'store-1',
+    clock: new ManualClock(BENCH_NOW + 3_600_000),
+    open: { integrityCheck: 'off' },
+  });
   const db = backend.store.db;
   const dir = mkdtempSync(join(tmpdir(), 'bench-scan-'));
   const pair = await startPtyPair(dir);
@@ -105,13 +110,23 @@ export async function benchScan(log: (line: string) => void): Promise<Record<str
 function summarize(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1]!, mean, n: sorted.length };
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1]!,
+    mean,
+    n: sorted.length,
+  };
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`bench: ${message} within ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`bench: ${message} within ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -25,7 +25,14 @@ export function time<T>(inputs: T[], fn: (input: T) => unknown, warmup = Math.mi
   }
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), max: samples[samples.length - 1]!, mean, n: samples.length };
+  return {
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    p99: percentile(samples, 99),
+    max: samples[samples.length - 1]!,
+    mean,
+    n: samples.length,
+  };
 }
 
 export function round(value: number, digits = 4): number {

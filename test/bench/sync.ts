@@ -71,7 +71,14 @@ async function startUnderTest(db: Db): Promise<ServerUnderTest> {
   await importProgram(db, demoProgram, Date.now());
   await importProducts(db, PRODUCTS);
   const server = await startServer({ db, port: 0, host: '127.0.0.1', log: { level: 'warn' }, maintenanceIntervalMs: 0 });
-  return { db, server, close: async () => { await server.close(); await db.close(); } };
+  return {
+    db,
+    server,
+    close: async () => {
+      await server.close();
+      await db.close();
+    },
+  };
 }
 
 /** A seeded terminal database with `events` queued in the outbox, in the protocol's shape. */
@@ -88,14 +95,51 @@ function outboxDatabase(dir: string, events: number): string {
     for (let i = 0; i < events; i++) {
       const at = now + i;
       if (i < ENROLLED) {
-        insert.run(uuidv7(at), 'member.enrolled', JSON.stringify({ memberId: members[i], cardNumber: `BENCH-${i}`, name: `Member ${i}`, phone: null, email: null, birthDate: null, consentMarketing: false, referredBy: null, storeId: STORE, enrolledAt: at, staffId: STAFF.cashier.id, ledger: [{ memberId: members[i], kind: 'bonus', points: 100, qualifying: 0, expiresAt: expiry }] }), at);
+        insert.run(
+          uuidv7(at),
+          'member.enrolled',
+          JSON.stringify({
+            memberId: members[i],
+            cardNumber: `BENCH-${i}`,
+            name: `Member ${i}`,
+            phone: null,
+            email: null,
+            birthDate: null,
+            consentMarketing: false,
+            referredBy: null,
+            storeId: STORE,
+            enrolledAt: at,
+            staffId: STAFF.cashier.id,
+            ledger: [{ memberId: members[i], kind: 'bonus', points: 100, qualifying: 0, expiresAt: expiry }],
+          }),
+          at,
+        );
         continue;
       }
       const memberId = members[i % ENROLLED]!;
       const earn = 10 + (i % 90);
       const ledger: object[] = [{ memberId, kind: 'earn', points: earn, qualifying: earn, expiresAt: expiry }];
       if (i % 10 === 0) ledger.push({ memberId, kind: 'redeem', points: -50, qualifying: 0 });
-      insert.run(uuidv7(at), 'sale.committed', JSON.stringify({ saleId: uuidv7(at), memberId, storeId: STORE, staffId: STAFF.cashier.id, createdAt: at, totalMinor: earn * 100, paidMinor: earn * 100, pointsEarned: earn, pointsRedeemed: i % 10 === 0 ? 50 : 0, holdId: null, rewardId: null, programVersion: 1, ledger }), at);
+      insert.run(
+        uuidv7(at),
+        'sale.committed',
+        JSON.stringify({
+          saleId: uuidv7(at),
+          memberId,
+          storeId: STORE,
+          staffId: STAFF.cashier.id,
+          createdAt: at,
+          totalMinor: earn * 100,
+          paidMinor: earn * 100,
+          pointsEarned: earn,
+          pointsRedeemed: i % 10 === 0 ? 50 : 0,
+          holdId: null,
+          rewardId: null,
+          programVersion: 1,
+          ledger,
+        }),
+        at,
+      );
     }
   });
   closeTerminalDb(backend.store);
@@ -108,9 +152,16 @@ function outboxDatabase(dir: string, events: number): string {
  */
 async function drain(template: string, dir: string, under: ServerUnderTest): Promise<{ perS: number }> {
   const { code } = await createPairingCode(under.db, { storeId: STORE }, Date.now());
-  const out = JSON.parse(await child(['--push-child', under.server.url, code, template, dir])) as { perS: number; sent: number; queued: number; terminalId: string };
+  const out = JSON.parse(await child(['--push-child', under.server.url, code, template, dir])) as {
+    perS: number;
+    sent: number;
+    queued: number;
+    terminalId: string;
+  };
   if (out.sent !== out.queued) throw new Error(`bench: pushed ${out.sent} of ${out.queued} events`);
-  const [applied] = await under.db.query<{ n: number }>('SELECT count(*)::int AS n FROM applied_events WHERE terminal_id = $1', [out.terminalId]);
+  const [applied] = await under.db.query<{ n: number }>('SELECT count(*)::int AS n FROM applied_events WHERE terminal_id = $1', [
+    out.terminalId,
+  ]);
   if (applied!.n !== out.queued) throw new Error(`bench: the server applied ${applied!.n} of ${out.queued} events`);
   return { perS: out.perS };
 }
@@ -122,10 +173,20 @@ async function pushChild(url: string, code: string, template: string, dir: strin
   const backend = createBackend({ dbPath, storeId: STORE, clock: systemClock, open: { integrityCheck: 'off' } });
   await backend.sync.pair({ serverUrl: url, code, terminalName: 'bench' });
   const credentials = loadCredentials(backend.store, keyFileSource(`${dbPath}.key`))!;
-  const client = new SyncHttpClient({ serverUrl: url, auth: { terminalId: credentials.terminalId, secret: credentials.secret }, now: () => Date.now() });
+  const client = new SyncHttpClient({
+    serverUrl: url,
+    auth: { terminalId: credentials.terminalId, secret: credentials.secret },
+    now: () => Date.now(),
+  });
   const queued = backend.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
   const started = process.hrtime.bigint();
-  const result = await pushOutbox({ store: backend.store, client, now: () => Date.now(), batchSize: BATCH, pipeline: DEFAULT_SYNC_SETTINGS.pushPipeline });
+  const result = await pushOutbox({
+    store: backend.store,
+    client,
+    now: () => Date.now(),
+    batchSize: BATCH,
+    pipeline: DEFAULT_SYNC_SETTINGS.pushPipeline,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   client.close();
   await backend.sync.stop();
@@ -147,8 +208,11 @@ function requestBodies(template: string): string[] {
 function child(args: string[]): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     // execFileSync would block this process, and with it the server the child talks to.
-    execFile(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { maxBuffer: 1 << 20 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim().split('\n').pop()!),
+    execFile(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), ...args],
+      { maxBuffer: 1 << 20 },
+      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim().split('\n').pop()!)),
     );
   });
 }
@@ -171,10 +235,20 @@ async function baseline(db: Db, bodies: string[]): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const post = (body: string) =>
     new Promise<void>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/events', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`baseline answered ${res.statusCode}`))));
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/events',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`baseline answered ${res.statusCode}`))));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -223,10 +297,23 @@ async function pullChild(url: string, code: string, dir: string): Promise<void> 
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
   const members = backend.store.db.prepare('SELECT count(*) FROM members').pluck().get() as number;
-  const ledgerOk = backend.store.db.prepare('SELECT count(*) FROM members m WHERE m.balance <> (SELECT coalesce(sum(points), 0) FROM ledger l WHERE l.member_id = m.id)').pluck().get() as number;
+  const ledgerOk = backend.store.db
+    .prepare('SELECT count(*) FROM members m WHERE m.balance <> (SELECT coalesce(sum(points), 0) FROM ledger l WHERE l.member_id = m.id)')
+    .pluck()
+    .get() as number;
   await backend.sync.stop();
   closeTerminalDb(backend.store);
-  console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, members, state: status.state, reason: status.reason, mismatched: ledgerOk, rss: rssMb() }));
+  console.log(
+    JSON.stringify({
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      members,
+      state: status.state,
+      reason: status.reason,
+      mismatched: ledgerOk,
+      rss: rssMb(),
+    }),
+  );
 }
 
 export async function benchSync(log: (line: string) => void): Promise<Record<string, number>> {
@@ -256,8 +343,18 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
     log(`sync: seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s; pulling`);
     const { code } = await createPairingCode(pg.db, { storeId: STORE }, Date.now());
     const childOut = await child(['--pull-child', pg.server.url, code, dir]);
-    const pull = JSON.parse(childOut) as { seconds: number; members: number; state: string; reason: string | null; mismatched: number; rss: number };
-    if (pull.state !== 'online' || pull.members < MEMBERS || pull.mismatched !== 0) throw new Error(`bench: the pull ended ${pull.state} (${pull.reason}) with ${pull.members} members, ${pull.mismatched} balances ≠ ledger`);
+    const pull = JSON.parse(childOut) as {
+      seconds: number;
+      members: number;
+      state: string;
+      reason: string | null;
+      mismatched: number;
+      rss: number;
+    };
+    if (pull.state !== 'online' || pull.members < MEMBERS || pull.mismatched !== 0)
+      throw new Error(
+        `bench: the pull ended ${pull.state} (${pull.reason}) with ${pull.members} members, ${pull.mismatched} balances ≠ ledger`,
+      );
 
     // 3. Online holds through the terminal's dispatcher (members seeded above have points).
     const holdDb = join(dir, 'hold.sqlite');
@@ -307,15 +404,27 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
     };
     log(`${'measure'.padEnd(52)} ${'value'.padStart(12)}  target`);
     const row = (name: string, value: string, target = '') => log(`${name.padEnd(52)} ${value.padStart(12)}  ${target}`);
-    row('push, PostgreSQL: events/s', figures.push_events_per_s.toFixed(0), `≥ 5000 ${figures.push_events_per_s >= 5000 ? 'met' : 'NOT MET'}`);
+    row(
+      'push, PostgreSQL: events/s',
+      figures.push_events_per_s.toFixed(0),
+      `≥ 5000 ${figures.push_events_per_s >= 5000 ? 'met' : 'NOT MET'}`,
+    );
     row('  bare baseline (one INSERT per batch): events/s', figures.push_baseline_events_per_s.toFixed(0));
     row('  ratio push / baseline', figures.push_ratio.toFixed(3));
     row('push, PGlite: events/s', figures.push_events_per_s_pglite.toFixed(0));
     row('  bare baseline: events/s', figures.push_baseline_events_per_s_pglite.toFixed(0));
     row('  ratio push / baseline', figures.push_ratio_pglite.toFixed(3));
-    row(`first pull of ${pull.members.toLocaleString('en')} members: s`, figures.pull_1m_s.toFixed(1), `≤ 60 ${figures.pull_1m_s <= 60 ? 'met' : 'NOT MET'}`);
+    row(
+      `first pull of ${pull.members.toLocaleString('en')} members: s`,
+      figures.pull_1m_s.toFixed(1),
+      `≤ 60 ${figures.pull_1m_s <= 60 ? 'met' : 'NOT MET'}`,
+    );
     row('  peak RSS of the pulling terminal: MB', figures.pull_rss_mb.toFixed(0));
-    row(`online hold round trip (${HOLDS}) p50 / p99: ms`, `${figures.hold_p50_ms.toFixed(2)} / ${figures.hold_p99_ms.toFixed(2)}`, `p99 ≤ 50 ${figures.hold_p99_ms <= 50 ? 'met' : 'NOT MET'}`);
+    row(
+      `online hold round trip (${HOLDS}) p50 / p99: ms`,
+      `${figures.hold_p50_ms.toFixed(2)} / ${figures.hold_p99_ms.toFixed(2)}`,
+      `p99 ≤ 50 ${figures.hold_p99_ms <= 50 ? 'met' : 'NOT MET'}`,
+    );
     return figures;
   } finally {
     await cluster.stop();

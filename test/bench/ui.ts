@@ -44,7 +44,13 @@ const PROBE = `
 async function samplesReach(page: Page, count: number, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (((await page.evaluate('window.__samples.length')) as number) < count) {
-    if (Date.now() > until) throw new Error(`no paint after scan ${count}: the screen says "${await page.locator('.notice').textContent().catch(() => '?')}"`);
+    if (Date.now() > until)
+      throw new Error(
+        `no paint after scan ${count}: the screen says "${await page
+          .locator('.notice')
+          .textContent()
+          .catch(() => '?')}"`,
+      );
     await new Promise((r) => setTimeout(r, 2));
   }
 }
@@ -59,7 +65,10 @@ export async function benchUi(log: (line: string) => void): Promise<Record<strin
   // The database is migrated by the backend on first open; the key is added by the bench, once per run.
   const rendererDir = await buildRenderer();
   const js = readdirSync(join(rendererDir, 'assets')).filter((f) => f.endsWith('.js'));
-  const jsGzipKb = round(js.reduce((sum, f) => sum + gzipSync(readFileSync(join(rendererDir, 'assets', f)), { level: 9 }).length, 0) / 1024, 1);
+  const jsGzipKb = round(
+    js.reduce((sum, f) => sum + gzipSync(readFileSync(join(rendererDir, 'assets', f)), { level: 9 }).length, 0) / 1024,
+    1,
+  );
 
   const browser = await launchChromium();
   const env = { LT_DB_PATH: dbPath, LT_STORE_ID: 'store-1', LT_INTEGRITY_CHECK: 'quick' as const, LT_LOG_LEVEL: 'warn' };
@@ -67,7 +76,9 @@ export async function benchUi(log: (line: string) => void): Promise<Record<strin
   let host = await startBrowserHost({ rendererDir, backendEntry: BACKEND_ENTRY, backendEnv: env, onLog: () => {} });
   await host.close();
   const raw = new Database(dbPath);
-  raw.prepare('INSERT OR REPLACE INTO member_token_keys (key_id, public_key, revoked_at, received_at) VALUES (?, ?, NULL, ?)').run(key.keyId, Buffer.from(key.raw), Date.now());
+  raw
+    .prepare('INSERT OR REPLACE INTO member_token_keys (key_id, public_key, revoked_at, received_at) VALUES (?, ?, NULL, ?)')
+    .run(key.keyId, Buffer.from(key.raw), Date.now());
   raw.close();
 
   host = await startBrowserHost({ rendererDir, backendEntry: BACKEND_ENTRY, backendEnv: env, onLog: () => {} });
@@ -88,7 +99,11 @@ export async function benchUi(log: (line: string) => void): Promise<Record<strin
   for (let n = 0; n < SCANS + 5; n++) {
     const id = memberId(1 + Math.floor(random() * (BENCH_MEMBERS - 1)));
     const tokenId = (n + 1).toString(16).padStart(12, '0');
-    const token = signMemberToken({ memberId: id, cardNumber: null, issuedAt: now - 60_000, expiresAt: null, tokenId }, key.privateKey, key.keyId);
+    const token = signMemberToken(
+      { memberId: id, cardNumber: null, issuedAt: now - 60_000, expiresAt: null, tokenId },
+      key.privateKey,
+      key.keyId,
+    );
     // A burst the loaded test machine delivered with gaps is refused like a misread: scanned again, and counted.
     for (let attempt = 1; ; attempt++) {
       await page.evaluate(`window.__expect = ${JSON.stringify(id)}`);
@@ -107,7 +122,9 @@ export async function benchUi(log: (line: string) => void): Promise<Record<strin
   // Baseline: a key to a painted text change, no backend, same browser.
   const bare = await browser.newPage();
   await bare.setContent('<p id="t">0</p>');
-  await bare.evaluate(`window.__samples = []; window.addEventListener('keydown', (e) => { if (e.key !== 'Enter') return; const from = performance.now(); document.getElementById('t').textContent = String(window.__samples.length); requestAnimationFrame(() => setTimeout(() => window.__samples.push(performance.now() - from), 0)); });`);
+  await bare.evaluate(
+    `window.__samples = []; window.addEventListener('keydown', (e) => { if (e.key !== 'Enter') return; const from = performance.now(); document.getElementById('t').textContent = String(window.__samples.length); requestAnimationFrame(() => setTimeout(() => window.__samples.push(performance.now() - from), 0)); });`,
+  );
   for (let n = 0; n < BARE_KEYS; n++) {
     await wedgeScan(bare, '');
     await samplesReach(bare, n + 1);

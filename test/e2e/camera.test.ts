@@ -34,7 +34,9 @@ beforeAll(async () => {
   const terminal = createTestTerminal({ dir: dir.path, now: Date.now() });
   const member = terminal.enrol(terminal.login('manager'), { name: MEMBER_NAME, cardNumber: null });
   memberId = member.id;
-  writeTransaction(terminal.backend.store, (db) => upsertTokenKey(db, { keyId: key.keyId, publicKey: key.raw, revokedAt: null, now: Date.now() }));
+  writeTransaction(terminal.backend.store, (db) =>
+    upsertTokenKey(db, { keyId: key.keyId, publicKey: key.raw, revokedAt: null, now: Date.now() }),
+  );
   closeTerminalDb(terminal.backend.store);
   rendererDir = await buildRenderer();
   host = await startBrowserHost({
@@ -76,11 +78,16 @@ async function cameraShowing(text: string, format: 'QRCode' | 'EAN13', name: str
 /** States of every camera track the page opened. */
 const trackStates = (page: Page) => page.evaluate<string[]>('window.__streams.flatMap((s) => s.getTracks()).map((t) => t.readyState)');
 
-const scansReceived = (source: string) => backendLog.filter((l) => l.includes('"event":"scan.received"') && l.includes(`"source":"${source}"`)).length;
+const scansReceived = (source: string) =>
+  backendLog.filter((l) => l.includes('"event":"scan.received"') && l.includes(`"source":"${source}"`)).length;
 
 describe('camera scanning in real Chromium', () => {
   it('a member QR token on camera finds the member, through the worker and the backend process', async () => {
-    const token = signMemberToken({ memberId, cardNumber: null, issuedAt: Date.now() - 60_000, expiresAt: Date.now() + 86_400_000, tokenId: 'e2e000000001' }, key.privateKey, key.keyId);
+    const token = signMemberToken(
+      { memberId, cardNumber: null, issuedAt: Date.now() - 60_000, expiresAt: Date.now() + 86_400_000, tokenId: 'e2e000000001' },
+      key.privateKey,
+      key.keyId,
+    );
     const { browser, page } = await cameraShowing(token, 'QRCode', 'member-qr');
     try {
       await page.locator('.member-name', { hasText: MEMBER_NAME }).waitFor({ timeout: 15_000 });
@@ -102,7 +109,11 @@ describe('camera scanning in real Chromium', () => {
   }, 60_000);
 
   it('continuous scanning holds the same code once per 2 s and does not grow the page heap', async () => {
-    const token = signMemberToken({ memberId, cardNumber: null, issuedAt: Date.now() - 60_000, expiresAt: null, tokenId: 'e2e000000002' }, key.privateKey, key.keyId);
+    const token = signMemberToken(
+      { memberId, cardNumber: null, issuedAt: Date.now() - 60_000, expiresAt: null, tokenId: 'e2e000000002' },
+      key.privateKey,
+      key.keyId,
+    );
     const { browser, page } = await cameraShowing(token, 'QRCode', 'member-qr-long');
     try {
       await page.locator('.member-name', { hasText: MEMBER_NAME }).waitFor({ timeout: 15_000 });
@@ -126,7 +137,11 @@ describe('camera scanning in real Chromium', () => {
   }, 60_000);
 
   it('a forged member token on camera is refused with a reason, and the refusal is logged', async () => {
-    const forged = signMemberToken({ memberId, cardNumber: null, issuedAt: Date.now() - 60_000, expiresAt: null, tokenId: 'e2e000000003' }, forger.privateKey, key.keyId);
+    const forged = signMemberToken(
+      { memberId, cardNumber: null, issuedAt: Date.now() - 60_000, expiresAt: null, tokenId: 'e2e000000003' },
+      forger.privateKey,
+      key.keyId,
+    );
     const { browser, page } = await cameraShowing(forged, 'QRCode', 'forged-qr');
     try {
       await page.locator('.notice-bad', { hasText: '✗' }).waitFor({ timeout: 15_000 });

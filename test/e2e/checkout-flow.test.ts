@@ -30,8 +30,10 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const points = async (page: Page, selector: string) => Number(await page.locator(selector).getAttribute(selector.includes('balance') ? 'data-balance' : 'data-points'));
-const serverBalance = async (memberId: string) => Number((await stack.db.query<{ balance: string }>('SELECT balance FROM members WHERE id = $1', [memberId]))[0]!.balance);
+const points = async (page: Page, selector: string) =>
+  Number(await page.locator(selector).getAttribute(selector.includes('balance') ? 'data-balance' : 'data-points'));
+const serverBalance = async (memberId: string) =>
+  Number((await stack.db.query<{ balance: string }>('SELECT balance FROM members WHERE id = $1', [memberId]))[0]!.balance);
 
 async function memberOnSale(page: Page, card: string, name: string): Promise<number> {
   await scanUntil(page, card, () => page.locator('.member-name', { hasText: name }).waitFor({ timeout: 3000 }));
@@ -40,7 +42,12 @@ async function memberOnSale(page: Page, card: string, name: string): Promise<num
 
 /** Scans a product and waits for the basket to hold `lines` lines. */
 async function productOnSale(page: Page, sku: string, lines: number): Promise<void> {
-  await scanUntil(page, barcode(sku), () => page.locator('.basket tr[data-line]').nth(lines - 1).waitFor({ timeout: 3000 }));
+  await scanUntil(page, barcode(sku), () =>
+    page
+      .locator('.basket tr[data-line]')
+      .nth(lines - 1)
+      .waitFor({ timeout: 3000 }),
+  );
 }
 
 async function complete(page: Page): Promise<void> {

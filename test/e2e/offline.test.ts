@@ -50,7 +50,9 @@ describe('offline and back', () => {
 
     await stack.restartServer();
     await page.locator('.sync-badge[data-sync-state="online"][data-queue="0"]').waitFor({ timeout: 60_000 });
-    const server = Number((await stack.db.query<{ balance: string }>('SELECT balance FROM members WHERE id = $1', [member.id]))[0]!.balance);
+    const server = Number(
+      (await stack.db.query<{ balance: string }>('SELECT balance FROM members WHERE id = $1', [member.id]))[0]!.balance,
+    );
     expect(server).toBe(balance);
     await page.screenshot({ path: join(SHOTS, 'offline-drained.png') });
   }, 120_000);

@@ -27,7 +27,9 @@ afterAll(async () => {
 
 /** A raw API client on the host's socket, as any page of this origin could be: the backend must say no. */
 async function rawCalls(calls: { method: string; input: unknown }[]): Promise<Response[]> {
-  const ws = new WebSocket(`ws://127.0.0.1:${stack.host.port}/api`, ['loyalty-terminal.v1', `token.${stack.host.token}`], { origin: stack.host.origin });
+  const ws = new WebSocket(`ws://127.0.0.1:${stack.host.port}/api`, ['loyalty-terminal.v1', `token.${stack.host.token}`], {
+    origin: stack.host.origin,
+  });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const answers: Response[] = [];
   // The socket also carries pushed events (sync status): wait for the next answer.
@@ -67,7 +69,10 @@ describe('roles', () => {
 
     const answers = await rawCalls([
       { method: 'member.enrol', input: { memberId: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', name: 'Sneaky', consentMarketing: false } },
-      { method: 'points.adjust', input: { adjustmentId: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c', memberId: member.id, points: 1000, reason: 'gift to myself' } },
+      {
+        method: 'points.adjust',
+        input: { adjustmentId: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c', memberId: member.id, points: 1000, reason: 'gift to myself' },
+      },
       { method: 'sync.pair', input: { serverUrl: 'http://127.0.0.1:1', code: 'ABCD' } },
       { method: 'report.endOfDay', input: {} },
     ]);

@@ -40,7 +40,11 @@ beforeAll(async () => {
   host = await startBrowserHost({
     rendererDir,
     backendEntry: BACKEND_ENTRY,
-    backendEnv: { LT_DB_PATH: terminal.dbPath, LT_STORE_ID: 'store-1', LT_SERIAL: JSON.stringify({ path: pty.scannerPath, baudRate: 115200 }) },
+    backendEnv: {
+      LT_DB_PATH: terminal.dbPath,
+      LT_STORE_ID: 'store-1',
+      LT_SERIAL: JSON.stringify({ path: pty.scannerPath, baudRate: 115200 }),
+    },
     onLog: () => {},
   });
   browser = await launchChromium();

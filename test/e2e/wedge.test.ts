@@ -179,7 +179,7 @@ describe('wedge scanner in Chromium', () => {
     expect(scanTexts(s), `key gaps ${gaps(s).join(' ')}`).toEqual(['Ab12cD34']);
   });
 
-  it('(c) textarea: a person\'s Enter is a new line, a scan\'s Enter is not', async () => {
+  it("(c) textarea: a person's Enter is a new line, a scan's Enter is not", async () => {
     await page.focus('#notes');
     await humanTypes('note');
     await page.waitForTimeout(HUMAN_DELAY);

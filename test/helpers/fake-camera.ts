@@ -28,9 +28,25 @@ export async function writeFakeCameraVideo(text: string, format: WriteFormat, ou
   writeFileSync(`${outBase}.png`, PNG.sync.write(png));
   const y4m = `${outBase}.y4m`;
   try {
-    execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-loop', '1', '-i', `${outBase}.png`, '-t', '1', '-r', '10', '-pix_fmt', 'yuv420p', y4m]);
+    execFileSync('ffmpeg', [
+      '-y',
+      '-loglevel',
+      'error',
+      '-loop',
+      '1',
+      '-i',
+      `${outBase}.png`,
+      '-t',
+      '1',
+      '-r',
+      '10',
+      '-pix_fmt',
+      'yuv420p',
+      y4m,
+    ]);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('ffmpeg not found: install the Debian package `ffmpeg` (apt-get install -y ffmpeg)', { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error('ffmpeg not found: install the Debian package `ffmpeg` (apt-get install -y ffmpeg)', { cause: error });
     throw error;
   }
   return y4m;

@@ -58,7 +58,9 @@ export function checkInvariants(db: Db): string[] {
     .all() as { id: number; member_id: string; points: number; remaining: number }[];
   for (const l of badLots) add(`lot ${l.id} (member ${l.member_id}): remaining ${l.remaining} outside 0..${l.points}`);
   const lotEntry = db
-    .prepare('SELECT p.id FROM point_lots p LEFT JOIN ledger l ON l.id = p.entry_id WHERE l.id IS NULL OR l.member_id <> p.member_id OR l.points < p.points LIMIT 10')
+    .prepare(
+      'SELECT p.id FROM point_lots p LEFT JOIN ledger l ON l.id = p.entry_id WHERE l.id IS NULL OR l.member_id <> p.member_id OR l.points < p.points LIMIT 10',
+    )
     .pluck()
     .all() as number[];
   for (const id of lotEntry) add(`lot ${id}: its ledger entry is missing, belongs to another member or is smaller than the lot`);
@@ -75,17 +77,26 @@ export function checkInvariants(db: Db): string[] {
               coalesce(sum(CASE WHEN kind = 'redeem' AND points > 0 THEN 1 END), 0) AS positive_redeems
        FROM ledger WHERE sale_id IS NOT NULL GROUP BY sale_id, member_id ORDER BY sale_id, member_id`,
     )
-    .all() as { sale_id: string; member_id: string; given: number; spent: number; taken_back: number; given_back: number; negative_credits: number; positive_redeems: number }[];
+    .all() as {
+    sale_id: string;
+    member_id: string;
+    given: number;
+    spent: number;
+    taken_back: number;
+    given_back: number;
+    negative_credits: number;
+    positive_redeems: number;
+  }[];
   for (const s of perSale) {
-    if (s.taken_back > s.given) add(`sale ${s.sale_id}, member ${s.member_id}: ${s.taken_back} points taken back but only ${s.given} given`);
-    if (s.given_back > s.spent) add(`sale ${s.sale_id}, member ${s.member_id}: ${s.given_back} points given back but only ${s.spent} spent`);
+    if (s.taken_back > s.given)
+      add(`sale ${s.sale_id}, member ${s.member_id}: ${s.taken_back} points taken back but only ${s.given} given`);
+    if (s.given_back > s.spent)
+      add(`sale ${s.sale_id}, member ${s.member_id}: ${s.given_back} points given back but only ${s.spent} spent`);
     if (s.negative_credits > 0) add(`sale ${s.sale_id}, member ${s.member_id}: an earn/bonus entry is negative`);
     if (s.positive_redeems > 0) add(`sale ${s.sale_id}, member ${s.member_id}: a redeem entry is positive`);
   }
   const strayLedger = db
-    .prepare(
-      `SELECT count(*) FROM ledger l WHERE l.sale_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.id = l.sale_id)`,
-    )
+    .prepare(`SELECT count(*) FROM ledger l WHERE l.sale_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.id = l.sale_id)`)
     .pluck()
     .get() as number;
   if (strayLedger > 0) add(`${strayLedger} ledger entries name a sale that does not exist`);
@@ -108,12 +119,21 @@ export function checkInvariants(db: Db): string[] {
               coalesce(l.reversed, 0) AS ledger_reversed, coalesce(l.restored, 0) AS ledger_restored
        FROM refunds r JOIN sales s ON s.id = r.sale_id LEFT JOIN l ON l.refund_id = r.id`,
     )
-    .all() as { id: string; points_reversed: number; points_restored: number; member_id: string | null; ledger_reversed: number; ledger_restored: number }[];
+    .all() as {
+    id: string;
+    points_reversed: number;
+    points_restored: number;
+    member_id: string | null;
+    ledger_reversed: number;
+    ledger_restored: number;
+  }[];
   for (const r of refunds) {
     const expectedReversed = r.member_id === null ? 0 : r.points_reversed;
     const expectedRestored = r.member_id === null ? 0 : r.points_restored;
     if (r.ledger_reversed !== expectedReversed || r.ledger_restored !== expectedRestored) {
-      add(`refund ${r.id}: records −${r.points_reversed}/+${r.points_restored} but the ledger has −${r.ledger_reversed}/+${r.ledger_restored}`);
+      add(
+        `refund ${r.id}: records −${r.points_reversed}/+${r.points_restored} but the ledger has −${r.ledger_reversed}/+${r.ledger_restored}`,
+      );
     }
   }
   const refundOfVoided = db
@@ -124,7 +144,9 @@ export function checkInvariants(db: Db): string[] {
 
   // Sale lines.
   const overRefunded = db
-    .prepare('SELECT sale_id, line_no, quantity, refunded_quantity FROM sale_lines WHERE refunded_quantity < 0 OR refunded_quantity > quantity LIMIT 10')
+    .prepare(
+      'SELECT sale_id, line_no, quantity, refunded_quantity FROM sale_lines WHERE refunded_quantity < 0 OR refunded_quantity > quantity LIMIT 10',
+    )
     .all() as { sale_id: string; line_no: number; quantity: number; refunded_quantity: number }[];
   for (const l of overRefunded) add(`sale ${l.sale_id} line ${l.line_no}: refunded ${l.refunded_quantity} of ${l.quantity}`);
 

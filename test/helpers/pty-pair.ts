@@ -36,7 +36,10 @@ export async function startPtyPair(dir: string, names: { scanner?: string; host?
   child.stderr.setEncoding('utf8');
   // socat logs this once both PTYs and both links exist.
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`socat did not create ${scannerPath} and ${hostPath} within ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`socat did not create ${scannerPath} and ${hostPath} within ${timeoutMs} ms:\n${stderr}`)),
+      timeoutMs,
+    );
     child.stderr.on('data', (text: string) => {
       stderr += text;
       if (stderr.includes('starting data transfer loop') && existsSync(scannerPath) && existsSync(hostPath)) {

@@ -79,7 +79,28 @@ export interface PlanProblem {
   plan: string;
 }
 
-const KEYWORDS = new Set(['where', 'join', 'left', 'inner', 'cross', 'on', 'set', 'using', 'order', 'group', 'limit', 'values', 'select', 'natural', 'as', 'indexed', 'not', 'union', 'returning', 'default']);
+const KEYWORDS = new Set([
+  'where',
+  'join',
+  'left',
+  'inner',
+  'cross',
+  'on',
+  'set',
+  'using',
+  'order',
+  'group',
+  'limit',
+  'values',
+  'select',
+  'natural',
+  'as',
+  'indexed',
+  'not',
+  'union',
+  'returning',
+  'default',
+]);
 
 /** The tables a statement names, with their aliases: a plan line names the alias (`SCAN p`). */
 function aliases(sql: string): Map<string, string> {
@@ -95,7 +116,9 @@ function aliases(sql: string): Map<string, string> {
 
 function partialIndexes(db: Database.Database, table: string): Set<string> {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) return new Set();
-  return new Set((db.pragma(`index_list(${table})`) as { name: string; partial: number }[]).filter((i) => i.partial === 1).map((i) => i.name));
+  return new Set(
+    (db.pragma(`index_list(${table})`) as { name: string; partial: number }[]).filter((i) => i.partial === 1).map((i) => i.name),
+  );
 }
 
 /**
@@ -125,7 +148,11 @@ function unreachableChildScans(db: Database.Database, sql: string): Set<string> 
  * queued offline), and so does one in a join: the planner drove from the subset instead of the selective
  * side (the member's pending points read every unsent event).
  */
-export function sqliteScans(db: Database.Database, statements: Iterable<Recorded>, growing: ReadonlySet<string>): { problems: PlanProblem[]; explained: number } {
+export function sqliteScans(
+  db: Database.Database,
+  statements: Iterable<Recorded>,
+  growing: ReadonlySet<string>,
+): { problems: PlanProblem[]; explained: number } {
   const problems: PlanProblem[] = [];
   let explained = 0;
   for (const { sql, params } of statements) {
@@ -151,8 +178,16 @@ export function sqliteScans(db: Database.Database, statements: Iterable<Recorded
  * PostgreSQL (EXPLAIN with the recorded parameters): a `Seq Scan on t`, or an index scan of t with no
  * index condition (the whole index, in its order) through an index that is not partial, t a table that grows.
  */
-export async function postgresScans(db: Queryable, statements: Iterable<Recorded>, growing: ReadonlySet<string>): Promise<{ problems: PlanProblem[]; explained: number }> {
-  const partial = new Set((await db.query<{ name: string }>("SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indpred IS NOT NULL")).map((r) => r.name));
+export async function postgresScans(
+  db: Queryable,
+  statements: Iterable<Recorded>,
+  growing: ReadonlySet<string>,
+): Promise<{ problems: PlanProblem[]; explained: number }> {
+  const partial = new Set(
+    (await db.query<{ name: string }>('SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indpred IS NOT NULL')).map(
+      (r) => r.name,
+    ),
+  );
   const problems: PlanProblem[] = [];
   let explained = 0;
   for (const { sql, params } of statements) {
@@ -176,5 +211,7 @@ export async function postgresScans(db: Queryable, statements: Iterable<Recorded
 }
 
 export function describeProblems(problems: PlanProblem[]): string {
-  return problems.map((p) => `scans ${p.table}:\n  ${p.sql.replace(/\s+/g, ' ').trim()}\n  plan:\n    ${p.plan.replace(/\n/g, '\n    ')}`).join('\n\n');
+  return problems
+    .map((p) => `scans ${p.table}:\n  ${p.sql.replace(/\s+/g, ' ').trim()}\n  plan:\n    ${p.plan.replace(/\n/g, '\n    ')}`)
+    .join('\n\n');
 }

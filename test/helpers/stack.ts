@@ -45,7 +45,11 @@ export async function startStack(options: { members?: number; backendEnv?: Recor
   const store = openTerminalDb(dbPath);
   try {
     const { code } = await createPairingCode(db, { storeId: DEMO_STORE.id }, Date.now());
-    await pairTerminal(store, { serverUrl: server.url, code, terminalName: 'e2e' }, { keySource: keyFileSource(`${dbPath}.key`), now: Date.now, log: silentLogger });
+    await pairTerminal(
+      store,
+      { serverUrl: server.url, code, terminalName: 'e2e' },
+      { keySource: keyFileSource(`${dbPath}.key`), now: Date.now, log: silentLogger },
+    );
   } finally {
     closeTerminalDb(store);
   }
@@ -53,7 +57,13 @@ export async function startStack(options: { members?: number; backendEnv?: Recor
   const host = await startBrowserHost({
     rendererDir,
     backendEntry: BACKEND_ENTRY,
-    backendEnv: { LT_DB_PATH: dbPath, LT_STORE_ID: DEMO_STORE.id, LT_LOCALE: DEMO_LOCALE, LT_SYNC_PULL_INTERVAL_MS: '1000', ...options.backendEnv },
+    backendEnv: {
+      LT_DB_PATH: dbPath,
+      LT_STORE_ID: DEMO_STORE.id,
+      LT_LOCALE: DEMO_LOCALE,
+      LT_SYNC_PULL_INTERVAL_MS: '1000',
+      ...options.backendEnv,
+    },
     onLog: (line) => backendLog.push(line),
   });
   let serverUp = true;
@@ -87,7 +97,12 @@ export async function startStack(options: { members?: number; backendEnv?: Recor
 }
 
 /** A fresh browser page on the terminal, signed in as this staff member. */
-export async function signedInPage(stack: Stack, staffId: string, pin: string, browser?: Browser): Promise<{ browser: Browser; page: Page }> {
+export async function signedInPage(
+  stack: Stack,
+  staffId: string,
+  pin: string,
+  browser?: Browser,
+): Promise<{ browser: Browser; page: Page }> {
   const b = browser ?? (await launchChromium());
   const page = await b.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(stack.host.url);

@@ -49,9 +49,30 @@ export function tempDir(prefix = 'loyalty-'): { path: string; remove(): void } {
 export function seed(backend: Backend, program: ProgramConfig = demoProgram, now = SATURDAY): void {
   writeTransaction(backend.store, (db) => {
     installProgram(db, program, now);
-    upsertStaff(db, { id: STAFF.cashier.id, name: 'Cashier One', role: 'cashier', pinHash: hashPin(STAFF.cashier.pin, 1024), active: true, now });
-    upsertStaff(db, { id: STAFF.cashier2.id, name: 'Cashier Two', role: 'cashier', pinHash: hashPin(STAFF.cashier2.pin, 1024), active: true, now });
-    upsertStaff(db, { id: STAFF.manager.id, name: 'Manager One', role: 'manager', pinHash: hashPin(STAFF.manager.pin, 1024), active: true, now });
+    upsertStaff(db, {
+      id: STAFF.cashier.id,
+      name: 'Cashier One',
+      role: 'cashier',
+      pinHash: hashPin(STAFF.cashier.pin, 1024),
+      active: true,
+      now,
+    });
+    upsertStaff(db, {
+      id: STAFF.cashier2.id,
+      name: 'Cashier Two',
+      role: 'cashier',
+      pinHash: hashPin(STAFF.cashier2.pin, 1024),
+      active: true,
+      now,
+    });
+    upsertStaff(db, {
+      id: STAFF.manager.id,
+      name: 'Manager One',
+      role: 'manager',
+      pinHash: hashPin(STAFF.manager.pin, 1024),
+      active: true,
+      now,
+    });
     upsertStaff(db, { id: STAFF.admin.id, name: 'Admin One', role: 'admin', pinHash: hashPin(STAFF.admin.pin, 1024), active: true, now });
     for (const p of PRODUCTS) upsertProduct(db, { ...p, now });
   });
@@ -64,13 +85,19 @@ export interface TestTerminal {
   /** Calls a command through the real dispatcher; throws the AppError it answered with. */
   call<M extends Method>(method: M, input: Input<M>, token?: string | null): Output<M>;
   /** Expects a command to fail and returns its error code. */
-  fail<M extends Method>(method: M, input: Input<M>, token?: string | null): { code: ErrorCode; message: string; details?: Record<string, unknown> };
+  fail<M extends Method>(
+    method: M,
+    input: Input<M>,
+    token?: string | null,
+  ): { code: ErrorCode; message: string; details?: Record<string, unknown> };
   login(who: keyof typeof STAFF): string;
   enrol(token: string, fields?: Partial<Input<'member.enrol'>>): Output<'member.enrol'>['member'];
   close(): void;
 }
 
-export function createTestTerminal(options: { program?: ProgramConfig; now?: number; log?: Logger; dir?: string; lockout?: Lockout } = {}): TestTerminal {
+export function createTestTerminal(
+  options: { program?: ProgramConfig; now?: number; log?: Logger; dir?: string; lockout?: Lockout } = {},
+): TestTerminal {
   const dir = options.dir === undefined ? tempDir() : null;
   const dbPath = join(options.dir ?? dir!.path, 'terminal.sqlite');
   const clock = new ManualClock(options.now ?? SATURDAY);
@@ -80,7 +107,8 @@ export function createTestTerminal(options: { program?: ProgramConfig; now?: num
   let nextId = 1;
   let cards = 0;
 
-  const raw = <M extends Method>(method: M, input: Input<M>, token?: string | null) => dispatch({ id: nextId++, method, input, token: token ?? null });
+  const raw = <M extends Method>(method: M, input: Input<M>, token?: string | null) =>
+    dispatch({ id: nextId++, method, input, token: token ?? null });
   const terminal: TestTerminal = {
     backend,
     clock,
@@ -102,7 +130,13 @@ export function createTestTerminal(options: { program?: ProgramConfig; now?: num
       cards++;
       return terminal.call(
         'member.enrol',
-        { memberId: uuidv7(clock.now()), name: `Member ${cards}`, consentMarketing: false, cardNumber: `CARD-${String(cards).padStart(6, '0')}`, ...fields },
+        {
+          memberId: uuidv7(clock.now()),
+          name: `Member ${cards}`,
+          consentMarketing: false,
+          cardNumber: `CARD-${String(cards).padStart(6, '0')}`,
+          ...fields,
+        },
         token,
       ).member;
     },

@@ -48,9 +48,19 @@ test('the bundled backend opens its database, migrates it and answers', async ()
 }, 30_000);
 
 test('an unconfigured terminal answers NOT_CONFIGURED with the problems, and opens no database', async () => {
-  const problems = [{ source: '/etc/loyalty-terminal/config.json', field: 'display.kiosk', message: 'Invalid input: expected boolean, received string' }];
+  const problems = [
+    { source: '/etc/loyalty-terminal/config.json', field: 'display.kiosk', message: 'Invalid input: expected boolean, received string' },
+  ];
   const dbPath = join(dir.path, 'never.sqlite');
   const reply = await ask({ LT_DB_PATH: dbPath, LT_STORE_ID: 'unconfigured', LT_NEEDS_CONFIG: JSON.stringify(problems) });
-  expect(reply).toEqual({ id: 7, ok: false, error: { code: 'NOT_CONFIGURED', message: expect.stringContaining('/etc/loyalty-terminal/config.json: display.kiosk:'), details: { problems } } });
+  expect(reply).toEqual({
+    id: 7,
+    ok: false,
+    error: {
+      code: 'NOT_CONFIGURED',
+      message: expect.stringContaining('/etc/loyalty-terminal/config.json: display.kiosk:'),
+      details: { problems },
+    },
+  });
   expect(existsSync(dbPath)).toBe(false);
 }, 30_000);

@@ -40,15 +40,37 @@ test('the bundle holds the figures IT needs and no personal data or secret', asy
   t.call('member.search', { phonePrefix: members[0]!.phone.slice(0, 6) }, t.login('cashier'));
   t.call('member.search', { namePrefix: 'Zebul' }, t.login('cashier'));
   const PIN = '7391548';
-  writeTransaction(t.backend.store, (db) => upsertStaff(db, { id: 'manager-9', name: 'Gwendolyn Pinsworth', role: 'manager', pinHash: hashPin(PIN, 1024), active: true, now: Date.now() }));
+  writeTransaction(t.backend.store, (db) =>
+    upsertStaff(db, {
+      id: 'manager-9',
+      name: 'Gwendolyn Pinsworth',
+      role: 'manager',
+      pinHash: hashPin(PIN, 1024),
+      active: true,
+      now: Date.now(),
+    }),
+  );
   t.call('staff.login', { staffId: 'manager-9', pin: PIN });
   t.fail('staff.login', { staffId: 'manager-9', pin: '1111' });
 
   const SECRET = 'sekret-ZXCV-98765-qwerty-sync';
   const deviceKey = keyFileSource(`${t.dbPath}.key`)();
-  writeTransaction(t.backend.store, (db) => saveSealedCredentials(db, sealCredentials({ serverUrl: 'https://loyalty.example.org', terminalId: 'term-1', storeId: 'store-1', secret: SECRET, caPem: null }, deviceKey)));
+  writeTransaction(t.backend.store, (db) =>
+    saveSealedCredentials(
+      db,
+      sealCredentials(
+        { serverUrl: 'https://loyalty.example.org', terminalId: 'term-1', storeId: 'store-1', secret: SECRET, caPem: null },
+        deviceKey,
+      ),
+    ),
+  );
   // A careless log line: personal fields are redacted on write; free text is scrubbed in the bundle.
-  log.log('warn', 'test.careless', { name: members[0]!.name, phone: members[0]!.phone, email: members[0]!.email, detail: `lookup failed for ${members[1]!.email} card 2900000000099887 tel +47 912 34 567` });
+  log.log('warn', 'test.careless', {
+    name: members[0]!.name,
+    phone: members[0]!.phone,
+    email: members[0]!.email,
+    detail: `lookup failed for ${members[1]!.email} card 2900000000099887 tel +47 912 34 567`,
+  });
   logFile.close();
   t.close();
 
@@ -57,7 +79,13 @@ test('the bundle holds the figures IT needs and no personal data or secret', asy
   const exit = await runCli(['--diagnostics', out], {
     keySource: (p) => keyFileSource(`${p}.key`),
     versions: { app: '1.0.0-test', node: process.versions.node },
-    env: { LT_CONFIG_FILE: join(dir.path, 'none.json'), LT_DATA_DIR: dataDir, LT_LOG_DIR: logDir, LT_STORE_ID: 'store-1', LT_UPDATE_URL: 'https://user:hunter2@updates.example.org/feed?token=abc' },
+    env: {
+      LT_CONFIG_FILE: join(dir.path, 'none.json'),
+      LT_DATA_DIR: dataDir,
+      LT_LOG_DIR: logDir,
+      LT_STORE_ID: 'store-1',
+      LT_UPDATE_URL: 'https://user:hunter2@updates.example.org/feed?token=abc',
+    },
     out: (l) => lines.push(l),
     err: (l) => lines.push(l),
     now: Date.now,
@@ -67,8 +95,20 @@ test('the bundle holds the figures IT needs and no personal data or secret', asy
 
   const raw = readFileSync(out);
   const files = unzip(raw);
-  expect([...files.keys()].sort()).toEqual(['backups.json', 'configuration.json', 'database.json', 'logs/backend.log', 'logs/cli.log', 'versions.json']);
-  const database = JSON.parse(files.get('database.json')!) as { rows: Record<string, number>; queue: { pending: number }; paired: boolean; quickCheck: string[] };
+  expect([...files.keys()].sort()).toEqual([
+    'backups.json',
+    'configuration.json',
+    'database.json',
+    'logs/backend.log',
+    'logs/cli.log',
+    'versions.json',
+  ]);
+  const database = JSON.parse(files.get('database.json')!) as {
+    rows: Record<string, number>;
+    queue: { pending: number };
+    paired: boolean;
+    quickCheck: string[];
+  };
   expect(database.rows.members).toBe(3);
   expect(database.queue.pending).toBeGreaterThanOrEqual(3);
   expect(database.paired).toBe(true);
@@ -81,7 +121,16 @@ test('the bundle holds the figures IT needs and no personal data or secret', asy
 
   const forbidden = [
     ...members.flatMap((m) => [m.name, m.phone, m.phone.replace(/\s/g, ''), m.email, m.cardNumber]),
-    'Quackenbush', 'Thistlewood', 'Gwendolyn', 'Pinsworth', PIN, SECRET, deviceKey.toString('hex'), deviceKey.toString('base64'), 'hunter2', 'token=abc',
+    'Quackenbush',
+    'Thistlewood',
+    'Gwendolyn',
+    'Pinsworth',
+    PIN,
+    SECRET,
+    deviceKey.toString('hex'),
+    deviceKey.toString('base64'),
+    'hunter2',
+    'token=abc',
   ];
   for (const [name, text] of files) {
     for (const needle of forbidden) expect(text.includes(needle), `${name} contains ${needle}`).toBe(false);

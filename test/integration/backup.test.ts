@@ -6,7 +6,14 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { backupDatabase, backupFileName, backupsToPrune, listBackups, restoreBackup, scheduleBackups } from '../../main/backend/platform/backup.ts';
+import {
+  backupDatabase,
+  backupFileName,
+  backupsToPrune,
+  listBackups,
+  restoreBackup,
+  scheduleBackups,
+} from '../../main/backend/platform/backup.ts';
 import { silentLogger } from '../../main/backend/platform/logging.ts';
 import { closeTerminalDb, openTerminalDb, type ReadableDb } from '../../main/backend/store/connection.ts';
 import { createTestTerminal, tempDir } from '../helpers/terminal.ts';
@@ -15,9 +22,13 @@ const dir = tempDir('backup-');
 afterAll(() => dir.remove());
 
 function dump(db: ReadableDb): Record<string, string[]> {
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  const tables = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]
+  ).map((t) => t.name);
   // Rows as JSON, sorted (some tables are WITHOUT ROWID, so no insertion order to rely on).
-  return Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT * FROM "${t}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort()]));
+  return Object.fromEntries(
+    tables.map((t) => [t, (db.prepare(`SELECT * FROM "${t}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort()]),
+  );
 }
 
 describe('backup and restore', () => {
@@ -62,7 +73,10 @@ describe('backup and restore', () => {
       for (const [table, rows] of Object.entries(copy)) {
         if (table === 'sync_state') continue;
         const liveRows = new Set(live[table]);
-        expect(rows.filter((r) => !liveRows.has(r)), table).toEqual([]);
+        expect(
+          rows.filter((r) => !liveRows.has(r)),
+          table,
+        ).toEqual([]);
       }
       const restoredMembers = (copy.members ?? []).length;
       expect(restoredMembers).toBeGreaterThanOrEqual(1500);
@@ -100,15 +114,29 @@ describe('backup and restore', () => {
     const t = createTestTerminal({ now: Date.now() });
     const backups = join(dir.path, 'retention');
     let now = Date.UTC(2026, 0, 1);
-    const schedule = scheduleBackups(t.backend.store.db, { dir: backups, keep: 2, intervalMs: 3_600_000, now: () => (now += 60_000), log: silentLogger });
+    const schedule = scheduleBackups(t.backend.store.db, {
+      dir: backups,
+      keep: 2,
+      intervalMs: 3_600_000,
+      now: () => (now += 60_000),
+      log: silentLogger,
+    });
     const first = schedule.runNow();
     expect(schedule.runNow()).toBe(first); // one at a time
     await first;
     await schedule.runNow();
     await schedule.runNow();
     await schedule.stop();
-    expect(listBackups(backups).map((b) => b.name)).toEqual([backupFileName(Date.UTC(2026, 0, 1, 0, 3)), backupFileName(Date.UTC(2026, 0, 1, 0, 2))]);
-    expect(backupsToPrune(['terminal-20260101T000100000Z.sqlite', 'terminal-20260101T000300000Z.sqlite', 'notes.txt', 'terminal-20260101T000200000Z.sqlite'], 1)).toEqual(['terminal-20260101T000200000Z.sqlite', 'terminal-20260101T000100000Z.sqlite']);
+    expect(listBackups(backups).map((b) => b.name)).toEqual([
+      backupFileName(Date.UTC(2026, 0, 1, 0, 3)),
+      backupFileName(Date.UTC(2026, 0, 1, 0, 2)),
+    ]);
+    expect(
+      backupsToPrune(
+        ['terminal-20260101T000100000Z.sqlite', 'terminal-20260101T000300000Z.sqlite', 'notes.txt', 'terminal-20260101T000200000Z.sqlite'],
+        1,
+      ),
+    ).toEqual(['terminal-20260101T000200000Z.sqlite', 'terminal-20260101T000100000Z.sqlite']);
     t.close();
   });
 });

@@ -26,14 +26,23 @@ beforeAll(async () => {
   writeFileSync(join(dir.path, 'secret.txt'), 'outside the site');
   const terminal = createTestTerminal({ dir: dir.path, now: Date.now() });
   closeTerminalDb(terminal.backend.store);
-  host = await startBrowserHost({ rendererDir: site, backendEntry: BACKEND_ENTRY, backendEnv: { LT_DB_PATH: terminal.dbPath, LT_STORE_ID: 'store-1' }, onLog: () => {} });
+  host = await startBrowserHost({
+    rendererDir: site,
+    backendEntry: BACKEND_ENTRY,
+    backendEnv: { LT_DB_PATH: terminal.dbPath, LT_STORE_ID: 'store-1' },
+    onLog: () => {},
+  });
 }, 30_000);
 afterAll(async () => {
   await host?.close();
   dir?.remove();
 });
 
-function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, method, headers }, (res) => {
       let body = '';
@@ -59,7 +68,10 @@ function connect(options: { token?: string | null; origin?: string } = {}): Prom
   });
   return new Promise((resolve, reject) => {
     ws.once('open', () =>
-      resolve({ ws, next: () => new Promise((r) => (queue.length > 0 ? r(queue.shift() as never) : waiters.push(r as (m: unknown) => void))) }),
+      resolve({
+        ws,
+        next: () => new Promise((r) => (queue.length > 0 ? r(queue.shift() as never) : waiters.push(r as (m: unknown) => void))),
+      }),
     );
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -77,7 +89,14 @@ describe('static files', () => {
   });
 
   test('nothing outside the renderer folder, however the path is spelled', async () => {
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/.%2e/secret.txt', '/..\\secret.txt', '/%00index.html']) {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/.%2e/secret.txt',
+      '/..\\secret.txt',
+      '/%00index.html',
+    ]) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
       expect(res.body).not.toContain('outside the site');

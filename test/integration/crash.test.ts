@@ -107,7 +107,10 @@ function startChild(bundle: string, options: CrashChildOptions): Child {
       resolve({ lines, stderr, code, signal });
     });
   });
-  const died = (what: string) => closed.then((run) => Promise.reject(new Error(`child exited (code ${run.code}, ${run.signal}) before ${what}: ${run.stderr.slice(0, 2000)}`)));
+  const died = (what: string) =>
+    closed.then((run) =>
+      Promise.reject(new Error(`child exited (code ${run.code}, ${run.signal}) before ${what}: ${run.stderr.slice(0, 2000)}`)),
+    );
   const getStderr = () => stderr;
   return {
     standby: () => within(Promise.race([standby, died('STANDBY')]), READY_TIMEOUT_MS, 'STANDBY', getStderr),
@@ -135,7 +138,17 @@ function seedDatabase(dbPath: string): void {
   const manager = call<{ token: string }>('staff.login', { staffId: STAFF.manager.id, pin: STAFF.manager.pin }, null).token;
   for (let i = 1; i <= 8; i++) {
     const memberId = uuidv7(now);
-    call('member.enrol', { memberId, name: `Crash Member ${i}`, consentMarketing: false, cardNumber: `CRASH-${i}`, referrerCard: i > 4 ? `CRASH-${i - 4}` : null }, manager);
+    call(
+      'member.enrol',
+      {
+        memberId,
+        name: `Crash Member ${i}`,
+        consentMarketing: false,
+        cardNumber: `CRASH-${i}`,
+        referrerCard: i > 4 ? `CRASH-${i - 4}` : null,
+      },
+      manager,
+    );
     if (i % 2 === 0) call('points.adjust', { adjustmentId: uuidv7(now), memberId, points: 1500 * i, reason: 'opening balance' }, manager);
   }
   backend.store.db.close();
@@ -161,7 +174,15 @@ describe('crash safety', () => {
       dirs.push(dir);
       const dbPath = join(dir, 'terminal.sqlite');
       const bundle = join(dir, 'crash-child.mjs');
-      await build({ entryPoints: [CHILD_SOURCE], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundle, logLevel: 'error' });
+      await build({
+        entryPoints: [CHILD_SOURCE],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        packages: 'external',
+        outfile: bundle,
+        logLevel: 'error',
+      });
       seedDatabase(dbPath);
       const base: CrashChildOptions = { dbPath, migrationsDir: TERMINAL_MIGRATIONS_DIR };
 
@@ -263,7 +284,9 @@ describe('crash safety', () => {
         // Outbox events per kind and subject, counted in one pass (a query per sale would scan the outbox thousands of times).
         const eventCounts = new Map<string, number>();
         const rows = db
-          .prepare("SELECT kind, CASE WHEN kind = 'sale.refunded' THEN json_extract(payload, '$.refundId') ELSE json_extract(payload, '$.saleId') END AS subject FROM outbox")
+          .prepare(
+            "SELECT kind, CASE WHEN kind = 'sale.refunded' THEN json_extract(payload, '$.refundId') ELSE json_extract(payload, '$.saleId') END AS subject FROM outbox",
+          )
           .all() as { kind: string; subject: string | null }[];
         for (const r of rows) eventCounts.set(`${r.kind} ${r.subject}`, (eventCounts.get(`${r.kind} ${r.subject}`) ?? 0) + 1);
         const events = { get: (kind: string, subject: string): number => eventCounts.get(`${kind} ${subject}`) ?? 0 };
@@ -291,10 +314,15 @@ describe('crash safety', () => {
         // Nothing exists that the child did not report, except what a kill cut off after the commit
         // (every in-flight sale was sent again and reported; refunds and voids are not retried).
         const allSales = db.prepare('SELECT id FROM sales').pluck().all() as string[];
-        expect(allSales.filter((id) => !seen.sales.has(id)), 'sales nobody reported').toEqual([]);
+        expect(
+          allSales.filter((id) => !seen.sales.has(id)),
+          'sales nobody reported',
+        ).toEqual([]);
         expect(allSales.length).toBe(seen.sales.size);
         const unreportedRefunds = (db.prepare('SELECT id FROM refunds').pluck().all() as string[]).filter((id) => !seen.refunds.has(id));
-        const unreportedVoids = (db.prepare("SELECT id FROM sales WHERE status = 'voided'").pluck().all() as string[]).filter((id) => !seen.voids.has(id));
+        const unreportedVoids = (db.prepare("SELECT id FROM sales WHERE status = 'voided'").pluck().all() as string[]).filter(
+          (id) => !seen.voids.has(id),
+        );
         expect(unreportedRefunds.length + unreportedVoids.length).toBeLessThanOrEqual(kills);
         // Each retried sale exists once (the primary key says so) and has one event (checked above).
         expect(seen.retried.length).toBe(seen.inFlight);

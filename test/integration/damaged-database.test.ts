@@ -11,7 +11,8 @@ test('a terminal whose database is damaged says so on every write and leaves the
   try {
     const t = createTestTerminal({ dir: dir.path });
     const cashier = t.login('cashier');
-    for (let i = 0; i < 300; i++) t.call('sale.commit', { saleId: uuidv7(), memberId: null, lines: [{ category: 'bakery', amountMinor: 100 + i }] }, cashier);
+    for (let i = 0; i < 300; i++)
+      t.call('sale.commit', { saleId: uuidv7(), memberId: null, lines: [{ category: 'bakery', amountMinor: 100 + i }] }, cashier);
     t.backend.store.db.pragma('wal_checkpoint(TRUNCATE)');
     t.backend.store.db.close();
     const bytes = readFileSync(t.dbPath);
@@ -25,7 +26,12 @@ test('a terminal whose database is damaged says so on every write and leaves the
 
     const dispatch = createSyncDispatcher(backend);
     const login = dispatch({ id: 1, method: 'staff.login', input: { staffId: STAFF.cashier.id, pin: '0000' } });
-    const sale = dispatch({ id: 2, method: 'sale.commit', input: { saleId: uuidv7(), memberId: null, lines: [{ category: 'bakery', amountMinor: 100 }] }, token: 'x' });
+    const sale = dispatch({
+      id: 2,
+      method: 'sale.commit',
+      input: { saleId: uuidv7(), memberId: null, lines: [{ category: 'bakery', amountMinor: 100 }] },
+      token: 'x',
+    });
     expect(login.ok ? null : login.error.code).toBe('DATABASE_CORRUPT');
     expect(sale.ok).toBe(false);
     backend.store.db.close();

@@ -55,7 +55,18 @@ type Cmd = fc.Command<Model, Real>;
 // ---------------------------------------------------------------------------
 // Reading the database directly (read-only: the test must not sweep lots itself)
 
-const TABLES = ['sales', 'sale_lines', 'ledger', 'point_lots', 'refunds', 'outbox', 'audit_log', 'vouchers', 'members', 'member_cards'] as const;
+const TABLES = [
+  'sales',
+  'sale_lines',
+  'ledger',
+  'point_lots',
+  'refunds',
+  'outbox',
+  'audit_log',
+  'vouchers',
+  'members',
+  'member_cards',
+] as const;
 
 type Snapshot = Record<(typeof TABLES)[number] | 'balances' | 'debts' | 'remaining' | 'refundedUnits' | 'voided', number>;
 
@@ -78,7 +89,10 @@ function memberRow(t: TestTerminal, id: string): { balance: number; debt: number
 /** What the engine may spend right now: live (unexpired) lot remainders net of debt, never below 0. */
 function availableNow(t: TestTerminal, id: string): number {
   const db = t.backend.store.db;
-  const live = db.prepare('SELECT coalesce(sum(remaining), 0) FROM point_lots WHERE member_id = ? AND expires_at > ?').pluck().get(id, t.clock.now()) as number;
+  const live = db
+    .prepare('SELECT coalesce(sum(remaining), 0) FROM point_lots WHERE member_id = ? AND expires_at > ?')
+    .pluck()
+    .get(id, t.clock.now()) as number;
   return Math.max(0, live - memberRow(t, id).debt);
 }
 
@@ -103,7 +117,9 @@ function ledgerCount(t: TestTerminal): number {
 
 function saleLedgerSum(t: TestTerminal, saleId: string, memberId: string, kinds: string[]): number {
   return t.backend.store.db
-    .prepare(`SELECT coalesce(sum(points), 0) FROM ledger WHERE sale_id = ? AND member_id = ? AND kind IN (${kinds.map(() => '?').join(', ')})`)
+    .prepare(
+      `SELECT coalesce(sum(points), 0) FROM ledger WHERE sale_id = ? AND member_id = ? AND kind IN (${kinds.map(() => '?').join(', ')})`,
+    )
     .pluck()
     .get(saleId, memberId, ...kinds) as number;
 }
@@ -166,10 +182,19 @@ const redemptionArb: fc.Arbitrary<RedemptionSpec> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('points' as const),
       mode: fc.constant('fixed' as const),
-      points: fc.oneof(fc.integer({ min: 1, max: 4_000 }), fc.integer({ min: 1, max: 40 }).map((n) => n * 100)),
+      points: fc.oneof(
+        fc.integer({ min: 1, max: 4_000 }),
+        fc.integer({ min: 1, max: 40 }).map((n) => n * 100),
+      ),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('reward' as const), rewardId: fc.constantFrom('free-coffee' as const, 'spa-day' as const, 'no-such-reward' as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('reward' as const),
+      rewardId: fc.constantFrom('free-coffee' as const, 'spa-day' as const, 'no-such-reward' as const),
+    }),
+  },
 );
 
 // Demo programme: 100 points = 1.00, at least 500, steps of 100, at most 50% of the basket.
@@ -246,7 +271,10 @@ class SaleCommand implements Cmd {
 
     let redemption: Input<'sale.commit'>['redemption'] = null;
     if (this.redemption?.kind === 'points') {
-      const points = this.redemption.mode === 'max' ? Math.max(MIN_POINTS, Math.min(toStep(available), toStep(capMinor(total)))) : this.redemption.points;
+      const points =
+        this.redemption.mode === 'max'
+          ? Math.max(MIN_POINTS, Math.min(toStep(available), toStep(capMinor(total))))
+          : this.redemption.points;
       redemption = { kind: 'points', points };
     } else if (this.redemption?.kind === 'reward') {
       redemption = { kind: 'reward', rewardId: this.redemption.rewardId };
@@ -254,7 +282,14 @@ class SaleCommand implements Cmd {
     const expectation: Expectation =
       this.redemption === null || redemption === null
         ? { ok: true }
-        : expectRedemption(this.redemption, redemption.kind === 'points' ? redemption.points : 0, member !== null, available, total, facts.map((f) => f.sku));
+        : expectRedemption(
+            this.redemption,
+            redemption.kind === 'points' ? redemption.points : 0,
+            member !== null,
+            available,
+            total,
+            facts.map((f) => f.sku),
+          );
 
     const input: Input<'sale.commit'> = { saleId: uuidv7(t.clock.now()), memberId: member?.id ?? null, lines: this.lines, redemption };
     // The cashier sees a preview first: it writes nothing and must agree with the commit.
@@ -324,7 +359,13 @@ class SaleCommand implements Cmd {
       expect(result.pointsAwarded).toBe(0);
       expect(t.backend.store.db.prepare('SELECT count(*) FROM ledger WHERE sale_id = ?').pluck().get(input.saleId)).toBe(0);
     }
-    m.sales.push({ input, result, lines: this.lines.map((l) => ({ quantity: lineFacts(l).quantity, refunded: 0 })), voided: false, refunded: false });
+    m.sales.push({
+      input,
+      result,
+      lines: this.lines.map((l) => ({ quantity: lineFacts(l).quantity, refunded: 0 })),
+      voided: false,
+      refunded: false,
+    });
   }
 
   toString(): string {
@@ -436,9 +477,18 @@ class RefundCommand implements Cmd {
     sale.result.lines.forEach((line, i) => {
       if (sale.lines[i]!.refunded !== sale.lines[i]!.quantity) return;
       const parts = refundsOfSale.flatMap((x) => x.lines.filter((l) => l.lineNo === line.lineNo));
-      expect(parts.reduce((s, l) => s + l.reversedEarn, 0), `line ${line.lineNo} earn`).toBe(line.earnPoints);
-      expect(parts.reduce((s, l) => s + l.restoredRedeem, 0), `line ${line.lineNo} redeem`).toBe(line.redeemedPoints);
-      expect(parts.reduce((s, l) => s + l.refundMinor, 0), `line ${line.lineNo} money`).toBe(line.paidMinor);
+      expect(
+        parts.reduce((s, l) => s + l.reversedEarn, 0),
+        `line ${line.lineNo} earn`,
+      ).toBe(line.earnPoints);
+      expect(
+        parts.reduce((s, l) => s + l.restoredRedeem, 0),
+        `line ${line.lineNo} redeem`,
+      ).toBe(line.redeemedPoints);
+      expect(
+        parts.reduce((s, l) => s + l.refundMinor, 0),
+        `line ${line.lineNo} money`,
+      ).toBe(line.paidMinor);
     });
     m.refunds.push({ input, result });
   }
@@ -464,7 +514,12 @@ class AdjustCommand implements Cmd {
     // Exactly what can be spent (leaves the member with nothing, so a later reversal becomes a debt), or one more.
     const points = this.spec.mode === 'fixed' ? this.spec.points : this.spec.mode === 'spend-all' ? -available : -(available + 1);
     if (points === 0) return;
-    const input: Input<'points.adjust'> = { adjustmentId: uuidv7(t.clock.now()), memberId: member.id, points, reason: 'property test correction' };
+    const input: Input<'points.adjust'> = {
+      adjustmentId: uuidv7(t.clock.now()),
+      memberId: member.id,
+      points,
+      reason: 'property test correction',
+    };
     if (points < 0 && -points > available) {
       expectFailureWritesNothing(t, ['INSUFFICIENT_POINTS'], () => t.fail('points.adjust', input, r.manager));
       return;
@@ -545,7 +600,9 @@ class LookupCommand implements Cmd {
     const expectedAvailable = availableNow(t, member.id);
     const due = duePoints(t, member.id);
     const entries = ledgerCount(t);
-    const view = this.byCard ? t.call('member.byCard', { card: member.card }, r.cashier) : t.call('member.get', { memberId: member.id }, r.cashier);
+    const view = this.byCard
+      ? t.call('member.byCard', { card: member.card }, r.cashier)
+      : t.call('member.get', { memberId: member.id }, r.cashier);
     expect(view.id).toBe(member.id);
     // A read never writes: the expired lots stay for the next write, and the view leaves them out.
     expect(ledgerCount(t)).toBe(entries);
@@ -585,7 +642,14 @@ function enrol(m: Model, r: Real, birthDate: string | null, referrerIndex: numbe
   const before = snapshot(t);
   const result = t.call(
     'member.enrol',
-    { memberId: uuidv7(t.clock.now()), name: `Prop Member ${m.cards}`, consentMarketing: false, cardNumber: card, birthDate, referrerCard: referrer?.card ?? null },
+    {
+      memberId: uuidv7(t.clock.now()),
+      name: `Prop Member ${m.cards}`,
+      consentMarketing: false,
+      cardNumber: card,
+      birthDate,
+      referrerCard: referrer?.card ?? null,
+    },
     r.manager,
   );
   expect(result.member.balance).toBe(100); // the welcome bonus
@@ -633,12 +697,18 @@ const MONTH = 30.44 * DAY;
 
 const birthDateArb = fc.option(
   fc
-    .record({ year: fc.integer({ min: 1940, max: 2008 }), month: fc.oneof(fc.constant(3), fc.constant(4), fc.integer({ min: 1, max: 12 })), day: fc.integer({ min: 1, max: 28 }) })
+    .record({
+      year: fc.integer({ min: 1940, max: 2008 }),
+      month: fc.oneof(fc.constant(3), fc.constant(4), fc.integer({ min: 1, max: 12 })),
+      day: fc.integer({ min: 1, max: 28 }),
+    })
     .map(({ year, month, day }) => `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`),
   { freq: 2 },
 );
 
-const saleCmd = fc.tuple(fc.option(fc.nat(), { freq: 8 }), basketArb, redemptionArb).map(([member, lines, redemption]) => new SaleCommand(member, lines, redemption));
+const saleCmd = fc
+  .tuple(fc.option(fc.nat(), { freq: 8 }), basketArb, redemptionArb)
+  .map(([member, lines, redemption]) => new SaleCommand(member, lines, redemption));
 
 const commandArbs: fc.Arbitrary<Cmd>[] = [
   saleCmd,
@@ -652,7 +722,14 @@ const commandArbs: fc.Arbitrary<Cmd>[] = [
     .tuple(
       fc.nat(),
       fc.array(fc.record({ line: fc.nat(), quantity: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 4 }),
-      fc.constantFrom('normal' as const, 'normal' as const, 'normal' as const, 'normal' as const, 'duplicate-line' as const, 'unknown-line' as const),
+      fc.constantFrom(
+        'normal' as const,
+        'normal' as const,
+        'normal' as const,
+        'normal' as const,
+        'duplicate-line' as const,
+        'unknown-line' as const,
+      ),
     )
     .map(([sale, picks, mode]) => new RefundCommand(sale, picks, mode)),
   // One unit of the first line: partial refunds of the same line add up over several commands.
@@ -684,7 +761,11 @@ const commandArbs: fc.Arbitrary<Cmd>[] = [
 ];
 
 const initialMembersArb = fc.array(
-  fc.record({ birthDate: birthDateArb, referrer: fc.option(fc.nat(), { freq: 2 }), points: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4_000 })) }),
+  fc.record({
+    birthDate: birthDateArb,
+    referrer: fc.option(fc.nat(), { freq: 2 }),
+    points: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4_000 })),
+  }),
   { minLength: 1, maxLength: 4 },
 );
 
@@ -734,9 +815,18 @@ describe('ledger properties under random command sequences', () => {
       const db = t.backend.store.db;
       expect(checkInvariants(db)).toEqual([]);
       db.prepare('UPDATE members SET balance = balance + 1 WHERE id = ?').run(member.id);
-      db.prepare("INSERT INTO ledger (member_id, kind, points, sale_id, reason, created_at) VALUES (?, 'reverse', ?, ?, 'planted', 0)").run(member.id, -(sale.pointsAwarded + 1), sale.saleId);
-      db.prepare("INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, 'sale.committed', json_object('saleId', ?), 0)").run(uuidv7(), sale.saleId);
-      db.prepare("INSERT INTO sales (id, staff_id, store_id, program_version, created_at, total_minor, discount_minor, paid_minor, points_earned, points_redeemed, status, result) VALUES (?, 'cashier-1', 'store-1', 1, 0, 0, 0, 0, 0, 0, 'completed', '{}')").run(uuidv7());
+      db.prepare("INSERT INTO ledger (member_id, kind, points, sale_id, reason, created_at) VALUES (?, 'reverse', ?, ?, 'planted', 0)").run(
+        member.id,
+        -(sale.pointsAwarded + 1),
+        sale.saleId,
+      );
+      db.prepare("INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, 'sale.committed', json_object('saleId', ?), 0)").run(
+        uuidv7(),
+        sale.saleId,
+      );
+      db.prepare(
+        "INSERT INTO sales (id, staff_id, store_id, program_version, created_at, total_minor, discount_minor, paid_minor, points_earned, points_redeemed, status, result) VALUES (?, 'cashier-1', 'store-1', 1, 0, 0, 0, 0, 0, 0, 'completed', '{}')",
+      ).run(uuidv7());
       const violations = checkInvariants(db).join('\n');
       expect(violations).toMatch(/cached balance .* ≠ sum\(ledger\)/);
       expect(violations).toMatch(/sum\(lot remaining\) .* ≠ balance/);

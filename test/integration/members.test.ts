@@ -14,11 +14,26 @@ describe('enrolment and lookup', () => {
     const memberId = uuidv7();
     const enrolled = t.call(
       'member.enrol',
-      { memberId, name: 'Élodie Martin', phone: '+33 6 12 34 56 78', email: 'elodie@example.org', birthDate: '1990-07-14', consentMarketing: true, cardNumber: '2900000000017' },
+      {
+        memberId,
+        name: 'Élodie Martin',
+        phone: '+33 6 12 34 56 78',
+        email: 'elodie@example.org',
+        birthDate: '1990-07-14',
+        consentMarketing: true,
+        cardNumber: '2900000000017',
+      },
       manager,
     );
     expect(enrolled.bonusPoints).toBe(100);
-    expect(enrolled.member).toMatchObject({ id: memberId, tier: 'bronze', tierLabel: 'Bronze', balance: 100, cards: ['2900000000017'], consentMarketing: true });
+    expect(enrolled.member).toMatchObject({
+      id: memberId,
+      tier: 'bronze',
+      tierLabel: 'Bronze',
+      balance: 100,
+      cards: ['2900000000017'],
+      consentMarketing: true,
+    });
 
     expect(t.call('member.byCard', { card: '2900000000017' }, cashier).id).toBe(memberId);
     expect(t.call('member.search', { phonePrefix: '+33 6 12' }, cashier).members.map((m) => m.id)).toEqual([memberId]);
@@ -53,7 +68,11 @@ describe('enrolment and lookup', () => {
 
   test('invalid enrolment input names each bad field', () => {
     t = createTestTerminal();
-    const error = t.fail('member.enrol', { memberId: 'not-a-uuid', name: '', email: 'nope', birthDate: '14/07/1990', consentMarketing: false }, t.login('manager'));
+    const error = t.fail(
+      'member.enrol',
+      { memberId: 'not-a-uuid', name: '', email: 'nope', birthDate: '14/07/1990', consentMarketing: false },
+      t.login('manager'),
+    );
     expect(error.code).toBe('VALIDATION');
     const paths = (error.details!.issues as { path: string }[]).map((i) => i.path).sort();
     expect(paths).toEqual(['birthDate', 'email', 'memberId', 'name']);
@@ -63,14 +82,30 @@ describe('enrolment and lookup', () => {
     const lines: string[] = [];
     t = createTestTerminal({ log: jsonLogger((l) => lines.push(l), 'debug') });
     const manager = t.login('manager');
-    t.call('member.enrol', { memberId: uuidv7(), name: 'Zoë Secret', phone: '+44 7700 900123', email: 'zoe@secret.example', consentMarketing: false, cardNumber: 'CARD-SECRET' }, manager);
-    t.fail('member.enrol', { memberId: uuidv7(), name: 'Zoë Secret', phone: '+44 7700 900123', consentMarketing: false, cardNumber: 'CARD-SECRET' }, manager);
+    t.call(
+      'member.enrol',
+      {
+        memberId: uuidv7(),
+        name: 'Zoë Secret',
+        phone: '+44 7700 900123',
+        email: 'zoe@secret.example',
+        consentMarketing: false,
+        cardNumber: 'CARD-SECRET',
+      },
+      manager,
+    );
+    t.fail(
+      'member.enrol',
+      { memberId: uuidv7(), name: 'Zoë Secret', phone: '+44 7700 900123', consentMarketing: false, cardNumber: 'CARD-SECRET' },
+      manager,
+    );
     t.call('member.search', { namePrefix: 'Zoë' }, manager);
     t.fail('member.byCard', { card: 'CARD-UNKNOWN-777' }, manager);
     t.fail('staff.login', { staffId: 'manager-1', pin: '0000' });
     expect(lines.length).toBeGreaterThan(4);
     const log = lines.join('\n');
-    for (const secret of ['Zoë', 'Secret', '7700', 'secret.example', 'CARD-SECRET', 'CARD-UNKNOWN', '0000', '5678']) expect(log).not.toContain(secret);
+    for (const secret of ['Zoë', 'Secret', '7700', 'secret.example', 'CARD-SECRET', 'CARD-UNKNOWN', '0000', '5678'])
+      expect(log).not.toContain(secret);
   });
 });
 
@@ -82,14 +117,36 @@ describe('refunds, adjustments, expiry and tiers', () => {
     const member = t.enrol(manager);
     const saleId = uuidv7();
     // 3 × 15.00 coffee beans (triple points) = 135 points; 3 × 2.50 bread = 7 points (base 52 floors on the whole basket).
-    const sale = t.call('sale.commit', { saleId, memberId: member.id, lines: [{ sku: 'COFFEE-1KG', quantity: 3 }, { sku: 'BREAD', quantity: 3 }] }, cashier);
+    const sale = t.call(
+      'sale.commit',
+      {
+        saleId,
+        memberId: member.id,
+        lines: [
+          { sku: 'COFFEE-1KG', quantity: 3 },
+          { sku: 'BREAD', quantity: 3 },
+        ],
+      },
+      cashier,
+    );
     const coffee = sale.lines[0]!.earnPoints;
     expect(coffee + sale.lines[1]!.earnPoints).toBe(sale.earnPoints);
 
     const first = t.call('sale.refund', { refundId: uuidv7(), saleId, lines: [{ lineNo: 1, quantity: 1 }] }, manager);
     expect(first.pointsReversed).toBe(Math.floor(coffee / 3));
     expect(first.refundMinor).toBe(1500);
-    const rest = t.call('sale.refund', { refundId: uuidv7(), saleId, lines: [{ lineNo: 1, quantity: 2 }, { lineNo: 2, quantity: 3 }] }, manager);
+    const rest = t.call(
+      'sale.refund',
+      {
+        refundId: uuidv7(),
+        saleId,
+        lines: [
+          { lineNo: 1, quantity: 2 },
+          { lineNo: 2, quantity: 3 },
+        ],
+      },
+      manager,
+    );
     expect(first.pointsReversed + rest.pointsReversed).toBe(sale.earnPoints);
     expect(rest.balanceAfter).toBe(100);
 
@@ -106,7 +163,11 @@ describe('refunds, adjustments, expiry and tiers', () => {
     const big = uuidv7();
     t.call('sale.commit', { saleId: big, memberId: member.id, lines: [{ sku: 'TV', quantity: 2 }] }, cashier); // +998: silver at once
     // −1000 points, then 489.00 paid earns 489 + 122 (silver ×1.25).
-    t.call('sale.commit', { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'TV' }], redemption: { kind: 'points', points: 1000 } }, cashier);
+    t.call(
+      'sale.commit',
+      { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'TV' }], redemption: { kind: 'points', points: 1000 } },
+      cashier,
+    );
     expect(t.call('member.get', { memberId: member.id }, cashier)).toMatchObject({ balance: 709, debt: 0, tier: 'silver' });
 
     const refund = t.call('sale.refund', { refundId: uuidv7(), saleId: big, lines: [{ lineNo: 1, quantity: 2 }] }, manager);
@@ -121,13 +182,23 @@ describe('refunds, adjustments, expiry and tiers', () => {
     t = createTestTerminal();
     const manager = t.login('manager');
     const member = t.enrol(manager);
-    expect(t.fail('points.adjust', { adjustmentId: uuidv7(), memberId: member.id, points: 50, reason: '' }, manager).code).toBe('VALIDATION');
+    expect(t.fail('points.adjust', { adjustmentId: uuidv7(), memberId: member.id, points: 50, reason: '' }, manager).code).toBe(
+      'VALIDATION',
+    );
     const id = uuidv7();
-    expect(t.call('points.adjust', { adjustmentId: id, memberId: member.id, points: -40, reason: 'duplicate bonus' }, manager).balance).toBe(60);
-    expect(t.call('points.adjust', { adjustmentId: id, memberId: member.id, points: -40, reason: 'duplicate bonus' }, manager).balance).toBe(60);
-    expect(t.fail('points.adjust', { adjustmentId: uuidv7(), memberId: member.id, points: -61, reason: 'too much' }, manager).code).toBe('INSUFFICIENT_POINTS');
+    expect(
+      t.call('points.adjust', { adjustmentId: id, memberId: member.id, points: -40, reason: 'duplicate bonus' }, manager).balance,
+    ).toBe(60);
+    expect(
+      t.call('points.adjust', { adjustmentId: id, memberId: member.id, points: -40, reason: 'duplicate bonus' }, manager).balance,
+    ).toBe(60);
+    expect(t.fail('points.adjust', { adjustmentId: uuidv7(), memberId: member.id, points: -61, reason: 'too much' }, manager).code).toBe(
+      'INSUFFICIENT_POINTS',
+    );
     const audit = t.backend.store.db.prepare("SELECT staff_id, subject, details FROM audit_log WHERE action = 'points.adjust'").all();
-    expect(audit).toEqual([{ staff_id: 'manager-1', subject: member.id, details: JSON.stringify({ adjustmentId: id, points: -40, reason: 'duplicate bonus' }) }]);
+    expect(audit).toEqual([
+      { staff_id: 'manager-1', subject: member.id, details: JSON.stringify({ adjustmentId: id, points: -40, reason: 'duplicate bonus' }) },
+    ]);
   });
 
   test('points expire 12 months after they were earned, oldest first, and show as expiring 30 days before', () => {
@@ -146,7 +217,9 @@ describe('refunds, adjustments, expiry and tiers', () => {
     expect(expired()).toEqual([]); // a read never writes: the next write for the member records the expiry
     t.call('sale.commit', { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'BREAD' }] }, cashier);
     expect(expired()).toEqual([-100]);
-    expect(t.backend.store.db.prepare('SELECT balance FROM members WHERE id = ?').pluck().get(member.id)).toBe(t.call('member.get', { memberId: member.id }, cashier).balance);
+    expect(t.backend.store.db.prepare('SELECT balance FROM members WHERE id = ?').pluck().get(member.id)).toBe(
+      t.call('member.get', { memberId: member.id }, cashier).balance,
+    );
   });
 
   test('history shows sales with their explanation and the ledger', () => {

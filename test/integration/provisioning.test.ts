@@ -34,8 +34,30 @@ beforeAll(async () => {
   await seedDemoServer(db, Date.now(), 5);
   server = await startServer({ db, port: 0, host: '127.0.0.1', log: false, maintenanceIntervalMs: 0 });
   // A server whose certificate no one trusts: self-signed, made for this run.
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir.path, 'tls.key'), '-out', join(dir.path, 'tls.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-  tlsServer = createServer({ key: readFileSync(join(dir.path, 'tls.key')), cert: readFileSync(join(dir.path, 'tls.pem')) }, (_req, res) => res.writeHead(404).end());
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir.path, 'tls.key'),
+      '-out',
+      join(dir.path, 'tls.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  tlsServer = createServer({ key: readFileSync(join(dir.path, 'tls.key')), cert: readFileSync(join(dir.path, 'tls.pem')) }, (_req, res) =>
+    res.writeHead(404).end(),
+  );
   await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
   tlsUrl = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`;
 }, 60_000);
@@ -125,7 +147,10 @@ describe('--pair', () => {
   });
 
   test('the Node entry exits with the status (a real process)', () => {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', 'main/app/cli.ts', '--pair', 'X'], { encoding: 'utf8', env: { ...process.env, LT_CONFIG_FILE: join(dir.path, 'none.json'), LT_DATA_DIR: join(dir.path, 'node-entry') } });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'main/app/cli.ts', '--pair', 'X'], {
+      encoding: 'utf8',
+      env: { ...process.env, LT_CONFIG_FILE: join(dir.path, 'none.json'), LT_DATA_DIR: join(dir.path, 'node-entry') },
+    });
     expect(child.status).toBe(EXIT.BAD_ARGUMENTS);
     expect(child.stderr).toContain('--server URL is required');
   });

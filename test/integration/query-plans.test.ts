@@ -43,8 +43,33 @@ const MEMBERS = 20_000;
 const STORE = 'store-1';
 
 /** Tables that grow with the member base or with time; the others (programme, products, staff, keys, settings) stay small. */
-const TERMINAL_GROWING = new Set(['members', 'member_cards', 'ledger', 'point_lots', 'sales', 'sale_lines', 'refunds', 'vouchers', 'outbox', 'outbox_points', 'audit_log', 'redemption_holds', 'offline_redemptions', 'revoked_member_tokens']);
-const SERVER_GROWING = new Set(['members', 'member_cards', 'ledger', 'point_lots', 'applied_events', 'holds', 'flags', 'auth_nonces', 'revoked_member_tokens']);
+const TERMINAL_GROWING = new Set([
+  'members',
+  'member_cards',
+  'ledger',
+  'point_lots',
+  'sales',
+  'sale_lines',
+  'refunds',
+  'vouchers',
+  'outbox',
+  'outbox_points',
+  'audit_log',
+  'redemption_holds',
+  'offline_redemptions',
+  'revoked_member_tokens',
+]);
+const SERVER_GROWING = new Set([
+  'members',
+  'member_cards',
+  'ledger',
+  'point_lots',
+  'applied_events',
+  'holds',
+  'flags',
+  'auth_nonces',
+  'revoked_member_tokens',
+]);
 
 const serverMember = (i: number) => `${i.toString(16).padStart(8, '0')}-0000-7000-8000-000000000000`;
 
@@ -84,7 +109,10 @@ async function seedServer(db: Db, now: number): Promise<void> {
 function padTerminal(path: string): void {
   const store = openTerminalDb(path);
   writeTransaction(store, (db) => {
-    for (const [who, role] of [['manager', 'manager'], ['admin', 'admin']] as const) {
+    for (const [who, role] of [
+      ['manager', 'manager'],
+      ['admin', 'admin'],
+    ] as const) {
       upsertStaff(db, { id: STAFF[who].id, name: who, role, pinHash: hashPin(STAFF[who].pin, 1024), active: true, now: BENCH_NOW });
     }
     const n = MEMBERS;
@@ -118,7 +146,14 @@ beforeAll(async () => {
   await importProducts(rawServerDb, PRODUCTS);
   await seedServer(rawServerDb, clock.now());
   serverSql = recordServer(rawServerDb);
-  server = await startServer({ db: serverSql.db, port: 0, host: '127.0.0.1', log: false, clock: () => clock.now(), maintenanceIntervalMs: 0 });
+  server = await startServer({
+    db: serverSql.db,
+    port: 0,
+    host: '127.0.0.1',
+    log: false,
+    clock: () => clock.now(),
+    maintenanceIntervalMs: 0,
+  });
 
   dir = tempDir('lt-plans-');
   const path = join(dir.path, 'terminal.sqlite');
@@ -181,16 +216,33 @@ async function drive(call: Call, login: (who: keyof typeof STAFF) => Promise<str
   await call('scan.resolve', { source: 'wedge', text: token.token, at: clock.now() }, cashier);
 
   // Sales: preview, anonymous, member earn, redeem within the offline caps, reward, void, refund.
-  const lines = [{ sku: 'COFFEE-1KG', quantity: 1 }, { sku: 'BREAD', quantity: 2 }, { category: 'organic', amountMinor: 1234 }];
+  const lines = [
+    { sku: 'COFFEE-1KG', quantity: 1 },
+    { sku: 'BREAD', quantity: 2 },
+    { category: 'organic', amountMinor: 1234 },
+  ];
   await call('sale.preview', { memberId: local(47), lines, redemption: { kind: 'points', points: 500 } }, cashier);
   step();
   await call('sale.commit', { saleId: uuidv7(clock.now()), memberId: null, lines }, cashier);
   step();
   const earned = await call('sale.commit', { saleId: uuidv7(clock.now()), memberId: local(48), lines }, cashier);
   step();
-  await call('sale.commit', { saleId: uuidv7(clock.now()), memberId: local(49), lines, redemption: { kind: 'points', points: 500 } }, cashier);
+  await call(
+    'sale.commit',
+    { saleId: uuidv7(clock.now()), memberId: local(49), lines, redemption: { kind: 'points', points: 500 } },
+    cashier,
+  );
   step();
-  await call('sale.commit', { saleId: uuidv7(clock.now()), memberId: local(50), lines: [...lines, { sku: 'COFFEE-CUP', quantity: 1 }], redemption: { kind: 'reward', rewardId: 'free-coffee' } }, cashier);
+  await call(
+    'sale.commit',
+    {
+      saleId: uuidv7(clock.now()),
+      memberId: local(50),
+      lines: [...lines, { sku: 'COFFEE-CUP', quantity: 1 }],
+      redemption: { kind: 'reward', rewardId: 'free-coffee' },
+    },
+    cashier,
+  );
   step();
   await call('sale.void', { saleId: earned.saleId }, cashier);
   step();
@@ -198,7 +250,18 @@ async function drive(call: Call, login: (who: keyof typeof STAFF) => Promise<str
   step();
   await call('sale.refund', { refundId: uuidv7(clock.now()), saleId: refunded.saleId, lines: [{ lineNo: 2, quantity: 1 }] }, manager);
   step();
-  await call('member.enrol', { memberId: uuidv7(clock.now()), name: 'Zoë Martin', phone: '+33 6 12 34 56 78', email: 'zoe@example.com', consentMarketing: false, cardNumber: '2999999999990' }, manager);
+  await call(
+    'member.enrol',
+    {
+      memberId: uuidv7(clock.now()),
+      name: 'Zoë Martin',
+      phone: '+33 6 12 34 56 78',
+      email: 'zoe@example.com',
+      consentMarketing: false,
+      cardNumber: '2999999999990',
+    },
+    manager,
+  );
   step();
   await call('points.adjust', { adjustmentId: uuidv7(clock.now()), memberId: local(52), points: 25, reason: 'goodwill' }, manager);
 
@@ -207,7 +270,11 @@ async function drive(call: Call, login: (who: keyof typeof STAFF) => Promise<str
   const hold = await call('redemption.hold', { holdId: uuidv7(clock.now()), memberId: pulled, points: 500 }, cashier);
   if (hold.mode !== 'online') throw new Error(`hold answered ${JSON.stringify(hold)}`);
   step();
-  await call('sale.commit', { saleId: uuidv7(clock.now()), memberId: pulled, lines, redemption: { kind: 'points', points: 500 }, holdId: hold.holdId }, cashier);
+  await call(
+    'sale.commit',
+    { saleId: uuidv7(clock.now()), memberId: pulled, lines, redemption: { kind: 'points', points: 500 }, holdId: hold.holdId },
+    cashier,
+  );
   step();
   const released = await call('redemption.hold', { holdId: uuidv7(clock.now()), memberId: serverMember(18), points: 500 }, cashier);
   if (released.mode === 'online') await call('redemption.release', { holdId: released.holdId }, cashier);
@@ -215,7 +282,10 @@ async function drive(call: Call, login: (who: keyof typeof STAFF) => Promise<str
   // Push the day's events, and pull back what the server made of them (members the terminal holds).
   step();
   const after = await backend.sync.syncNow();
-  if (after.state !== 'online') throw new Error(`sync ended ${after.state}: ${after.reason} ${JSON.stringify(backend.store.db.prepare('SELECT kind, last_error, payload FROM outbox WHERE sent_at IS NULL').all())}`);
+  if (after.state !== 'online')
+    throw new Error(
+      `sync ended ${after.state}: ${after.reason} ${JSON.stringify(backend.store.db.prepare('SELECT kind, last_error, payload FROM outbox WHERE sent_at IS NULL').all())}`,
+    );
   await call('sync.status', {}, cashier);
 }
 
@@ -227,7 +297,10 @@ test('no hot-path statement of the terminal scans a growing table (SQLite EXPLAI
   const bare = sqliteScans(db, terminalSql.statements.values(), TERMINAL_GROWING);
   db.exec('ANALYZE');
   const analyzed = sqliteScans(db, terminalSql.statements.values(), TERMINAL_GROWING);
-  const problems = [...bare.problems.map((p) => ({ ...p, table: `${p.table} (no statistics)` })), ...analyzed.problems.map((p) => ({ ...p, table: `${p.table} (ANALYZEd)` }))];
+  const problems = [
+    ...bare.problems.map((p) => ({ ...p, table: `${p.table} (no statistics)` })),
+    ...analyzed.problems.map((p) => ({ ...p, table: `${p.table} (ANALYZEd)` })),
+  ];
   const explained = analyzed.explained;
   // The drive reached the store: dozens of distinct statements, the outbox's ledger read among them.
   expect(explained).toBeGreaterThan(60);

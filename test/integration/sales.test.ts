@@ -13,7 +13,11 @@ describe('sale commit', () => {
     const cashier = t.login('cashier');
     const member = t.enrol(t.login('manager')); // 100 enrolment points
     const saleId = uuidv7();
-    const result = t.call('sale.commit', { saleId, memberId: member.id, lines: [{ sku: 'BREAD', quantity: 4 }, { barcode: '9002490100070' }] }, cashier);
+    const result = t.call(
+      'sale.commit',
+      { saleId, memberId: member.id, lines: [{ sku: 'BREAD', quantity: 4 }, { barcode: '9002490100070' }] },
+      cashier,
+    );
 
     // 4 × 2.50 bread earns 10 points; cigarettes earn nothing.
     expect(result.totalMinor).toBe(2100);
@@ -50,7 +54,11 @@ describe('sale commit', () => {
     const cashier = t.login('cashier');
     const member = t.enrol(t.login('manager')); // 100 points: below the 500 minimum
     const counts = ['sales', 'ledger', 'outbox'].map(count);
-    const error = t.fail('sale.commit', { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'TV' }], redemption: { kind: 'points', points: 500 } }, cashier);
+    const error = t.fail(
+      'sale.commit',
+      { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'TV' }], redemption: { kind: 'points', points: 500 } },
+      cashier,
+    );
     expect(error.code).toBe('INSUFFICIENT_POINTS');
     expect(['sales', 'ledger', 'outbox'].map(count)).toEqual(counts);
   });
@@ -65,7 +73,11 @@ describe('sale commit', () => {
     // 1000 points, basket 14.00, at most 50% = 7.00 = 700 points, in steps of 100 from 500.
     expect(preview.limits).toMatchObject({ allowed: true, minPoints: 500, maxPoints: 700, stepPoints: 100 });
 
-    const sale = t.call('sale.commit', { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'COFFEE-CUP', quantity: 4 }], redemption: { kind: 'points', points: 700 } }, cashier);
+    const sale = t.call(
+      'sale.commit',
+      { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'COFFEE-CUP', quantity: 4 }], redemption: { kind: 'points', points: 700 } },
+      cashier,
+    );
     expect(sale.discountMinor).toBe(700);
     expect(sale.payableMinor).toBe(700);
     expect(sale.earnPoints).toBe(7); // on 7.00 paid, not 14.00
@@ -79,7 +91,16 @@ describe('sale commit', () => {
     const manager = t.login('manager');
     const member = t.enrol(manager);
     t.call('points.adjust', { adjustmentId: uuidv7(), memberId: member.id, points: 200, reason: 'complaint' }, manager);
-    const sale = t.call('sale.commit', { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'COFFEE-CUP', quantity: 2 }], redemption: { kind: 'reward', rewardId: 'free-coffee' } }, cashier);
+    const sale = t.call(
+      'sale.commit',
+      {
+        saleId: uuidv7(),
+        memberId: member.id,
+        lines: [{ sku: 'COFFEE-CUP', quantity: 2 }],
+        redemption: { kind: 'reward', rewardId: 'free-coffee' },
+      },
+      cashier,
+    );
     expect(sale.discountMinor).toBe(350);
     expect(sale.redemption).toMatchObject({ points: 300, rewardId: 'free-coffee' });
     expect(sale.balanceAfter).toBe(300 - 300 + 3);
@@ -91,12 +112,20 @@ describe('sale commit', () => {
     const manager = t.login('manager');
     const member = t.enrol(manager);
     t.call('points.adjust', { adjustmentId: uuidv7(), memberId: member.id, points: 6000, reason: 'migration from old card' }, manager);
-    const refused = t.fail('sale.commit', { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'BREAD' }], redemption: { kind: 'reward', rewardId: 'spa-day' } }, cashier);
+    const refused = t.fail(
+      'sale.commit',
+      { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'BREAD' }], redemption: { kind: 'reward', rewardId: 'spa-day' } },
+      cashier,
+    );
     expect(refused.code).toBe('REDEMPTION_NOT_ALLOWED');
     // 2000 qualifying points from spending make the member gold at once (5 × 499.00 earns 2495).
     const big = t.call('sale.commit', { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'TV', quantity: 5 }] }, cashier);
     expect(big.tierAfter).toBe('gold');
-    const sale = t.call('sale.commit', { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'BREAD' }], redemption: { kind: 'reward', rewardId: 'spa-day' } }, cashier);
+    const sale = t.call(
+      'sale.commit',
+      { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'BREAD' }], redemption: { kind: 'reward', rewardId: 'spa-day' } },
+      cashier,
+    );
     expect(sale.voucherCode).toMatch(/^V-[A-Z2-9]{5}-[A-Z2-9]{5}$/);
   });
 
@@ -108,7 +137,11 @@ describe('sale commit', () => {
     expect(sat.earnExplanation.find((e) => e.rule === 'promo:saturday')?.points).toBe(7);
     // 23:30 UTC on Saturday is already 00:30 on Sunday in Paris.
     t.clock.set(Date.UTC(2025, 2, 15, 23, 30));
-    const sun = t.call('sale.commit', { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'COFFEE-CUP', quantity: 2 }] }, t.login('cashier'));
+    const sun = t.call(
+      'sale.commit',
+      { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'COFFEE-CUP', quantity: 2 }] },
+      t.login('cashier'),
+    );
     expect(sun.earnExplanation.some((e) => e.rule === 'promo:saturday')).toBe(false);
   });
 

@@ -15,9 +15,14 @@ let published: ScanEvent[];
 
 beforeEach(() => {
   logLines = [];
-  t = createTestTerminal({ program: programWith({ cards: { ranges: [LUHN_RANGE] } }), log: { log: (level, event, fields) => logLines.push(JSON.stringify({ level, event, ...fields })) } });
+  t = createTestTerminal({
+    program: programWith({ cards: { ranges: [LUHN_RANGE] } }),
+    log: { log: (level, event, fields) => logLines.push(JSON.stringify({ level, event, ...fields })) },
+  });
   cashier = t.login('cashier');
-  writeTransaction(t.backend.store, (db) => upsertTokenKey(db, { keyId: key.keyId, publicKey: key.raw, revokedAt: null, now: t.clock.now() }));
+  writeTransaction(t.backend.store, (db) =>
+    upsertTokenKey(db, { keyId: key.keyId, publicKey: key.raw, revokedAt: null, now: t.clock.now() }),
+  );
   published = [];
   t.backend.scans.subscribe((e) => published.push(e));
 });
@@ -48,7 +53,13 @@ describe('scan.resolve', () => {
   test('a blank card scanned at enrolment is issued; a mistyped range number is refused before it is issued', () => {
     const manager = t.login('manager');
     const bad = CARD.slice(0, -1) + String((Number(CARD.at(-1)) + 1) % 10);
-    expect(t.fail('member.enrol', { memberId: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a50', name: 'Typo', consentMarketing: false, cardNumber: bad }, manager)).toMatchObject({
+    expect(
+      t.fail(
+        'member.enrol',
+        { memberId: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a50', name: 'Typo', consentMarketing: false, cardNumber: bad },
+        manager,
+      ),
+    ).toMatchObject({
       code: 'VALIDATION',
       details: { field: 'cardNumber', reason: 'bad-check-digit' },
     });
@@ -70,7 +81,11 @@ describe('scan.resolve', () => {
     expect(scan(unknownKey)).toMatchObject({ kind: 'rejected', code: 'BAD_TOKEN' });
     const revoked = tokenFor(key, { memberId: member.id, tokenId: 'abcdefabcdef', issuedAt: t.clock.now() - 1000, expiresAt: null });
     writeTransaction(t.backend.store, (db) => revokeMemberToken(db, 'abcdefabcdef', t.clock.now()));
-    expect(scan(revoked)).toMatchObject({ kind: 'rejected', code: 'BAD_TOKEN', reason: expect.stringMatching(/revoked|no longer valid|withdrawn/i) });
+    expect(scan(revoked)).toMatchObject({
+      kind: 'rejected',
+      code: 'BAD_TOKEN',
+      reason: expect.stringMatching(/revoked|no longer valid|withdrawn/i),
+    });
     const refusals = logLines.filter((l) => l.includes('scan.refused'));
     expect(refusals).toHaveLength(3);
     for (const line of refusals) {
@@ -82,13 +97,21 @@ describe('scan.resolve', () => {
 
   test('a revoked key verifies nothing', () => {
     const member = t.enrol(t.login('manager'), { cardNumber: CARD });
-    writeTransaction(t.backend.store, (db) => upsertTokenKey(db, { keyId: key.keyId, publicKey: key.raw, revokedAt: t.clock.now(), now: t.clock.now() }));
-    expect(scan(tokenFor(key, { memberId: member.id, issuedAt: t.clock.now() - 1000, expiresAt: null }))).toMatchObject({ kind: 'rejected', code: 'BAD_TOKEN' });
+    writeTransaction(t.backend.store, (db) =>
+      upsertTokenKey(db, { keyId: key.keyId, publicKey: key.raw, revokedAt: t.clock.now(), now: t.clock.now() }),
+    );
+    expect(scan(tokenFor(key, { memberId: member.id, issuedAt: t.clock.now() - 1000, expiresAt: null }))).toMatchObject({
+      kind: 'rejected',
+      code: 'BAD_TOKEN',
+    });
   });
 
   test('product barcodes resolve to the catalogue; unknown ones and garbage get typed answers', () => {
     const coffee = PRODUCTS[0]!;
-    expect(scan(coffee.barcodes[0]!)).toMatchObject({ kind: 'product', product: { sku: coffee.sku, name: coffee.name, priceMinor: coffee.priceMinor } });
+    expect(scan(coffee.barcodes[0]!)).toMatchObject({
+      kind: 'product',
+      product: { sku: coffee.sku, name: coffee.name, priceMinor: coffee.priceMinor },
+    });
     expect(scan('4006381333932')).toMatchObject({ kind: 'rejected', code: 'BAD_CHECK_DIGIT' });
     expect(scan('5901234123457')).toEqual({ kind: 'unknown-product', gtin: '05901234123457' });
     expect(scan('\u0000\u0001garbage')).toMatchObject({ kind: 'rejected', code: 'GARBAGE' });

@@ -8,7 +8,10 @@ import { startPtyPair, type PtyPair } from '../helpers/pty-pair.ts';
 import { createTestTerminal, tempDir, type TestTerminal } from '../helpers/terminal.ts';
 
 // As in serial-scanner.test.ts: the mock's CommonJS entry, with its interface restated.
-type MockBindingInterface = BindingInterface<MockPortBinding> & { reset(): void; createPort(path: string, options?: CreatePortOptions): void };
+type MockBindingInterface = BindingInterface<MockPortBinding> & {
+  reset(): void;
+  createPort(path: string, options?: CreatePortOptions): void;
+};
 const { MockBinding } = createRequire(import.meta.url)('@serialport/binding-mock') as { MockBinding: MockBindingInterface };
 
 /** What the settings screen asks of the serial scanner: the ports, its state and the raw bytes it sent. */
@@ -33,12 +36,20 @@ afterEach(async () => {
 
 describe('scanner settings', () => {
   test('lists the serial ports for an admin only', async () => {
-    MockBinding.createPort('/dev/ttyACM7', { echo: false, record: false, manufacturer: 'Acme Scanners', vendorId: '1a86', productId: '7523' });
+    MockBinding.createPort('/dev/ttyACM7', {
+      echo: false,
+      record: false,
+      manufacturer: 'Acme Scanners',
+      vendorId: '1a86',
+      productId: '7523',
+    });
     t.backend.serialBinding = MockBinding;
     // scanner.ports waits on the OS: through the dispatcher that answers asynchronous commands.
     const dispatch = createDispatcher(t.backend, { validateOutput: true });
     const answer = await dispatch({ id: 1, method: 'scanner.ports', input: {}, token: t.login('admin') });
-    expect(answer.ok && (answer.result as { ports: unknown[] }).ports).toContainEqual(expect.objectContaining({ path: '/dev/ttyACM7', manufacturer: 'Acme Scanners', vendorId: '1a86' }));
+    expect(answer.ok && (answer.result as { ports: unknown[] }).ports).toContainEqual(
+      expect.objectContaining({ path: '/dev/ttyACM7', manufacturer: 'Acme Scanners', vendorId: '1a86' }),
+    );
     const refused = await dispatch({ id: 2, method: 'scanner.ports', input: {}, token: t.login('cashier') });
     expect(refused.ok ? 'ok' : refused.error.code).toBe('FORBIDDEN');
   });
@@ -48,7 +59,11 @@ describe('scanner settings', () => {
     expect(t.call('scanner.status', {}, admin)).toEqual({ configured: false, state: null, lastBytes: null, lastDiagnostic: null });
     pty = await startPtyPair(dir.path);
     const scans: string[] = [];
-    scanner = startSerialScanner({ config: { path: pty.scannerPath, baudRate: 115200 }, ...t.backend.scanner.callbacks(), onScan: (s) => scans.push(s.text) });
+    scanner = startSerialScanner({
+      config: { path: pty.scannerPath, baudRate: 115200 },
+      ...t.backend.scanner.callbacks(),
+      onScan: (s) => scans.push(s.text),
+    });
     await expect.poll(() => t.call('scanner.status', {}, admin).state?.status).toBe('connected');
     pty.write('4006381333931\r');
     await expect.poll(() => scans.length).toBe(1);

@@ -24,7 +24,10 @@ import { requireSocat, startPtyPair, type PtyPair } from '../helpers/pty-pair.ts
 
 // The mock's "exports" map has no types for its ESM entry, and its own types lose the interface
 // they extend under this resolution: load the CommonJS entry and restate the interface.
-type MockBindingInterface = BindingInterface<MockPortBinding> & { reset(): void; createPort(path: string, options?: CreatePortOptions): void };
+type MockBindingInterface = BindingInterface<MockPortBinding> & {
+  reset(): void;
+  createPort(path: string, options?: CreatePortOptions): void;
+};
 const { MockBinding } = createRequire(import.meta.url)('@serialport/binding-mock') as { MockBinding: MockBindingInterface };
 
 /** What one adapter reported, with event-driven waits (no fixed sleeps to synchronise). */
@@ -62,7 +65,11 @@ function recorder() {
         };
         const timer = setTimeout(() => {
           waiters.delete(wake);
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; states ${JSON.stringify(states)}, diagnostics ${JSON.stringify(diagnostics)}`));
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for ${what}; states ${JSON.stringify(states)}, diagnostics ${JSON.stringify(diagnostics)}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(wake);
       });
@@ -88,7 +95,11 @@ async function pty(): Promise<PtyPair> {
   return pair;
 }
 
-function scanner(rec: ReturnType<typeof recorder>, config: Partial<SerialScannerConfigInput> = {}, extra: Partial<SerialScannerOptions> = {}): SerialScanner {
+function scanner(
+  rec: ReturnType<typeof recorder>,
+  config: Partial<SerialScannerConfigInput> = {},
+  extra: Partial<SerialScannerOptions> = {},
+): SerialScanner {
   const adapter = startSerialScanner({ config: { path: join(dir, 'scanner'), baudRate: 115200, ...config }, ...rec.callbacks, ...extra });
   cleanups.push(() => adapter.close());
   return adapter;
@@ -215,7 +226,11 @@ describe('serial scanner on real pseudo-terminals (socat)', () => {
     const pair = await pty();
     let connected: () => void = () => {};
     const ready = new Promise<void>((resolve) => (connected = resolve));
-    const result = testScan({ config: { path: pair.scannerPath, suffix: 'CRLF' }, timeoutMs: 3_000, onState: (s) => s.status === 'connected' && connected() });
+    const result = testScan({
+      config: { path: pair.scannerPath, suffix: 'CRLF' },
+      timeoutMs: 3_000,
+      onState: (s) => s.status === 'connected' && connected(),
+    });
     await ready;
     pair.write(']Q1AB\x1dC\r\n');
     const { outcome, raw, scans, diagnostics, state } = await result;
@@ -270,13 +285,21 @@ describe('serial scanner with the mock binding (what a PTY cannot show)', () => 
   it('a failing consumer does not stop the reader', async () => {
     MockBinding.createPort('/dev/ttyUSB1');
     let port: MockPortBinding | undefined;
-    const binding: BindingInterface = { list: () => MockBinding.list(), open: async (o: OpenOptions) => (port = await MockBinding.open(o)) };
+    const binding: BindingInterface = {
+      list: () => MockBinding.list(),
+      open: async (o: OpenOptions) => (port = await MockBinding.open(o)),
+    };
     const rec = recorder();
     let calls = 0;
-    const adapter = startSerialScanner({ config: { path: '/dev/ttyUSB1' }, binding, ...rec.callbacks, onScan: () => {
-      calls++;
-      throw new Error('consumer bug quoting 111');
-    } });
+    const adapter = startSerialScanner({
+      config: { path: '/dev/ttyUSB1' },
+      binding,
+      ...rec.callbacks,
+      onScan: () => {
+        calls++;
+        throw new Error('consumer bug quoting 111');
+      },
+    });
     cleanups.push(() => adapter.close());
     await rec.until(() => adapter.state.status === 'connected', 'connected');
     port!.emitData('111\r222\r');
@@ -355,6 +378,10 @@ describe('scan hub', () => {
   });
 
   it('describes raw bytes for people', () => {
-    expect(describeRawBytes(Uint8Array.from([0x02, 0x41, 0x7f, 0xc3, 0x0d]))).toEqual({ bytes: 5, hex: '02 41 7F C3 0D', printable: '<STX>A<DEL>\\xC3<CR>' });
+    expect(describeRawBytes(Uint8Array.from([0x02, 0x41, 0x7f, 0xc3, 0x0d]))).toEqual({
+      bytes: 5,
+      hex: '02 41 7F C3 0D',
+      printable: '<STX>A<DEL>\\xC3<CR>',
+    });
   });
 });

@@ -18,15 +18,27 @@ const ok = (r: Response) => {
 
 test('database and queue figures for an admin; diagnostics without personal data; refused to a cashier', async () => {
   const manager = t.login('manager');
-  const member = t.enrol(manager, { name: 'Hildegard Oyelaran-Smythe', phone: '+44 20 7946 0999', email: 'hildegard@example.org', cardNumber: '2900000000555555' });
-  t.call('sale.commit', { saleId: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a70', memberId: member.id, lines: [{ sku: PRODUCTS[0]!.sku, quantity: 1 }] }, manager);
+  const member = t.enrol(manager, {
+    name: 'Hildegard Oyelaran-Smythe',
+    phone: '+44 20 7946 0999',
+    email: 'hildegard@example.org',
+    cardNumber: '2900000000555555',
+  });
+  t.call(
+    'sale.commit',
+    { saleId: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a70', memberId: member.id, lines: [{ sku: PRODUCTS[0]!.sku, quantity: 1 }] },
+    manager,
+  );
   const dispatch = createDispatcher(t.backend, { validateOutput: true });
   const admin = t.login('admin');
 
   const stats = ok(await dispatch({ id: 1, method: 'terminal.stats', input: {}, token: admin }));
   expect(stats).toMatchObject({ present: true, rows: { members: 1, sales: 1 }, queue: { pending: 2 } });
 
-  const bundle = ok(await dispatch({ id: 2, method: 'diagnostics.export', input: {}, token: admin })) as { fileName: string; zipBase64: string };
+  const bundle = ok(await dispatch({ id: 2, method: 'diagnostics.export', input: {}, token: admin })) as {
+    fileName: string;
+    zipBase64: string;
+  };
   expect(bundle.fileName).toMatch(/^loyalty-terminal-diagnostics-.*\.zip$/);
   const files = unzip(Buffer.from(bundle.zipBase64, 'base64'));
   expect([...files.keys()]).toEqual(expect.arrayContaining(['versions.json', 'configuration.json', 'database.json']));

@@ -54,14 +54,22 @@ describe('staff sign-in', () => {
 });
 
 describe('a manager override checks the PIN as sign-in does', () => {
-  const sale = (memberId: string, pin: string) => ({ saleId: uuidv7(), memberId, lines: [{ sku: 'BREAD' }], override: { staffId: STAFF.manager.id, pin } });
+  const sale = (memberId: string, pin: string) => ({
+    saleId: uuidv7(),
+    memberId,
+    lines: [{ sku: 'BREAD' }],
+    override: { staffId: STAFF.manager.id, pin },
+  });
 
   test('wrong override PINs count against the configured lockout; a locked-out manager cannot override or sign in until it ends', () => {
     t = createTestTerminal({ lockout: { attempts: 3, ms: 60_000 } });
     const cashier = t.login('cashier');
     const member = t.enrol(t.login('manager'));
     for (let i = 1; i <= 3; i++) {
-      expect(t.fail('sale.commit', sale(member.id, '0000'), cashier)).toMatchObject({ code: 'REDEMPTION_NOT_ALLOWED', details: { reason: 'override_refused' } });
+      expect(t.fail('sale.commit', sale(member.id, '0000'), cashier)).toMatchObject({
+        code: 'REDEMPTION_NOT_ALLOWED',
+        details: { reason: 'override_refused' },
+      });
     }
     expect(t.fail('sale.commit', sale(member.id, STAFF.manager.pin), cashier).code).toBe('LOCKED_OUT');
     expect(t.fail('staff.login', { staffId: STAFF.manager.id, pin: STAFF.manager.pin }).code).toBe('LOCKED_OUT');
@@ -106,7 +114,9 @@ describe('authorisation is enforced by the backend', () => {
     const member = t.enrol(manager);
     const id = '01950000-0000-7000-8000-000000000001';
     expect(t.fail('member.enrol', { memberId: id, name: 'X', consentMarketing: false }, cashier).code).toBe('FORBIDDEN');
-    expect(t.fail('points.adjust', { adjustmentId: id, memberId: member.id, points: 10, reason: 'goodwill' }, cashier).code).toBe('FORBIDDEN');
+    expect(t.fail('points.adjust', { adjustmentId: id, memberId: member.id, points: 10, reason: 'goodwill' }, cashier).code).toBe(
+      'FORBIDDEN',
+    );
     expect(t.fail('sale.refund', { refundId: id, saleId: id, lines: [{ lineNo: 1, quantity: 1 }] }, cashier).code).toBe('FORBIDDEN');
     expect(t.fail('report.endOfDay', {}, cashier).code).toBe('FORBIDDEN');
     expect(t.call('report.endOfDay', {}, manager).enrolments).toBe(1);

@@ -68,7 +68,11 @@ describe('convergence of terminals in one process', () => {
     const balances = await server.balances();
     for (const [, v] of balances) expect(v.balance).toBe(v.ledger);
     const serverM = balances.get(m.id)!.balance;
-    for (const [t, token] of [[a, ta], [b, tb], [c, tc]] as const) {
+    for (const [t, token] of [
+      [a, ta],
+      [b, tb],
+      [c, tc],
+    ] as const) {
       const view = await t.call('member.get', { memberId: m.id }, token);
       expect(view.balance).toBe(serverM);
       expect(view.pendingPoints).toBe(0);
@@ -79,7 +83,9 @@ describe('convergence of terminals in one process', () => {
     const flags = await server.flags();
     expect(flags.map((f) => [f.kind, f.member_id])).toEqual([['overdraft', m.id]]);
     // B learns its event was flagged, for the manager.
-    expect((await b.call('sync.flags', {}, tb)).flags).toEqual([expect.objectContaining({ kind: 'sale.committed', reasons: ['overdraft'] })]);
+    expect((await b.call('sync.flags', {}, tb)).flags).toEqual([
+      expect.objectContaining({ kind: 'sale.committed', reasons: ['overdraft'] }),
+    ]);
     expect((await a.call('sync.flags', {}, ta)).flags).toEqual([]);
   }, 60_000);
 });
@@ -104,14 +110,27 @@ describe('convergence of terminals in separate processes', () => {
       const known = await eventually(async () => (await b.answer('member.get', { memberId }, b.token)).ok);
       expect(known).toBe(true);
       // Both sell with redemptions; the engines push on their own.
-      await a.call('sale.commit', { saleId: uuidv7(), memberId, lines: [{ category: 'bakery', amountMinor: 2_000 }], redemption: { kind: 'points', points: 500 } }, a.token);
-      await b.call('sale.commit', { saleId: uuidv7(), memberId, lines: [{ category: 'bakery', amountMinor: 3_000 }], redemption: { kind: 'points', points: 500 } }, b.token);
+      await a.call(
+        'sale.commit',
+        { saleId: uuidv7(), memberId, lines: [{ category: 'bakery', amountMinor: 2_000 }], redemption: { kind: 'points', points: 500 } },
+        a.token,
+      );
+      await b.call(
+        'sale.commit',
+        { saleId: uuidv7(), memberId, lines: [{ category: 'bakery', amountMinor: 3_000 }], redemption: { kind: 'points', points: 500 } },
+        b.token,
+      );
       const converged = await eventually(async () => {
         const balance = (await server.balances()).get(memberId);
         if (balance === undefined || balance.balance !== balance.ledger) return false;
-        const views = await Promise.all([a, b].map((t) => t.call<{ balance: number; pendingPoints: number }>('member.get', { memberId }, t.token)));
+        const views = await Promise.all(
+          [a, b].map((t) => t.call<{ balance: number; pendingPoints: number }>('member.get', { memberId }, t.token)),
+        );
         const statuses = await Promise.all([a, b].map((t) => t.call<{ queueLength: number; state: string }>('sync.status', {}, t.token)));
-        return views.every((v) => v.balance === balance.balance && v.pendingPoints === 0) && statuses.every((s) => s.queueLength === 0 && s.state === 'online');
+        return (
+          views.every((v) => v.balance === balance.balance && v.pendingPoints === 0) &&
+          statuses.every((s) => s.queueLength === 0 && s.state === 'online')
+        );
       });
       expect(converged).toBe(true);
       expect(a.events.some((e) => e.name === 'sync.status')).toBe(true);
@@ -139,10 +158,18 @@ async function startChild(procs: BackendProcess[]): Promise<Child> {
   const events: BackendEvent[] = [];
   const proc = startBackendProcess({
     entry: fileURLToPath(new URL('../../main/backend/process-main.ts', import.meta.url)),
-    env: { LT_DB_PATH: dbPath, LT_STORE_ID: STORE_ID, LT_SYNC_PULL_INTERVAL_MS: '1000', LT_OFFLINE_REDEEM_MEMBER_DAY: '100000', LT_LOG_LEVEL: 'info' },
+    env: {
+      LT_DB_PATH: dbPath,
+      LT_STORE_ID: STORE_ID,
+      LT_SYNC_PULL_INTERVAL_MS: '1000',
+      LT_OFFLINE_REDEEM_MEMBER_DAY: '100000',
+      LT_LOG_LEVEL: 'info',
+    },
     onReply: (_conn, response) => pending.get(response.id)?.(response),
     onEvent: (event) => events.push(event),
-    onLog: (line) => { if (process.env.SYNC_DEBUG) console.log(line); },
+    onLog: (line) => {
+      if (process.env.SYNC_DEBUG) console.log(line);
+    },
   });
   procs.push(proc);
   await proc.ready();

@@ -80,7 +80,10 @@ describe('fault-injecting proxy', () => {
       const t = openSyncTerminal(clock, {
         dir: mkdtempSync(join(SCRATCH, 'lt-fault-')),
         template,
-        backend: { sync: { pushBatch: 100, pullPageSize: 50, requestTimeoutMs: 1_000, offlineCaps: { memberPerDay: 1e9, terminalPerDay: 1e9 } }, idleMs: 1e12 },
+        backend: {
+          sync: { pushBatch: 100, pullPageSize: 50, requestTimeoutMs: 1_000, offlineCaps: { memberPerDay: 1e9, terminalPerDay: 1e9 } },
+          idleMs: 1e12,
+        },
       });
       const paired = await pairVia(t, server, proxy.url);
       proxy.resign = signerFor(t, clock);
@@ -107,8 +110,9 @@ describe('fault-injecting proxy', () => {
     faulty = true;
     const refusals = new Map<string, number>();
     let since = 0;
-    const total = () => tills.reduce((n, t) => n + (t.t.backend.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number), 0);
-    for (let made = total(); made < EVENTS; ) {
+    const total = () =>
+      tills.reduce((n, t) => n + (t.t.backend.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number), 0);
+    for (let made = total(); made < EVENTS;) {
       const till = tills[int(TERMINALS)]!;
       const memberId = members[int(MEMBERS)]!;
       const roll = rnd();
@@ -118,15 +122,26 @@ describe('fault-injecting proxy', () => {
           if (rnd() < 0.5) await till.t.call('sale.void', { saleId }, till.token);
           else await till.t.call('sale.refund', { refundId: uuidv7(clock.now()), saleId, lines: [{ lineNo: 1, quantity: 1 }] }, till.token);
         } else {
-          const balance = (till.t.backend.store.db.prepare('SELECT balance FROM members WHERE id = ?').pluck().get(memberId) as number | undefined) ?? 0;
+          const balance =
+            (till.t.backend.store.db.prepare('SELECT balance FROM members WHERE id = ?').pluck().get(memberId) as number | undefined) ?? 0;
           const points = roll < 0.4 && balance >= 500 ? Math.floor((balance * (0.2 + rnd() * 0.8)) / 100) * 100 : 0;
           const redeem = points >= 500 ? { kind: 'points' as const, points } : null;
           const saleId = uuidv7(clock.now());
-          await till.t.call('sale.commit', { saleId, memberId, lines: [{ category: 'bakery', amountMinor: (redeem?.points ?? 0) * 2 + 100 + int(20_000) }], redemption: redeem }, till.token);
+          await till.t.call(
+            'sale.commit',
+            {
+              saleId,
+              memberId,
+              lines: [{ category: 'bakery', amountMinor: (redeem?.points ?? 0) * 2 + 100 + int(20_000) }],
+              redemption: redeem,
+            },
+            till.token,
+          );
           till.sales.push(saleId);
         }
       } catch (error) {
-        if (!(error instanceof AppError) || !['INSUFFICIENT_POINTS', 'VOID_NOT_ALLOWED', 'REFUND_NOT_ALLOWED'].includes(error.code)) throw error;
+        if (!(error instanceof AppError) || !['INSUFFICIENT_POINTS', 'VOID_NOT_ALLOWED', 'REFUND_NOT_ALLOWED'].includes(error.code))
+          throw error;
         refusals.set(error.code, (refusals.get(error.code) ?? 0) + 1);
       }
       made++;
@@ -146,13 +161,16 @@ describe('fault-injecting proxy', () => {
     for (const t of tills) await t.proxy.deliverHeld();
     for (let round = 0; round < 5; round++) {
       for (const t of tills) await t.t.backend.sync.syncNow();
-      if (round >= 1 && tills.every((t) => t.t.backend.sync.status().queueLength === 0 && t.t.backend.sync.status().state === 'online')) break;
+      if (round >= 1 && tills.every((t) => t.t.backend.sync.status().queueLength === 0 && t.t.backend.sync.status().state === 'online'))
+        break;
     }
     for (const t of tills) await t.proxy.idle();
 
     const events = total();
     const pushes = tills.reduce((n, t) => n + t.proxy.exchanges.filter((x) => x.path === '/v1/events').length, 0);
-    console.log(`fault proxy: ${events} events, ${pushes} pushes reached the server, faults ${JSON.stringify(Object.fromEntries(counts))}, refusals ${JSON.stringify(Object.fromEntries(refusals))}`);
+    console.log(
+      `fault proxy: ${events} events, ${pushes} pushes reached the server, faults ${JSON.stringify(Object.fromEntries(counts))}, refusals ${JSON.stringify(Object.fromEntries(refusals))}`,
+    );
     expect(events).toBeGreaterThanOrEqual(Math.min(EVENTS, 10_000));
     // Every kind of fault happened, more than once.
     for (const mode of [...FAULTS, 'stall' as const]) expect(counts.get(mode) ?? 0, mode).toBeGreaterThan(1);

@@ -64,11 +64,23 @@ export async function startSyncServer(clock: Clock, options: { scratch?: string 
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      logs.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      logs.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       done();
     },
   });
-  const server = await startServer({ db, port: 0, host: '127.0.0.1', log: { level: 'info', stream }, clock: () => clock.now(), maintenanceIntervalMs: 0 });
+  const server = await startServer({
+    db,
+    port: 0,
+    host: '127.0.0.1',
+    log: { level: 'info', stream },
+    clock: () => clock.now(),
+    maintenanceIntervalMs: 0,
+  });
   await createStore(db, { id: STORE_ID, name: 'Paris Bastille', timeZone: 'Europe/Paris', currency: 'EUR' }, clock.now());
   await importProgram(db, demoProgram, clock.now());
   await importProducts(db, PRODUCTS);
@@ -100,7 +112,11 @@ export interface SyncTerminal {
   dbPath: string;
   logs: string[];
   call<M extends Method>(method: M, input: Input<M>, token?: string | null): Promise<Output<M>>;
-  fail<M extends Method>(method: M, input: Input<M>, token?: string | null): Promise<{ code: ErrorCode; message: string; details?: Record<string, unknown> }>;
+  fail<M extends Method>(
+    method: M,
+    input: Input<M>,
+    token?: string | null,
+  ): Promise<{ code: ErrorCode; message: string; details?: Record<string, unknown> }>;
   login(who: keyof typeof STAFF): Promise<string>;
   enrol(token: string, fields?: Partial<Input<'member.enrol'>>): Promise<Output<'member.enrol'>['member']>;
   /** Closes the database as a crash would leave it (no engine stop, no checkpoint). */
@@ -133,7 +149,10 @@ function terminalDir(): string {
 }
 
 /** A terminal on a SQLite file in `dir` (a new temp dir by default); seeded unless `seeded: false` (reopening). */
-export function openSyncTerminal(clock: ManualClock, options: { dir?: string; seeded?: boolean; template?: string; backend?: Partial<BackendOptions> } = {}): SyncTerminal {
+export function openSyncTerminal(
+  clock: ManualClock,
+  options: { dir?: string; seeded?: boolean; template?: string; backend?: Partial<BackendOptions> } = {},
+): SyncTerminal {
   const dir = options.dir ?? terminalDir();
   const dbPath = join(dir, 'terminal.sqlite');
   if (options.template !== undefined) copyFileSync(options.template, dbPath);
@@ -142,7 +161,8 @@ export function openSyncTerminal(clock: ManualClock, options: { dir?: string; se
   if (options.seeded !== false && options.template === undefined) seed(backend, demoProgram, clock.now());
   const dispatch = createDispatcher(backend, { validateOutput: true });
   let nextId = 1;
-  const raw = async (method: Method, input: unknown, token: string | null | undefined) => dispatch({ id: nextId++, method, input, token: token ?? null });
+  const raw = async (method: Method, input: unknown, token: string | null | undefined) =>
+    dispatch({ id: nextId++, method, input, token: token ?? null });
   const t: SyncTerminal = {
     backend,
     dir,
@@ -163,7 +183,17 @@ export function openSyncTerminal(clock: ManualClock, options: { dir?: string; se
     },
     async enrol(token, fields = {}) {
       cards++;
-      const res = await t.call('member.enrol', { memberId: uuidv7(clock.now()), name: `Member ${cards}`, consentMarketing: false, cardNumber: `SYNC-${process.pid}-${cards}`, ...fields }, token);
+      const res = await t.call(
+        'member.enrol',
+        {
+          memberId: uuidv7(clock.now()),
+          name: `Member ${cards}`,
+          consentMarketing: false,
+          cardNumber: `SYNC-${process.pid}-${cards}`,
+          ...fields,
+        },
+        token,
+      );
       return res.member;
     },
     crash() {
@@ -192,10 +222,23 @@ export async function pair(t: SyncTerminal, server: SyncServer, name = 'Till'): 
 }
 
 /** A sale of `amountMinor` in 'bakery' for a member, optionally redeeming points. */
-export async function sell(t: SyncTerminal, token: string, memberId: string, amountMinor: number, redeem = 0, extra: Partial<Input<'sale.commit'>> = {}): Promise<Output<'sale.commit'>> {
+export async function sell(
+  t: SyncTerminal,
+  token: string,
+  memberId: string,
+  amountMinor: number,
+  redeem = 0,
+  extra: Partial<Input<'sale.commit'>> = {},
+): Promise<Output<'sale.commit'>> {
   return t.call(
     'sale.commit',
-    { saleId: uuidv7(t.backend.clock.now()), memberId, lines: [{ category: 'bakery', amountMinor }], redemption: redeem > 0 ? { kind: 'points', points: redeem } : null, ...extra },
+    {
+      saleId: uuidv7(t.backend.clock.now()),
+      memberId,
+      lines: [{ category: 'bakery', amountMinor }],
+      redemption: redeem > 0 ? { kind: 'points', points: redeem } : null,
+      ...extra,
+    },
     token,
   );
 }
@@ -306,7 +349,10 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
   };
 
   /** One request to the server; resolves with its answer (status 0 when the server could not be reached). */
-  const forward = (c: Captured, injected: ProxyExchange['injected']): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> =>
+  const forward = (
+    c: Captured,
+    injected: ProxyExchange['injected'],
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> =>
     new Promise((resolve) => {
       const headers = { ...c.headers, 'content-length': String(c.body.length) };
       const up = request({ hostname: upstream.hostname, port: upstream.port, path: c.path, method: c.method, headers }, (upRes) => {
@@ -314,7 +360,14 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
         upRes.on('data', (chunk: Buffer) => body.push(chunk));
         upRes.on('end', () => {
           const all = Buffer.concat(body);
-          const exchange: ProxyExchange = { method: c.method, path: c.path.split('?')[0]!, requestBody: c.body, status: upRes.statusCode ?? 0, responseBody: all, injected };
+          const exchange: ProxyExchange = {
+            method: c.method,
+            path: c.path.split('?')[0]!,
+            requestBody: c.body,
+            status: upRes.statusCode ?? 0,
+            responseBody: all,
+            injected,
+          };
           proxy.exchanges.push(exchange);
           proxy.observe?.(exchange);
           resolve({ status: upRes.statusCode ?? 0, headers: upRes.headers, body: all });
@@ -360,7 +413,13 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
     waitFor: (match, since, timeoutMs = 5_000) =>
       new Promise((resolve, reject) => {
         if (proxy.handled.slice(since).some((p) => match(p))) return resolve();
-        const w = { match, done: () => { clearTimeout(timer); resolve(); } };
+        const w = {
+          match,
+          done: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        };
         const timer = setTimeout(() => {
           waiters.delete(w);
           reject(new Error(`fault proxy: no request matching ${match.toString()} within ${timeoutMs} ms`));
@@ -473,12 +532,22 @@ export function terminalTemplate(clock: ManualClock): string {
 export function signerFor(t: SyncTerminal, clock: Clock): (method: string, path: string, body: Buffer) => Promise<string> {
   const credentials = loadCredentials(t.backend.store, keyFileSource(`${t.dbPath}.key`));
   if (credentials === null) throw new Error('the terminal is not paired');
-  return (method, path, body) => signRequest({ terminalId: credentials.terminalId, secret: credentials.secret, method, pathWithQuery: path, body: new Uint8Array(body), ts: clock.now() });
+  return (method, path, body) =>
+    signRequest({
+      terminalId: credentials.terminalId,
+      secret: credentials.secret,
+      method,
+      pathWithQuery: path,
+      body: new Uint8Array(body),
+      ts: clock.now(),
+    });
 }
 
 /** The server's change sequence now, as a pull cursor. */
 export async function serverCursor(server: SyncServer): Promise<string> {
-  const [row] = await server.db.query<{ seq: number }>('SELECT coalesce(max(change_seq), 0)::bigint AS seq FROM (SELECT change_seq FROM members UNION ALL SELECT change_seq FROM programs UNION ALL SELECT change_seq FROM products UNION ALL SELECT change_seq FROM staff UNION ALL SELECT change_seq FROM signing_keys UNION ALL SELECT change_seq FROM revoked_member_tokens) c');
+  const [row] = await server.db.query<{ seq: number }>(
+    'SELECT coalesce(max(change_seq), 0)::bigint AS seq FROM (SELECT change_seq FROM members UNION ALL SELECT change_seq FROM programs UNION ALL SELECT change_seq FROM products UNION ALL SELECT change_seq FROM staff UNION ALL SELECT change_seq FROM signing_keys UNION ALL SELECT change_seq FROM revoked_member_tokens) c',
+  );
   return encodeCursor(Number(row!.seq));
 }
 
@@ -515,7 +584,8 @@ export function observeApplied(model: AppliedModel, x: ProxyExchange): void {
   const byId = new Map(events.map((e) => [e.id, e]));
   for (const r of results) {
     if (r.status === 'duplicate') continue;
-    if (x.injected === 'duplicate' || x.injected === 'replay-old') model.violations.push(`a ${x.injected} delivery of event ${r.id} (answered before) was ${r.status}, not duplicate`);
+    if (x.injected === 'duplicate' || x.injected === 'replay-old')
+      model.violations.push(`a ${x.injected} delivery of event ${r.id} (answered before) was ${r.status}, not duplicate`);
     model.applied.push(byId.get(r.id)!);
   }
 }
@@ -536,10 +606,16 @@ export interface ConvergedTerminal {
  * pending and passes its own ledger invariants. `members`: the members
  * concerned (with those the terminals hold).
  */
-export async function checkConverged(server: SyncServer, tills: ConvergedTerminal[], members: string[], model: AppliedModel): Promise<void> {
+export async function checkConverged(
+  server: SyncServer,
+  tills: ConvergedTerminal[],
+  members: string[],
+  model: AppliedModel,
+): Promise<void> {
   expect(model.violations, 'a re-delivery of an answered batch must be answered duplicate').toEqual([]);
   const allMembers = new Set(members);
-  for (const t of tills) for (const r of t.t.backend.store.db.prepare('SELECT id FROM members').pluck().all() as string[]) allMembers.add(r);
+  for (const t of tills)
+    for (const r of t.t.backend.store.db.prepare('SELECT id FROM members').pluck().all() as string[]) allMembers.add(r);
   const ids = [...allMembers];
 
   // 1. Every committed event applied exactly once; nothing left unsent.
@@ -548,20 +624,36 @@ export async function checkConverged(server: SyncServer, tills: ConvergedTermina
   const outboxIds: string[] = [];
   for (const t of tills) {
     const db = t.t.backend.store.db;
-    const outbox = db.prepare('SELECT id, seq, payload, sent_at FROM outbox ORDER BY seq').all() as { id: string; seq: number; payload: string; sent_at: number | null }[];
-    expect(outbox.filter((o) => o.sent_at === null).map((o) => o.seq), `${t.name}: unsent events`).toEqual([]);
+    const outbox = db.prepare('SELECT id, seq, payload, sent_at FROM outbox ORDER BY seq').all() as {
+      id: string;
+      seq: number;
+      payload: string;
+      sent_at: number | null;
+    }[];
+    expect(
+      outbox.filter((o) => o.sent_at === null).map((o) => o.seq),
+      `${t.name}: unsent events`,
+    ).toEqual([]);
     expect(t.t.backend.sync.status(), `${t.name} status`).toMatchObject({ state: 'online', queueLength: 0 });
-    const onServer = await server.db.query<{ id: string; seq: number }>('SELECT id, seq FROM applied_events WHERE terminal_id = $1 ORDER BY seq', [t.terminalId]);
-    expect(onServer.map((r) => [r.id, Number(r.seq)]), `${t.name}: applied_events = outbox`).toEqual(outbox.map((o) => [o.id, o.seq]));
+    const onServer = await server.db.query<{ id: string; seq: number }>(
+      'SELECT id, seq FROM applied_events WHERE terminal_id = $1 ORDER BY seq',
+      [t.terminalId],
+    );
+    expect(
+      onServer.map((r) => [r.id, Number(r.seq)]),
+      `${t.name}: applied_events = outbox`,
+    ).toEqual(outbox.map((o) => [o.id, o.seq]));
     for (const o of outbox) {
       outboxIds.push(o.id);
       expect(appliedOnce.get(o.id) ?? 0, `event ${o.seq} of ${t.name} applied (as the server answered)`).toBe(1);
     }
     // The server's ledger rows of each event are the event's entries, once.
-    const expected = new Map(outbox.map((o) => {
-      const ledger = (JSON.parse(o.payload) as { ledger: { points: number }[] }).ledger;
-      return [o.id, { n: ledger.length, sum: ledger.reduce((a, e) => a + e.points, 0) }];
-    }));
+    const expected = new Map(
+      outbox.map((o) => {
+        const ledger = (JSON.parse(o.payload) as { ledger: { points: number }[] }).ledger;
+        return [o.id, { n: ledger.length, sum: ledger.reduce((a, e) => a + e.points, 0) }];
+      }),
+    );
     const rows = await server.db.query<{ event_id: string; n: number; sum: number }>(
       "SELECT l.event_id, count(*)::int AS n, sum(l.points)::bigint AS sum FROM ledger l JOIN applied_events a ON a.id = l.event_id WHERE a.terminal_id = $1 AND l.kind <> 'expire' GROUP BY l.event_id",
       [t.terminalId],
@@ -570,7 +662,7 @@ export async function checkConverged(server: SyncServer, tills: ConvergedTermina
     for (const [id, want] of expected) expect(got.get(id) ?? { n: 0, sum: 0 }, `server ledger rows of event ${id}`).toEqual(want);
     expect(checkInvariants(db), `${t.name}: local ledger invariants`).toEqual([]);
   }
-  expect([...appliedOnce.keys()].sort(), 'the server applied exactly the terminals\' events').toEqual([...outboxIds].sort());
+  expect([...appliedOnce.keys()].sort(), "the server applied exactly the terminals' events").toEqual([...outboxIds].sort());
 
   // 2. Server: balance = sum(ledger) = the model's, and live lots hold a positive balance.
   const rows = await server.db.query<{ id: string; balance: number; ledger: number; lots: number }>(
@@ -586,7 +678,8 @@ export async function checkConverged(server: SyncServer, tills: ConvergedTermina
     for (const entry of e.payload.ledger) {
       const after = (modelBalance.get(entry.memberId) ?? 0) + entry.points;
       modelBalance.set(entry.memberId, after);
-      if (entry.points < 0 && (entry.kind === 'redeem' || entry.kind === 'adjust') && after < 0) overdrafts.add(`${entry.memberId} ${e.id}`);
+      if (entry.points < 0 && (entry.kind === 'redeem' || entry.kind === 'adjust') && after < 0)
+        overdrafts.add(`${entry.memberId} ${e.id}`);
     }
   }
   const server_ = new Map<string, number>();
@@ -615,7 +708,10 @@ export async function checkConverged(server: SyncServer, tills: ConvergedTermina
   for (const t of tills) {
     for (const id of ids) {
       const view = await t.t.call('member.get', { memberId: id }, t.token);
-      expect({ balance: view.balance, pending: view.pendingPoints }, `${t.name} member ${id}`).toEqual({ balance: server_.get(id), pending: 0 });
+      expect({ balance: view.balance, pending: view.pendingPoints }, `${t.name} member ${id}`).toEqual({
+        balance: server_.get(id),
+        pending: 0,
+      });
     }
   }
 }

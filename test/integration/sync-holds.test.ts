@@ -7,7 +7,17 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { SATURDAY, STAFF } from '../helpers/terminal.ts';
-import { openSyncTerminal, pair, pairVia, sell, startFaultProxy, startSyncServer, type FaultProxy, type SyncServer, type SyncTerminal } from './sync-harness.ts';
+import {
+  openSyncTerminal,
+  pair,
+  pairVia,
+  sell,
+  startFaultProxy,
+  startSyncServer,
+  type FaultProxy,
+  type SyncServer,
+  type SyncTerminal,
+} from './sync-harness.ts';
 
 const clock = new ManualClock(SATURDAY);
 let server: SyncServer;
@@ -47,7 +57,12 @@ test('online: a hold reserves points, the sale posts it, a void releases it, and
 
   // With the hold, the zero offline cap does not apply; the event names the hold and the server posts it.
   const sale = await sell(t, token, m.id, 2_000, 500, { holdId });
-  const event = JSON.parse(t.backend.store.db.prepare("SELECT payload FROM outbox WHERE kind = 'sale.committed' ORDER BY seq DESC LIMIT 1").pluck().get() as string);
+  const event = JSON.parse(
+    t.backend.store.db
+      .prepare("SELECT payload FROM outbox WHERE kind = 'sale.committed' ORDER BY seq DESC LIMIT 1")
+      .pluck()
+      .get() as string,
+  );
   expect(event.holdId).toBe(holdId);
   await t.backend.sync.syncNow();
   expect(await holdStatus(holdId)).toBe('posted');
@@ -68,7 +83,9 @@ test('online: a hold reserves points, the sale posts it, a void releases it, and
 }, 30_000);
 
 test('a server slower than the budget: the cashier gets the offline answer in time; the caps and the manager override apply', async () => {
-  const t = openSyncTerminal(clock, { backend: { sync: { holdBudgetMs: 300, offlineCaps: { memberPerDay: 600, terminalPerDay: 10_000 } } } });
+  const t = openSyncTerminal(clock, {
+    backend: { sync: { holdBudgetMs: 300, offlineCaps: { memberPerDay: 600, terminalPerDay: 10_000 } } },
+  });
   open.push(t);
   await pairVia(t, server, proxy.url);
   const token = await t.login('cashier');
@@ -84,25 +101,74 @@ test('a server slower than the budget: the cashier gets the offline answer in ti
   expect(elapsed).toBeLessThan(1_000);
 
   await sell(t, token, m.id, 2_000, 500); // within the cap
-  expect(await t.call('redemption.hold', { holdId: uuidv7(), memberId: m.id, points: 500 }, token)).toMatchObject({ mode: 'offline', allowed: false, reason: 'member_daily_cap', capRemaining: 100 });
-  const refused = await t.fail('sale.commit', { saleId: uuidv7(), memberId: m.id, lines: [{ category: 'bakery', amountMinor: 2_000 }], redemption: { kind: 'points', points: 500 } }, token);
+  expect(await t.call('redemption.hold', { holdId: uuidv7(), memberId: m.id, points: 500 }, token)).toMatchObject({
+    mode: 'offline',
+    allowed: false,
+    reason: 'member_daily_cap',
+    capRemaining: 100,
+  });
+  const refused = await t.fail(
+    'sale.commit',
+    { saleId: uuidv7(), memberId: m.id, lines: [{ category: 'bakery', amountMinor: 2_000 }], redemption: { kind: 'points', points: 500 } },
+    token,
+  );
   expect(refused).toMatchObject({ code: 'REDEMPTION_NOT_ALLOWED', details: { reason: 'member_daily_cap', capRemaining: 100 } });
-  const wrongPin = await t.fail('sale.commit', { saleId: uuidv7(), memberId: m.id, lines: [{ category: 'bakery', amountMinor: 2_000 }], redemption: { kind: 'points', points: 500 }, override: { staffId: STAFF.manager.id, pin: '0000' } }, token);
+  const wrongPin = await t.fail(
+    'sale.commit',
+    {
+      saleId: uuidv7(),
+      memberId: m.id,
+      lines: [{ category: 'bakery', amountMinor: 2_000 }],
+      redemption: { kind: 'points', points: 500 },
+      override: { staffId: STAFF.manager.id, pin: '0000' },
+    },
+    token,
+  );
   expect(wrongPin).toMatchObject({ code: 'REDEMPTION_NOT_ALLOWED', details: { reason: 'override_refused' } });
-  const cashierPin = await t.fail('sale.commit', { saleId: uuidv7(), memberId: m.id, lines: [{ category: 'bakery', amountMinor: 2_000 }], redemption: { kind: 'points', points: 500 }, override: { staffId: STAFF.cashier2.id, pin: STAFF.cashier2.pin } }, token);
+  const cashierPin = await t.fail(
+    'sale.commit',
+    {
+      saleId: uuidv7(),
+      memberId: m.id,
+      lines: [{ category: 'bakery', amountMinor: 2_000 }],
+      redemption: { kind: 'points', points: 500 },
+      override: { staffId: STAFF.cashier2.id, pin: STAFF.cashier2.pin },
+    },
+    token,
+  );
   expect(cashierPin).toMatchObject({ code: 'REDEMPTION_NOT_ALLOWED', details: { reason: 'override_refused' } });
 
   const saleId = uuidv7();
-  await t.call('sale.commit', { saleId, memberId: m.id, lines: [{ category: 'bakery', amountMinor: 2_000 }], redemption: { kind: 'points', points: 500 }, override: { staffId: STAFF.manager.id, pin: STAFF.manager.pin } }, token);
-  const audit = t.backend.store.db.prepare("SELECT staff_id, subject, details FROM audit_log WHERE action = 'redemption.override'").all() as { staff_id: string; subject: string; details: string }[];
+  await t.call(
+    'sale.commit',
+    {
+      saleId,
+      memberId: m.id,
+      lines: [{ category: 'bakery', amountMinor: 2_000 }],
+      redemption: { kind: 'points', points: 500 },
+      override: { staffId: STAFF.manager.id, pin: STAFF.manager.pin },
+    },
+    token,
+  );
+  const audit = t.backend.store.db
+    .prepare("SELECT staff_id, subject, details FROM audit_log WHERE action = 'redemption.override'")
+    .all() as { staff_id: string; subject: string; details: string }[];
   expect(audit).toHaveLength(1);
   expect(audit[0]).toMatchObject({ staff_id: STAFF.manager.id, subject: saleId });
-  expect(JSON.parse(audit[0]!.details)).toMatchObject({ memberId: m.id, points: 500, reason: 'member_daily_cap', cashierId: STAFF.cashier.id });
+  expect(JSON.parse(audit[0]!.details)).toMatchObject({
+    memberId: m.id,
+    points: 500,
+    reason: 'member_daily_cap',
+    cashierId: STAFF.cashier.id,
+  });
   expect(t.backend.store.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'redemption.override.refused'").pluck().get()).toBe(1);
 
   // The next store-local day has a fresh allowance.
   clock.advance(24 * 3_600_000);
-  expect(await t.call('redemption.hold', { holdId: uuidv7(), memberId: m.id, points: 500 }, await t.login('cashier'))).toMatchObject({ mode: 'offline', allowed: true });
+  expect(await t.call('redemption.hold', { holdId: uuidv7(), memberId: m.id, points: 500 }, await t.login('cashier'))).toMatchObject({
+    mode: 'offline',
+    allowed: true,
+  });
   proxy.mode = 'pass';
 }, 30_000);
 
@@ -112,6 +178,11 @@ test('an unpaired terminal is its own authority: no caps', async () => {
   const token = await t.login('cashier');
   const m = await t.enrol(await t.login('manager'));
   await sell(t, token, m.id, 90_000);
-  expect(await t.call('redemption.hold', { holdId: uuidv7(), memberId: m.id, points: 900 }, token)).toEqual({ mode: 'offline', allowed: true, reason: null, capRemaining: null });
+  expect(await t.call('redemption.hold', { holdId: uuidv7(), memberId: m.id, points: 900 }, token)).toEqual({
+    mode: 'offline',
+    allowed: true,
+    reason: null,
+    capRemaining: null,
+  });
   await sell(t, token, m.id, 3_000, 900);
 });

@@ -73,7 +73,11 @@ test('a key from the shell (safeStorage) instead of the key file; the wrong key 
   const shellKey = Buffer.alloc(32, 7);
   const t = openSyncTerminal(clock, { backend: { deviceKey: () => shellKey } });
   open.push(t);
-  const result = await pairTerminal(t.backend.store, { serverUrl: server.url, code: await server.code(), terminalName: 'Headless' }, { keySource: () => shellKey, now: () => clock.now(), log: silentLogger });
+  const result = await pairTerminal(
+    t.backend.store,
+    { serverUrl: server.url, code: await server.code(), terminalName: 'Headless' },
+    { keySource: () => shellKey, now: () => clock.now(), log: silentLogger },
+  );
   expect(readdirSync(t.dir).some((f) => f.endsWith('.key'))).toBe(false);
   expect(t.backend.sync.paired).toBe(true);
   expect((await t.backend.sync.syncNow()).state).toBe('online');

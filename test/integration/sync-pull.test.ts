@@ -63,12 +63,18 @@ test('a crash between pages resumes at the next page and ends like an uninterrup
 
   crashAfter = null;
   pages.length = 0;
-  const resumed = openSyncTerminal(clock, { dir: crashing.dir, seeded: false, backend: { sync: { pullPageSize: 5 }, syncTest: { hooks: { afterPullPage: (p) => pages.push(p) } } } });
+  const resumed = openSyncTerminal(clock, {
+    dir: crashing.dir,
+    seeded: false,
+    backend: { sync: { pullPageSize: 5 }, syncTest: { hooks: { afterPullPage: (p) => pages.push(p) } } },
+  });
   open.push(resumed);
   expect((await resumed.backend.sync.syncNow()).state).toBe('online');
   const resumedPages = pages.length;
 
-  const fresh = openSyncTerminal(clock, { backend: { sync: { pullPageSize: 5 }, syncTest: { hooks: { afterPullPage: (p) => pages.push(p) } } } });
+  const fresh = openSyncTerminal(clock, {
+    backend: { sync: { pullPageSize: 5 }, syncTest: { hooks: { afterPullPage: (p) => pages.push(p) } } },
+  });
   open.push(fresh);
   await pair(fresh, server, 'Fresh');
   pages.length = 0;

@@ -8,7 +8,17 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { setMemberStatus } from '../../server/admin/members.ts';
 import { SATURDAY } from '../helpers/terminal.ts';
-import { openSyncTerminal, pairVia, sell, startFaultProxy, startSyncServer, type FaultProxy, type ProxyMode, type SyncServer, type SyncTerminal } from './sync-harness.ts';
+import {
+  openSyncTerminal,
+  pairVia,
+  sell,
+  startFaultProxy,
+  startSyncServer,
+  type FaultProxy,
+  type ProxyMode,
+  type SyncServer,
+  type SyncTerminal,
+} from './sync-harness.ts';
 
 const clock = new ManualClock(SATURDAY);
 let server: SyncServer;
@@ -68,12 +78,17 @@ describe('push', () => {
       proxy.mode = mode;
       const status = await t.backend.sync.syncNow();
       expect(status.state, mode).toBe('offline');
-      expect(status.reason, mode).toMatch(mode === 'error500' ? /server error 500/ : mode === 'truncate' ? /invalid response|network/ : /network/);
+      expect(status.reason, mode).toMatch(
+        mode === 'error500' ? /server error 500/ : mode === 'truncate' ? /invalid response|network/ : /network/,
+      );
     }
     // drop-after and truncate: the server applied both batches in flight, the terminal does not know yet.
     expect(await appliedOnServer()).toBe(before + 6);
     expect(t.backend.sync.status().queueLength).toBe(8);
-    const attempts = t.backend.store.db.prepare('SELECT attempts, last_error FROM outbox WHERE seq = 1').get() as { attempts: number; last_error: string };
+    const attempts = t.backend.store.db.prepare('SELECT attempts, last_error FROM outbox WHERE seq = 1').get() as {
+      attempts: number;
+      last_error: string;
+    };
     expect(attempts.attempts).toBe(4);
 
     proxy.mode = 'pass';
@@ -104,7 +119,10 @@ describe('push', () => {
     const status = await again.backend.sync.syncNow();
     expect(status).toMatchObject({ state: 'online', queueLength: 0 });
     expect(await appliedOnServer()).toBe(before + 2);
-    expect(again.backend.store.db.prepare("SELECT json_extract(result, '$.status') FROM outbox ORDER BY seq").pluck().all()).toEqual(['duplicate', 'duplicate']);
+    expect(again.backend.store.db.prepare("SELECT json_extract(result, '$.status') FROM outbox ORDER BY seq").pluck().all()).toEqual([
+      'duplicate',
+      'duplicate',
+    ]);
     await expectConsistent(again, m.id);
   }, 30_000);
 
@@ -126,7 +144,9 @@ describe('push', () => {
     open.push(again);
     expect(await again.backend.sync.syncNow()).toMatchObject({ state: 'online', queueLength: 0 });
     const manager = await again.login('manager');
-    expect((await again.call('sync.flags', {}, manager)).flags).toEqual([expect.objectContaining({ kind: 'sale.committed', reasons: ['blocked_member_earn'] })]);
+    expect((await again.call('sync.flags', {}, manager)).flags).toEqual([
+      expect.objectContaining({ kind: 'sale.committed', reasons: ['blocked_member_earn'] }),
+    ]);
   }, 30_000);
 
   test('a server that lost events (restored from a backup) gets them again from the seq it expects', async () => {
@@ -141,7 +161,9 @@ describe('push', () => {
     await sell(t, token, m.id, 3_000);
     const status = await t.backend.sync.syncNow();
     expect(status).toMatchObject({ state: 'online', queueLength: 0 });
-    const [row] = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM applied_events WHERE terminal_id = $1', [terminalId]);
+    const [row] = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM applied_events WHERE terminal_id = $1', [
+      terminalId,
+    ]);
     expect(row!.n).toBe(3);
     await expectConsistent(t, m.id);
   }, 30_000);

@@ -52,7 +52,10 @@ import {
 } from './sync-harness.ts';
 
 const FIRST = Number(process.env.SIM_FIRST_SEED ?? 1);
-const SEEDS = process.env.SIM_SEED !== undefined ? [Number(process.env.SIM_SEED)] : Array.from({ length: Number(process.env.SIM_SEEDS ?? 200) }, (_, i) => FIRST + i);
+const SEEDS =
+  process.env.SIM_SEED !== undefined
+    ? [Number(process.env.SIM_SEED)]
+    : Array.from({ length: Number(process.env.SIM_SEEDS ?? 200) }, (_, i) => FIRST + i);
 const HOUR = 3_600_000;
 /** Terminal files on tmpfs where there is one: durability is not what this test is about (a crash copies the files as they are). */
 const SCRATCH = scratchRoot();
@@ -111,7 +114,9 @@ describe('deterministic simulation', () => {
       await runSeed(seed, trace);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      console.error(`SEED=${seed} failed: ${message}\nlast operations:\n  ${trace.slice(-25).join('\n  ')}\nreplay: SIM_SEED=${seed} npx vitest run test/integration/sync-simulation.test.ts`);
+      console.error(
+        `SEED=${seed} failed: ${message}\nlast operations:\n  ${trace.slice(-25).join('\n  ')}\nreplay: SIM_SEED=${seed} npx vitest run test/integration/sync-simulation.test.ts`,
+      );
       throw new Error(`SEED=${seed}: ${message}`, { cause: error });
     }
   });
@@ -168,10 +173,16 @@ async function runSeed(seed: number, trace: string[]): Promise<void> {
     // Push everything, then pull what the others pushed; a third round only if a terminal is not done yet.
     for (let round = 0; round < 4; round++) {
       for (const t of tills) await t.t.backend.sync.syncNow();
-      if (round >= 1 && tills.every((t) => t.t.backend.sync.status().state === 'online' && t.t.backend.sync.status().queueLength === 0)) break;
+      if (round >= 1 && tills.every((t) => t.t.backend.sync.status().state === 'online' && t.t.backend.sync.status().queueLength === 0))
+        break;
     }
     for (const t of tills) await t.proxy.idle();
-    await checkConverged(server, tills.map((t) => ({ name: `T${t.index}`, t: t.t, terminalId: t.terminalId, token: t.manager })), members, model);
+    await checkConverged(
+      server,
+      tills.map((t) => ({ name: `T${t.index}`, t: t.t, terminalId: t.terminalId, token: t.manager })),
+      members,
+      model,
+    );
   } finally {
     for (const t of tills) {
       await t.t.close().catch(() => undefined);
@@ -210,7 +221,9 @@ async function runSeed(seed: number, trace: string[]): Promise<void> {
       throw new Error(`simulated crash after a ${at} answer`);
     }
     const backend = { sync: SETTINGS, syncTest: { hooks }, idleMs: 365 * 24 * HOUR };
-    return dir === undefined ? openSyncTerminal(clock, { dir: mkdtempSync(join(SCRATCH, 'lt-sim-')), template, backend }) : openSyncTerminal(clock, { dir, seeded: false, backend });
+    return dir === undefined
+      ? openSyncTerminal(clock, { dir: mkdtempSync(join(SCRATCH, 'lt-sim-')), template, backend })
+      : openSyncTerminal(clock, { dir, seeded: false, backend });
   }
 
   async function login(till: Till): Promise<void> {
@@ -235,7 +248,10 @@ async function runSeed(seed: number, trace: string[]): Promise<void> {
   }
 
   function localMembers(till: Till): { id: string; balance: number }[] {
-    return till.t.backend.store.db.prepare('SELECT id, balance FROM members ORDER BY enrolled_at, rowid').all() as { id: string; balance: number }[];
+    return till.t.backend.store.db.prepare('SELECT id, balance FROM members ORDER BY enrolled_at, rowid').all() as {
+      id: string;
+      balance: number;
+    }[];
   }
 
   async function enrol(till: Till): Promise<void> {
@@ -251,7 +267,11 @@ async function runSeed(seed: number, trace: string[]): Promise<void> {
     const amount = 100 + int(30_000);
     const saleId = uuidv7(clock.now());
     await attempt(`T${till.index} sale ${amount} for ${m.id.slice(-6)}`, () =>
-      till.t.call('sale.commit', { saleId, memberId: m.id, lines: [{ category: 'bakery', amountMinor: amount }], redemption: null }, till.cashier),
+      till.t.call(
+        'sale.commit',
+        { saleId, memberId: m.id, lines: [{ category: 'bakery', amountMinor: amount }], redemption: null },
+        till.cashier,
+      ),
     );
     till.sales.push({ saleId, memberId: m.id, online: false });
   }
@@ -267,7 +287,9 @@ async function runSeed(seed: number, trace: string[]): Promise<void> {
     if (rnd() < 0.5) {
       holdId = uuidv7(clock.now());
       const since = till.proxy.handled.length;
-      const hold = await attempt(`T${till.index} hold ${points} on ${m.id.slice(-6)}`, () => till.t.call('redemption.hold', { holdId: holdId!, memberId: m.id, points }, till.cashier));
+      const hold = await attempt(`T${till.index} hold ${points} on ${m.id.slice(-6)}`, () =>
+        till.t.call('redemption.hold', { holdId: holdId!, memberId: m.id, points }, till.cashier),
+      );
       const fault = till.lastFault;
       if (hold === null) return;
       if (hold.mode === 'offline') {
@@ -281,8 +303,20 @@ async function runSeed(seed: number, trace: string[]): Promise<void> {
       }
     }
     const saleId = uuidv7(clock.now());
-    const done = await attempt(`T${till.index} sale redeeming ${points} of ${m.balance} (${holdId === null ? 'offline' : 'hold'}) for ${m.id.slice(-6)}`, () =>
-      till.t.call('sale.commit', { saleId, memberId: m.id, lines: [{ category: 'bakery', amountMinor: points * 2 + int(5_000) }], redemption: { kind: 'points', points }, holdId }, till.cashier),
+    const done = await attempt(
+      `T${till.index} sale redeeming ${points} of ${m.balance} (${holdId === null ? 'offline' : 'hold'}) for ${m.id.slice(-6)}`,
+      () =>
+        till.t.call(
+          'sale.commit',
+          {
+            saleId,
+            memberId: m.id,
+            lines: [{ category: 'bakery', amountMinor: points * 2 + int(5_000) }],
+            redemption: { kind: 'points', points },
+            holdId,
+          },
+          till.cashier,
+        ),
     );
     if (done !== null) till.sales.push({ saleId, memberId: m.id, online: holdId !== null });
   }
@@ -301,7 +335,11 @@ async function runSeed(seed: number, trace: string[]): Promise<void> {
     for (const t of [a, b]) {
       const saleId = uuidv7(clock.now());
       const done = await attempt(`T${t.index} conflicting redemption`, () =>
-        t.t.call('sale.commit', { saleId, memberId: m.id, lines: [{ category: 'bakery', amountMinor: points * 2 }], redemption: { kind: 'points', points } }, t.cashier),
+        t.t.call(
+          'sale.commit',
+          { saleId, memberId: m.id, lines: [{ category: 'bakery', amountMinor: points * 2 }], redemption: { kind: 'points', points } },
+          t.cashier,
+        ),
       );
       if (done !== null) t.sales.push({ saleId, memberId: m.id, online: false });
     }
@@ -312,11 +350,19 @@ async function runSeed(seed: number, trace: string[]): Promise<void> {
     const sale = pick(till.sales);
     if (rnd() < 0.5) {
       const since = till.proxy.handled.length;
-      const done = await attempt(`T${till.index} void ${sale.saleId.slice(-6)}`, () => till.t.call('sale.void', { saleId: sale.saleId }, till.manager));
+      const done = await attempt(`T${till.index} void ${sale.saleId.slice(-6)}`, () =>
+        till.t.call('sale.void', { saleId: sale.saleId }, till.manager),
+      );
       // A voided sale's online hold is given back in the background: part of this step.
       if (done !== null && sale.online) await till.proxy.waitFor((p) => p.endsWith('/release'), since);
     } else {
-      await attempt(`T${till.index} refund ${sale.saleId.slice(-6)}`, () => till.t.call('sale.refund', { refundId: uuidv7(clock.now()), saleId: sale.saleId, lines: [{ lineNo: 1, quantity: 1 }] }, till.manager));
+      await attempt(`T${till.index} refund ${sale.saleId.slice(-6)}`, () =>
+        till.t.call(
+          'sale.refund',
+          { refundId: uuidv7(clock.now()), saleId: sale.saleId, lines: [{ lineNo: 1, quantity: 1 }] },
+          till.manager,
+        ),
+      );
     }
   }
 
@@ -350,4 +396,3 @@ async function runSeed(seed: number, trace: string[]): Promise<void> {
     if (after !== queued) throw new Error(`T${till.index}: the outbox had ${queued} unsent events before the crash and ${after} after`);
   }
 }
-

@@ -9,7 +9,16 @@ import type { SyncStatus } from '../../shared/api.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { revokeTerminal } from '../../server/admin/terminals.ts';
 import { SATURDAY } from '../helpers/terminal.ts';
-import { openSyncTerminal, pairVia, sell, startFaultProxy, startSyncServer, type FaultProxy, type SyncServer, type SyncTerminal } from './sync-harness.ts';
+import {
+  openSyncTerminal,
+  pairVia,
+  sell,
+  startFaultProxy,
+  startSyncServer,
+  type FaultProxy,
+  type SyncServer,
+  type SyncTerminal,
+} from './sync-harness.ts';
 
 const clock = new ManualClock(SATURDAY);
 let server: SyncServer;
@@ -31,7 +40,13 @@ test('status answers and events through pairing, syncing, outages, the 24-hour a
   const events: SyncStatus[] = [];
   t.backend.sync.onStatus((s) => events.push(s));
   const token = await t.login('manager');
-  expect(await t.call('sync.status', {}, token)).toMatchObject({ paired: false, state: 'offline', reason: 'not paired', queueLength: 0, alert: false });
+  expect(await t.call('sync.status', {}, token)).toMatchObject({
+    paired: false,
+    state: 'offline',
+    reason: 'not paired',
+    queueLength: 0,
+    alert: false,
+  });
 
   const { terminalId } = await pairVia(t, server, proxy.url);
   expect(events.at(-1)).toMatchObject({ paired: true, state: 'offline', reason: 'not synced yet' });
@@ -47,7 +62,12 @@ test('status answers and events through pairing, syncing, outages, the 24-hour a
   // The network goes: offline with a reason; sales queue up; after 24 h the alert is raised.
   proxy.mode = 'drop-before';
   await sell(t, token, m.id, 1_000);
-  expect((await t.backend.sync.syncNow())).toMatchObject({ state: 'offline', reason: expect.stringMatching(/^network/), queueLength: 1, alert: false });
+  expect(await t.backend.sync.syncNow()).toMatchObject({
+    state: 'offline',
+    reason: expect.stringMatching(/^network/),
+    queueLength: 1,
+    alert: false,
+  });
   clock.advance(25 * 3_600_000);
   t.backend.sync.refreshStatus();
   expect(events.at(-1)).toMatchObject({ state: 'offline', alert: true, queueLength: 1 });
@@ -76,7 +96,8 @@ test('the engine started by process-main pushes soon after a commit and stops wi
   const token = await t.login('manager');
   await t.enrol(token);
   const deadline = Date.now() + 5_000;
-  while ((t.backend.sync.status().queueLength > 0 || t.backend.sync.status().state !== 'online') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while ((t.backend.sync.status().queueLength > 0 || t.backend.sync.status().state !== 'online') && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
   expect(t.backend.sync.status()).toMatchObject({ queueLength: 0, state: 'online' });
   await t.close(); // stop(): no timer keeps the process alive, the database closes cleanly
   expect(t.backend.store.db.open).toBe(false);

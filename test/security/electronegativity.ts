@@ -33,7 +33,14 @@ export function parseFindings(csv: string): Finding[] {
     .filter((line) => line.trim() !== '')
     .map((line) => {
       const cells = [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1]!.replace(/^"|"$/g, '').replaceAll('""', '"'));
-      return { issue: cells[0]!, severity: cells[1]!, confidence: cells[2]!, file: cells[3]!, location: cells[4]!, description: cells[6] ?? '' };
+      return {
+        issue: cells[0]!,
+        severity: cells[1]!,
+        confidence: cells[2]!,
+        file: cells[3]!,
+        location: cells[4]!,
+        description: cells[6] ?? '',
+      };
     });
 }
 
@@ -45,15 +52,21 @@ function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'electronegativity-'));
   const out = join(dir, 'findings.csv');
   try {
-    const run = spawnSync(process.execPath, [CLI, '-i', join(ROOT, 'main/app'), '-o', out, '-e', ELECTRON_VERSION, '-r', '-v', 'false'], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, [CLI, '-i', join(ROOT, 'main/app'), '-o', out, '-e', ELECTRON_VERSION, '-r', '-v', 'false'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (run.status !== 0) {
       process.stderr.write(run.stdout + run.stderr);
       throw new Error(`electronegativity exited with ${run.status ?? run.signal}`);
     }
     const findings = parseFindings(readFileSync(out, 'utf8'));
-    for (const f of findings) process.stdout.write(`${f.severity.padEnd(13)} ${f.confidence.padEnd(9)} ${f.issue} ${f.file}:${f.location} ${f.description}\n`);
+    for (const f of findings)
+      process.stdout.write(`${f.severity.padEnd(13)} ${f.confidence.padEnd(9)} ${f.issue} ${f.file}:${f.location} ${f.description}\n`);
     const bad = blocking(findings);
-    process.stdout.write(`electronegativity (Electron ${ELECTRON_VERSION}) over main/app: ${findings.length} finding(s), ${bad.length} high or medium\n`);
+    process.stdout.write(
+      `electronegativity (Electron ${ELECTRON_VERSION}) over main/app: ${findings.length} finding(s), ${bad.length} high or medium\n`,
+    );
     if (bad.length > 0) process.exitCode = 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });

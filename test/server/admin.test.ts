@@ -21,7 +21,9 @@ describe.each(DRIVERS)('administration (%s)', (driver) => {
   afterAll(() => h?.close());
 
   it('refuses bad input with a clear message', async () => {
-    await expect(createStore(h.db, { id: h.storeId, name: 'Again', timeZone: 'Europe/Paris', currency: 'EUR' }, T0)).rejects.toThrow(/already exists/);
+    await expect(createStore(h.db, { id: h.storeId, name: 'Again', timeZone: 'Europe/Paris', currency: 'EUR' }, T0)).rejects.toThrow(
+      /already exists/,
+    );
     await expect(createPairingCode(h.db, { storeId: 'nowhere' }, T0)).rejects.toThrow(/No store nowhere/);
     expect(() => parseDuration('soon', '--ttl')).toThrow(/duration/);
     expect(parseDuration('24h', '--ttl')).toBe(86_400_000);
@@ -49,14 +51,30 @@ describe.each(DRIVERS)('administration (%s)', (driver) => {
 
   it('imports members with opening balances that terminals pull as balance, lot and card', async () => {
     const id = '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
-    const member = { id, name: 'Imported Ida', phone: '+4915100000001', cardNumber: '2900000000000015', enrolledStore: h.storeId, points: 750 };
-    await expect(importMembers(h.db, [member, { ...member, id: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c' }], T0)).rejects.toThrow(/card numbers must be unique/);
+    const member = {
+      id,
+      name: 'Imported Ida',
+      phone: '+4915100000001',
+      cardNumber: '2900000000000015',
+      enrolledStore: h.storeId,
+      points: 750,
+    };
+    await expect(importMembers(h.db, [member, { ...member, id: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c' }], T0)).rejects.toThrow(
+      /card numbers must be unique/,
+    );
     await expect(importMembers(h.db, [{ ...member, points: -1 }], T0)).rejects.toThrow(/points/);
     expect(await importMembers(h.db, [member], T0)).toEqual({ count: 1 });
     await expect(importMembers(h.db, [member], T0)).rejects.toThrow(/exist already: nothing was imported/);
     const t = await h.pair('import-check');
-    const page = (await h.request(t, 'GET', '/v1/changes?limit=5000')).body as { members: { id: string; balance: number; lots: { remaining: number }[]; cards: string[]; status: string }[] };
-    expect(page.members.find((m) => m.id === id)).toMatchObject({ balance: 750, lots: [{ remaining: 750 }], cards: ['2900000000000015'], status: 'active' });
+    const page = (await h.request(t, 'GET', '/v1/changes?limit=5000')).body as {
+      members: { id: string; balance: number; lots: { remaining: number }[]; cards: string[]; status: string }[];
+    };
+    expect(page.members.find((m) => m.id === id)).toMatchObject({
+      balance: 750,
+      lots: [{ remaining: 750 }],
+      cards: ['2900000000000015'],
+      status: 'active',
+    });
     expect(await findMember(h.db, '2900000000000015')).toMatchObject({ id });
   });
 });

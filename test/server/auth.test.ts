@@ -30,7 +30,9 @@ describe.each(DRIVERS)('pairing and authentication (%s)', (driver) => {
     expect(second.status).toBe(401);
     expect(reason(second.body)).toBe('pairing_code_used');
     // Only a hash of the code and of the secret is stored.
-    const dump = JSON.stringify(await h.db.query('SELECT * FROM pairing_codes')) + JSON.stringify(await h.db.query("SELECT id, encode(hmac_key, 'base64') AS k FROM terminals"));
+    const dump =
+      JSON.stringify(await h.db.query('SELECT * FROM pairing_codes')) +
+      JSON.stringify(await h.db.query("SELECT id, encode(hmac_key, 'base64') AS k FROM terminals"));
     expect(dump).not.toContain(code.replace('-', ''));
     expect(dump).not.toContain(Buffer.from(paired.secret, 'base64url').toString('base64'));
   });
@@ -86,7 +88,13 @@ describe.each(DRIVERS)('pairing and authentication (%s)', (driver) => {
   it('signs the query string: a changed cursor breaks the signature', async () => {
     const t = await h.pair();
     const { signRequest } = await import('../../shared/sync-auth.ts');
-    const authorization = await signRequest({ terminalId: t.terminalId, secret: t.secret, method: 'GET', pathWithQuery: '/v1/changes?limit=1', ts: T0 });
+    const authorization = await signRequest({
+      terminalId: t.terminalId,
+      secret: t.secret,
+      method: 'GET',
+      pathWithQuery: '/v1/changes?limit=1',
+      ts: T0,
+    });
     const res = await fetch(`${h.url}/v1/changes?limit=2`, { headers: { authorization } });
     expect(res.status).toBe(401);
     expect(reason(await res.json())).toBe('bad_signature');

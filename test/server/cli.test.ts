@@ -30,7 +30,11 @@ describe.each(DRIVERS)('command line (%s)', (driver: Driver) => {
   beforeAll(async () => {
     const opened = await openTestDb(driver);
     await opened.db.close(); // the CLI opens it itself
-    target = { ...(opened.url === undefined ? {} : { url: opened.url }), ...(opened.dataDir === undefined ? {} : { dataDir: opened.dataDir }), close: async () => opened.dispose() };
+    target = {
+      ...(opened.url === undefined ? {} : { url: opened.url }),
+      ...(opened.dataDir === undefined ? {} : { dataDir: opened.dataDir }),
+      close: async () => opened.dispose(),
+    };
   }, 60_000);
   afterAll(async () => {
     await target?.close();
@@ -55,7 +59,9 @@ describe.each(DRIVERS)('command line (%s)', (driver: Driver) => {
   };
 
   it('sets up a store, pairs, imports, shows members and flags, issues tokens and rotates keys', async () => {
-    expect(await cli('create-store', 'lyon-2', '--name', 'Lyon Part-Dieu', '--timezone', 'Europe/Paris', '--currency', 'EUR')).toMatchObject({ code: 0 });
+    expect(
+      await cli('create-store', 'lyon-2', '--name', 'Lyon Part-Dieu', '--timezone', 'Europe/Paris', '--currency', 'EUR'),
+    ).toMatchObject({ code: 0 });
     const badZone = await cli('create-store', 'x', '--name', 'X', '--timezone', 'Mars/Olympus', '--currency', 'EUR');
     expect([badZone.code !== 0, badZone.stderr]).toEqual([true, expect.stringMatching(/unknown IANA time zone/)]);
 
@@ -64,10 +70,16 @@ describe.each(DRIVERS)('command line (%s)', (driver: Driver) => {
     const pairing = code.stdout.split('\n')[0]!;
     expect(pairing).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
 
-    expect(await cli('import-program', json('program.json', demoProgram))).toMatchObject({ code: 0, stdout: expect.stringMatching(/version 1 imported/) });
+    expect(await cli('import-program', json('program.json', demoProgram))).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/version 1 imported/),
+    });
 
     // Pair and push through the library on the same database, then inspect from the CLI.
-    const opened = target.url !== undefined ? await (await import('../../server/store/open.ts')).openDatabase({ url: target.url }) : await (await import('../../server/store/open.ts')).openDatabase({ dataDir: target.dataDir });
+    const opened =
+      target.url !== undefined
+        ? await (await import('../../server/store/open.ts')).openDatabase({ url: target.url })
+        : await (await import('../../server/store/open.ts')).openDatabase({ dataDir: target.dataDir });
     const m1 = randomUUID();
     const m2 = randomUUID();
     let terminalId: string;
@@ -79,12 +91,20 @@ describe.each(DRIVERS)('command line (%s)', (driver: Driver) => {
       log.enrol(m1, { phone: '+33700000001', cardNumber: '2911111111116', bonus: 100, at: now });
       log.enrol(m2, { phone: '+33700000001', at: now });
       log.sale(m1, { redeem: 300, at: now });
-      await pushEvents(opened, paired.terminalId, log.events.map((e) => syncEventSchema.parse(e)), now);
+      await pushEvents(
+        opened,
+        paired.terminalId,
+        log.events.map((e) => syncEventSchema.parse(e)),
+        now,
+      );
     } finally {
       await opened.close();
     }
 
-    const shown = JSON.parse((await cli('show-member', '2911111111116')).stdout) as { member: { id: string; balance: number }; ledgerSum: number };
+    const shown = JSON.parse((await cli('show-member', '2911111111116')).stdout) as {
+      member: { id: string; balance: number };
+      ledgerSum: number;
+    };
     expect(shown.member).toMatchObject({ id: m1, balance: -200 });
     expect(shown.ledgerSum).toBe(-200);
     const overdrafts = JSON.parse((await cli('flags', '--kind', 'overdraft')).stdout) as { memberId: string }[];

@@ -51,7 +51,13 @@ export interface Harness {
   storeId: string;
   pair(name?: string): Promise<Terminal>;
   /** A signed request from a terminal; `sign` overrides parts of the signature for forgery tests. */
-  request(terminal: Terminal | null, method: 'GET' | 'POST', path: string, body?: unknown, sign?: { ts?: number; nonce?: string; secret?: string; rawBody?: string }): Promise<{ status: number; body: unknown }>;
+  request(
+    terminal: Terminal | null,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    sign?: { ts?: number; nonce?: string; secret?: string; rawBody?: string },
+  ): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -70,11 +76,23 @@ export async function startHarness(driver: Driver): Promise<Harness> {
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      logs.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      logs.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       done();
     },
   });
-  const server = await startServer({ db, port: 0, host: '127.0.0.1', log: { level: 'info', stream }, clock: () => clock.now, maintenanceIntervalMs: 0 });
+  const server = await startServer({
+    db,
+    port: 0,
+    host: '127.0.0.1',
+    log: { level: 'info', stream },
+    clock: () => clock.now,
+    maintenanceIntervalMs: 0,
+  });
   const storeId = 'paris-1';
   await createStore(db, { id: storeId, name: 'Paris Bastille', timeZone: 'Europe/Paris', currency: 'EUR' }, clock.now);
 
@@ -97,7 +115,15 @@ export async function startHarness(driver: Driver): Promise<Harness> {
       const headers: Record<string, string> = {};
       if (text !== undefined) headers['content-type'] = 'application/json';
       if (terminal !== null) {
-        headers.authorization = await signRequest({ terminalId: terminal.terminalId, secret: sign.secret ?? terminal.secret, method, pathWithQuery: path, body: text ?? '', ts: sign.ts ?? clock.now, ...(sign.nonce === undefined ? {} : { nonce: sign.nonce }) });
+        headers.authorization = await signRequest({
+          terminalId: terminal.terminalId,
+          secret: sign.secret ?? terminal.secret,
+          method,
+          pathWithQuery: path,
+          body: text ?? '',
+          ts: sign.ts ?? clock.now,
+          ...(sign.nonce === undefined ? {} : { nonce: sign.nonce }),
+        });
       }
       const res = await fetch(server.url + path, { method, headers, ...(text === undefined ? {} : { body: text }) });
       const raw = await res.text();

@@ -23,7 +23,8 @@ describe.each(DRIVERS)('holds and member tokens (%s)', (driver) => {
   }, 60_000);
   afterAll(() => h?.close());
 
-  const hold = (points: number, holdId: string = randomUUID(), ttlMs = 60_000, memberId = m) => h.request(t, 'POST', '/v1/holds', { holdId, memberId, points, ttlMs });
+  const hold = (points: number, holdId: string = randomUUID(), ttlMs = 60_000, memberId = m) =>
+    h.request(t, 'POST', '/v1/holds', { holdId, memberId, points, ttlMs });
 
   it('reserves points, refuses what is not available, is idempotent, releases and expires', async () => {
     const first = await hold(600);
@@ -73,10 +74,18 @@ describe.each(DRIVERS)('holds and member tokens (%s)', (driver) => {
       const page = pullResponseSchema.parse((await h.request(t, 'GET', '/v1/changes?limit=5000')).body);
       return new Map(page.publicKeys.filter((k) => !k.revoked).map((k) => [k.kid, new Uint8Array(Buffer.from(k.publicKey, 'base64url'))]));
     };
-    const issue = async (ttlMs?: number) => memberTokenResponseSchema.parse((await h.request(t, 'POST', '/v1/member-tokens', { memberId: m, ...(ttlMs === undefined ? {} : { ttlMs }) })).body);
+    const issue = async (ttlMs?: number) =>
+      memberTokenResponseSchema.parse(
+        (await h.request(t, 'POST', '/v1/member-tokens', { memberId: m, ...(ttlMs === undefined ? {} : { ttlMs }) })).body,
+      );
     const old = await issue();
     let keys = await keysFromPull();
-    expect(verifyMemberToken(old.token, { keys, now: T0 })).toMatchObject({ ok: true, memberId: m, cardNumber: '2912345678906', keyId: old.keyId });
+    expect(verifyMemberToken(old.token, { keys, now: T0 })).toMatchObject({
+      ok: true,
+      memberId: m,
+      cardNumber: '2912345678906',
+      keyId: old.keyId,
+    });
 
     const { kid } = await rotateSigningKey(h.db, T0);
     const fresh = await issue(3_600_000);

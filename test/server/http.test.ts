@@ -31,11 +31,19 @@ describe.each(DRIVERS)('bad input and logs (%s)', (driver) => {
   it('answers typed 4xx for malformed JSON, wrong types, huge bodies, wrong media and unknown routes; applies nothing', async () => {
     const before = await appliedEvents();
     expectError(await h.request(t, 'POST', '/v1/events', undefined, { rawBody: '{"events": [' }), 400, 'VALIDATION');
-    const wrong = expectError(await h.request(t, 'POST', '/v1/events', { events: [{ id: 42, seq: 'one', kind: 'sale.committed', payload: {} }] }), 400, 'VALIDATION');
+    const wrong = expectError(
+      await h.request(t, 'POST', '/v1/events', { events: [{ id: 42, seq: 'one', kind: 'sale.committed', payload: {} }] }),
+      400,
+      'VALIDATION',
+    );
     expect((wrong.details as { issues: unknown[] }).issues.length).toBeGreaterThan(0);
     expectError(await h.request(t, 'POST', '/v1/events', { events: [] }), 400, 'VALIDATION');
     expectError(await h.request(t, 'POST', '/v1/events', { events: 'x'.repeat(100) }), 400, 'VALIDATION');
-    expectError(await h.request(t, 'POST', '/v1/events', undefined, { rawBody: `{"events":"${'x'.repeat(MAX_BODY_BYTES)}"}` }), 413, 'PAYLOAD_TOO_LARGE');
+    expectError(
+      await h.request(t, 'POST', '/v1/events', undefined, { rawBody: `{"events":"${'x'.repeat(MAX_BODY_BYTES)}"}` }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     const text = await fetch(`${h.url}/v1/pair`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     expectError({ status: text.status, body: await text.json() }, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expectError(await h.request(t, 'GET', '/v1/nothing-here'), 404, 'NOT_FOUND');
@@ -60,7 +68,17 @@ describe.each(DRIVERS)('bad input and logs (%s)', (driver) => {
     await h.request(t, 'POST', '/v1/events', { events: [{ ...log.events[0], seq: 'x', payload: { ...person } }] });
     const all = h.logs.join('\n');
     expect(h.logs.length).toBeGreaterThan(5);
-    for (const secretText of [person.name, person.phone, person.email, person.cardNumber, secret, code, code.replace('-', ''), token.token, 'LT1-HMAC-SHA256']) {
+    for (const secretText of [
+      person.name,
+      person.phone,
+      person.email,
+      person.cardNumber,
+      secret,
+      code,
+      code.replace('-', ''),
+      token.token,
+      'LT1-HMAC-SHA256',
+    ]) {
       expect(all, `log contains ${secretText}`).not.toContain(secretText);
     }
     expect(all).toContain(t.terminalId); // ids are logged: a log line is still useful
@@ -68,7 +86,10 @@ describe.each(DRIVERS)('bad input and logs (%s)', (driver) => {
 });
 
 describe('OpenAPI document', () => {
-  const committed = JSON.parse(readFileSync(new URL('../../server/openapi.json', import.meta.url), 'utf8')) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+  const committed = JSON.parse(readFileSync(new URL('../../server/openapi.json', import.meta.url), 'utf8')) as {
+    openapi: string;
+    paths: Record<string, Record<string, unknown>>;
+  };
 
   it('is the document generated from the route table and the zod schemas (regenerate: npm run server -- openapi > server/openapi.json)', () => {
     expect(committed).toEqual(buildOpenApiDocument());
@@ -80,7 +101,9 @@ describe('OpenAPI document', () => {
     try {
       const served = new Set<string>();
       for (const def of ROUTES) served.add(`${def.method} ${def.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
-      const documented = new Set(Object.entries(committed.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+      const documented = new Set(
+        Object.entries(committed.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
+      );
       expect(documented).toEqual(served);
       for (const route of served) {
         const [method, path] = route.split(' ') as ['GET' | 'POST', string];

@@ -12,7 +12,14 @@ import { openDatabase } from '../../server/store/open.ts';
 import { scratchDir, scratchRoot } from '../helpers/scratch-dir.ts';
 
 async function templateDir(): Promise<string> {
-  const key = createHash('sha256').update(loadMigrations().map((m) => m.checksum).join()).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(
+      loadMigrations()
+        .map((m) => m.checksum)
+        .join(),
+    )
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(scratchRoot(), `lt-server-pglite-template-${key}`);
   if (existsSync(dir)) return dir;
   const building = scratchDir('lt-server-pglite-building-');

@@ -23,9 +23,15 @@ export interface PostgresCluster {
 
 function binDir(): string {
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (versions.length === 0) {
-    throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin. Install the Debian package `postgresql` (apt-get install postgresql); .ci/run does this.');
+    throw new Error(
+      'PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin. Install the Debian package `postgresql` (apt-get install postgresql); .ci/run does this.',
+    );
   }
   return join(root, versions[0]!, 'bin');
 }
@@ -58,7 +64,16 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const data = join(dir, 'data');
   await run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-locale']);
   const port = await freePort();
-  await run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`, 'start']);
+  await run('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    'start',
+  ]);
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let n = 0;
   return {

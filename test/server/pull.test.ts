@@ -49,10 +49,19 @@ describe.each(DRIVERS)('pull (%s)', (driver) => {
     const all = seen.flatMap((p) => p.members.map((m) => m.id));
     expect(new Set(all)).toEqual(new Set(members));
     expect(all.length).toBe(members.length);
-    expect(seen.every((p) => p.members.length + p.programs.length + p.products.length + p.staff.length + p.publicKeys.length <= 10)).toBe(true);
-    const flat = { programs: seen.flatMap((p) => p.programs), products: seen.flatMap((p) => p.products), staff: seen.flatMap((p) => p.staff), keys: seen.flatMap((p) => p.publicKeys) };
+    expect(seen.every((p) => p.members.length + p.programs.length + p.products.length + p.staff.length + p.publicKeys.length <= 10)).toBe(
+      true,
+    );
+    const flat = {
+      programs: seen.flatMap((p) => p.programs),
+      products: seen.flatMap((p) => p.products),
+      staff: seen.flatMap((p) => p.staff),
+      keys: seen.flatMap((p) => p.publicKeys),
+    };
     expect(flat.programs.map((p) => p.version)).toEqual([1]);
-    expect(flat.products).toEqual([{ sku: 'COFFEE-CUP', name: 'Coffee', category: 'drinks', priceMinor: 250, barcodes: ['2000000000015'], active: true }]);
+    expect(flat.products).toEqual([
+      { sku: 'COFFEE-CUP', name: 'Coffee', category: 'drinks', priceMinor: 250, barcodes: ['2000000000015'], active: true },
+    ]);
     expect(flat.staff[0]).toMatchObject({ id: 'staff-1', role: 'cashier', active: true });
     expect(verifyPin('4821', flat.staff[0]!.pinHash)).toBe(true);
     expect(flat.keys.length).toBe(1);
@@ -77,7 +86,7 @@ describe.each(DRIVERS)('pull (%s)', (driver) => {
     const [row] = await h.db.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1', [t.terminalId]);
     expect(page.terminalAppliedSeq).toBe(row!.applied_seq);
     const total = page.members.reduce((s, m) => s + m.balance, 0);
-    const [sum] = await h.db.query<{ s: number }>("SELECT sum(points)::bigint AS s FROM ledger");
+    const [sum] = await h.db.query<{ s: number }>('SELECT sum(points)::bigint AS s FROM ledger');
     expect(total).toBe(sum!.s);
   });
 
@@ -85,6 +94,9 @@ describe.each(DRIVERS)('pull (%s)', (driver) => {
     const bad = await h.request(t, 'GET', '/v1/changes?cursor=nonsense');
     expect(bad).toMatchObject({ status: 400, body: { code: 'VALIDATION' } });
     const limit = await h.request(t, 'GET', '/v1/changes?limit=999999');
-    expect(limit).toMatchObject({ status: 400, body: { code: 'VALIDATION', details: { issues: [expect.objectContaining({ path: ['limit'] })] } } });
+    expect(limit).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION', details: { issues: [expect.objectContaining({ path: ['limit'] })] } },
+    });
   });
 });

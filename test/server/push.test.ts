@@ -87,7 +87,10 @@ describe.each(DRIVERS)('push (%s)', (driver) => {
     bad[1]!.payload.ledger[0]!.points = 1.5;
     const res = await push(t, bad);
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ code: 'VALIDATION', details: { issues: [expect.objectContaining({ path: ['events', 1, 'payload', 'ledger', 0, 'points'] })] } });
+    expect(res.body).toMatchObject({
+      code: 'VALIDATION',
+      details: { issues: [expect.objectContaining({ path: ['events', 1, 'payload', 'ledger', 0, 'points'] })] },
+    });
     await expect(showMember(h.db, m)).rejects.toThrow(/No member/);
     const [terminal] = await h.db.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1', [t.terminalId]);
     expect(terminal?.applied_seq).toBe(0);
@@ -109,7 +112,9 @@ describe.each(DRIVERS)('push (%s)', (driver) => {
     expect(second.results[0]).toMatchObject({ status: 'applied_with_adjustment', reasons: ['overdraft'] });
     expect(await balance(m)).toBe(-300);
     const flags = await listFlags(h.db, 'overdraft');
-    expect(flags.filter((f) => f.memberId === m)).toEqual([expect.objectContaining({ eventId: lb.events[0]!.id, details: { points: -400, balanceAfter: -300 } })]);
+    expect(flags.filter((f) => f.memberId === m)).toEqual([
+      expect.objectContaining({ eventId: lb.events[0]!.id, details: { points: -400, balanceAfter: -300 } }),
+    ]);
     // New points pay the debt first. The repeated first event answers duplicate with its reasons (a lost answer is not a lost flag).
     lb.sale(m, { earn: 350 });
     expect(ok(await push(b, lb.events)).results[0]).toEqual({ id: lb.events[0]!.id, seq: 1, status: 'duplicate', reasons: ['overdraft'] });
@@ -188,7 +193,8 @@ describe.each(DRIVERS)('push (%s)', (driver) => {
     const t = await h.pair();
     const log = new EventLog(h.storeId);
     const m = randomUUID();
-    const tier = async () => (await h.db.query<{ tier: string; qualifying_bound: number }>('SELECT tier, qualifying_bound FROM members WHERE id = $1', [m]))[0]!;
+    const tier = async () =>
+      (await h.db.query<{ tier: string; qualifying_bound: number }>('SELECT tier, qualifying_bound FROM members WHERE id = $1', [m]))[0]!;
     const at = (months: number, days = 0) => addMonths(T0, months) + days * 86_400_000;
     log.enrol(m);
     log.sale(m, { earn: 450, at: at(0, 15) });
@@ -221,12 +227,17 @@ describe.each(DRIVERS)('push (%s)', (driver) => {
     log.void(voided.saleId, m, 20, T0 + 60_000);
     log.refund(kept.saleId, m, 12, T0 + 120_000);
     ok(await push(t, log.events));
-    const sales = await h.db.query<{ id: string; status: string; voided_at: number | null; points_earned: number; store_id: string }>('SELECT id, status, voided_at, points_earned, store_id FROM sales WHERE member_id = $1 ORDER BY points_earned', [m]);
+    const sales = await h.db.query<{ id: string; status: string; voided_at: number | null; points_earned: number; store_id: string }>(
+      'SELECT id, status, voided_at, points_earned, store_id FROM sales WHERE member_id = $1 ORDER BY points_earned',
+      [m],
+    );
     expect(sales).toEqual([
       { id: voided.saleId, status: 'voided', voided_at: T0 + 60_000, points_earned: 20, store_id: h.storeId },
       { id: kept.saleId, status: 'completed', voided_at: null, points_earned: 30, store_id: h.storeId },
     ]);
-    expect(await h.db.query('SELECT sale_id, refunded_minor FROM refunds WHERE member_id = $1', [m])).toEqual([{ sale_id: kept.saleId, refunded_minor: 400 }]);
+    expect(await h.db.query('SELECT sale_id, refunded_minor FROM refunds WHERE member_id = $1', [m])).toEqual([
+      { sale_id: kept.saleId, refunded_minor: 400 },
+    ]);
     expect(await balance(m)).toBe(18);
   });
 

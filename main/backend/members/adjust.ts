@@ -23,14 +23,37 @@ export function adjustPoints(ctx: CommitContext, input: ParsedInput<'points.adju
     }
     const mark = ledgerMark(db);
     expireDue(db, input.memberId, now);
-    const entry = { memberId: input.memberId, kind: 'adjust' as const, points: Math.abs(input.points), ref: input.adjustmentId, reason: input.reason, staffId: ctx.staffId, now };
+    const entry = {
+      memberId: input.memberId,
+      kind: 'adjust' as const,
+      points: Math.abs(input.points),
+      ref: input.adjustmentId,
+      reason: input.reason,
+      staffId: ctx.staffId,
+      now,
+    };
     if (input.points > 0) credit(db, entry, lotExpiry(now, currentProgram(db)));
     else debit(db, entry, { allowDebt: false });
-    audit(db, { at: now, staffId: ctx.staffId, action: 'points.adjust', subject: input.memberId, details: { adjustmentId: input.adjustmentId, points: input.points, reason: input.reason } });
+    audit(db, {
+      at: now,
+      staffId: ctx.staffId,
+      action: 'points.adjust',
+      subject: input.memberId,
+      details: { adjustmentId: input.adjustmentId, points: input.points, reason: input.reason },
+    });
     enqueue(
       db,
       'points.adjusted',
-      { adjustmentId: input.adjustmentId, memberId: input.memberId, points: input.points, reason: input.reason, staffId: ctx.staffId, storeId: ctx.storeId, createdAt: now, ledger: ledgerSince(db, mark) },
+      {
+        adjustmentId: input.adjustmentId,
+        memberId: input.memberId,
+        points: input.points,
+        reason: input.reason,
+        staffId: ctx.staffId,
+        storeId: ctx.storeId,
+        createdAt: now,
+        ledger: ledgerSince(db, mark),
+      },
       now,
     );
     return { balance: memberById(db, input.memberId)!.balance };

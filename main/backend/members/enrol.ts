@@ -60,9 +60,19 @@ export function enrolMember(ctx: CommitContext, input: ParsedInput<'member.enrol
     if (input.cardNumber !== null) insertCard(db, input.cardNumber, input.memberId, now);
     const bonus = enrolmentBonus(program);
     if (bonus !== null && bonus.points > 0) {
-      credit(db, { memberId: input.memberId, kind: 'bonus', points: bonus.points, ref: 'enrolment', reason: bonus.label, staffId: ctx.staffId, now }, lotExpiry(now, program));
+      credit(
+        db,
+        { memberId: input.memberId, kind: 'bonus', points: bonus.points, ref: 'enrolment', reason: bonus.label, staffId: ctx.staffId, now },
+        lotExpiry(now, program),
+      );
     }
-    audit(db, { at: now, staffId: ctx.staffId, action: 'member.enrol', subject: input.memberId, details: { possibleDuplicates: duplicates.map((d) => d.id) } });
+    audit(db, {
+      at: now,
+      staffId: ctx.staffId,
+      action: 'member.enrol',
+      subject: input.memberId,
+      details: { possibleDuplicates: duplicates.map((d) => d.id) },
+    });
     enqueue(
       db,
       'member.enrolled',

@@ -22,10 +22,22 @@ export const memberHandlers = {
   'member.get': (input, ctx) => showMember(ctx, memberById(ctx.store.db, input.memberId)),
 
   'member.search': (input, ctx) => {
-    const rows = 'phonePrefix' in input ? membersByPhonePrefix(ctx.store.db, input.phonePrefix, SEARCH_LIMIT) : membersByNamePrefix(ctx.store.db, input.namePrefix, SEARCH_LIMIT);
+    const rows =
+      'phonePrefix' in input
+        ? membersByPhonePrefix(ctx.store.db, input.phonePrefix, SEARCH_LIMIT)
+        : membersByNamePrefix(ctx.store.db, input.namePrefix, SEARCH_LIMIT);
     const now = ctx.clock.now();
     // The balance as member.get shows it: points due to expire are out (store/expiry.ts).
-    return { members: rows.map((r) => ({ id: r.id, name: r.name, phone: r.phone, tier: r.tier, status: r.status, balance: pointsNow(ctx.store.db, r, now).balance })) };
+    return {
+      members: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        phone: r.phone,
+        tier: r.tier,
+        status: r.status,
+        balance: pointsNow(ctx.store.db, r, now).balance,
+      })),
+    };
   },
 
   'member.issueToken': async (input, ctx) => {
@@ -43,7 +55,14 @@ export const memberHandlers = {
     const sales = salesOfMember(db, input.memberId, input.limit, input.beforeCreatedAt ?? Number.MAX_SAFE_INTEGER);
     return {
       sales: sales.map((s) => historySale(db, s)),
-      ledger: entriesOfMember(db, input.memberId, input.limit * 4).map((e) => ({ id: e.id, kind: e.kind, points: e.points, saleId: e.sale_id, reason: e.reason, createdAt: e.created_at })),
+      ledger: entriesOfMember(db, input.memberId, input.limit * 4).map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        points: e.points,
+        saleId: e.sale_id,
+        reason: e.reason,
+        createdAt: e.created_at,
+      })),
     };
   },
 } satisfies Partial<Handlers>;

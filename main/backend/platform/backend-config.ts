@@ -36,7 +36,10 @@ const schema = z.object({
   LT_BACKUP_INTERVAL_MS: z.coerce.number().int().min(60_000).default(3_600_000),
   LT_BACKUP_KEEP: z.coerce.number().int().min(1).default(24),
   /** The device key (base64, 32 bytes) from the shell's safeStorage; absent = the key file next to the database. */
-  LT_DEVICE_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/).optional(),
+  LT_DEVICE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/)
+    .optional(),
 });
 export type BackendConfig = z.infer<typeof schema>;
 

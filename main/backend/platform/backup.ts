@@ -118,7 +118,10 @@ export interface BackupSchedule {
 }
 
 /** A backup every `intervalMs`; one never overlaps another; a failure is logged and retried next time. */
-export function scheduleBackups(db: ReadableDb, options: { dir: string; keep: number; intervalMs: number; now: () => number; log: Logger }): BackupSchedule {
+export function scheduleBackups(
+  db: ReadableDb,
+  options: { dir: string; keep: number; intervalMs: number; now: () => number; log: Logger },
+): BackupSchedule {
   let running: Promise<string | null> | null = null;
   const runNow = () => {
     running ??= backupDatabase(db, options.dir, { keep: options.keep, now: options.now() })

@@ -44,7 +44,8 @@ export function sanitize(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => sanitize(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(redact(value) as Record<string, unknown>)) out[k] = SECRET_KEY.test(k) && v !== null ? '[removed]' : sanitize(v, depth + 1);
+  for (const [k, v] of Object.entries(redact(value) as Record<string, unknown>))
+    out[k] = SECRET_KEY.test(k) && v !== null ? '[removed]' : sanitize(v, depth + 1);
   return out;
 }
 
@@ -80,7 +81,11 @@ export function databaseStatistics(dbPath: string, now: number): Record<string, 
   let db: ReadableDb | undefined;
   try {
     db = openReadableDb(dbPath);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as {
+        name: string;
+      }[]
+    ).map((t) => t.name);
     const rows: Record<string, number> = {};
     for (const t of tables) rows[t] = (db.prepare(`SELECT count(*) AS n FROM "${t.replaceAll('"', '""')}"`).get() as { n: number }).n;
     const queue = attempt(() => outboxStats(db!));
@@ -96,7 +101,10 @@ export function databaseStatistics(dbPath: string, now: number): Record<string, 
       quickCheck: (db.pragma('quick_check') as Record<string, string>[]).map((r) => Object.values(r)[0]).slice(0, 10),
       rows,
       paired: attempt(() => sealedCredentials(db!) !== undefined),
-      queue: 'pending' in queue ? { pending: queue.pending, oldestPendingAgeMs: queue.oldestPendingAt === null ? null : now - queue.oldestPendingAt } : queue,
+      queue:
+        'pending' in queue
+          ? { pending: queue.pending, oldestPendingAgeMs: queue.oldestPendingAt === null ? null : now - queue.oldestPendingAt }
+          : queue,
       flaggedEvents: attempt(() => flaggedCount(db!)),
       lastSyncSuccessAgeMs: typeof lastSync === 'number' ? now - lastSync : lastSync,
     };
@@ -124,7 +132,18 @@ export async function writeDiagnostics(input: DiagnosticsInput): Promise<string[
     names.push(name);
   };
   const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
-  add('versions.json', json(sanitize({ ...input.versions, platform: platform(), arch: arch(), osRelease: release(), createdAt: new Date(input.now).toISOString() })));
+  add(
+    'versions.json',
+    json(
+      sanitize({
+        ...input.versions,
+        platform: platform(),
+        arch: arch(),
+        osRelease: release(),
+        createdAt: new Date(input.now).toISOString(),
+      }),
+    ),
+  );
   add('configuration.json', json(sanitize({ config: input.config, problems: input.problems })));
   add('database.json', json(sanitize({ file: basename(input.dbPath), ...databaseStatistics(input.dbPath, input.now) })));
   if (input.backupDir !== null) add('backups.json', json(listBackups(input.backupDir).map((b) => ({ name: b.name, bytes: b.bytes }))));
@@ -135,7 +154,10 @@ export async function writeDiagnostics(input: DiagnosticsInput): Promise<string[
     } catch {
       continue;
     }
-    const lines = text.split('\n').filter((l) => l.length > 0).map(sanitizeLogLine);
+    const lines = text
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map(sanitizeLogLine);
     add(`logs/${name}`, lines.join('\n') + '\n');
   }
   const temp = `${input.outPath}.partial`;

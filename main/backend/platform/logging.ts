@@ -2,7 +2,20 @@
  * Structured logs: one JSON object per line. Personal data never reaches a log:
  * fields with these names are replaced before writing, whatever the caller passed.
  */
-const PERSONAL_FIELDS = new Set(['name', 'phone', 'email', 'birthDate', 'birth_date', 'pin', 'token', 'card', 'cardNumber', 'namePrefix', 'phonePrefix', 'referrerCard']);
+const PERSONAL_FIELDS = new Set([
+  'name',
+  'phone',
+  'email',
+  'birthDate',
+  'birth_date',
+  'pin',
+  'token',
+  'card',
+  'cardNumber',
+  'namePrefix',
+  'phonePrefix',
+  'referrerCard',
+]);
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

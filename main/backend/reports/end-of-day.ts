@@ -26,9 +26,20 @@ export function endOfDay(db: ReadableDb, program: ProgramConfig, date: string, s
             count(*) FILTER (WHERE kind = 'adjust') AS adjustments,
             coalesce(sum(points) FILTER (WHERE kind = 'adjust'), 0) AS adjustmentPoints
      FROM ledger WHERE created_at >= ? AND created_at < ?`,
-  ).get(start, end) as { issued: number; redeemed: number; reversed: number; restored: number; adjustments: number; adjustmentPoints: number };
-  const refunds = prepare(db, 'SELECT coalesce(sum(refund_minor), 0) FROM refunds WHERE created_at >= ? AND created_at < ?').pluck().get(start, end) as number;
-  const enrolments = prepare(db, 'SELECT count(*) FROM members WHERE enrolled_store = ? AND enrolled_at >= ? AND enrolled_at < ?').pluck().get(storeId, start, end) as number;
+  ).get(start, end) as {
+    issued: number;
+    redeemed: number;
+    reversed: number;
+    restored: number;
+    adjustments: number;
+    adjustmentPoints: number;
+  };
+  const refunds = prepare(db, 'SELECT coalesce(sum(refund_minor), 0) FROM refunds WHERE created_at >= ? AND created_at < ?')
+    .pluck()
+    .get(start, end) as number;
+  const enrolments = prepare(db, 'SELECT count(*) FROM members WHERE enrolled_store = ? AND enrolled_at >= ? AND enrolled_at < ?')
+    .pluck()
+    .get(storeId, start, end) as number;
   return {
     date,
     timeZone: program.timeZone,

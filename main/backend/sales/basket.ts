@@ -25,7 +25,9 @@ export function resolveBasket(db: ReadableDb, lines: ParsedInput<'sale.preview'>
     }
     const product = 'sku' in line ? productBySku(db, line.sku) : productByBarcode(db, line.barcode);
     if (!product || product.active === 0) {
-      throw new AppError('NOT_FOUND', `Line ${lineNo}: product ${'sku' in line ? line.sku : line.barcode} is not in the catalogue.`, { lineNo });
+      throw new AppError('NOT_FOUND', `Line ${lineNo}: product ${'sku' in line ? line.sku : line.barcode} is not in the catalogue.`, {
+        lineNo,
+      });
     }
     return {
       lineNo,

@@ -41,7 +41,10 @@ export function commitSale(ctx: CommitContext & { lockout: Lockout }, input: Par
   const { now } = ctx;
   const holdId = input.holdId ?? null;
   // Checked before the transaction: a wrong PIN must be counted even though the sale is then refused.
-  const overrideStaffId = input.override != null && saleById(ctx.store.db, input.saleId) === undefined ? verifyManagerOverride(ctx.store, ctx.lockout, input.override, now) : null;
+  const overrideStaffId =
+    input.override != null && saleById(ctx.store.db, input.saleId) === undefined
+      ? verifyManagerOverride(ctx.store, ctx.lockout, input.override, now)
+      : null;
   return writeTransaction(ctx.store, (db) => {
     const existing = saleById(db, input.saleId);
     if (existing) return JSON.parse(existing.result) as SaleResult;
@@ -125,12 +128,24 @@ export function commitSale(ctx: CommitContext & { lockout: Lockout }, input: Par
         }
       }
       if (quote.redemption) {
-        debit(db, { ...base, memberId, kind: 'redeem', points: quote.redemption.points, reason: quote.redemption.explanation.label }, { allowDebt: false });
+        debit(
+          db,
+          { ...base, memberId, kind: 'redeem', points: quote.redemption.points, reason: quote.redemption.explanation.label },
+          { allowDebt: false },
+        );
       }
-      credit(db, { ...base, memberId, kind: 'earn', points: quote.earnPoints, qualifying: quote.earnPoints, reason: 'points earned on sale' }, lotExpiry(now, program));
+      credit(
+        db,
+        { ...base, memberId, kind: 'earn', points: quote.earnPoints, qualifying: quote.earnPoints, reason: 'points earned on sale' },
+        lotExpiry(now, program),
+      );
       for (const bonus of quote.bonuses) {
         if (bonus.memberId !== memberId) expireDue(db, bonus.memberId, now);
-        credit(db, { ...base, memberId: bonus.memberId, kind: 'bonus', points: bonus.points, ref: bonus.kind, reason: bonus.explanation.label }, lotExpiry(now, program));
+        credit(
+          db,
+          { ...base, memberId: bonus.memberId, kind: 'bonus', points: bonus.points, ref: bonus.kind, reason: bonus.explanation.label },
+          lotExpiry(now, program),
+        );
       }
       if (voucherCode !== null && quote.redemption?.rewardId) {
         insertVoucher(db, { code: voucherCode, rewardId: quote.redemption.rewardId, memberId, saleId: input.saleId, now });
@@ -170,16 +185,38 @@ export function commitSale(ctx: CommitContext & { lockout: Lockout }, input: Par
 }
 
 /** Without a usable hold, a paired terminal lets a redemption through only within the offline caps or with a manager's override. */
-function checkOfflineRedemption(db: WritableDb, ctx: CommitContext, memberId: string, points: number, timeZone: string, overrideStaffId: string | null, saleId: string): void {
+function checkOfflineRedemption(
+  db: WritableDb,
+  ctx: CommitContext,
+  memberId: string,
+  points: number,
+  timeZone: string,
+  overrideStaffId: string | null,
+  saleId: string,
+): void {
   const caps = ctx.offlineCaps ?? null;
   if (caps === null) return;
   const since = storeDayStart(ctx.now, timeZone);
-  const verdict = judgeOfflineRedemption(points, { member: offlineRedeemedSince(db, memberId, since), terminal: offlineRedeemedSince(db, null, since) }, caps);
+  const verdict = judgeOfflineRedemption(
+    points,
+    { member: offlineRedeemedSince(db, memberId, since), terminal: offlineRedeemedSince(db, null, since) },
+    caps,
+  );
   if (verdict.allowed) return;
   if (overrideStaffId === null) {
-    throw new AppError('REDEMPTION_NOT_ALLOWED', REFUSAL_MESSAGES[verdict.reason!], { reason: verdict.reason, capRemaining: verdict.capRemaining, overrideAllowed: true });
+    throw new AppError('REDEMPTION_NOT_ALLOWED', REFUSAL_MESSAGES[verdict.reason!], {
+      reason: verdict.reason,
+      capRemaining: verdict.capRemaining,
+      overrideAllowed: true,
+    });
   }
-  audit(db, { at: ctx.now, staffId: overrideStaffId, action: 'redemption.override', subject: saleId, details: { memberId, points, reason: verdict.reason, capRemaining: verdict.capRemaining, cashierId: ctx.staffId } });
+  audit(db, {
+    at: ctx.now,
+    staffId: overrideStaffId,
+    action: 'redemption.override',
+    subject: saleId,
+    details: { memberId, points, reason: verdict.reason, capRemaining: verdict.capRemaining, cashierId: ctx.staffId },
+  });
 }
 
 /** Readable voucher codes: no 0/O or 1/I to misread at the counter. */

@@ -7,9 +7,23 @@ import { voidSale } from './void.ts';
 
 export const saleHandlers = {
   'sale.preview': (input, ctx) => previewSale(ctx.store.db, currentProgram(ctx.store.db), input, ctx.clock.now()),
-  'sale.commit': (input, ctx) => commitSale({ store: ctx.store, now: ctx.clock.now(), staffId: ctx.staff.id, storeId: ctx.storeId, offlineCaps: ctx.sync.offlineCaps(), lockout: ctx.lockout }, input),
+  'sale.commit': (input, ctx) =>
+    commitSale(
+      {
+        store: ctx.store,
+        now: ctx.clock.now(),
+        staffId: ctx.staff.id,
+        storeId: ctx.storeId,
+        offlineCaps: ctx.sync.offlineCaps(),
+        lockout: ctx.lockout,
+      },
+      input,
+    ),
   'sale.void': (input, ctx) => {
-    const result = voidSale({ store: ctx.store, now: ctx.clock.now(), staffId: ctx.staff.id, storeId: ctx.storeId, staff: ctx.staff }, input.saleId);
+    const result = voidSale(
+      { store: ctx.store, now: ctx.clock.now(), staffId: ctx.staff.id, storeId: ctx.storeId, staff: ctx.staff },
+      input.saleId,
+    );
     ctx.sync.releaseHoldOfSale(input.saleId); // best effort, after the local void
     return result;
   },

@@ -39,7 +39,9 @@ export function storeDayStart(now: number, timeZone: string): number {
 }
 
 export const REFUSAL_MESSAGES: Record<OfflineRefusal | 'override_refused', string> = {
-  member_daily_cap: "The loyalty server cannot be reached and this member's offline redemption limit for today is used up. A manager can allow it.",
-  terminal_daily_cap: "The loyalty server cannot be reached and this terminal's offline redemption limit for today is used up. A manager can allow it.",
+  member_daily_cap:
+    "The loyalty server cannot be reached and this member's offline redemption limit for today is used up. A manager can allow it.",
+  terminal_daily_cap:
+    "The loyalty server cannot be reached and this terminal's offline redemption limit for today is used up. A manager can allow it.",
   override_refused: 'The manager PIN was not accepted.',
 };

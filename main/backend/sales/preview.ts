@@ -21,7 +21,12 @@ export function price(db: ReadableDb, program: ProgramConfig, input: ParsedInput
   return { basket, quote, member: loaded };
 }
 
-export function previewSale(db: ReadableDb, program: ProgramConfig, input: ParsedInput<'sale.preview'>, now: number): Output<'sale.preview'> {
+export function previewSale(
+  db: ReadableDb,
+  program: ProgramConfig,
+  input: ParsedInput<'sale.preview'>,
+  now: number,
+): Output<'sale.preview'> {
   const { basket, quote } = price(db, program, input, now);
   return quoteView(quote, basket, program);
 }

@@ -52,15 +52,30 @@ export function refundSale(ctx: CommitContext, input: ParsedInput<'sale.refund'>
       debtAfter,
       lines: plan.lines,
     };
-    insertRefund(db, { id: input.refundId, saleId: sale.id, staffId: ctx.staffId, now, refundMinor: plan.refundMinor, pointsReversed: plan.reversedEarn, pointsRestored: plan.restoredRedeem, result: '{}' }); // the result is set below, once the balance after it is known
+    insertRefund(db, {
+      id: input.refundId,
+      saleId: sale.id,
+      staffId: ctx.staffId,
+      now,
+      refundMinor: plan.refundMinor,
+      pointsReversed: plan.reversedEarn,
+      pointsRestored: plan.restoredRedeem,
+      result: '{}',
+    }); // the result is set below, once the balance after it is known
     for (const l of plan.lines) addRefundedQuantity(db, sale.id, l.lineNo, l.quantity);
 
     if (sale.member_id !== null) {
       const memberId = sale.member_id;
       const base = { memberId, saleId: sale.id, refundId: input.refundId, staffId: ctx.staffId, now, kind: 'reverse' as const };
       expireDue(db, memberId, now);
-      const earnEntries = entriesOfSale(db, sale.id).filter((e) => e.member_id === memberId && e.kind === 'earn').map((e) => e.id);
-      debit(db, { ...base, points: plan.reversedEarn, qualifying: -plan.reversedEarn, reason: 'refund: points earned taken back' }, { allowDebt: true, preferEntries: earnEntries });
+      const earnEntries = entriesOfSale(db, sale.id)
+        .filter((e) => e.member_id === memberId && e.kind === 'earn')
+        .map((e) => e.id);
+      debit(
+        db,
+        { ...base, points: plan.reversedEarn, qualifying: -plan.reversedEarn, reason: 'refund: points earned taken back' },
+        { allowDebt: true, preferEntries: earnEntries },
+      );
       credit(db, { ...base, points: plan.restoredRedeem, reason: 'refund: points spent given back' }, lotExpiry(now, currentProgram(db)));
       const member = memberById(db, memberId);
       balanceAfter = member?.balance ?? null;
@@ -68,11 +83,26 @@ export function refundSale(ctx: CommitContext, input: ParsedInput<'sale.refund'>
     }
     const final = { ...result, balanceAfter, debtAfter };
     setRefundResult(db, input.refundId, JSON.stringify(final));
-    audit(db, { at: now, staffId: ctx.staffId, action: 'sale.refund', subject: sale.id, details: { refundId: input.refundId, lines: input.lines } });
+    audit(db, {
+      at: now,
+      staffId: ctx.staffId,
+      action: 'sale.refund',
+      subject: sale.id,
+      details: { refundId: input.refundId, lines: input.lines },
+    });
     enqueue(
       db,
       'sale.refunded',
-      { refundId: input.refundId, saleId: sale.id, memberId: sale.member_id, storeId: ctx.storeId, staffId: ctx.staffId, createdAt: now, refundedMinor: plan.refundMinor, ledger: ledgerSince(db, mark) },
+      {
+        refundId: input.refundId,
+        saleId: sale.id,
+        memberId: sale.member_id,
+        storeId: ctx.storeId,
+        staffId: ctx.staffId,
+        createdAt: now,
+        refundedMinor: plan.refundMinor,
+        ledger: ledgerSince(db, mark),
+      },
       now,
     );
     return final;

@@ -47,14 +47,23 @@ export function voidSale(ctx: CommitContext & { staff: SessionStaff }, saleId: s
       expireDue(db, memberId, now);
       const takeBack = given.reduce((s, e) => s + e.points, 0);
       const qualifying = given.reduce((s, e) => s + e.qualifying, 0);
-      debit(db, { ...base, memberId, points: takeBack, qualifying: -qualifying, reason: 'sale voided: points taken back' }, { allowDebt: true, preferEntries: given.map((e) => e.id) });
+      debit(
+        db,
+        { ...base, memberId, points: takeBack, qualifying: -qualifying, reason: 'sale voided: points taken back' },
+        { allowDebt: true, preferEntries: given.map((e) => e.id) },
+      );
       credit(db, { ...base, memberId, points: spent, reason: 'sale voided: points given back' }, lotExpiry(now, program));
     }
     cancelVouchersOfSale(db, saleId);
     markVoided(db, saleId, ctx.staff.id, now);
     audit(db, { at: now, staffId: ctx.staff.id, action: 'sale.void', subject: saleId });
     const result = summarise(db, saleId, sale.member_id, entriesOfSale(db, saleId));
-    enqueue(db, 'sale.voided', { saleId, memberId: sale.member_id, storeId: ctx.storeId, staffId: ctx.staff.id, voidedAt: now, ledger: ledgerSince(db, mark) }, now);
+    enqueue(
+      db,
+      'sale.voided',
+      { saleId, memberId: sale.member_id, storeId: ctx.storeId, staffId: ctx.staff.id, voidedAt: now, ledger: ledgerSince(db, mark) },
+      now,
+    );
     return result;
   });
 }

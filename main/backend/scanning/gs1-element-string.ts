@@ -14,8 +14,7 @@ export const GS = '\x1d';
 export type Gs1Refusal = 'malformed' | 'unknown-ai' | 'bad-check-digit' | 'bad-date';
 
 export type ParsedElementString =
-  | { ok: true; ai: Record<string, string> }
-  | { ok: false; reason: Gs1Refusal; message: string; detail: string };
+  { ok: true; ai: Record<string, string> } | { ok: false; reason: Gs1Refusal; message: string; detail: string };
 
 interface AiSpec {
   /** Number of digits of the AI itself. */
@@ -27,7 +26,13 @@ interface AiSpec {
   check?: 'gs1' | 'date';
 }
 
-const fixedN = (digits: number, length: number, check?: 'gs1' | 'date'): AiSpec => ({ digits, length, variable: false, numeric: true, check });
+const fixedN = (digits: number, length: number, check?: 'gs1' | 'date'): AiSpec => ({
+  digits,
+  length,
+  variable: false,
+  numeric: true,
+  check,
+});
 const varN = (digits: number, length: number): AiSpec => ({ digits, length, variable: true, numeric: true });
 const varX = (digits: number, length: number): AiSpec => ({ digits, length, variable: true, numeric: false });
 
@@ -61,7 +66,8 @@ const AI_TABLE: Record<string, AiSpec | ((ai3: string) => AiSpec | undefined)> =
   '39': (ai) => (ai === '390' || ai === '392' ? varN(4, 15) : ai === '391' || ai === '393' ? varN(4, 18) : undefined),
   '40': (ai) => (ai === '400' || ai === '401' || ai === '403' ? varX(3, 30) : ai === '402' ? fixedN(3, 17, 'gs1') : undefined),
   '41': (ai) => (ai <= '417' ? fixedN(3, 13, 'gs1') : undefined), // GLNs
-  '42': (ai) => (ai === '420' ? varX(3, 20) : ai === '421' ? varX(3, 12) : ai === '422' || ai === '424' || ai === '426' ? fixedN(3, 3) : undefined),
+  '42': (ai) =>
+    ai === '420' ? varX(3, 20) : ai === '421' ? varX(3, 12) : ai === '422' || ai === '424' || ai === '426' ? fixedN(3, 3) : undefined,
   '70': (ai) => (ai === '700' ? fixedN(4, 10) : undefined), // only 7003, checked below
   '80': (ai) => (ai === '800' ? fixedN(4, 6) : undefined), // only 8005, checked below
   '90': varX(2, 30), // mutually agreed
@@ -131,7 +137,8 @@ function addElement(into: Record<string, string>, ai: string, spec: AiSpec, valu
     return refuse('malformed', `AI (${ai}) has ${value.length} characters`);
   }
   // GS1 character set 82 is printable ASCII without space and a few symbols; printable ASCII is close enough to refuse noise.
-  if (spec.numeric ? !/^\d+$/.test(value) : !/^[\x21-\x7e]+$/.test(value)) return refuse('malformed', `AI (${ai}) has characters it may not hold`);
+  if (spec.numeric ? !/^\d+$/.test(value) : !/^[\x21-\x7e]+$/.test(value))
+    return refuse('malformed', `AI (${ai}) has characters it may not hold`);
   if (spec.check === 'gs1' && !hasValidCheckDigit(value, 'gs1')) return refuse('bad-check-digit', `AI (${ai}) check digit`);
   if (spec.check === 'date' && !isGs1Date(value)) return refuse('bad-date', `AI (${ai}) is not a YYMMDD date`);
   if (into[ai] !== undefined && into[ai] !== value) return refuse('malformed', `AI (${ai}) appears twice with different values`);

@@ -39,21 +39,49 @@ export function verifyMemberToken(text: string, options: VerifyOptions): Verifie
 
   const key = publicKey(options.keys.get(keyId));
   if (key === undefined) {
-    return { ok: false, reason: 'unknown-key', keyId, message: `This member QR code was signed with key ${keyId}, which this terminal does not have. Sync the terminal, or ask the member to refresh the code.` };
+    return {
+      ok: false,
+      reason: 'unknown-key',
+      keyId,
+      message: `This member QR code was signed with key ${keyId}, which this terminal does not have. Sync the terminal, or ask the member to refresh the code.`,
+    };
   }
   if (!signatureHolds(decoded.signingInput, decoded.signature, key)) {
-    return { ok: false, reason: 'bad-signature', keyId, message: 'This member QR code is not genuine: its signature does not match. Ask for the member card or search by phone.' };
+    return {
+      ok: false,
+      reason: 'bad-signature',
+      keyId,
+      message: 'This member QR code is not genuine: its signature does not match. Ask for the member card or search by phone.',
+    };
   }
 
   const tokenId = fields.tokenId;
   if (options.isRevoked?.(tokenId, fields.memberId) === true) {
-    return { ok: false, reason: 'revoked', keyId, tokenId, message: 'This member QR code has been withdrawn. Ask the member to open a fresh code in the app.' };
+    return {
+      ok: false,
+      reason: 'revoked',
+      keyId,
+      tokenId,
+      message: 'This member QR code has been withdrawn. Ask the member to open a fresh code in the app.',
+    };
   }
   if (fields.issuedAt > options.now + (options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS)) {
-    return { ok: false, reason: 'not-yet-valid', keyId, tokenId, message: "This member QR code is not valid yet. Check this terminal's date and time." };
+    return {
+      ok: false,
+      reason: 'not-yet-valid',
+      keyId,
+      tokenId,
+      message: "This member QR code is not valid yet. Check this terminal's date and time.",
+    };
   }
   if (fields.expiresAt !== null && options.now >= fields.expiresAt) {
-    return { ok: false, reason: 'expired', keyId, tokenId, message: 'This member QR code has expired. Ask the member to open a fresh code in the app.' };
+    return {
+      ok: false,
+      reason: 'expired',
+      keyId,
+      tokenId,
+      message: 'This member QR code has expired. Ask the member to open a fresh code in the app.',
+    };
   }
   return { ok: true, ...fields };
 }

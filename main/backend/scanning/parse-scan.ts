@@ -43,7 +43,10 @@ export function parseScan(event: ScanEvent, ctx: ParseScanContext): ParsedScan {
     return classify(event, ctx);
   } catch (error) {
     // Only a caller-supplied callback (isRevoked) or a bug can get here: still a typed answer.
-    return reject('GARBAGE', 'This scan could not be read. Scan again.', { stage: 'internal', error: error instanceof Error ? error.name : typeof error });
+    return reject('GARBAGE', 'This scan could not be read. Scan again.', {
+      stage: 'internal',
+      error: error instanceof Error ? error.name : typeof error,
+    });
   }
 }
 
@@ -51,7 +54,8 @@ function classify(event: ScanEvent, ctx: ParseScanContext): ParsedScan {
   const raw: unknown = event?.text;
   if (typeof raw !== 'string') return reject('GARBAGE', 'This scan could not be read. Scan again.', { stage: 'input' });
   const source = typeof event.source === 'string' ? event.source.slice(0, 16) : 'unknown';
-  if (raw.length > MAX_SCAN_LENGTH) return reject('TOO_LONG', 'This scan is far too long for a card, member code or product. Scan again.', { source, length: raw.length });
+  if (raw.length > MAX_SCAN_LENGTH)
+    return reject('TOO_LONG', 'This scan is far too long for a card, member code or product. Scan again.', { source, length: raw.length });
 
   let symbology = typeof event.symbology === 'string' && AIM_PREFIX.test(event.symbology) ? event.symbology.slice(0, 3) : undefined;
   let text = raw;
@@ -67,7 +71,12 @@ function classify(event: ScanEvent, ctx: ParseScanContext): ParsedScan {
   const bad = firstForeignCharacter(text);
   if (bad >= 0) {
     const unit = text.charCodeAt(bad).toString(16).padStart(4, '0');
-    return reject('GARBAGE', 'The scanner sent unreadable characters. Scan again.', { ...log, position: bad }, `unexpected character U+${unit} at ${bad}`);
+    return reject(
+      'GARBAGE',
+      'The scanner sent unreadable characters. Scan again.',
+      { ...log, position: bad },
+      `unexpected character U+${unit} at ${bad}`,
+    );
   }
 
   if (looksLikeMemberToken(text)) return memberToken(text, ctx, log);
@@ -107,7 +116,8 @@ function digits(text: string, symbology: string | undefined, ctx: ParseScanConte
     if (parsed.ok) return gs1(parsed, log);
   }
   const card = parseCardNumber(text, ctx.cardRanges);
-  if (!card.ok && card.reason === 'wrong-length') return reject('BAD_CARD_NUMBER', card.message, { ...log, looksLike: 'card', cardReason: card.reason }, card.reason);
+  if (!card.ok && card.reason === 'wrong-length')
+    return reject('BAD_CARD_NUMBER', card.message, { ...log, looksLike: 'card', cardReason: card.reason }, card.reason);
   return reject('UNKNOWN_FORMAT', 'This number is not a card of this programme or a product barcode.', { ...log, looksLike: 'digits' });
 }
 
@@ -118,7 +128,11 @@ function gs1(parsed: ParsedElementString, log: ScanLogFields): ParsedScan {
   }
   const gtin = parsed.ai['01'];
   if (gtin === undefined) {
-    return reject('UNKNOWN_FORMAT', 'This GS1 barcode does not name a product (no GTIN).', { ...log, looksLike: 'gs1', ais: Object.keys(parsed.ai).join(',') });
+    return reject('UNKNOWN_FORMAT', 'This GS1 barcode does not name a product (no GTIN).', {
+      ...log,
+      looksLike: 'gs1',
+      ais: Object.keys(parsed.ai).join(','),
+    });
   }
   return { kind: 'product', format: 'gs1', gtin, barcodes: catalogueBarcodes(gtin), ai: parsed.ai };
 }

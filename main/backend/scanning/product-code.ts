@@ -11,8 +11,7 @@ export type RetailFormat = 'ean-13' | 'ean-8' | 'upc-a' | 'upc-e' | 'gtin-14';
 export type ProductCodeRefusal = 'not-digits' | 'wrong-length' | 'bad-check-digit';
 
 export type ParsedProductCode =
-  | { ok: true; format: RetailFormat; gtin: string; barcodes: string[] }
-  | { ok: false; reason: ProductCodeRefusal; message: string };
+  { ok: true; format: RetailFormat; gtin: string; barcodes: string[] } | { ok: false; reason: ProductCodeRefusal; message: string };
 
 const BAD_CHECK = 'The barcode did not read correctly (check digit). Scan it again.';
 
@@ -75,7 +74,13 @@ function parseEightDigits(digits: string, hint: 'ean-8' | 'upc-e' | undefined): 
     if (found.ok && asUpcE) found.barcodes.push(...catalogueBarcodes(pad14(upcA)).filter((b) => !found.barcodes.includes(b)));
     return found;
   }
-  if (asUpcE) return { ok: true, format: 'upc-e', gtin: pad14(upcA), barcodes: [upcA, ...catalogueBarcodes(pad14(upcA)).filter((b) => b !== upcA), digits] };
+  if (asUpcE)
+    return {
+      ok: true,
+      format: 'upc-e',
+      gtin: pad14(upcA),
+      barcodes: [upcA, ...catalogueBarcodes(pad14(upcA)).filter((b) => b !== upcA), digits],
+    };
   return { ok: false, reason: 'bad-check-digit', message: BAD_CHECK };
 }
 

@@ -39,7 +39,12 @@ export function resolveScan(ctx: ReadStaffContext, event: ScanEvent): ScanOutcom
     case 'product':
       for (const barcode of parsed.barcodes) {
         const p = productByBarcode(db, barcode);
-        if (p) return { kind: 'product', barcode, product: { sku: p.sku, name: p.name, category: p.category, priceMinor: p.price_minor, active: p.active === 1 } };
+        if (p)
+          return {
+            kind: 'product',
+            barcode,
+            product: { sku: p.sku, name: p.name, category: p.category, priceMinor: p.price_minor, active: p.active === 1 },
+          };
       }
       return { kind: 'unknown-product', gtin: parsed.gtin };
   }

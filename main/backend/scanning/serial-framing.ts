@@ -30,14 +30,7 @@ export interface FramingOptions {
 
 export const DEFAULT_MAX_FRAME_BYTES = 4096;
 
-export type DiagnosticCode =
-  | 'invalid-utf8'
-  | 'overflow'
-  | 'empty-frame'
-  | 'noise'
-  | 'missing-prefix'
-  | 'missing-aim-id'
-  | 'unterminated';
+export type DiagnosticCode = 'invalid-utf8' | 'overflow' | 'empty-frame' | 'noise' | 'missing-prefix' | 'missing-aim-id' | 'unterminated';
 
 /** What went wrong and how many bytes it concerned: never the scanned text (it can be personal data). */
 export interface FramingDiagnostic {

@@ -56,7 +56,15 @@ async function listDevTty(): Promise<PortInfo[]> {
   return names
     .filter((name) => /^tty(USB|ACM|AMA|WCH|XRUSB)\d+$/.test(name))
     .sort()
-    .map((name) => ({ path: `/dev/${name}`, manufacturer: undefined, serialNumber: undefined, pnpId: undefined, locationId: undefined, productId: undefined, vendorId: undefined }));
+    .map((name) => ({
+      path: `/dev/${name}`,
+      manufacturer: undefined,
+      serialNumber: undefined,
+      pnpId: undefined,
+      locationId: undefined,
+      productId: undefined,
+      vendorId: undefined,
+    }));
 }
 
 async function stableLinks(): Promise<Map<string, string>> {
@@ -76,11 +84,46 @@ export interface RawBytesView {
   printable: string;
 }
 
-const C0 = ['NUL', 'SOH', 'STX', 'ETX', 'EOT', 'ENQ', 'ACK', 'BEL', 'BS', 'TAB', 'LF', 'VT', 'FF', 'CR', 'SO', 'SI', 'DLE', 'DC1', 'DC2', 'DC3', 'DC4', 'NAK', 'SYN', 'ETB', 'CAN', 'EM', 'SUB', 'ESC', 'FS', 'GS', 'RS', 'US'];
+const C0 = [
+  'NUL',
+  'SOH',
+  'STX',
+  'ETX',
+  'EOT',
+  'ENQ',
+  'ACK',
+  'BEL',
+  'BS',
+  'TAB',
+  'LF',
+  'VT',
+  'FF',
+  'CR',
+  'SO',
+  'SI',
+  'DLE',
+  'DC1',
+  'DC2',
+  'DC3',
+  'DC4',
+  'NAK',
+  'SYN',
+  'ETB',
+  'CAN',
+  'EM',
+  'SUB',
+  'ESC',
+  'FS',
+  'GS',
+  'RS',
+  'US',
+];
 
 export function describeRawBytes(bytes: Uint8Array): RawBytesView {
   const hex = Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
-  const printable = Array.from(bytes, (b) => (b < 0x20 ? `<${C0[b]!}>` : b === 0x7f ? '<DEL>' : b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).toUpperCase()}`)).join('');
+  const printable = Array.from(bytes, (b) =>
+    b < 0x20 ? `<${C0[b]!}>` : b === 0x7f ? '<DEL>' : b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).toUpperCase()}`,
+  ).join('');
   return { bytes: bytes.length, hex, printable };
 }
 

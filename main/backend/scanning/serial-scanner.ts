@@ -43,7 +43,8 @@ export const serialScannerConfigSchema = z
     if (config.prefix === undefined) return;
     const prefix = prefixBytes(config.prefix);
     const suffix = suffixBytes(config.suffix);
-    if (suffix.some((b) => prefix.includes(b))) ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'must not contain the suffix byte' });
+    if (suffix.some((b) => prefix.includes(b)))
+      ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'must not contain the suffix byte' });
   });
 
 export type SerialScannerConfigInput = z.input<typeof serialScannerConfigSchema>;
@@ -119,7 +120,10 @@ export function startSerialScanner(options: SerialScannerOptions): SerialScanner
 }
 
 /** Turns a failed open into a state: absent devices are waited for, the rest is an error with a reason. */
-export function classifyOpenError(error: unknown, path: string): { status: 'waiting' } | { status: 'error'; code: SerialErrorCode; reason: string } {
+export function classifyOpenError(
+  error: unknown,
+  path: string,
+): { status: 'waiting' } | { status: 'error'; code: SerialErrorCode; reason: string } {
   // The native binding reports strerror() text, not errno codes: match both.
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   const message = error instanceof Error ? error.message : String(error);
@@ -132,7 +136,11 @@ export function classifyOpenError(error: unknown, path: string): { status: 'wait
     };
   }
   if (code === 'EBUSY' || /Cannot lock port|Resource busy|Resource temporarily unavailable/i.test(message)) {
-    return { status: 'error', code: 'busy', reason: `${path} is in use by another program (close any other scanner or terminal software using it).` };
+    return {
+      status: 'error',
+      code: 'busy',
+      reason: `${path} is in use by another program (close any other scanner or terminal software using it).`,
+    };
   }
   return { status: 'error', code: 'open-failed', reason: `Cannot open ${path}: ${message}` };
 }
@@ -242,7 +250,10 @@ class SerialScannerAdapter implements SerialScanner {
       if (output.kind === 'diagnostic') this.diagnose(output);
       else {
         this.logger.log('debug', 'scanner.serial.scan', { symbology: output.symbology, length: output.text.length });
-        const event: ScanEvent = output.symbology === undefined ? { source: 'serial', text: output.text, at } : { source: 'serial', symbology: output.symbology, text: output.text, at };
+        const event: ScanEvent =
+          output.symbology === undefined
+            ? { source: 'serial', text: output.text, at }
+            : { source: 'serial', symbology: output.symbology, text: output.text, at };
         try {
           this.options.onScan(event);
         } catch (error) {
@@ -317,13 +328,19 @@ function withHangupDetection(binding: BindingInterface): BindingInterface {
     list: () => binding.list(),
     async open(options) {
       const port = await binding.open(options);
-      if (port instanceof LinuxPortBinding || port instanceof DarwinPortBinding) port.read = (buffer, offset, length) => readOrHangUp(port, buffer, offset, length);
+      if (port instanceof LinuxPortBinding || port instanceof DarwinPortBinding)
+        port.read = (buffer, offset, length) => readOrHangUp(port, buffer, offset, length);
       return port;
     },
   };
 }
 
-async function readOrHangUp(port: LinuxPortBinding | DarwinPortBinding, buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
+async function readOrHangUp(
+  port: LinuxPortBinding | DarwinPortBinding,
+  buffer: Buffer,
+  offset: number,
+  length: number,
+): Promise<{ buffer: Buffer; bytesRead: number }> {
   for (;;) {
     // A canceled error tells the stream this is our own close, not a disconnect.
     if (!port.isOpen || port.fd === null) throw new BindingsError('Port is not open', { canceled: true });

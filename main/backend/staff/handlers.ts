@@ -7,7 +7,12 @@ const LOCKED = 'Too many wrong PINs: this staff member is locked. Ask a manager,
 export const staffHandlers = {
   'staff.login': (input, ctx) => {
     const now = ctx.clock.now();
-    const check = checkPin(ctx.store, ctx.lockout, { staffId: input.staffId, pin: input.pin, least: 'cashier', acceptedAction: 'staff.login' }, now);
+    const check = checkPin(
+      ctx.store,
+      ctx.lockout,
+      { staffId: input.staffId, pin: input.pin, least: 'cashier', acceptedAction: 'staff.login' },
+      now,
+    );
     if (!check.ok) {
       if (check.reason === 'unknown') {
         ctx.log.log('warn', 'staff.login.refused', { reason: 'unknown staff' });

@@ -50,8 +50,7 @@ export function checkPin(
       recordPinFailure(db, row.id, lockedUntil !== null ? 0 : attempts, lockedUntil, now);
       if (claim.refusedAction !== undefined)
         audit(db, { at: now, staffId: row.id, action: claim.refusedAction, subject: row.id, details: { attempts } });
-      if (lockedUntil !== null)
-        audit(db, { at: now, staffId: row.id, action: 'staff.locked', subject: row.id, details: { attempts } });
+      if (lockedUntil !== null) audit(db, { at: now, staffId: row.id, action: 'staff.locked', subject: row.id, details: { attempts } });
     });
     return { ok: false, reason: 'wrong', staff: row, attempts, attemptsLeft: lockout.attempts - attempts, lockedUntil };
   }

@@ -3,7 +3,10 @@ import { prepare } from './statements.ts';
 
 /** The verifying keys in force: a revoked key verifies nothing, so it is left out. */
 export function activeTokenKeys(db: ReadableDb): Map<number, Uint8Array> {
-  const rows = prepare(db, 'SELECT key_id, public_key FROM member_token_keys WHERE revoked_at IS NULL').all() as { key_id: number; public_key: Buffer }[];
+  const rows = prepare(db, 'SELECT key_id, public_key FROM member_token_keys WHERE revoked_at IS NULL').all() as {
+    key_id: number;
+    public_key: Buffer;
+  }[];
   return new Map(rows.map((r) => [r.key_id, new Uint8Array(r.public_key)]));
 }
 

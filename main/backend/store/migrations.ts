@@ -29,16 +29,27 @@ export function migrate(db: Database.Database, migrations: Migration[]): { from:
   ) STRICT`);
   const from = db.pragma('user_version', { simple: true }) as number;
   if (from > migrations.length) {
-    throw new AppError('DATABASE_TOO_NEW', `The database was written by a newer version of the app (schema ${from}, this app knows ${migrations.length}). Update the app; the database was not changed.`, { databaseVersion: from, appVersion: migrations.length });
+    throw new AppError(
+      'DATABASE_TOO_NEW',
+      `The database was written by a newer version of the app (schema ${from}, this app knows ${migrations.length}). Update the app; the database was not changed.`,
+      { databaseVersion: from, appVersion: migrations.length },
+    );
   }
   const applied = db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() as AppliedRow[];
   if (applied.length !== from) {
-    throw new AppError('MIGRATION_HISTORY_MISMATCH', `The database records ${applied.length} migrations but its schema version is ${from}.`);
+    throw new AppError(
+      'MIGRATION_HISTORY_MISMATCH',
+      `The database records ${applied.length} migrations but its schema version is ${from}.`,
+    );
   }
   applied.forEach((row, i) => {
     const ours = migrations[i]!;
     if (row.version !== ours.version || row.name !== ours.name || row.checksum !== ours.checksum) {
-      throw new AppError('MIGRATION_HISTORY_MISMATCH', `Migration ${row.version} (${row.name}) in the database differs from this app's ${ours.version} (${ours.name}).`, { version: row.version });
+      throw new AppError(
+        'MIGRATION_HISTORY_MISMATCH',
+        `Migration ${row.version} (${row.name}) in the database differs from this app's ${ours.version} (${ours.name}).`,
+        { version: row.version },
+      );
     }
   });
   const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');

@@ -14,7 +14,12 @@ type PayloadOf<K extends OutboxKind> = Extract<SyncEventInput, { kind: K }>['pay
 
 export function enqueue<K extends OutboxKind>(db: WritableDb, kind: K, payload: PayloadOf<K>, now: number): string {
   const id = uuidv7(now);
-  const info = prepare(db, 'INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)').run(id, kind, JSON.stringify(payload), now);
+  const info = prepare(db, 'INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)').run(
+    id,
+    kind,
+    JSON.stringify(payload),
+    now,
+  );
   const seq = Number(info.lastInsertRowid);
   // Net points per member, so pending points are a range read on (member, seq).
   const net = new Map<string, number>();
@@ -55,7 +60,10 @@ export interface OutboxStats {
 }
 
 export function outboxStats(db: ReadableDb): OutboxStats {
-  return prepare(db, 'SELECT count(*) AS pending, min(created_at) AS oldestPendingAt FROM outbox WHERE sent_at IS NULL').get() as OutboxStats;
+  return prepare(
+    db,
+    'SELECT count(*) AS pending, min(created_at) AS oldestPendingAt FROM outbox WHERE sent_at IS NULL',
+  ).get() as OutboxStats;
 }
 
 export interface OutboxRow {
@@ -77,7 +85,10 @@ export function pushBody(rows: readonly OutboxRow[]): string {
  */
 export function outboxBatch(db: ReadableDb, limit: number, fromSeq: number | null, includeSent = false): OutboxRow[] {
   const where = includeSent ? 'seq >= ?' : 'sent_at IS NULL AND seq >= ?';
-  return prepare(db, `SELECT seq, id, kind, payload, created_at FROM outbox WHERE ${where} ORDER BY seq LIMIT ?`).all(fromSeq ?? 0, limit) as OutboxRow[];
+  return prepare(db, `SELECT seq, id, kind, payload, created_at FROM outbox WHERE ${where} ORDER BY seq LIMIT ?`).all(
+    fromSeq ?? 0,
+    limit,
+  ) as OutboxRow[];
 }
 
 /**
@@ -88,17 +99,26 @@ export function outboxBatch(db: ReadableDb, limit: number, fromSeq: number | nul
 export function markSent(db: WritableDb, results: { seq: number; result: object }[], now: number): void {
   if (results.length === 0) return;
   // One statement for the batch's answers (500 by default), not one per event.
-  prepare(db, 'UPDATE outbox SET sent_at = coalesce(sent_at, ?), result = r.value -> 1 FROM json_each(?) AS r WHERE outbox.seq = r.value ->> 0').run(now, JSON.stringify(results.map((r) => [r.seq, r.result])));
+  prepare(
+    db,
+    'UPDATE outbox SET sent_at = coalesce(sent_at, ?), result = r.value -> 1 FROM json_each(?) AS r WHERE outbox.seq = r.value ->> 0',
+  ).run(now, JSON.stringify(results.map((r) => [r.seq, r.result])));
 }
 
 /** A failed attempt on these events, kept for diagnosis (the backoff itself is in memory). */
 export function recordAttempt(db: WritableDb, fromSeq: number, toSeq: number, error: string): void {
-  prepare(db, 'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq BETWEEN ? AND ? AND sent_at IS NULL').run(error.slice(0, 200), fromSeq, toSeq);
+  prepare(db, 'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq BETWEEN ? AND ? AND sent_at IS NULL').run(
+    error.slice(0, 200),
+    fromSeq,
+    toSeq,
+  );
 }
 
 /** Net points of a member's events with seq above `afterSeq` (not yet in a server balance). */
 export function pendingPointsAfter(db: ReadableDb, memberId: string, afterSeq: number): number {
-  return prepare(db, 'SELECT coalesce(sum(points), 0) FROM outbox_points WHERE member_id = ? AND seq > ?').pluck().get(memberId, afterSeq) as number;
+  return prepare(db, 'SELECT coalesce(sum(points), 0) FROM outbox_points WHERE member_id = ? AND seq > ?')
+    .pluck()
+    .get(memberId, afterSeq) as number;
 }
 
 /** Net points of a member's events the server has not acknowledged yet. */
@@ -108,11 +128,16 @@ export function unacknowledgedPoints(db: ReadableDb, memberId: string): number {
   return prepare(
     db,
     'SELECT coalesce(sum(p.points), 0) FROM outbox_points p CROSS JOIN outbox o ON o.seq = p.seq WHERE p.member_id = ? AND o.sent_at IS NULL',
-  ).pluck().get(memberId) as number;
+  )
+    .pluck()
+    .get(memberId) as number;
 }
 
 /** Events the server applied with an adjustment (overdraft, blocked member, duplicate enrolment), newest first. */
-export function flaggedEvents(db: ReadableDb, limit: number): { seq: number; id: string; kind: string; createdAt: number; reasons: FlagKind[] }[] {
+export function flaggedEvents(
+  db: ReadableDb,
+  limit: number,
+): { seq: number; id: string; kind: string; createdAt: number; reasons: FlagKind[] }[] {
   const rows = prepare(
     db,
     `SELECT seq, id, kind, created_at AS createdAt, json_extract(result, '$.reasons') AS reasons FROM outbox
@@ -124,5 +149,7 @@ export function flaggedEvents(db: ReadableDb, limit: number): { seq: number; id:
 }
 
 export function flaggedCount(db: ReadableDb): number {
-  return prepare(db, "SELECT count(*) FROM outbox WHERE json_extract(result, '$.status') = 'applied_with_adjustment'").pluck().get() as number;
+  return prepare(db, "SELECT count(*) FROM outbox WHERE json_extract(result, '$.status') = 'applied_with_adjustment'")
+    .pluck()
+    .get() as number;
 }

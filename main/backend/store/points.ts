@@ -49,7 +49,18 @@ export function appendEntry(db: WritableDb, e: Entry, signed: number): number {
     db,
     `INSERT INTO ledger (member_id, kind, points, qualifying, sale_id, refund_id, ref, reason, staff_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(e.memberId, e.kind, signed, e.qualifying ?? 0, e.saleId ?? null, e.refundId ?? null, e.ref ?? null, e.reason, e.staffId ?? null, e.now);
+  ).run(
+    e.memberId,
+    e.kind,
+    signed,
+    e.qualifying ?? 0,
+    e.saleId ?? null,
+    e.refundId ?? null,
+    e.ref ?? null,
+    e.reason,
+    e.staffId ?? null,
+    e.now,
+  );
   prepare(db, 'UPDATE members SET balance = balance + ?, updated_at = ? WHERE id = ?').run(signed, e.now, e.memberId);
   return Number(info.lastInsertRowid);
 }
@@ -163,7 +174,9 @@ export function liveLots(db: ReadableDb, memberId: string, now: number): LiveLot
 }
 
 export function qualifyingPoints(db: ReadableDb, memberId: string, since: number): number {
-  return prepare(db, 'SELECT coalesce(sum(qualifying), 0) FROM ledger WHERE member_id = ? AND created_at > ?').pluck().get(memberId, since) as number;
+  return prepare(db, 'SELECT coalesce(sum(qualifying), 0) FROM ledger WHERE member_id = ? AND created_at > ?')
+    .pluck()
+    .get(memberId, since) as number;
 }
 
 export function ledgerSum(db: ReadableDb, memberId: string): number {
@@ -183,8 +196,11 @@ export function entriesOfMember(db: ReadableDb, memberId: string, limit: number)
  * after it (the first answer): adjustments are idempotent on their id.
  */
 export function appliedAdjustment(db: ReadableDb, adjustmentId: string): { memberId: string; balanceAfter: number } | undefined {
-  const entry = prepare(db, "SELECT id, member_id FROM ledger WHERE kind = 'adjust' AND ref = ?").get(adjustmentId) as { id: number; member_id: string } | undefined;
+  const entry = prepare(db, "SELECT id, member_id FROM ledger WHERE kind = 'adjust' AND ref = ?").get(adjustmentId) as
+    { id: number; member_id: string } | undefined;
   if (!entry) return undefined;
-  const balanceAfter = prepare(db, 'SELECT sum(points) FROM ledger WHERE member_id = ? AND id <= ?').pluck().get(entry.member_id, entry.id) as number;
+  const balanceAfter = prepare(db, 'SELECT sum(points) FROM ledger WHERE member_id = ? AND id <= ?')
+    .pluck()
+    .get(entry.member_id, entry.id) as number;
   return { memberId: entry.member_id, balanceAfter };
 }

@@ -14,19 +14,26 @@ export function productBySku(db: ReadableDb, sku: string): ProductRow | undefine
 }
 
 export function productByBarcode(db: ReadableDb, barcode: string): ProductRow | undefined {
-  return prepare(db, 'SELECT p.sku, p.name, p.category, p.price_minor, p.active FROM product_barcodes b JOIN products p ON p.sku = b.sku WHERE b.barcode = ?').get(
-    barcode,
-  ) as ProductRow | undefined;
+  return prepare(
+    db,
+    'SELECT p.sku, p.name, p.category, p.price_minor, p.active FROM product_barcodes b JOIN products p ON p.sku = b.sku WHERE b.barcode = ?',
+  ).get(barcode) as ProductRow | undefined;
 }
 
-export function upsertProduct(db: WritableDb, p: { sku: string; name: string; category: string; priceMinor: number; barcodes: string[]; active?: boolean; now: number }): void {
+export function upsertProduct(
+  db: WritableDb,
+  p: { sku: string; name: string; category: string; priceMinor: number; barcodes: string[]; active?: boolean; now: number },
+): void {
   prepare(
     db,
     `INSERT INTO products (sku, name, category, price_minor, active, updated_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (sku) DO UPDATE SET name = excluded.name, category = excluded.category, price_minor = excluded.price_minor,
        active = excluded.active, updated_at = excluded.updated_at`,
   ).run(p.sku, p.name, p.category, p.priceMinor, p.active === false ? 0 : 1, p.now);
-  const bind = prepare(db, 'INSERT INTO product_barcodes (barcode, sku) VALUES (?, ?) ON CONFLICT (barcode) DO UPDATE SET sku = excluded.sku');
+  const bind = prepare(
+    db,
+    'INSERT INTO product_barcodes (barcode, sku) VALUES (?, ?) ON CONFLICT (barcode) DO UPDATE SET sku = excluded.sku',
+  );
   for (const barcode of p.barcodes) bind.run(barcode, p.sku);
 }
 

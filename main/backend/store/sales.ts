@@ -43,20 +43,51 @@ export function linesOf(db: ReadableDb, saleId: string): SaleLineRow[] {
   return prepare(db, 'SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY line_no').all(saleId) as SaleLineRow[];
 }
 
-export function insertSale(db: WritableDb, s: Omit<SaleRow, 'status' | 'voided_at'>, lines: Omit<SaleLineRow, 'sale_id' | 'refunded_quantity'>[]): void {
+export function insertSale(
+  db: WritableDb,
+  s: Omit<SaleRow, 'status' | 'voided_at'>,
+  lines: Omit<SaleLineRow, 'sale_id' | 'refunded_quantity'>[],
+): void {
   prepare(
     db,
     `INSERT INTO sales (id, member_id, staff_id, store_id, program_version, created_at, total_minor, discount_minor, paid_minor,
        points_earned, points_redeemed, reward_id, status, result)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?)`,
-  ).run(s.id, s.member_id, s.staff_id, s.store_id, s.program_version, s.created_at, s.total_minor, s.discount_minor, s.paid_minor, s.points_earned, s.points_redeemed, s.reward_id, s.result);
+  ).run(
+    s.id,
+    s.member_id,
+    s.staff_id,
+    s.store_id,
+    s.program_version,
+    s.created_at,
+    s.total_minor,
+    s.discount_minor,
+    s.paid_minor,
+    s.points_earned,
+    s.points_redeemed,
+    s.reward_id,
+    s.result,
+  );
   const line = prepare(
     db,
     `INSERT INTO sale_lines (sale_id, line_no, sku, category, description, quantity, unit_price_minor, amount_minor, discount_minor,
        paid_minor, earn_points, redeemed_points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const l of lines) {
-    line.run(s.id, l.line_no, l.sku, l.category, l.description, l.quantity, l.unit_price_minor, l.amount_minor, l.discount_minor, l.paid_minor, l.earn_points, l.redeemed_points);
+    line.run(
+      s.id,
+      l.line_no,
+      l.sku,
+      l.category,
+      l.description,
+      l.quantity,
+      l.unit_price_minor,
+      l.amount_minor,
+      l.discount_minor,
+      l.paid_minor,
+      l.earn_points,
+      l.redeemed_points,
+    );
   }
 }
 
@@ -65,7 +96,11 @@ export function markVoided(db: WritableDb, id: string, staffId: string, now: num
 }
 
 export function addRefundedQuantity(db: WritableDb, saleId: string, lineNo: number, quantity: number): void {
-  prepare(db, 'UPDATE sale_lines SET refunded_quantity = refunded_quantity + ? WHERE sale_id = ? AND line_no = ?').run(quantity, saleId, lineNo);
+  prepare(db, 'UPDATE sale_lines SET refunded_quantity = refunded_quantity + ? WHERE sale_id = ? AND line_no = ?').run(
+    quantity,
+    saleId,
+    lineNo,
+  );
 }
 
 export function hasRefunds(db: ReadableDb, saleId: string): boolean {
@@ -78,7 +113,16 @@ export function refundResult(db: ReadableDb, id: string): string | undefined {
 
 export function insertRefund(
   db: WritableDb,
-  r: { id: string; saleId: string; staffId: string; now: number; refundMinor: number; pointsReversed: number; pointsRestored: number; result: string },
+  r: {
+    id: string;
+    saleId: string;
+    staffId: string;
+    now: number;
+    refundMinor: number;
+    pointsReversed: number;
+    pointsRestored: number;
+    result: string;
+  },
 ): void {
   prepare(
     db,
@@ -96,22 +140,36 @@ export function setRefundResult(db: WritableDb, id: string, result: string): voi
  * A sale below the minimum spend does not use up the first purchase.
  */
 export function purchaseCount(db: ReadableDb, memberId: string): number {
-  return prepare(db, "SELECT count(*) FROM sales WHERE member_id = ? AND status = 'completed' AND points_earned > 0").pluck().get(memberId) as number;
+  return prepare(db, "SELECT count(*) FROM sales WHERE member_id = ? AND status = 'completed' AND points_earned > 0")
+    .pluck()
+    .get(memberId) as number;
 }
 
 export function purchaseTimesSince(db: ReadableDb, memberId: string, since: number): number[] {
   return prepare(
     db,
     "SELECT created_at FROM sales WHERE member_id = ? AND created_at > ? AND status = 'completed' AND points_earned > 0 ORDER BY created_at",
-  ).pluck().all(memberId, since) as number[];
+  )
+    .pluck()
+    .all(memberId, since) as number[];
 }
 
 export function salesOfMember(db: ReadableDb, memberId: string, limit: number, before: number): SaleRow[] {
-  return prepare(db, 'SELECT * FROM sales WHERE member_id = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?').all(memberId, before, limit) as SaleRow[];
+  return prepare(db, 'SELECT * FROM sales WHERE member_id = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?').all(
+    memberId,
+    before,
+    limit,
+  ) as SaleRow[];
 }
 
 export function insertVoucher(db: WritableDb, v: { code: string; rewardId: string; memberId: string; saleId: string; now: number }): void {
-  prepare(db, "INSERT INTO vouchers (code, reward_id, member_id, sale_id, issued_at, status) VALUES (?, ?, ?, ?, ?, 'issued')").run(v.code, v.rewardId, v.memberId, v.saleId, v.now);
+  prepare(db, "INSERT INTO vouchers (code, reward_id, member_id, sale_id, issued_at, status) VALUES (?, ?, ?, ?, ?, 'issued')").run(
+    v.code,
+    v.rewardId,
+    v.memberId,
+    v.saleId,
+    v.now,
+  );
 }
 
 export function cancelVouchersOfSale(db: WritableDb, saleId: string): void {

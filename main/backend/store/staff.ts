@@ -13,10 +13,14 @@ export interface StaffRow {
 }
 
 export function staffById(db: ReadableDb, id: string): StaffRow | undefined {
-  return prepare(db, 'SELECT id, name, role, pin_hash, failed_attempts, locked_until, active FROM staff WHERE id = ?').get(id) as StaffRow | undefined;
+  return prepare(db, 'SELECT id, name, role, pin_hash, failed_attempts, locked_until, active FROM staff WHERE id = ?').get(id) as
+    StaffRow | undefined;
 }
 
-export function upsertStaff(db: WritableDb, s: { id: string; name: string; role: Role; pinHash: string; active: boolean; now: number }): void {
+export function upsertStaff(
+  db: WritableDb,
+  s: { id: string; name: string; role: Role; pinHash: string; active: boolean; now: number },
+): void {
   prepare(
     db,
     `INSERT INTO staff (id, name, role, pin_hash, active, updated_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -26,9 +30,17 @@ export function upsertStaff(db: WritableDb, s: { id: string; name: string; role:
 }
 
 export function recordPinFailure(db: WritableDb, id: string, failedAttempts: number, lockedUntil: number | null, now: number): void {
-  prepare(db, 'UPDATE staff SET failed_attempts = ?, locked_until = ?, updated_at = ? WHERE id = ?').run(failedAttempts, lockedUntil, now, id);
+  prepare(db, 'UPDATE staff SET failed_attempts = ?, locked_until = ?, updated_at = ? WHERE id = ?').run(
+    failedAttempts,
+    lockedUntil,
+    now,
+    id,
+  );
 }
 
 export function recordPinSuccess(db: WritableDb, id: string, now: number): void {
-  prepare(db, 'UPDATE staff SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ? AND (failed_attempts <> 0 OR locked_until IS NOT NULL)').run(now, id);
+  prepare(
+    db,
+    'UPDATE staff SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ? AND (failed_attempts <> 0 OR locked_until IS NOT NULL)',
+  ).run(now, id);
 }

@@ -46,17 +46,33 @@ export function holdOfSale(db: ReadableDb, saleId: string): string | undefined {
   return prepare(db, 'SELECT hold_id FROM redemption_holds WHERE sale_id = ?').pluck().get(saleId) as string | undefined;
 }
 
-export function insertOfflineRedemption(db: WritableDb, r: { saleId: string; memberId: string; points: number; at: number; overrideStaffId: string | null }): void {
-  prepare(db, 'INSERT INTO offline_redemptions (sale_id, member_id, points, at, override_staff_id) VALUES (?, ?, ?, ?, ?)').run(r.saleId, r.memberId, r.points, r.at, r.overrideStaffId);
+export function insertOfflineRedemption(
+  db: WritableDb,
+  r: { saleId: string; memberId: string; points: number; at: number; overrideStaffId: string | null },
+): void {
+  prepare(db, 'INSERT INTO offline_redemptions (sale_id, member_id, points, at, override_staff_id) VALUES (?, ?, ?, ?, ?)').run(
+    r.saleId,
+    r.memberId,
+    r.points,
+    r.at,
+    r.overrideStaffId,
+  );
 }
 
 /** Points redeemed without a hold since `since` by a member (or by anyone: memberId null), voided sales excluded. */
 export function offlineRedeemedSince(db: ReadableDb, memberId: string | null, since: number): number {
   if (memberId === null) {
-    return prepare(db, "SELECT coalesce(sum(o.points), 0) FROM offline_redemptions o JOIN sales s ON s.id = o.sale_id WHERE o.at >= ? AND s.status = 'completed'").pluck().get(since) as number;
+    return prepare(
+      db,
+      "SELECT coalesce(sum(o.points), 0) FROM offline_redemptions o JOIN sales s ON s.id = o.sale_id WHERE o.at >= ? AND s.status = 'completed'",
+    )
+      .pluck()
+      .get(since) as number;
   }
   return prepare(
     db,
     "SELECT coalesce(sum(o.points), 0) FROM offline_redemptions o JOIN sales s ON s.id = o.sale_id WHERE o.member_id = ? AND o.at >= ? AND s.status = 'completed'",
-  ).pluck().get(memberId, since) as number;
+  )
+    .pluck()
+    .get(memberId, since) as number;
 }

@@ -46,4 +46,3 @@ export function lastSyncSuccess(db: ReadableDb): number | null {
 export function saveLastSyncSuccess(db: WritableDb, at: number): void {
   set(db, KEYS.lastSuccessAt, String(at));
 }
-

@@ -52,7 +52,11 @@ export function keyFileSource(keyPath: string): DeviceKeySource {
         key = readFileSync(keyPath);
       }
     }
-    if (key.length !== 32) throw new AppError('VALIDATION', `The device key file ${keyPath} is damaged (expected 32 bytes). Pair the terminal again after removing it.`);
+    if (key.length !== 32)
+      throw new AppError(
+        'VALIDATION',
+        `The device key file ${keyPath} is damaged (expected 32 bytes). Pair the terminal again after removing it.`,
+      );
     cached = key;
     return key;
   };
@@ -68,7 +72,8 @@ export function sealCredentials(credentials: SyncCredentials, key: Buffer): stri
 
 export function openCredentials(sealed: string, key: Buffer): SyncCredentials {
   const [version, data] = sealed.split('.');
-  if (version !== VERSION || data === undefined) throw new AppError('VALIDATION', 'The stored sync credentials are in an unknown format. Pair the terminal again.');
+  if (version !== VERSION || data === undefined)
+    throw new AppError('VALIDATION', 'The stored sync credentials are in an unknown format. Pair the terminal again.');
   const raw = Buffer.from(data, 'base64url');
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
@@ -77,6 +82,9 @@ export function openCredentials(sealed: string, key: Buffer): SyncCredentials {
     const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
     return syncCredentialsSchema.parse(JSON.parse(text));
   } catch {
-    throw new AppError('VALIDATION', 'The stored sync credentials cannot be opened with this device key (the key file was replaced?). Pair the terminal again.');
+    throw new AppError(
+      'VALIDATION',
+      'The stored sync credentials cannot be opened with this device key (the key file was replaced?). Pair the terminal again.',
+    );
   }
 }

@@ -55,7 +55,8 @@ export function classifyFailure(f: SyncFailure): FailurePlan {
   if (status === 409 && f.code === 'SEQUENCE_GAP' && typeof f.details?.expectedSeq === 'number') {
     return { retry: 'resend', state: 'offline', reason: 'sequence gap', resendFrom: f.details.expectedSeq };
   }
-  if (status === 409 && f.code === 'SEQUENCE_CONFLICT') return { retry: 'slow', state: 'error', reason: 'sequence conflict: restored from a backup?' };
+  if (status === 409 && f.code === 'SEQUENCE_CONFLICT')
+    return { retry: 'slow', state: 'error', reason: 'sequence conflict: restored from a backup?' };
   if (status >= 500 || status === 429 || status === 408) return { retry: 'backoff', state: 'offline', reason: `server error ${status}` };
   // Another 4xx: the server refused what we sent. Retrying will not change it; someone must look.
   return { retry: 'slow', state: 'error', reason: `refused: ${f.code ?? status}` };

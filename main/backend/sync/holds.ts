@@ -32,21 +32,32 @@ export async function placeHold(deps: HoldDeps, input: ParsedInput<'redemption.h
   const controller = new AbortController();
   const started = deps.now();
   try {
-    const res = await deps.client.post('/v1/holds', { holdId: input.holdId, memberId: input.memberId, points: input.points, ttlMs: DEFAULT_HOLD_TTL_MS }, holdResponseSchema, {
-      timeoutMs: deps.budgetMs,
-      signal: controller.signal,
-    });
-    writeTransaction(deps.store, (db) => recordHold(db, { holdId: input.holdId, memberId: input.memberId, points: input.points, now: started, expiresAt: res.expiresAt }));
+    const res = await deps.client.post(
+      '/v1/holds',
+      { holdId: input.holdId, memberId: input.memberId, points: input.points, ttlMs: DEFAULT_HOLD_TTL_MS },
+      holdResponseSchema,
+      {
+        timeoutMs: deps.budgetMs,
+        signal: controller.signal,
+      },
+    );
+    writeTransaction(deps.store, (db) =>
+      recordHold(db, { holdId: input.holdId, memberId: input.memberId, points: input.points, now: started, expiresAt: res.expiresAt }),
+    );
     return { mode: 'online', holdId: res.holdId, available: res.available, expiresAt: res.expiresAt };
   } catch (error) {
     if (!(error instanceof SyncFailure)) throw error;
     if (error.kind === 'http' && error.status === 409) {
       if (error.code === 'INSUFFICIENT_POINTS') {
         const available = typeof error.details?.available === 'number' ? Math.max(0, error.details.available) : 0;
-        throw new AppError('INSUFFICIENT_POINTS', `Only ${available} points are available (checked with the loyalty server).`, { available, source: 'server' });
+        throw new AppError('INSUFFICIENT_POINTS', `Only ${available} points are available (checked with the loyalty server).`, {
+          available,
+          source: 'server',
+        });
       }
       if (error.code === 'MEMBER_BLOCKED') throw new AppError('MEMBER_BLOCKED', 'This member is blocked: points cannot be redeemed.');
-      if (error.code === 'CONFLICT') throw new AppError('CONFLICT', 'This hold id was already used for another redemption. Start the redemption again.');
+      if (error.code === 'CONFLICT')
+        throw new AppError('CONFLICT', 'This hold id was already used for another redemption. Start the redemption again.');
     }
     // Timeout, offline, the server erring, or a member it does not know yet (enrolled here, not pushed): decide offline.
     deps.log.log('info', 'hold.offline', { holdId: input.holdId, reason: error.kind === 'http' ? `http ${error.status}` : error.kind });
@@ -75,7 +86,10 @@ async function releaseOnServer(deps: HoldDeps, holdId: string): Promise<boolean>
 function offlineAnswer(deps: HoldDeps, input: ParsedInput<'redemption.hold'>): HoldAnswer {
   if (deps.caps === null) return { mode: 'offline', allowed: true, reason: null, capRemaining: null };
   const since = storeDayStart(deps.now(), currentProgram(deps.store.db).timeZone);
-  const used = { member: offlineRedeemedSince(deps.store.db, input.memberId, since), terminal: offlineRedeemedSince(deps.store.db, null, since) };
+  const used = {
+    member: offlineRedeemedSince(deps.store.db, input.memberId, since),
+    terminal: offlineRedeemedSince(deps.store.db, null, since),
+  };
   const verdict = judgeOfflineRedemption(input.points, used, deps.caps);
   return { mode: 'offline', allowed: verdict.allowed, reason: verdict.reason, capRemaining: verdict.capRemaining };
 }

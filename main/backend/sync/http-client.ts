@@ -41,7 +41,10 @@ export class SyncHttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.serverUrl);
     const keepAlive = { keepAlive: true, maxSockets: 4 };
-    this.agent = this.base.protocol === 'https:' ? new https.Agent({ ...keepAlive, ...(options.caPem ? { ca: options.caPem } : {}) }) : new http.Agent(keepAlive);
+    this.agent =
+      this.base.protocol === 'https:'
+        ? new https.Agent({ ...keepAlive, ...(options.caPem ? { ca: options.caPem } : {}) })
+        : new http.Agent(keepAlive);
   }
 
   async get<T>(pathWithQuery: string, schema: ZodType<T>, options: RequestOptions = {}): Promise<T> {
@@ -61,7 +64,13 @@ export class SyncHttpClient {
     this.agent.destroy();
   }
 
-  private async request<T>(method: 'GET' | 'POST', pathWithQuery: string, body: string | undefined, schema: ZodType<T>, options: RequestOptions): Promise<T> {
+  private async request<T>(
+    method: 'GET' | 'POST',
+    pathWithQuery: string,
+    body: string | undefined,
+    schema: ZodType<T>,
+    options: RequestOptions,
+  ): Promise<T> {
     // The server may live under a path prefix (a reverse proxy): the signed target is the full path sent.
     const target = this.base.pathname.replace(/\/$/, '') + pathWithQuery;
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -70,7 +79,13 @@ export class SyncHttpClient {
       headers['content-length'] = String(Buffer.byteLength(body));
     }
     if (this.options.auth) {
-      headers.authorization = await signRequest({ ...this.options.auth, method, pathWithQuery: target, body: body ?? '', ts: (this.options.now ?? Date.now)() });
+      headers.authorization = await signRequest({
+        ...this.options.auth,
+        method,
+        pathWithQuery: target,
+        body: body ?? '',
+        ts: (this.options.now ?? Date.now)(),
+      });
     }
     const { status, text } = await this.send(method, target, headers, body, options);
     if (status < 200 || status > 299) throw httpFailure(status, text);
@@ -85,7 +100,13 @@ export class SyncHttpClient {
     return parsed.data;
   }
 
-  private send(method: string, path: string, headers: Record<string, string>, body: string | undefined, options: RequestOptions): Promise<{ status: number; text: string }> {
+  private send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    options: RequestOptions,
+  ): Promise<{ status: number; text: string }> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const lib = this.base.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {

@@ -28,24 +28,39 @@ export interface PairResult {
   storeName: string;
 }
 
-export async function pairTerminal(store: TerminalDb, input: PairInput, deps: { keySource: DeviceKeySource; now: () => number; log: Logger; timeoutMs?: number }): Promise<PairResult> {
+export async function pairTerminal(
+  store: TerminalDb,
+  input: PairInput,
+  deps: { keySource: DeviceKeySource; now: () => number; log: Logger; timeoutMs?: number },
+): Promise<PairResult> {
   const key = deps.keySource(); // fail before spending the one-time code if the key cannot be made
   const client = new SyncHttpClient({ serverUrl: input.serverUrl, caPem: input.caPem ?? null, timeoutMs: deps.timeoutMs ?? 15_000 });
   let answer;
   try {
-    answer = await client.post('/v1/pair', { code: input.code, terminalName: (input.terminalName ?? hostname()).slice(0, 80) || 'terminal' }, pairResponseSchema);
+    answer = await client.post(
+      '/v1/pair',
+      { code: input.code, terminalName: (input.terminalName ?? hostname()).slice(0, 80) || 'terminal' },
+      pairResponseSchema,
+    );
   } catch (error) {
     throw pairingError(error);
   } finally {
     client.close();
   }
-  const credentials: SyncCredentials = { serverUrl: input.serverUrl, terminalId: answer.terminalId, storeId: answer.storeId, secret: answer.secret, caPem: input.caPem ?? null };
+  const credentials: SyncCredentials = {
+    serverUrl: input.serverUrl,
+    terminalId: answer.terminalId,
+    storeId: answer.storeId,
+    secret: answer.secret,
+    caPem: input.caPem ?? null,
+  };
   const now = deps.now();
   writeTransaction(store, (db) => {
     saveSealedCredentials(db, sealCredentials(credentials, key));
     // Another server (or a fresh pairing) has its own change sequence: pull from the start.
     resetPullCursor(db);
-    for (const k of answer.publicKeys) upsertTokenKey(db, { keyId: k.kid, publicKey: Buffer.from(k.publicKey, 'base64url'), revokedAt: k.revoked ? now : null, now });
+    for (const k of answer.publicKeys)
+      upsertTokenKey(db, { keyId: k.kid, publicKey: Buffer.from(k.publicKey, 'base64url'), revokedAt: k.revoked ? now : null, now });
   });
   deps.log.log('info', 'sync.paired', { terminalId: answer.terminalId, storeId: answer.storeId, keys: answer.publicKeys.length });
   return { terminalId: answer.terminalId, storeId: answer.storeId, storeName: answer.store.name };
@@ -60,9 +75,21 @@ export function loadCredentials(store: TerminalDb, keySource: DeviceKeySource): 
 function pairingError(error: unknown): AppError {
   if (!(error instanceof SyncFailure)) return new AppError('INTERNAL', 'Pairing failed. Nothing was saved: try again.');
   if (error.kind === 'http' && error.status === 401) {
-    return new AppError('VALIDATION', error.message, { reason: typeof error.details?.reason === 'string' ? error.details.reason : 'unauthenticated' });
+    return new AppError('VALIDATION', error.message, {
+      reason: typeof error.details?.reason === 'string' ? error.details.reason : 'unauthenticated',
+    });
   }
-  if (error.kind === 'http') return new AppError('VALIDATION', `The server refused the pairing: ${error.message}`, { status: error.status, code: error.code });
-  if (error.kind === 'tls') return new AppError('VALIDATION', `The server's certificate is not trusted (${error.message}). Give the CA certificate of an on-premise server.`, { reason: 'tls' });
-  return new AppError('INTERNAL', `The loyalty server could not be reached (${error.kind}: ${error.message}). Check the address and the network, then try again.`, { reason: error.kind });
+  if (error.kind === 'http')
+    return new AppError('VALIDATION', `The server refused the pairing: ${error.message}`, { status: error.status, code: error.code });
+  if (error.kind === 'tls')
+    return new AppError(
+      'VALIDATION',
+      `The server's certificate is not trusted (${error.message}). Give the CA certificate of an on-premise server.`,
+      { reason: 'tls' },
+    );
+  return new AppError(
+    'INTERNAL',
+    `The loyalty server could not be reached (${error.kind}: ${error.message}). Check the address and the network, then try again.`,
+    { reason: error.kind },
+  );
 }

@@ -58,7 +58,12 @@ export async function pushOutbox(deps: PushDeps): Promise<PushResult> {
   for (;;) {
     while (inFlight.length < depth) {
       const last = inFlight[inFlight.length - 1]?.rows;
-      const rows = outboxBatch(deps.store.db, deps.batchSize, last === undefined ? resendFrom : last[last.length - 1]!.seq + 1, resendFrom !== null);
+      const rows = outboxBatch(
+        deps.store.db,
+        deps.batchSize,
+        last === undefined ? resendFrom : last[last.length - 1]!.seq + 1,
+        resendFrom !== null,
+      );
       if (rows.length === 0) break;
       inFlight.push(send(rows));
     }
@@ -100,7 +105,9 @@ function record(deps: PushDeps, rows: readonly OutboxRow[], answer: PushResponse
   const bySeq = new Map(answer.results.map((r) => [r.seq, { ...r, status: outcome(r) }]));
   const results = rows.flatMap((r) => {
     const res = bySeq.get(r.seq);
-    return res === undefined ? [] : [{ seq: r.seq, result: res.reasons === undefined ? { status: res.status } : { status: res.status, reasons: res.reasons } }];
+    return res === undefined
+      ? []
+      : [{ seq: r.seq, result: res.reasons === undefined ? { status: res.status } : { status: res.status, reasons: res.reasons } }];
   });
   writeTransaction(deps.store, (db) => markSent(db, results, deps.now()));
 }

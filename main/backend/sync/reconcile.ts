@@ -36,7 +36,12 @@ export function targetBalance(serverBalance: number, pendingPoints: number): num
  * pulled for the first time gets the server's lots as they are). Points beyond
  * the server's lots (pending credits of this terminal) expire at `fallbackExpiry`.
  */
-export function correctionLots(points: number, serverLots: readonly ServerLot[], now: number, fallbackExpiry: number): { points: number; expiresAt: number }[] {
+export function correctionLots(
+  points: number,
+  serverLots: readonly ServerLot[],
+  now: number,
+  fallbackExpiry: number,
+): { points: number; expiresAt: number }[] {
   if (points <= 0) return [];
   const live = serverLots
     .filter((l) => l.remaining > 0 && !isDue(l, now))
@@ -63,7 +68,8 @@ export function keepsLocalTier(pendingPoints: number): boolean {
 }
 
 /** What a held member's ledger needs after a pull: nothing, a credit in these lots, or a debit (which may leave a debt). */
-export type BalanceCorrection = { kind: 'none' } | { kind: 'credit'; lots: { points: number; expiresAt: number }[] } | { kind: 'debit'; points: number };
+export type BalanceCorrection =
+  { kind: 'none' } | { kind: 'credit'; lots: { points: number; expiresAt: number }[] } | { kind: 'debit'; points: number };
 
 export interface PulledBalance {
   balance: number;

@@ -22,7 +22,14 @@ export interface StatusInput {
 
 export function computeStatus(s: StatusInput): SyncStatus {
   const oldestUnsentAgeMs = s.oldestUnsentAt === null ? null : Math.max(0, s.now - s.oldestUnsentAt);
-  const base = { paired: s.paired, queueLength: s.queueLength, oldestUnsentAgeMs, lastSuccessAt: s.lastSuccessAt, flagged: s.flagged, alert: s.paired && oldestUnsentAgeMs !== null && oldestUnsentAgeMs > s.alertAfterMs };
+  const base = {
+    paired: s.paired,
+    queueLength: s.queueLength,
+    oldestUnsentAgeMs,
+    lastSuccessAt: s.lastSuccessAt,
+    flagged: s.flagged,
+    alert: s.paired && oldestUnsentAgeMs !== null && oldestUnsentAgeMs > s.alertAfterMs,
+  };
   if (!s.paired) return { ...base, state: 'offline', reason: 'not paired' };
   if (s.busy) return { ...base, state: 'syncing', reason: null };
   if (s.lastFailure !== null) return { ...base, state: s.lastFailure.state, reason: s.lastFailure.reason };
@@ -32,5 +39,14 @@ export function computeStatus(s: StatusInput): SyncStatus {
 
 /** Equal for people: only a change of one of these fields is pushed to the screens (not the age ticking). */
 export function sameStatus(a: SyncStatus | null, b: SyncStatus): boolean {
-  return a !== null && a.state === b.state && a.reason === b.reason && a.queueLength === b.queueLength && a.alert === b.alert && a.lastSuccessAt === b.lastSuccessAt && a.paired === b.paired && a.flagged === b.flagged;
+  return (
+    a !== null &&
+    a.state === b.state &&
+    a.reason === b.reason &&
+    a.queueLength === b.queueLength &&
+    a.alert === b.alert &&
+    a.lastSuccessAt === b.lastSuccessAt &&
+    a.paired === b.paired &&
+    a.flagged === b.flagged
+  );
 }

@@ -40,7 +40,14 @@ export function QrCard({ memberId, name }: { memberId: string; name: string }) {
   }
   return (
     <figure className="qr-card receipt" aria-label={t('enrol.qrTitle')}>
-      <img className="qr-card-code" src={`data:image/svg+xml;utf8,${encodeURIComponent(issued.svg)}`} alt={t('enrol.qrTitle')} data-token={issued.token} width={320} height={320} />
+      <img
+        className="qr-card-code"
+        src={`data:image/svg+xml;utf8,${encodeURIComponent(issued.svg)}`}
+        alt={t('enrol.qrTitle')}
+        data-token={issued.token}
+        width={320}
+        height={320}
+      />
       <figcaption>{name}</figcaption>
       <button type="button" className="no-print" onClick={() => window.print()}>
         {t('receipt.print')}

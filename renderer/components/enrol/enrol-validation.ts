@@ -19,11 +19,20 @@ export type EnrolField = Exclude<keyof EnrolForm, 'consentMarketing'>;
 export const ENROL_FIELDS: readonly EnrolField[] = ['name', 'phone', 'email', 'birthDate', 'cardNumber', 'referrerCard'];
 
 /** Why a field is refused; the screen turns each into a message key. */
-export type EnrolProblem = 'nameRequired' | 'nameTooLong' | 'phoneInvalid' | 'emailInvalid' | 'birthDateInvalid' | 'cardInvalid' | 'referralInvalid';
+export type EnrolProblem =
+  'nameRequired' | 'nameTooLong' | 'phoneInvalid' | 'emailInvalid' | 'birthDateInvalid' | 'cardInvalid' | 'referralInvalid';
 
 export type EnrolErrors = Partial<Record<EnrolField, EnrolProblem>>;
 
-export const emptyEnrolForm: EnrolForm = { name: '', phone: '', email: '', birthDate: '', cardNumber: '', referrerCard: '', consentMarketing: false };
+export const emptyEnrolForm: EnrolForm = {
+  name: '',
+  phone: '',
+  email: '',
+  birthDate: '',
+  cardNumber: '',
+  referrerCard: '',
+  consentMarketing: false,
+};
 
 const PHONE = /^\+?[\d\s().-]{6,20}$/;
 /** zod 4's `z.email()` pattern. */

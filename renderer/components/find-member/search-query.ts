@@ -29,7 +29,8 @@ export function classifyQuery(raw: string): SearchQuery {
     const search = body.length >= 3 && body.length <= PHONE_MAX ? { phonePrefix: text } : null;
     // Cards are printed in groups ("2900 1234 5678 9"): spaces and hyphens are not part of the number.
     const cardText = text.replace(/[\s-]/g, '');
-    const card = !text.startsWith('+') && /^\d+$/.test(cardText) && cardText.length >= MIN_CARD_DIGITS && cardText.length <= 64 ? cardText : null;
+    const card =
+      !text.startsWith('+') && /^\d+$/.test(cardText) && cardText.length >= MIN_CARD_DIGITS && cardText.length <= 64 ? cardText : null;
     if (!search && !card) return { kind: 'tooShort' };
     return { kind: 'digits', search, card };
   }

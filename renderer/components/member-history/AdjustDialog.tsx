@@ -36,7 +36,12 @@ export function AdjustDialog({ member, onDone, onClose }: { member: Member; onDo
     setError(null);
     setBusy(true);
     try {
-      const result = await client.call('points.adjust', { adjustmentId, memberId: member.id, points: parsed.points, reason: parsed.reason });
+      const result = await client.call('points.adjust', {
+        adjustmentId,
+        memberId: member.id,
+        points: parsed.points,
+        reason: parsed.reason,
+      });
       onDone(result.balance);
     } catch (e) {
       if (e instanceof ApiError && e.payload.code === 'VALIDATION' && Array.isArray(e.payload.details?.issues)) {

@@ -4,7 +4,17 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
  * A modal dialog (the native <dialog>): focus stays inside while it is open,
  * Escape closes it, and focus returns to what opened it. Open while mounted.
  */
-export function HistoryDialog({ title, busy = false, onClose, children }: { title: string; busy?: boolean; onClose(): void; children: ReactNode }) {
+export function HistoryDialog({
+  title,
+  busy = false,
+  onClose,
+  children,
+}: {
+  title: string;
+  busy?: boolean;
+  onClose(): void;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {

@@ -17,7 +17,8 @@ const LEDGER_LABELS: Record<LedgerEntry['kind'], MessageKey> = {
 
 function useSignedPoints() {
   const { format } = useI18n();
-  return (points: number) => (points > 0 ? `+${formatPoints(points, format)}` : points < 0 ? `−${formatPoints(-points, format)}` : formatPoints(0, format));
+  return (points: number) =>
+    points > 0 ? `+${formatPoints(points, format)}` : points < 0 ? `−${formatPoints(-points, format)}` : formatPoints(0, format);
 }
 
 /** A member's past sales, newest first, each with its lines and why it earned what it did. */
@@ -29,7 +30,12 @@ export function SalesHistory({ sales, onRefund }: { sales: readonly HistorySale[
     <ol className="history-sales">
       {sales.map((sale) => (
         <li key={sale.id}>
-          <article className="history-sale" data-sale-id={sale.id} data-status={sale.status} aria-label={formatDateTime(sale.createdAt, format)}>
+          <article
+            className="history-sale"
+            data-sale-id={sale.id}
+            data-status={sale.status}
+            aria-label={formatDateTime(sale.createdAt, format)}
+          >
             <header className="history-sale-head">
               <time dateTime={new Date(sale.createdAt).toISOString()}>{formatDateTime(sale.createdAt, format)}</time>
               <span className="history-sale-total">{formatMoney(sale.paidMinor, format)}</span>
@@ -59,7 +65,9 @@ export function SalesHistory({ sales, onRefund }: { sales: readonly HistorySale[
                     <th scope="row">{line.description}</th>
                     <td>
                       {line.quantity}
-                      {line.refundedQuantity > 0 && <span className="badge"> ↩ {t('history.alreadyRefunded', { count: line.refundedQuantity })}</span>}
+                      {line.refundedQuantity > 0 && (
+                        <span className="badge"> ↩ {t('history.alreadyRefunded', { count: line.refundedQuantity })}</span>
+                      )}
                     </td>
                     <td>{formatMoney(line.paidMinor, format)}</td>
                     <td>{signed(line.earnPoints - line.redeemedPoints)}</td>

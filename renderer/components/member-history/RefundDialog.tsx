@@ -6,10 +6,26 @@ import { formatMoney } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { errorText } from '../screens-common/error-text.ts';
 import { HistoryDialog } from './HistoryDialog.tsx';
-import { refundEstimateMinor, refundLines, refundable, selectAll, selectQuantity, type HistorySale, type RefundSelection } from './refund-selection.ts';
+import {
+  refundEstimateMinor,
+  refundLines,
+  refundable,
+  selectAll,
+  selectQuantity,
+  type HistorySale,
+  type RefundSelection,
+} from './refund-selection.ts';
 
 /** Refund chosen quantities of a past sale's lines (manager). One refund id per dialog: a retry never refunds twice. */
-export function RefundDialog({ sale, onDone, onClose }: { sale: HistorySale; onDone(result: Output<'sale.refund'>): void; onClose(): void }) {
+export function RefundDialog({
+  sale,
+  onDone,
+  onClose,
+}: {
+  sale: HistorySale;
+  onDone(result: Output<'sale.refund'>): void;
+  onClose(): void;
+}) {
   const { client } = useApi();
   const { t, format } = useI18n();
   const [refundId] = useState(() => uuidv7());
@@ -51,7 +67,9 @@ export function RefundDialog({ sale, onDone, onClose }: { sale: HistorySale; onD
                 <th scope="row">{line.description}</th>
                 <td>
                   {line.quantity}
-                  {line.refundedQuantity > 0 && <span className="muted"> ({t('history.alreadyRefunded', { count: line.refundedQuantity })})</span>}
+                  {line.refundedQuantity > 0 && (
+                    <span className="muted"> ({t('history.alreadyRefunded', { count: line.refundedQuantity })})</span>
+                  )}
                 </td>
                 <td>{formatMoney(line.paidMinor, format)}</td>
                 <td>

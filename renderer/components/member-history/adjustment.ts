@@ -3,8 +3,7 @@
  * (`points.adjust`: a non-zero whole number; a reason of 3 to 200 characters).
  */
 export type AdjustmentCheck =
-  | { ok: true; points: number; reason: string }
-  | { ok: false; points: 'invalid' | 'zero' | null; reason: 'required' | null };
+  { ok: true; points: number; reason: string } | { ok: false; points: 'invalid' | 'zero' | null; reason: 'required' | null };
 
 export function parseAdjustment(pointsText: string, reasonText: string): AdjustmentCheck {
   // People type "−50" with a real minus sign, or "+ 50".

@@ -57,7 +57,11 @@ export function SyncDetails({ snapshot }: { snapshot: SyncSnapshot }) {
         </div>
         <div>
           <dt>{t('sync.lastSuccess')}</dt>
-          <dd>{status.lastSuccessAt === null ? t('sync.never') : `${formatDateTime(status.lastSuccessAt, format)} (${formatAge(now - status.lastSuccessAt, language)})`}</dd>
+          <dd>
+            {status.lastSuccessAt === null
+              ? t('sync.never')
+              : `${formatDateTime(status.lastSuccessAt, format)} (${formatAge(now - status.lastSuccessAt, language)})`}
+          </dd>
         </div>
         <div>
           <dt>{t('sync.flagged')}</dt>

@@ -68,7 +68,18 @@ describe('app:// protocol handler', () => {
 describe('origins, permissions and IPC senders', () => {
   test('only app://terminal is the app', () => {
     expect(isAppUrl('app://terminal/index.html')).toBe(true);
-    for (const url of ['app://terminal.evil/index.html', 'app://evil/', 'https://terminal/', 'file:///index.html', 'app://user@terminal/', 'app://terminal:8080/', 'garbage', undefined, null]) expect(isAppUrl(url)).toBe(false);
+    for (const url of [
+      'app://terminal.evil/index.html',
+      'app://evil/',
+      'https://terminal/',
+      'file:///index.html',
+      'app://user@terminal/',
+      'app://terminal:8080/',
+      'garbage',
+      undefined,
+      null,
+    ])
+      expect(isAppUrl(url)).toBe(false);
   });
 
   test('the camera (video) from the app only', () => {
@@ -76,7 +87,8 @@ describe('origins, permissions and IPC senders', () => {
     expect(allowPermissionRequest('media', { requestingUrl: 'app://terminal/index.html', mediaTypes: ['audio'] })).toBe(false);
     expect(allowPermissionRequest('media', { requestingUrl: 'app://terminal/index.html', mediaTypes: [] })).toBe(false);
     expect(allowPermissionRequest('media', { requestingUrl: 'http://127.0.0.1:8780/', mediaTypes: ['video'] })).toBe(false);
-    for (const p of ['geolocation', 'notifications', 'clipboard-read', 'openExternal', 'midi', 'fullscreen', 'display-capture']) expect(allowPermissionRequest(p, { requestingUrl: 'app://terminal/index.html' })).toBe(false);
+    for (const p of ['geolocation', 'notifications', 'clipboard-read', 'openExternal', 'midi', 'fullscreen', 'display-capture'])
+      expect(allowPermissionRequest(p, { requestingUrl: 'app://terminal/index.html' })).toBe(false);
     expect(allowPermissionCheck('media', 'app://terminal', { mediaType: 'video' })).toBe(true);
     expect(allowPermissionCheck('media', 'app://terminal', { mediaType: 'audio' })).toBe(false);
     expect(allowPermissionCheck('media', 'app://terminal', { mediaType: 'video', securityOrigin: 'https://evil.example' })).toBe(false);

@@ -10,7 +10,12 @@ const file = (json: unknown): ConfigFileRead => ({ path: FILE, status: 'read', t
 const missing: ConfigFileRead = { path: FILE, status: 'missing' };
 
 function resolve(options: { file?: ConfigFileRead; env?: Record<string, string>; args?: string[] } = {}) {
-  return resolveConfig({ defaults: builtInDefaults(linux), file: options.file ?? missing, env: options.env ?? {}, flags: parseFlags(options.args ?? []) });
+  return resolveConfig({
+    defaults: builtInDefaults(linux),
+    file: options.file ?? missing,
+    env: options.env ?? {},
+    flags: parseFlags(options.args ?? []),
+  });
 }
 
 describe('precedence: defaults < machine file < environment < command line', () => {
@@ -34,25 +39,42 @@ describe('precedence: defaults < machine file < environment < command line', () 
   });
 
   test('environment variables override the file', () => {
-    const r = resolve({ file: file({ storeId: 'store-7', logLevel: 'warn', display: { kiosk: true } }), env: { LT_STORE_ID: 'store-8', LT_KIOSK: 'false', LT_BACKUP_KEEP: '3' } });
+    const r = resolve({
+      file: file({ storeId: 'store-7', logLevel: 'warn', display: { kiosk: true } }),
+      env: { LT_STORE_ID: 'store-8', LT_KIOSK: 'false', LT_BACKUP_KEEP: '3' },
+    });
     expect(r.problems).toEqual([]);
     expect(r.config).toMatchObject({ storeId: 'store-8', logLevel: 'warn', display: { kiosk: false }, backups: { keep: 3 } });
   });
 
   test('command-line flags override the environment', () => {
-    const r = resolve({ env: { LT_STORE_ID: 'store-8', LT_KIOSK: 'true', LT_SERVER_URL: 'https://a.example' }, args: ['--store-id', 'store-9', '--no-kiosk', '--server=https://b.example', '--backup-keep', '2'] });
+    const r = resolve({
+      env: { LT_STORE_ID: 'store-8', LT_KIOSK: 'true', LT_SERVER_URL: 'https://a.example' },
+      args: ['--store-id', 'store-9', '--no-kiosk', '--server=https://b.example', '--backup-keep', '2'],
+    });
     expect(r.problems).toEqual([]);
-    expect(r.config).toMatchObject({ storeId: 'store-9', display: { kiosk: false }, server: { url: 'https://b.example' }, backups: { keep: 2 } });
+    expect(r.config).toMatchObject({
+      storeId: 'store-9',
+      display: { kiosk: false },
+      server: { url: 'https://b.example' },
+      backups: { keep: 2 },
+    });
   });
 
   test('the file path: --config, then LT_CONFIG_FILE, then the OS location', () => {
     expect(configFilePath(linux, parseFlags([]))).toBe(FILE);
     expect(configFilePath({ ...linux, env: { LT_CONFIG_FILE: '/tmp/a.json' } }, parseFlags([]))).toBe('/tmp/a.json');
-    expect(configFilePath({ ...linux, env: { LT_CONFIG_FILE: '/tmp/a.json' } }, parseFlags(['--config', '/tmp/b.json']))).toBe('/tmp/b.json');
+    expect(configFilePath({ ...linux, env: { LT_CONFIG_FILE: '/tmp/a.json' } }, parseFlags(['--config', '/tmp/b.json']))).toBe(
+      '/tmp/b.json',
+    );
   });
 
   test('per-OS locations', () => {
-    const win: OsContext = { platform: 'win32', env: { ProgramData: 'C:\\ProgramData', LOCALAPPDATA: 'C:\\Users\\till\\AppData\\Local' }, home: 'C:\\Users\\till' };
+    const win: OsContext = {
+      platform: 'win32',
+      env: { ProgramData: 'C:\\ProgramData', LOCALAPPDATA: 'C:\\Users\\till\\AppData\\Local' },
+      home: 'C:\\Users\\till',
+    };
     expect(machineConfigPath(win)).toBe('C:\\ProgramData\\LoyaltyTerminal\\config.json');
     expect(defaultLogDir(win)).toBe('C:\\Users\\till\\AppData\\Local\\LoyaltyTerminal\\logs');
     expect(defaultDataDir(win)).toBe('C:\\Users\\till\\AppData\\Local\\LoyaltyTerminal\\data');
@@ -63,7 +85,14 @@ describe('precedence: defaults < machine file < environment < command line', () 
   test('the backend gets the resolved settings as LT_* variables', () => {
     const r = resolve({ file: file({ storeId: 's', sync: { pushBatch: 50 }, serialScanner: { path: '/dev/ttyS0' } }) });
     const env = backendEnv(r.config, { appVersion: '1.2.3', problems: r.problems });
-    expect(env).toMatchObject({ LT_STORE_ID: 's', LT_DB_PATH: '/home/till/.local/share/loyalty-terminal/terminal.sqlite', LT_SYNC_PUSH_BATCH: '50', LT_SERIAL: '{"path":"/dev/ttyS0"}', LT_BACKUP_KEEP: '24', LT_APP_VERSION: '1.2.3' });
+    expect(env).toMatchObject({
+      LT_STORE_ID: 's',
+      LT_DB_PATH: '/home/till/.local/share/loyalty-terminal/terminal.sqlite',
+      LT_SYNC_PUSH_BATCH: '50',
+      LT_SERIAL: '{"path":"/dev/ttyS0"}',
+      LT_BACKUP_KEEP: '24',
+      LT_APP_VERSION: '1.2.3',
+    });
     expect(env.LT_NEEDS_CONFIG).toBeUndefined();
     expect(JSON.parse(backendEnv(resolve().config, { appVersion: 'x', problems: resolve().problems }).LT_NEEDS_CONFIG!)).toHaveLength(1);
   });
@@ -75,7 +104,11 @@ describe('every invalid configuration names the file, the field and the problem,
     ['unreadable file', { path: FILE, status: 'unreadable', error: 'EACCES' }, { field: '(file)', message: /cannot be read \(EACCES\)/ }],
     ['wrong type', file({ storeId: 's', display: { kiosk: 'yes' } }), { field: 'display.kiosk', message: /boolean/ }],
     ['unknown field', file({ storeId: 's', backup: { keep: 3 } }), { field: 'backup', message: /not a known setting/ }],
-    ['unknown nested field', file({ storeId: 's', updates: { urll: 'https://u.example' } }), { field: 'updates.urll', message: /not a known setting/ }],
+    [
+      'unknown nested field',
+      file({ storeId: 's', updates: { urll: 'https://u.example' } }),
+      { field: 'updates.urll', message: /not a known setting/ },
+    ],
     ['bad URL', file({ storeId: 's', server: { url: 'ftp://server' } }), { field: 'server.url', message: /http/ }],
     ['not an address at all', file({ storeId: 's', updates: { url: 'not a url' } }), { field: 'updates.url', message: /http/ }],
     ['relative path', file({ storeId: 's', dataDir: 'data' }), { field: 'dataDir', message: /absolute/ }],
@@ -108,7 +141,11 @@ describe('every invalid configuration names the file, the field and the problem,
   });
 
   test('bad LT_SERIAL JSON names the variable', () => {
-    expect(resolve({ env: { LT_STORE_ID: 's', LT_SERIAL: '{path' } }).problems).toContainEqual({ source: 'environment', field: 'LT_SERIAL', message: expect.stringContaining('not valid JSON') });
+    expect(resolve({ env: { LT_STORE_ID: 's', LT_SERIAL: '{path' } }).problems).toContainEqual({
+      source: 'environment',
+      field: 'LT_SERIAL',
+      message: expect.stringContaining('not valid JSON'),
+    });
   });
 
   test('bad flags name the flag', () => {

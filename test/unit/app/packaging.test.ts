@@ -9,7 +9,9 @@ import { describe, expect, test } from 'vitest';
  */
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
-const Ajv = require('ajv') as new (options: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: { dataPath: string; message?: string }[] | null } };
+const Ajv = require('ajv') as new (options: object) => {
+  compile(schema: object): ((data: unknown) => boolean) & { errors?: { dataPath: string; message?: string }[] | null };
+};
 const native = require('../../../build/native-modules.cjs') as {
   checkBinary(bytes: Buffer, kind: 'v8' | 'napi', abi: number | string): string;
   checkNativeModules(dir: string, abi: number | string, platformArch?: string): string[];

@@ -28,7 +28,10 @@ describe('device key store', () => {
     expect(chooseKeyStore({ sealedExists: false, fileExists: false, protection: 'none' })).toBe('file');
   });
   test("Linux's basic_text backend is no protection", () => {
-    const storage = (available: boolean, backend: string) => ({ isEncryptionAvailable: () => available, getSelectedStorageBackend: () => backend as 'basic_text' });
+    const storage = (available: boolean, backend: string) => ({
+      isEncryptionAvailable: () => available,
+      getSelectedStorageBackend: () => backend as 'basic_text',
+    });
     expect(protectionOf(storage(true, 'basic_text'), 'linux')).toBe('none');
     expect(protectionOf(storage(true, 'gnome_libsecret'), 'linux')).toBe('strong');
     expect(protectionOf(storage(true, 'unknown'), 'win32')).toBe('strong');

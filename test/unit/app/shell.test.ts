@@ -21,10 +21,19 @@ afterAll(() => dir.remove());
 
 function config(extra: string[] = []) {
   const os = { platform: 'linux' as const, env: {}, home: dir.path };
-  return resolveConfig({ defaults: builtInDefaults(os), file: { path: '/none', status: 'missing' }, env: {}, flags: parseFlags(['--store-id', 'store-1', '--data-dir', join(dir.path, 'data'), '--log-dir', join(dir.path, 'logs'), ...extra]) });
+  return resolveConfig({
+    defaults: builtInDefaults(os),
+    file: { path: '/none', status: 'missing' },
+    env: {},
+    flags: parseFlags(['--store-id', 'store-1', '--data-dir', join(dir.path, 'data'), '--log-dir', join(dir.path, 'logs'), ...extra]),
+  });
 }
 
-const paths = { preload: '/app/out/main/app/preload.cjs', backend: '/app/out/main/backend/process-main.cjs', renderer: join(dir.path, 'site') };
+const paths = {
+  preload: '/app/out/main/app/preload.cjs',
+  backend: '/app/out/main/backend/process-main.cjs',
+  renderer: join(dir.path, 'site'),
+};
 mkdirSync(paths.renderer, { recursive: true });
 writeFileSync(join(paths.renderer, 'index.html'), '<!doctype html>');
 
@@ -51,7 +60,10 @@ beforeEach(() => fake.reset());
 describe('before ready', () => {
   test('registers app:// as a privileged standard, secure scheme and enables the sandbox everywhere', () => {
     expect(prepareShell()).toBe(true);
-    expect(fake.calls).toContainEqual({ name: 'protocol.registerSchemesAsPrivileged', args: [[{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) }]] });
+    expect(fake.calls).toContainEqual({
+      name: 'protocol.registerSchemesAsPrivileged',
+      args: [[{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) }]],
+    });
     expect(fake.calls.map((c) => c.name)).toContain('app.enableSandbox');
   });
 
@@ -119,7 +131,12 @@ describe('the running shell', () => {
     expect(ask('media', { requestingUrl: 'https://evil.example/', mediaTypes: ['video'] })).toBe(false);
     expect(ask('geolocation', { requestingUrl: 'app://terminal/index.html' })).toBe(false);
     expect(ask('notifications', { requestingUrl: 'app://terminal/index.html' })).toBe(false);
-    expect(fake.session.defaultSession.permissionCheck!(contents, 'media', 'app://terminal', { mediaType: 'video', securityOrigin: 'app://terminal' })).toBe(true);
+    expect(
+      fake.session.defaultSession.permissionCheck!(contents, 'media', 'app://terminal', {
+        mediaType: 'video',
+        securityOrigin: 'app://terminal',
+      }),
+    ).toBe(true);
     expect(fake.session.defaultSession.permissionCheck!(contents, 'media', 'https://evil.example', { mediaType: 'video' })).toBe(false);
     expect(fake.session.defaultSession.permissionCheck!(contents, 'notifications', 'app://terminal', {})).toBe(false);
     expect(fake.session.defaultSession.deviceCheck!({})).toBe(false);
@@ -127,7 +144,11 @@ describe('the running shell', () => {
     // The backend: a utility process with the resolved settings (and no stray LT_ variable).
     const child = fake.FakeUtilityProcess.instances[0]!;
     expect(child.modulePath).toBe(paths.backend);
-    expect(child.options.env).toMatchObject({ LT_STORE_ID: 'store-1', LT_DB_PATH: join(dir.path, 'data', 'terminal.sqlite'), LT_DEVICE_KEY: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
+    expect(child.options.env).toMatchObject({
+      LT_STORE_ID: 'store-1',
+      LT_DB_PATH: join(dir.path, 'data', 'terminal.sqlite'),
+      LT_DEVICE_KEY: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
+    });
 
     // IPC: a foreign frame is refused; the app's top frame gets a port once the backend is ready.
     const renderer = fakeContents(7);
@@ -138,8 +159,15 @@ describe('the running shell', () => {
     expect(renderer.posted).toEqual([]);
     expect(child.posted).toEqual([]);
     fake.ipcMain.emit(BRIDGE_CONNECT_CHANNEL, { sender: renderer, senderFrame: { url: 'app://terminal/index.html', parent: null } });
-    expect(renderer.posted).toEqual([{ channel: BRIDGE_PORT_CHANNEL, message: { restarted: false }, transfer: [expect.objectContaining({ side: 'renderer' })] }]);
-    expect(child.posted).toEqual([{ message: { kind: 'connect', conn: 1 }, transfer: [expect.objectContaining({ side: 'backend', channel: (renderer.posted[0]!.transfer[0] as { channel: number }).channel })] }]);
+    expect(renderer.posted).toEqual([
+      { channel: BRIDGE_PORT_CHANNEL, message: { restarted: false }, transfer: [expect.objectContaining({ side: 'renderer' })] },
+    ]);
+    expect(child.posted).toEqual([
+      {
+        message: { kind: 'connect', conn: 1 },
+        transfer: [expect.objectContaining({ side: 'backend', channel: (renderer.posted[0]!.transfer[0] as { channel: number }).channel })],
+      },
+    ]);
 
     // A second instance brings the window forward.
     fake.app.emit('second-instance');

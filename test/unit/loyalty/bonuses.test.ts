@@ -19,14 +19,20 @@ describe('birthday bonus (200, once per store-local year, in the birth month)', 
   it('is given in the birth month', () => {
     const b = birthdayBonus({ program, member: member({ birthDate: '1990-03-05' }), now: QUIET_WEDNESDAY });
     expect(b).toEqual({
-      kind: 'birthday', memberId: 'm-1', points: 200,
+      kind: 'birthday',
+      memberId: 'm-1',
+      points: 200,
       explanation: { rule: 'bonus:birthday', label: 'Birthday bonus', points: 200, detail: 'birthday month 2025' },
     });
   });
 
   it('only once a year: not again when already given this year, again the next year', () => {
-    expect(birthdayBonus({ program, member: member({ birthDate: '1990-03-05', birthdayBonusYear: 2025 }), now: QUIET_WEDNESDAY })).toBeNull();
-    expect(birthdayBonus({ program, member: member({ birthDate: '1990-03-05', birthdayBonusYear: 2024 }), now: QUIET_WEDNESDAY })?.points).toBe(200);
+    expect(
+      birthdayBonus({ program, member: member({ birthDate: '1990-03-05', birthdayBonusYear: 2025 }), now: QUIET_WEDNESDAY }),
+    ).toBeNull();
+    expect(
+      birthdayBonus({ program, member: member({ birthDate: '1990-03-05', birthdayBonusYear: 2024 }), now: QUIET_WEDNESDAY })?.points,
+    ).toBe(200);
   });
 
   it('not outside the birth month, nor without a birth date', () => {
@@ -37,9 +43,9 @@ describe('birthday bonus (200, once per store-local year, in the birth month)', 
   it('new year in Paris comes an hour before UTC: 31 Dec 23:30 UTC is January 2025 in the store', () => {
     const newYear = at('2024-12-31T23:30');
     // Given last January (2024): January 2025 in Paris gives it again.
-    expect(birthdayBonus({ program, member: member({ birthDate: '1985-01-20', birthdayBonusYear: 2024 }), now: newYear })?.explanation.detail).toBe(
-      'birthday month 2025',
-    );
+    expect(
+      birthdayBonus({ program, member: member({ birthDate: '1985-01-20', birthdayBonusYear: 2024 }), now: newYear })?.explanation.detail,
+    ).toBe('birthday month 2025');
     expect(birthdayBonus({ program, member: member({ birthDate: '1985-01-20', birthdayBonusYear: 2025 }), now: newYear })).toBeNull();
     // A December birthday is over in Paris, though it is still December in UTC.
     expect(birthdayBonus({ program, member: member({ birthDate: '1985-12-20' }), now: newYear })).toBeNull();
@@ -56,7 +62,9 @@ describe('nth purchase bonus (5th purchase within 30 days → 50)', () => {
   it('the 5th purchase within the window earns it', () => {
     const times = [now - 29 * DAY, now - 10 * DAY, now - 2 * DAY, now - 60_000];
     expect(nthPurchaseBonus({ program, member: member({ recentPurchaseTimes: times }), now })).toMatchObject({
-      kind: 'nth_purchase', points: 50, explanation: { rule: 'bonus:nth_purchase', points: 50, detail: '5 purchases within 30 days' },
+      kind: 'nth_purchase',
+      points: 50,
+      explanation: { rule: 'bonus:nth_purchase', points: 50, detail: '5 purchases within 30 days' },
     });
   });
 
@@ -73,7 +81,9 @@ describe('nth purchase bonus (5th purchase within 30 days → 50)', () => {
 
   it('not when the programme has none', () => {
     const none = programWith({ bonuses: { nthPurchase: null } });
-    expect(nthPurchaseBonus({ program: none, member: member({ recentPurchaseTimes: [1, 2, 3, 4, 5].map((d) => now - d * DAY) }), now })).toBeNull();
+    expect(
+      nthPurchaseBonus({ program: none, member: member({ recentPurchaseTimes: [1, 2, 3, 4, 5].map((d) => now - d * DAY) }), now }),
+    ).toBeNull();
   });
 });
 
@@ -93,12 +103,19 @@ describe('referral bonus (referrer 150, referee 100) on the first purchase', () 
 
   it('skips a zero-point side', () => {
     const p = programWith({ bonuses: { referral: { referrer: 150, referee: 0 } } });
-    expect(referralBonuses({ program: p, member: member({ referredBy: 'm-friend', purchaseCount: 0 }) }).map((a) => a.kind)).toEqual(['referral_referrer']);
+    expect(referralBonuses({ program: p, member: member({ referredBy: 'm-friend', purchaseCount: 0 }) }).map((a) => a.kind)).toEqual([
+      'referral_referrer',
+    ]);
   });
 });
 
 describe('saleBonuses', () => {
-  const everything = member({ birthDate: '1990-03-05', referredBy: 'm-friend', purchaseCount: 0, recentPurchaseTimes: [1, 2, 3, 4].map((d) => QUIET_WEDNESDAY - d * DAY) });
+  const everything = member({
+    birthDate: '1990-03-05',
+    referredBy: 'm-friend',
+    purchaseCount: 0,
+    recentPurchaseTimes: [1, 2, 3, 4].map((d) => QUIET_WEDNESDAY - d * DAY),
+  });
 
   it('gathers every bonus of a qualifying sale', () => {
     const kinds = saleBonuses({ program, member: everything, now: QUIET_WEDNESDAY, qualifying: true }).map((b) => b.kind);

@@ -34,7 +34,13 @@ describe('base rate: 1 point per 1.00 paid, floored', () => {
     expect(split.points).toBe(earn([paid(1, 'grocery', 450)]).points);
     expect(split.points).toBe(4);
     // 4 over equal weights → 2,1,1 (leftover to the earliest line).
-    expect(split.linePoints).toEqual(new Map([[1, 2], [2, 1], [3, 1]]));
+    expect(split.linePoints).toEqual(
+      new Map([
+        [1, 2],
+        [2, 1],
+        [3, 1],
+      ]),
+    );
   });
 
   it('an unusual rate: 3 points per 2.00 on 5.01 = floor(7.515) = 7', () => {
@@ -72,7 +78,13 @@ describe('exclusions', () => {
       { rule: 'rule:gift-card', label: 'No points on gift cards', points: 0, detail: 'excluded 25.00 (line 2)' },
       { rule: 'base', label: '1 pt per 1.00', points: 5, detail: 'on 5.50' },
     ]);
-    expect(r.linePoints).toEqual(new Map([[1, 0], [2, 0], [3, 5]]));
+    expect(r.linePoints).toEqual(
+      new Map([
+        [1, 0],
+        [2, 0],
+        [3, 5],
+      ]),
+    );
   });
 
   it('an all-excluded basket says nothing is eligible', () => {
@@ -103,21 +115,41 @@ describe('product and category multipliers', () => {
     // organic 0.60 + 0.60: extra floor(120 × 100 / 10000) = 1, not 0 + 0.
     const r = earn([paid(1, 'organic', 60), paid(2, 'organic', 60)]);
     expect(r.explanation.find((e) => e.rule === 'rule:organic')).toEqual({
-      rule: 'rule:organic', label: 'Organic double points', points: 1, detail: '×2 on 1.20',
+      rule: 'rule:organic',
+      label: 'Organic double points',
+      points: 1,
+      detail: '×2 on 1.20',
     });
     expect(r.points).toBe(2);
   });
 
   it('a multiplier below 1 takes points away: clearance ×0.5 on 10.00 → 10 − 5 = 5', () => {
     const program = programWith({
-      earn: { rules: [{ match: { kind: 'category', category: 'clearance' }, effect: { kind: 'multiplier', multiplier: 0.5 }, label: 'Clearance half points' }] },
+      earn: {
+        rules: [
+          {
+            match: { kind: 'category', category: 'clearance' },
+            effect: { kind: 'multiplier', multiplier: 0.5 },
+            label: 'Clearance half points',
+          },
+        ],
+      },
     });
     expect(rules(earn([paid(1, 'clearance', 1000)], { program }))).toEqual({ base: 10, 'rule:clearance': -5 });
   });
 
   it('the total never goes below zero: ×0 on 1.99 → base 1, extra floor(−1.99) = −2, floor line +1', () => {
     const program = programWith({
-      earn: { minSpendMinor: 0, rules: [{ match: { kind: 'category', category: 'clearance' }, effect: { kind: 'multiplier', multiplier: 0 }, label: 'No points on clearance' }] },
+      earn: {
+        minSpendMinor: 0,
+        rules: [
+          {
+            match: { kind: 'category', category: 'clearance' },
+            effect: { kind: 'multiplier', multiplier: 0 },
+            label: 'No points on clearance',
+          },
+        ],
+      },
     });
     const r = earn([paid(1, 'clearance', 199)], { program });
     expect(rules(r)).toEqual({ base: 1, 'rule:clearance': -2, floor: 1 });
@@ -164,11 +196,19 @@ describe('stacking is additive and line attribution is exact', () => {
     expect(rules(r)).toEqual({ base: 30, 'rule:organic': 10, 'promo:saturday': 30, 'tier:gold': 15 });
     expect(r.points).toBe(85);
     // Weights: organic 1000 × (100+100+100+50) = 350000, grocery 2000 × (100+100+50) = 500000 → 35 and 50.
-    expect(r.linePoints).toEqual(new Map([[1, 35], [2, 50]]));
+    expect(r.linePoints).toEqual(
+      new Map([
+        [1, 35],
+        [2, 50],
+      ]),
+    );
   });
 
   it('the total is the sum of the explanation lines', () => {
-    const r = earn([paid(1, 'organic', 777), paid(2, 'grocery', 1333, 'COFFEE-1KG'), paid(3, 'tobacco', 900)], { tier: 'silver', now: saturday });
+    const r = earn([paid(1, 'organic', 777), paid(2, 'grocery', 1333, 'COFFEE-1KG'), paid(3, 'tobacco', 900)], {
+      tier: 'silver',
+      now: saturday,
+    });
     expect(r.explanation.reduce((s, e) => s + e.points, 0)).toBe(r.points);
     expect([...r.linePoints.values()].reduce((s, v) => s + v, 0)).toBe(r.points);
   });
@@ -179,11 +219,18 @@ describe('stacking is additive and line attribution is exact', () => {
     expect(r.explanation.at(-1)).toEqual({ rule: 'promo:spring-fair', label: 'Spring fair bonus', points: 50, detail: '+50 bonus' });
     expect(r.points).toBe(90);
     // Base 40 → 10 / 30; bonus 50 → 12.5 / 37.5, the tie goes to line 1 → 13 / 37.
-    expect(r.linePoints).toEqual(new Map([[1, 23], [2, 67]]));
+    expect(r.linePoints).toEqual(
+      new Map([
+        [1, 23],
+        [2, 67],
+      ]),
+    );
   });
 
   it('a promotion limited to categories only multiplies those lines', () => {
-    const program = programWith({ earn: { promotions: [{ id: 'bakery-week', label: 'Bakery triple', categories: ['bakery'], multiplier: 3 }] } });
+    const program = programWith({
+      earn: { promotions: [{ id: 'bakery-week', label: 'Bakery triple', categories: ['bakery'], multiplier: 3 }] },
+    });
     // bakery 5.00 + grocery 5.00: base 10 + floor(500 × 200 / 10000) = 10 → 20.
     expect(rules(earn([paid(1, 'bakery', 500), paid(2, 'grocery', 500)], { program }))).toEqual({ base: 10, 'promo:bakery-week': 10 });
     // With no bakery line the promotion gives nothing, not even a line.
@@ -194,7 +241,10 @@ describe('stacking is additive and line attribution is exact', () => {
     const categories = ['grocery', 'organic', 'tobacco', 'bakery'];
     fc.assert(
       fc.property(
-        fc.array(fc.record({ c: fc.constantFrom(...categories), paid: fc.nat(50_000), coffee: fc.boolean() }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.record({ c: fc.constantFrom(...categories), paid: fc.nat(50_000), coffee: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         fc.constantFrom('bronze', 'silver', 'gold', 'platinum'),
         fc.integer({ min: at('2025-03-10T00:00'), max: at('2025-03-24T00:00') }),
         (specs, tier, now) => {

@@ -6,7 +6,12 @@ describe('localParts', () => {
   it('gives the Paris date, ISO weekday and minutes of a UTC instant', () => {
     // 2025-03-29 22:30 UTC = Saturday 23:30 in Paris (UTC+1 in winter).
     expect(localParts(at('2025-03-29T22:30'), 'Europe/Paris')).toEqual({
-      year: 2025, month: 3, day: 29, weekday: 6, minutes: 23 * 60 + 30, date: '2025-03-29',
+      year: 2025,
+      month: 3,
+      day: 29,
+      weekday: 6,
+      minutes: 23 * 60 + 30,
+      date: '2025-03-29',
     });
     // One hour later it is already Sunday in Paris, still Saturday in UTC.
     expect(localParts(at('2025-03-29T23:30'), 'Europe/Paris')).toMatchObject({ weekday: 7, minutes: 30, date: '2025-03-30' });
@@ -23,7 +28,12 @@ describe('localParts', () => {
 
   it('crosses the year in local time before UTC does (Auckland, Los Angeles after)', () => {
     expect(localParts(at('2024-12-31T11:00'), 'Pacific/Auckland')).toMatchObject({ year: 2025, month: 1, day: 1, weekday: 3 });
-    expect(localParts(at('2025-01-01T07:59'), 'America/Los_Angeles')).toMatchObject({ year: 2024, month: 12, day: 31, minutes: 23 * 60 + 59 });
+    expect(localParts(at('2025-01-01T07:59'), 'America/Los_Angeles')).toMatchObject({
+      year: 2024,
+      month: 12,
+      day: 31,
+      minutes: 23 * 60 + 59,
+    });
   });
 });
 

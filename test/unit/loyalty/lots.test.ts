@@ -9,14 +9,22 @@ describe('consumeLots: earliest expiry first', () => {
 
   it('takes from the soonest-expiring lots, ties by id, skipping empty ones', () => {
     expect(consumeLots(lots, 130)).toEqual({
-      takes: [{ lotId: 2, points: 50 }, { lotId: 3, points: 70 }, { lotId: 1, points: 10 }],
+      takes: [
+        { lotId: 2, points: 50 },
+        { lotId: 3, points: 70 },
+        { lotId: 1, points: 10 },
+      ],
       shortfall: 0,
     });
   });
 
   it('reports the shortfall when the lots are not enough, never taking more than a lot holds', () => {
     expect(consumeLots(lots, 500)).toEqual({
-      takes: [{ lotId: 2, points: 50 }, { lotId: 3, points: 70 }, { lotId: 1, points: 100 }],
+      takes: [
+        { lotId: 2, points: 50 },
+        { lotId: 3, points: 70 },
+        { lotId: 1, points: 100 },
+      ],
       shortfall: 280,
     });
   });

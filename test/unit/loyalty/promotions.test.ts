@@ -67,14 +67,21 @@ describe('date window (inclusive) and time-of-day window [start, end)', () => {
   });
 
   it('gives its 50 bonus points once per sale', () => {
-    const r = computeEarn({ program: demoProgram, now: at('2025-03-18T12:00'), lines: [paid(1, 'grocery', 1000), paid(2, 'bakery', 1000)], tier: 'bronze' });
+    const r = computeEarn({
+      program: demoProgram,
+      now: at('2025-03-18T12:00'),
+      lines: [paid(1, 'grocery', 1000), paid(2, 'bakery', 1000)],
+      tier: 'bronze',
+    });
     expect(r.points).toBe(20 + 50);
   });
 });
 
 describe('time windows on the spring DST day (Sunday 30 March 2025)', () => {
   const sundayMorning = programWith({
-    earn: { promotions: [{ id: 'sunday-am', label: 'Sunday morning', weekdays: [7], startTime: '09:00', endTime: '12:00', multiplier: 2 }] },
+    earn: {
+      promotions: [{ id: 'sunday-am', label: 'Sunday morning', weekdays: [7], startTime: '09:00', endTime: '12:00', multiplier: 2 }],
+    },
   });
 
   it('09:00 local is 07:00 UTC after the change, 08:00 UTC the week before', () => {

@@ -42,30 +42,44 @@ describe('redemptionLimits (min 500, step 100, at most 50% of the basket)', () =
   });
 
   it('exactly the minimum: one quick button', () => {
-    expect(redemptionLimits({ program, member: member({ available: 500 }), totalMinor: 1000 })).toMatchObject({ allowed: true, maxPoints: 500, quick: [500] });
+    expect(redemptionLimits({ program, member: member({ available: 500 }), totalMinor: 1000 })).toMatchObject({
+      allowed: true,
+      maxPoints: 500,
+      quick: [500],
+    });
   });
 
   it('not enough points → INSUFFICIENT_POINTS', () => {
     expect(redemptionLimits({ program, member: member({ available: 450 }), totalMinor: 10_000 })).toEqual({
-      allowed: false, reason: 'needs at least 500 points, 450 available', reasonCode: 'INSUFFICIENT_POINTS',
-      minPoints: 500, maxPoints: 0, stepPoints: 100, quick: [],
+      allowed: false,
+      reason: 'needs at least 500 points, 450 available',
+      reasonCode: 'INSUFFICIENT_POINTS',
+      minPoints: 500,
+      maxPoints: 0,
+      stepPoints: 100,
+      quick: [],
     });
   });
 
   it('a basket too small → REDEMPTION_NOT_ALLOWED', () => {
     // 9.00 → at most 4.50 → 400 points < 500.
     expect(redemptionLimits({ program, member: member({ available: 5000 }), totalMinor: 900 })).toMatchObject({
-      allowed: false, reasonCode: 'REDEMPTION_NOT_ALLOWED', reason: 'at most 4.50 (50%) of this basket can be paid with points, less than 500 points',
+      allowed: false,
+      reasonCode: 'REDEMPTION_NOT_ALLOWED',
+      reason: 'at most 4.50 (50%) of this basket can be paid with points, less than 500 points',
     });
   });
 
   it('a negative balance (debt) is not spendable', () => {
-    expect(redemptionLimits({ program, member: member({ available: -200 }), totalMinor: 10_000 }).reason).toBe('needs at least 500 points, 0 available');
+    expect(redemptionLimits({ program, member: member({ available: -200 }), totalMinor: 10_000 }).reason).toBe(
+      'needs at least 500 points, 0 available',
+    );
   });
 
   it('blocked member and no member', () => {
     expect(redemptionLimits({ program, member: member({ status: 'blocked', available: 9000 }), totalMinor: 10_000 })).toMatchObject({
-      allowed: false, reasonCode: 'MEMBER_BLOCKED',
+      allowed: false,
+      reasonCode: 'MEMBER_BLOCKED',
     });
     const none = redemptionLimits({ program, member: null, totalMinor: 10_000 });
     expect(none).toMatchObject({ allowed: false, reason: 'no member', maxPoints: 0 });
@@ -97,8 +111,10 @@ describe('redemptionLimits (min 500, step 100, at most 50% of the basket)', () =
 
 describe('validatePointsRedemption', () => {
   const rich: MemberState = member({ available: 1234 });
-  const check = (points: number, m: MemberState | null = rich, totalMinor = 3000) => () =>
-    validatePointsRedemption({ program, member: m, totalMinor, points });
+  const check =
+    (points: number, m: MemberState | null = rich, totalMinor = 3000) =>
+    () =>
+      validatePointsRedemption({ program, member: m, totalMinor, points });
 
   it('accepts a valid amount and prices the discount', () => {
     expect(check(700)()).toEqual({ points: 700, discountMinor: 700 });
@@ -109,7 +125,8 @@ describe('validatePointsRedemption', () => {
     expect(failure(check(550)).code).toBe('REDEMPTION_NOT_ALLOWED');
     expect(failure(check(1300))).toEqual({ code: 'INSUFFICIENT_POINTS', details: { min: 500, max: 1200, step: 100, available: 1234 } });
     expect(failure(check(1600, member({ available: 5000 })))).toEqual({
-      code: 'REDEMPTION_NOT_ALLOWED', details: { min: 500, max: 1500, step: 100, capMinor: 1500 },
+      code: 'REDEMPTION_NOT_ALLOWED',
+      details: { min: 500, max: 1500, step: 100, capMinor: 1500 },
     });
     expect(check(1500, member({ available: 5000 }))()).toEqual({ points: 1500, discountMinor: 1500 });
   });
@@ -130,29 +147,41 @@ describe('validateReward', () => {
   });
 
   it('refuses a product reward when the product is not in the basket', () => {
-    expect(failure(() => validateReward({ program, member: member({ available: 900 }), rewardId: 'free-coffee', lines: [line(1, 'grocery', 1000)] }))).toEqual({
-      code: 'REDEMPTION_NOT_ALLOWED', details: { rewardId: 'free-coffee', sku: 'COFFEE-CUP' },
+    expect(
+      failure(() =>
+        validateReward({ program, member: member({ available: 900 }), rewardId: 'free-coffee', lines: [line(1, 'grocery', 1000)] }),
+      ),
+    ).toEqual({
+      code: 'REDEMPTION_NOT_ALLOWED',
+      details: { rewardId: 'free-coffee', sku: 'COFFEE-CUP' },
     });
   });
 
   it('refuses when the member has too few points', () => {
-    expect(failure(() => validateReward({ program, member: member({ available: 299 }), rewardId: 'free-coffee', lines: basket })).code).toBe(
-      'INSUFFICIENT_POINTS',
-    );
+    expect(
+      failure(() => validateReward({ program, member: member({ available: 299 }), rewardId: 'free-coffee', lines: basket })).code,
+    ).toBe('INSUFFICIENT_POINTS');
   });
 
   it('a voucher needs the minimum tier (gold) or higher, gives no discount and issues a voucher', () => {
-    const spa = (tier: string) => () => validateReward({ program, member: member({ tier, available: 6000 }), rewardId: 'spa-day', lines: basket });
+    const spa = (tier: string) => () =>
+      validateReward({ program, member: member({ tier, available: 6000 }), rewardId: 'spa-day', lines: basket });
     expect(failure(spa('silver'))).toEqual({ code: 'REDEMPTION_NOT_ALLOWED', details: { rewardId: 'spa-day', minTier: 'gold' } });
     expect(spa('gold')()).toMatchObject({ discountMinor: 0, lineNo: null, issuesVoucher: true });
     expect(spa('platinum')().issuesVoucher).toBe(true);
   });
 
   it('refuses an unknown reward, a blocked member, no member', () => {
-    expect(failure(() => validateReward({ program, member: member({ available: 9000 }), rewardId: 'yacht', lines: basket })).code).toBe('REDEMPTION_NOT_ALLOWED');
-    expect(failure(() => validateReward({ program, member: member({ status: 'blocked', available: 9000 }), rewardId: 'free-coffee', lines: basket })).code).toBe(
-      'MEMBER_BLOCKED',
+    expect(failure(() => validateReward({ program, member: member({ available: 9000 }), rewardId: 'yacht', lines: basket })).code).toBe(
+      'REDEMPTION_NOT_ALLOWED',
     );
-    expect(failure(() => validateReward({ program, member: null, rewardId: 'free-coffee', lines: basket })).code).toBe('REDEMPTION_NOT_ALLOWED');
+    expect(
+      failure(() =>
+        validateReward({ program, member: member({ status: 'blocked', available: 9000 }), rewardId: 'free-coffee', lines: basket }),
+      ).code,
+    ).toBe('MEMBER_BLOCKED');
+    expect(failure(() => validateReward({ program, member: null, rewardId: 'free-coffee', lines: basket })).code).toBe(
+      'REDEMPTION_NOT_ALLOWED',
+    );
   });
 });

@@ -11,20 +11,34 @@ describe('refundPoints', () => {
   it('reverses in proportion, floored: 1 of 3 → 3 points, 33 spent points, 3.33', () => {
     expect(refundPoints({ lines: [coffee, bread], request: [{ lineNo: 1, quantity: 1 }] })).toEqual({
       lines: [{ lineNo: 1, quantity: 1, reversedEarn: 3, restoredRedeem: 33, refundMinor: 333 }],
-      reversedEarn: 3, restoredRedeem: 33, refundMinor: 333,
+      reversedEarn: 3,
+      restoredRedeem: 33,
+      refundMinor: 333,
     });
   });
 
   it('three partial refunds of one unit add up to exactly the full line (3+3+4, 33+33+34, 333+333+334)', () => {
-    const steps = [0, 1, 2].map((refundedQuantity) => refundPoints({ lines: [{ ...coffee, refundedQuantity }], request: [{ lineNo: 1, quantity: 1 }] }));
+    const steps = [0, 1, 2].map((refundedQuantity) =>
+      refundPoints({ lines: [{ ...coffee, refundedQuantity }], request: [{ lineNo: 1, quantity: 1 }] }),
+    );
     expect(steps.map((s) => s.reversedEarn)).toEqual([3, 3, 4]);
     expect(steps.map((s) => s.restoredRedeem)).toEqual([33, 33, 34]);
     expect(steps.map((s) => s.refundMinor)).toEqual([333, 333, 334]);
   });
 
   it('a full refund of several lines reverses everything', () => {
-    expect(refundPoints({ lines: [coffee, bread], request: [{ lineNo: 1, quantity: 3 }, { lineNo: 2, quantity: 1 }] })).toMatchObject({
-      reversedEarn: 14, restoredRedeem: 100, refundMinor: 1450,
+    expect(
+      refundPoints({
+        lines: [coffee, bread],
+        request: [
+          { lineNo: 1, quantity: 3 },
+          { lineNo: 2, quantity: 1 },
+        ],
+      }),
+    ).toMatchObject({
+      reversedEarn: 14,
+      restoredRedeem: 100,
+      refundMinor: 1450,
     });
   });
 
@@ -41,7 +55,12 @@ describe('refundPoints', () => {
     expect(code([{ lineNo: 1, quantity: 0 }])).toBe('REFUND_NOT_ALLOWED');
     expect(code([{ lineNo: 1, quantity: -1 }])).toBe('REFUND_NOT_ALLOWED');
     expect(code([{ lineNo: 1, quantity: 1.5 }])).toBe('REFUND_NOT_ALLOWED');
-    expect(code([{ lineNo: 1, quantity: 1 }, { lineNo: 1, quantity: 1 }])).toBe('REFUND_NOT_ALLOWED');
+    expect(
+      code([
+        { lineNo: 1, quantity: 1 },
+        { lineNo: 1, quantity: 1 },
+      ]),
+    ).toBe('REFUND_NOT_ALLOWED');
     expect(code([{ lineNo: 1, quantity: 4 }])).toBe('REFUND_NOT_ALLOWED');
     expect(code([{ lineNo: 1, quantity: 2 }], [{ ...coffee, refundedQuantity: 2 }])).toBe('REFUND_NOT_ALLOWED');
     expect(code([])).toBe('REFUND_NOT_ALLOWED');
@@ -63,7 +82,10 @@ describe('refundPoints', () => {
           for (const wish of [...wishes, quantity]) {
             const q = Math.min(wish, quantity - refunded);
             if (q === 0) break;
-            const r = refundPoints({ lines: [{ lineNo: 1, quantity, refundedQuantity: refunded, earnPoints, redeemedPoints, paidMinor }], request: [{ lineNo: 1, quantity: q }] });
+            const r = refundPoints({
+              lines: [{ lineNo: 1, quantity, refundedQuantity: refunded, earnPoints, redeemedPoints, paidMinor }],
+              request: [{ lineNo: 1, quantity: q }],
+            });
             refunded += q;
             totals.earn += r.reversedEarn;
             totals.redeem += r.restoredRedeem;

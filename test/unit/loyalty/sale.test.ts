@@ -22,36 +22,65 @@ describe('priceSale', () => {
   it('a plain member sale: totals, earn per line, balance after', () => {
     const q = price([line(1, 'grocery', 1250), line(2, 'organic', 400, 2)], member({ balance: 40, available: 40 }));
     // 12.50 + 8.00 = 20.50 → base 20, organic ×2 extra 8 → 28.
-    expect(q).toMatchObject({ programVersion: 1, totalMinor: 2050, discountMinor: 0, payableMinor: 2050, earnPoints: 28, balanceAfter: 68, tierAfter: null, redemption: null, bonuses: [] });
+    expect(q).toMatchObject({
+      programVersion: 1,
+      totalMinor: 2050,
+      discountMinor: 0,
+      payableMinor: 2050,
+      earnPoints: 28,
+      balanceAfter: 68,
+      tierAfter: null,
+      redemption: null,
+      bonuses: [],
+    });
     // Weights 1250 × 100 and 800 × 200 → 28 × 125/285 = 12.28, 28 × 160/285 = 15.72 → 12 and 16.
-    expect(q.lines.map((l) => [l.lineNo, l.paidMinor, l.earnPoints, l.redeemedPoints])).toEqual([[1, 1250, 12, 0], [2, 800, 16, 0]]);
+    expect(q.lines.map((l) => [l.lineNo, l.paidMinor, l.earnPoints, l.redeemedPoints])).toEqual([
+      [1, 1250, 12, 0],
+      [2, 800, 16, 0],
+    ]);
   });
 
   it('points are earned on what is paid after a points discount', () => {
     const m = member({ balance: 2000, available: 2000 });
     // 30.00 grocery + 10.00 tobacco, pay 1000 points = 10.00 → spread 7.50 / 2.50.
     const q = price([line(1, 'grocery', 3000), line(2, 'tobacco', 1000)], m, { kind: 'points', points: 1000 });
-    expect(q.lines.map((l) => [l.discountMinor, l.paidMinor, l.redeemedPoints])).toEqual([[750, 2250, 750], [250, 750, 250]]);
+    expect(q.lines.map((l) => [l.discountMinor, l.paidMinor, l.redeemedPoints])).toEqual([
+      [750, 2250, 750],
+      [250, 750, 250],
+    ]);
     // Eligible paid: 22.50 grocery (tobacco excluded) → 22 points, not 30.
     expect(q.earnPoints).toBe(22);
     expect(q).toMatchObject({ discountMinor: 1000, payableMinor: 3000, balanceAfter: 2000 - 1000 + 22 });
     expect(q.redemption).toEqual({
-      kind: 'points', points: 1000, discountMinor: 1000, rewardId: null, issuesVoucher: false,
+      kind: 'points',
+      points: 1000,
+      discountMinor: 1000,
+      rewardId: null,
+      issuesVoucher: false,
       explanation: { rule: 'redeem:points', label: 'Points redeemed', points: -1000, detail: 'discount 10.00' },
     });
     expect(q.limits).toMatchObject({ allowed: true, maxPoints: 2000 });
   });
 
   it('a product reward frees one unit on its line and carries its points there', () => {
-    const q = price([line(1, 'cafe', 350, 2, 'COFFEE-CUP'), line(2, 'grocery', 1000)], member({ balance: 1000, available: 1000 }), { kind: 'reward', rewardId: 'free-coffee' });
-    expect(q.lines.map((l) => [l.discountMinor, l.paidMinor, l.redeemedPoints])).toEqual([[350, 350, 300], [0, 1000, 0]]);
+    const q = price([line(1, 'cafe', 350, 2, 'COFFEE-CUP'), line(2, 'grocery', 1000)], member({ balance: 1000, available: 1000 }), {
+      kind: 'reward',
+      rewardId: 'free-coffee',
+    });
+    expect(q.lines.map((l) => [l.discountMinor, l.paidMinor, l.redeemedPoints])).toEqual([
+      [350, 350, 300],
+      [0, 1000, 0],
+    ]);
     // Paid 3.50 + 10.00 → 13 points.
     expect(q).toMatchObject({ discountMinor: 350, payableMinor: 1350, earnPoints: 13, balanceAfter: 1000 - 300 + 13 });
     expect(q.redemption).toMatchObject({ kind: 'reward', points: 300, rewardId: 'free-coffee', issuesVoucher: false });
   });
 
   it('a voucher reward: no discount, no line carries its points, a voucher is issued', () => {
-    const q = price([line(1, 'grocery', 2000)], member({ tier: 'gold', balance: 6000, available: 6000 }), { kind: 'reward', rewardId: 'spa-day' });
+    const q = price([line(1, 'grocery', 2000)], member({ tier: 'gold', balance: 6000, available: 6000 }), {
+      kind: 'reward',
+      rewardId: 'spa-day',
+    });
     expect(q.lines[0]).toMatchObject({ discountMinor: 0, redeemedPoints: 0 });
     // Gold: 20 + 10 = 30 points.
     expect(q).toMatchObject({ discountMinor: 0, earnPoints: 30, balanceAfter: 6000 - 5000 + 30 });
@@ -101,6 +130,8 @@ describe('priceSale', () => {
   });
 
   it('an invalid redemption stops the sale from pricing', () => {
-    expect(errorCode(() => price([line(1, 'grocery', 3000)], member({ available: 400 }), { kind: 'points', points: 500 }))).toBe('INSUFFICIENT_POINTS');
+    expect(errorCode(() => price([line(1, 'grocery', 3000)], member({ available: 400 }), { kind: 'points', points: 500 }))).toBe(
+      'INSUFFICIENT_POINTS',
+    );
   });
 });

@@ -44,13 +44,25 @@ describe('evaluateTier', () => {
   });
 
   it('downgrades at the anniversary to the tier the points hold, and records that anniversary', () => {
-    expect(evaluate('gold', 100, at('2025-01-10T12:00'))).toEqual({ tier: 'bronze', reviewedAt: at('2025-01-10T12:00'), change: 'downgrade' });
-    expect(evaluate('gold', 800, at('2025-02-01T00:00'))).toEqual({ tier: 'silver', reviewedAt: at('2025-01-10T12:00'), change: 'downgrade' });
+    expect(evaluate('gold', 100, at('2025-01-10T12:00'))).toEqual({
+      tier: 'bronze',
+      reviewedAt: at('2025-01-10T12:00'),
+      change: 'downgrade',
+    });
+    expect(evaluate('gold', 800, at('2025-02-01T00:00'))).toEqual({
+      tier: 'silver',
+      reviewedAt: at('2025-01-10T12:00'),
+      change: 'downgrade',
+    });
   });
 
   it('an anniversary review can also keep or raise the tier', () => {
     expect(evaluate('gold', 2500, at('2025-01-10T12:00'))).toEqual({ tier: 'gold', reviewedAt: at('2025-01-10T12:00'), change: 'none' });
-    expect(evaluate('silver', 2500, at('2025-01-10T12:00'))).toEqual({ tier: 'gold', reviewedAt: at('2025-01-10T12:00'), change: 'upgrade' });
+    expect(evaluate('silver', 2500, at('2025-01-10T12:00'))).toEqual({
+      tier: 'gold',
+      reviewedAt: at('2025-01-10T12:00'),
+      change: 'upgrade',
+    });
   });
 
   it('reviews an anniversary only once', () => {
@@ -60,14 +72,20 @@ describe('evaluateTier', () => {
 
   it('after missed years reviews at the latest anniversary', () => {
     expect(evaluate('platinum', 600, at('2027-03-01T00:00'), at('2025-01-10T12:00'))).toEqual({
-      tier: 'silver', reviewedAt: at('2027-01-10T12:00'), change: 'downgrade',
+      tier: 'silver',
+      reviewedAt: at('2027-01-10T12:00'),
+      change: 'downgrade',
     });
   });
 
   it('a Feb 29 enrolment has its anniversary on Feb 28, and on Feb 29 in leap years', () => {
     const leap = at('2024-02-29T10:00');
     expect(evaluate('gold', 0, at('2025-02-28T09:59'), null, leap).change).toBe('none');
-    expect(evaluate('gold', 0, at('2025-02-28T10:00'), null, leap)).toEqual({ tier: 'bronze', reviewedAt: at('2025-02-28T10:00'), change: 'downgrade' });
+    expect(evaluate('gold', 0, at('2025-02-28T10:00'), null, leap)).toEqual({
+      tier: 'bronze',
+      reviewedAt: at('2025-02-28T10:00'),
+      change: 'downgrade',
+    });
     expect(latestAnniversary(leap, at('2028-03-01T00:00'))).toBe(at('2028-02-29T10:00'));
     expect(latestAnniversary(leap, at('2028-02-29T09:59'))).toBe(at('2027-02-28T10:00'));
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, csvText, dayReportCsv, dayReportFileName, decimalAmount, localDateIn, type DayReport } from '../../../renderer/components/day-report/day-report-csv.ts';
+import {
+  csvField,
+  csvText,
+  dayReportCsv,
+  dayReportFileName,
+  decimalAmount,
+  localDateIn,
+  type DayReport,
+} from '../../../renderer/components/day-report/day-report-csv.ts';
 
 const report: DayReport = {
   date: '2026-03-14',
@@ -32,7 +40,12 @@ describe('CSV (RFC 4180)', () => {
   });
 
   it('ends every record with CRLF', () => {
-    expect(csvText([['a', 'b'], [1, 'x,y']])).toBe('a,b\r\n1,"x,y"\r\n');
+    expect(
+      csvText([
+        ['a', 'b'],
+        [1, 'x,y'],
+      ]),
+    ).toBe('a,b\r\n1,"x,y"\r\n');
   });
 
   it('writes money as decimal amounts in the currency’s digits', () => {

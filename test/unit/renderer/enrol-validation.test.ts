@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../../../shared/api.ts';
-import { emptyEnrolForm, fieldOfPath, normaliseCard, serverFieldErrors, validateEnrol, type EnrolForm } from '../../../renderer/components/enrol/enrol-validation.ts';
+import {
+  emptyEnrolForm,
+  fieldOfPath,
+  normaliseCard,
+  serverFieldErrors,
+  validateEnrol,
+  type EnrolForm,
+} from '../../../renderer/components/enrol/enrol-validation.ts';
 
 const memberId = '0190b4a0-0000-7000-8000-000000000001';
 const form = (over: Partial<EnrolForm>): EnrolForm => ({ ...emptyEnrolForm, name: 'Anna Muster', ...over });
@@ -88,7 +95,9 @@ describe('enrolment validation', () => {
     expect(fieldOfPath('phone.0')).toBe('phone');
     expect(fieldOfPath('memberId')).toBeNull();
     expect(fieldOfPath(3)).toBeNull();
-    expect(serverFieldErrors({ field: 'cardNumber', reason: 'bad-check-digit' }, 'Check digit is wrong.')).toEqual({ cardNumber: 'Check digit is wrong.' });
+    expect(serverFieldErrors({ field: 'cardNumber', reason: 'bad-check-digit' }, 'Check digit is wrong.')).toEqual({
+      cardNumber: 'Check digit is wrong.',
+    });
     expect(
       serverFieldErrors(
         {

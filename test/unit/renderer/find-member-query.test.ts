@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../../../shared/api.ts';
 import { classifyQuery } from '../../../renderer/components/find-member/search-query.ts';
-import { RECENT_MAX, recentMembers, rememberMember, withRecent, type MemberSummary } from '../../../renderer/components/find-member/recent-members.ts';
+import {
+  RECENT_MAX,
+  recentMembers,
+  rememberMember,
+  withRecent,
+  type MemberSummary,
+} from '../../../renderer/components/find-member/recent-members.ts';
 
 describe('classifyQuery', () => {
   it('is empty for blank text', () => {
@@ -23,7 +29,11 @@ describe('classifyQuery', () => {
   });
 
   it('also tries a run of digits long enough to be a card, without its spaces', () => {
-    expect(classifyQuery('2900 1234 5678 9')).toEqual({ kind: 'digits', search: { phonePrefix: '2900 1234 5678 9' }, card: '2900123456789' });
+    expect(classifyQuery('2900 1234 5678 9')).toEqual({
+      kind: 'digits',
+      search: { phonePrefix: '2900 1234 5678 9' },
+      card: '2900123456789',
+    });
     expect(classifyQuery('+491511234567')).toMatchObject({ card: null });
     expect(classifyQuery('(030) 1234567')).toMatchObject({ card: null });
   });
@@ -41,7 +51,17 @@ describe('classifyQuery', () => {
   });
 
   it('only ever produces inputs member.search accepts', () => {
-    for (const text of ['015', '+49 151', '2900 1234 5678 9', '(030) 123', 'Anna', 'O’Brien', 'x'.repeat(100), '12345678901234567890', '1-2-3']) {
+    for (const text of [
+      '015',
+      '+49 151',
+      '2900 1234 5678 9',
+      '(030) 123',
+      'Anna',
+      'O’Brien',
+      'x'.repeat(100),
+      '12345678901234567890',
+      '1-2-3',
+    ]) {
       const q = classifyQuery(text);
       if ((q.kind === 'digits' || q.kind === 'name') && q.search) {
         expect(api['member.search'].input.safeParse(q.search).success, text).toBe(true);
@@ -52,7 +72,14 @@ describe('classifyQuery', () => {
 });
 
 describe('recent members', () => {
-  const member = (n: number): MemberSummary => ({ id: `m${n}`, name: `Member ${n}`, phone: null, tier: 'base', status: 'active', balance: n });
+  const member = (n: number): MemberSummary => ({
+    id: `m${n}`,
+    name: `Member ${n}`,
+    phone: null,
+    tier: 'base',
+    status: 'active',
+    balance: n,
+  });
 
   it('puts the latest first without duplicates, keeping at most 10', () => {
     let list: MemberSummary[] = [];

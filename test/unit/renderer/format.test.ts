@@ -19,7 +19,9 @@ describe('amounts a cashier types', () => {
     [' 7 ', 700],
   ])('%s is %i cents', (text, minor) => expect(parseMoney(text, eur)).toBe(minor));
 
-  test.each(['', 'abc', '12a', '1,2,3', '12,345,6', '-5', '1e3', '12..5', '٣'])('%j is not an amount', (text) => expect(parseMoney(text, eur)).toBeNull());
+  test.each(['', 'abc', '12a', '1,2,3', '12,345,6', '-5', '1e3', '12..5', '٣'])('%j is not an amount', (text) =>
+    expect(parseMoney(text, eur)).toBeNull(),
+  );
 
   test('a currency without minor units takes whole amounts', () => {
     expect(parseMoney('1500', jpy)).toBe(1500);

@@ -43,6 +43,8 @@ describe('programme config: card ranges', () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toMatch(/overlaps/);
     // Same prefix, different lengths: unambiguous.
-    expect(programConfigSchema.safeParse({ ...withoutCards, cards: { ranges: [ranges[0], { ...ranges[0], length: 13 }] } }).success).toBe(true);
+    expect(programConfigSchema.safeParse({ ...withoutCards, cards: { ranges: [ranges[0], { ...ranges[0], length: 13 }] } }).success).toBe(
+      true,
+    );
   });
 });

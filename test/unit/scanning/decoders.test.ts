@@ -58,7 +58,8 @@ describe.each(['zxing-wasm', 'zxing-library'])('%s', (name) => {
     for (const tryHarder of [false, true]) {
       expect(await decoder().decode(letterbox(image), { tryHarder })).toEqual({ text, format });
       // Upside down is found without trying harder for 1D (both scan directions) and QR; DataMatrix needs the harder search.
-      if (tryHarder || format !== 'DATA_MATRIX') expect(await decoder().decode(letterbox(rotate(image, 180)), { tryHarder })).toEqual({ text, format });
+      if (tryHarder || format !== 'DATA_MATRIX')
+        expect(await decoder().decode(letterbox(rotate(image, 180)), { tryHarder })).toEqual({ text, format });
     }
   });
 

@@ -3,7 +3,10 @@ import { GS, parseElementString, parseHumanReadable } from '../../../main/backen
 
 describe('GS1 element strings as scanners send them', () => {
   it('fixed-length AIs need no separator: GTIN, expiry, then a variable batch last', () => {
-    expect(parseElementString('01095060001343521725123110ABC123')).toEqual({ ok: true, ai: { '01': '09506000134352', '17': '251231', '10': 'ABC123' } });
+    expect(parseElementString('01095060001343521725123110ABC123')).toEqual({
+      ok: true,
+      ai: { '01': '09506000134352', '17': '251231', '10': 'ABC123' },
+    });
   });
 
   it('a variable-length value ends at GS (FNC1)', () => {
@@ -14,7 +17,10 @@ describe('GS1 element strings as scanners send them', () => {
   });
 
   it('a leading FNC1, a trailing GS and a GS after a fixed field are tolerated', () => {
-    expect(parseElementString(`${GS}0109506000134352${GS}17251231${GS}`)).toEqual({ ok: true, ai: { '01': '09506000134352', '17': '251231' } });
+    expect(parseElementString(`${GS}0109506000134352${GS}17251231${GS}`)).toEqual({
+      ok: true,
+      ai: { '01': '09506000134352', '17': '251231' },
+    });
   });
 
   it('weights and measures (31nn–36nn) are read generically with their decimal indicator', () => {

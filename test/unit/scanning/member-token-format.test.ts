@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMemberToken, encodeMemberToken, looksLikeMemberToken, MEMBER_TOKEN_PREFIX, type MemberTokenFields } from '../../../shared/member-token.ts';
+import {
+  decodeMemberToken,
+  encodeMemberToken,
+  looksLikeMemberToken,
+  MEMBER_TOKEN_PREFIX,
+  type MemberTokenFields,
+} from '../../../shared/member-token.ts';
 import { CARD, DAY, ISSUED, MEMBER_ID, tokenBytes, tokenText } from '../../fixtures/member-tokens.ts';
 
 /** Structure tests need no real key: a fixed 64-byte "signature". */
 const fakeSign = (): Uint8Array => new Uint8Array(64).fill(0xab);
 
-const fields: MemberTokenFields = { keyId: 7, memberId: MEMBER_ID, cardNumber: CARD, issuedAt: ISSUED, expiresAt: ISSUED + 30 * DAY, tokenId: 'a1b2c3d4e5f6' };
+const fields: MemberTokenFields = {
+  keyId: 7,
+  memberId: MEMBER_ID,
+  cardNumber: CARD,
+  issuedAt: ISSUED,
+  expiresAt: ISSUED + 30 * DAY,
+  tokenId: 'a1b2c3d4e5f6',
+};
 
 describe('member token layout', () => {
   it('a typical token (16-digit card, expiry) is 106 bytes, 174 characters of A–Z 2–7 after LT1.', () => {

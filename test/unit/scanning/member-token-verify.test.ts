@@ -25,7 +25,10 @@ describe('verifyMemberToken: genuine tokens', () => {
   });
 
   it('accepts a token without expiry and a lower-case (Caps Lock) spelling', () => {
-    expect(verifyMemberToken(tokenFor(server, { expiresAt: null }), options({ now: ISSUED + 3650 * DAY }))).toMatchObject({ ok: true, expiresAt: null });
+    expect(verifyMemberToken(tokenFor(server, { expiresAt: null }), options({ now: ISSUED + 3650 * DAY }))).toMatchObject({
+      ok: true,
+      expiresAt: null,
+    });
     expect(verifyMemberToken(tokenFor(server).toLowerCase(), options())).toMatchObject({ ok: true });
   });
 
@@ -36,7 +39,11 @@ describe('verifyMemberToken: genuine tokens', () => {
     expect(verifyMemberToken(tokenFor(oldKey), { keys, now: NOW })).toMatchObject({ ok: true, keyId: 1 });
     expect(verifyMemberToken(tokenFor(newKey), { keys, now: NOW })).toMatchObject({ ok: true, keyId: 2 });
     // Once the old key is withdrawn its tokens stop working.
-    expect(verifyMemberToken(tokenFor(oldKey), { keys: keyring(newKey), now: NOW })).toMatchObject({ ok: false, reason: 'unknown-key', keyId: 1 });
+    expect(verifyMemberToken(tokenFor(oldKey), { keys: keyring(newKey), now: NOW })).toMatchObject({
+      ok: false,
+      reason: 'unknown-key',
+      keyId: 1,
+    });
   });
 });
 
@@ -49,7 +56,11 @@ describe('verifyMemberToken: refusals', () => {
     const key2 = makeKey(2);
     const bytes = tokenBytes(tokenFor(server));
     bytes[1] = 2;
-    expect(verifyMemberToken(tokenText(bytes), options({ keys: keyring(server, key2) }))).toMatchObject({ ok: false, reason: 'bad-signature', keyId: 2 });
+    expect(verifyMemberToken(tokenText(bytes), options({ keys: keyring(server, key2) }))).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+      keyId: 2,
+    });
   });
 
   it('a changed member id or expiry under the original signature fails', () => {
@@ -66,8 +77,14 @@ describe('verifyMemberToken: refusals', () => {
 
   it('a key that is not Ed25519, or raw bytes of the wrong size, counts as unknown', () => {
     const { publicKey: x25519 } = generateKeyPairSync('x25519');
-    expect(verifyMemberToken(tokenFor(server), options({ keys: new Map([[1, x25519]]) }))).toMatchObject({ ok: false, reason: 'unknown-key' });
-    expect(verifyMemberToken(tokenFor(server), options({ keys: new Map([[1, new Uint8Array(31)]]) }))).toMatchObject({ ok: false, reason: 'unknown-key' });
+    expect(verifyMemberToken(tokenFor(server), options({ keys: new Map([[1, x25519]]) }))).toMatchObject({
+      ok: false,
+      reason: 'unknown-key',
+    });
+    expect(verifyMemberToken(tokenFor(server), options({ keys: new Map([[1, new Uint8Array(31)]]) }))).toMatchObject({
+      ok: false,
+      reason: 'unknown-key',
+    });
   });
 
   it('truncated at every length', () => {
@@ -101,7 +118,12 @@ describe('verifyMemberToken: refusals', () => {
     const expiresAt = ISSUED + DAY;
     const text = tokenFor(server, { expiresAt });
     expect(verifyMemberToken(text, options({ now: expiresAt - 1 }))).toMatchObject({ ok: true });
-    expect(verifyMemberToken(text, options({ now: expiresAt }))).toMatchObject({ ok: false, reason: 'expired', keyId: 1, tokenId: 'a1b2c3d4e5f6' });
+    expect(verifyMemberToken(text, options({ now: expiresAt }))).toMatchObject({
+      ok: false,
+      reason: 'expired',
+      keyId: 1,
+      tokenId: 'a1b2c3d4e5f6',
+    });
   });
 
   it('not yet valid: issued beyond the allowed clock skew', () => {
@@ -118,7 +140,11 @@ describe('verifyMemberToken: refusals', () => {
       seen.push([tokenId, memberId]);
       return tokenId === 'a1b2c3d4e5f6';
     };
-    expect(verifyMemberToken(tokenFor(server), options({ isRevoked }))).toMatchObject({ ok: false, reason: 'revoked', tokenId: 'a1b2c3d4e5f6' });
+    expect(verifyMemberToken(tokenFor(server), options({ isRevoked }))).toMatchObject({
+      ok: false,
+      reason: 'revoked',
+      tokenId: 'a1b2c3d4e5f6',
+    });
     expect(verifyMemberToken(tokenFor(server, { tokenId: '000000000001' }), options({ isRevoked }))).toMatchObject({ ok: true });
     expect(seen).toEqual([
       ['a1b2c3d4e5f6', MEMBER_ID],

@@ -32,14 +32,20 @@ const TOKENS = [
 /** Tokens that may verify: 'bb' is revoked, 'cc' expired, the stranger's forged. */
 const GENUINE_TOKEN_IDS = new Set(['a1b2c3d4e5f6', '0000000000aa']);
 const CODES = ['4006381333931', '96385074', '036000291452', '04252614', '10614141000415', '5449000000996', CARD, '2950000000013'];
-const GS1 = [`]C1010950600013435217251231${GS}10LOT7${GS}21SN1`, '0109506000134352310300075010B', `${GS}0100000096385074`, '(01)09506000134352(17)251231'];
+const GS1 = [
+  `]C1010950600013435217251231${GS}10LOT7${GS}21SN1`,
+  '0109506000134352310300075010B',
+  `${GS}0100000096385074`,
+  '(01)09506000134352(17)251231',
+];
 const SYMBOLOGIES = [undefined, ']Q1', ']E0', ']E4', ']C1', ']e0', ']Q3', ']d2', ']C0', 'junk', ''];
 const SOURCES = ['serial', 'wedge', 'camera'] as const;
 
 function fuzzCase(rand: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const int = (n: number) => Math.floor(rand() * n);
-  const randomChars = (n: number, from: number, span: number) => Array.from({ length: n }, () => String.fromCharCode(from + int(span))).join('');
+  const randomChars = (n: number, from: number, span: number) =>
+    Array.from({ length: n }, () => String.fromCharCode(from + int(span))).join('');
   const r = rand();
   if (r < 0.12) {
     // Raw serial noise decoded as the adapter would (latin1-ish bytes, invalid UTF-8 as U+FFFD).
@@ -49,7 +55,8 @@ function fuzzCase(rand: () => number): string {
   if (r < 0.28) return randomChars(int(30), 0x30, 10);
   if (r < 0.3) return 'LT' + randomChars(int(3), 0x30, 10) + '.' + randomChars(int(200), 0x41, 58);
   if (r < 0.31) return randomChars(MAX_SCAN_LENGTH - 2 + int(5), 0x30, 10);
-  if (r < 0.32) return String.fromCodePoint(...Array.from({ length: int(20) }, () => int(0x10ffff)).filter((c) => c < 0xd800 || c > 0xdfff));
+  if (r < 0.32)
+    return String.fromCodePoint(...Array.from({ length: int(20) }, () => int(0x10ffff)).filter((c) => c < 0xd800 || c > 0xdfff));
   const base = r < 0.62 ? pick(TOKENS) : r < 0.85 ? pick(CODES) : pick(GS1);
   return mutate(base, rand, int, pick);
 }
@@ -60,7 +67,11 @@ function mutate(text: string, rand: () => number, int: (n: number) => number, pi
     const at = int(out.length + 1);
     switch (int(8)) {
       case 0: // flip one bit of one character
-        if (out.length > 0) out = out.slice(0, at) + String.fromCharCode((out.charCodeAt(Math.min(at, out.length - 1)) ^ (1 << int(7))) & 0x7f) + out.slice(at + 1);
+        if (out.length > 0)
+          out =
+            out.slice(0, at) +
+            String.fromCharCode((out.charCodeAt(Math.min(at, out.length - 1)) ^ (1 << int(7))) & 0x7f) +
+            out.slice(at + 1);
         break;
       case 1:
         out = out.slice(0, at); // truncate
@@ -95,20 +106,26 @@ function checkResult(result: ParsedScan, text: string): void {
   switch (result.kind) {
     case 'member-token':
       // A mutation may only survive by being a harmless respelling (case, AIM prefix, whitespace) of a genuine token.
-      if (result.memberId !== MEMBER_ID || !GENUINE_TOKEN_IDS.has(result.tokenId)) throw new Error(`accepted a token that was never issued: ${result.tokenId}`);
+      if (result.memberId !== MEMBER_ID || !GENUINE_TOKEN_IDS.has(result.tokenId))
+        throw new Error(`accepted a token that was never issued: ${result.tokenId}`);
       break;
     case 'card':
-      if (!/^\d+$/.test(result.cardNumber) || !CARD_RANGES.some((r) => result.cardNumber.startsWith(r.prefix) && result.cardNumber.length === r.length)) {
+      if (
+        !/^\d+$/.test(result.cardNumber) ||
+        !CARD_RANGES.some((r) => result.cardNumber.startsWith(r.prefix) && result.cardNumber.length === r.length)
+      ) {
         throw new Error('card outside the ranges');
       }
       break;
     case 'product':
-      if (!/^\d{14}$/.test(result.gtin) || !hasValidCheckDigit(result.gtin, 'gs1') || result.barcodes.length === 0) throw new Error(`bad product ${result.gtin}`);
+      if (!/^\d{14}$/.test(result.gtin) || !hasValidCheckDigit(result.gtin, 'gs1') || result.barcodes.length === 0)
+        throw new Error(`bad product ${result.gtin}`);
       break;
     case 'rejected': {
       if (!SCAN_REJECTION_CODES.includes(result.code)) throw new Error(`unknown code ${result.code}`);
       if (typeof result.reason !== 'string' || result.reason.length === 0) throw new Error('rejection without a reason');
-      for (const value of Object.values(result.log)) if (typeof value !== 'string' && typeof value !== 'number') throw new Error('log field not a scalar');
+      for (const value of Object.values(result.log))
+        if (typeof value !== 'string' && typeof value !== 'number') throw new Error('log field not a scalar');
       const core = text.replace(/^(\][A-Za-z][0-9A-Za-z])?[ \t\r\n]*|[ \t\r\n]+$/g, '');
       if (core.length >= 8 && JSON.stringify(result.log).includes(core)) throw new Error('log echoes the scan');
       break;
@@ -144,7 +161,18 @@ describe('parseScan fuzz', () => {
     const ms = performance.now() - started;
     console.log(`parseScan fuzz: ${CASES} cases in ${ms.toFixed(0)} ms`, Object.fromEntries([...kinds].sort()));
     // The mix must reach every branch, or the fuzz proves little.
-    for (const kind of ['member-token', 'card', 'product', 'rejected:BAD_TOKEN', 'rejected:BAD_CHECK_DIGIT', 'rejected:GARBAGE', 'rejected:UNKNOWN_FORMAT', 'rejected:TOO_LONG', 'rejected:EMPTY', 'rejected:BAD_PRODUCT_CODE']) {
+    for (const kind of [
+      'member-token',
+      'card',
+      'product',
+      'rejected:BAD_TOKEN',
+      'rejected:BAD_CHECK_DIGIT',
+      'rejected:GARBAGE',
+      'rejected:UNKNOWN_FORMAT',
+      'rejected:TOO_LONG',
+      'rejected:EMPTY',
+      'rejected:BAD_PRODUCT_CODE',
+    ]) {
       expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
     }
   });
@@ -152,10 +180,14 @@ describe('parseScan fuzz', () => {
   it('any string of any code units, with any symbology (fast-check)', () => {
     const ctx: ParseScanContext = { keys: keyring(server), now: NOW, cardRanges: CARD_RANGES };
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.option(fc.string({ maxLength: 4 }), { nil: undefined }), (text, symbology) => {
-        const result = parseScan({ source: 'wedge', text, at: NOW, ...(symbology === undefined ? {} : { symbology }) }, ctx);
-        checkResult(result, text);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.option(fc.string({ maxLength: 4 }), { nil: undefined }),
+        (text, symbology) => {
+          const result = parseScan({ source: 'wedge', text, at: NOW, ...(symbology === undefined ? {} : { symbology }) }, ctx);
+          checkResult(result, text);
+        },
+      ),
       { numRuns: 5_000, seed: SEED },
     );
   });

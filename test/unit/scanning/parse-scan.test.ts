@@ -27,7 +27,12 @@ describe('parseScan: member tokens', () => {
 
   it('a refused token gives the cashier plain words and the log a line without personal data', () => {
     const result = scan(tokenFor(server, { expiresAt: ISSUED + 1000 }));
-    expect(result).toMatchObject({ kind: 'rejected', code: 'BAD_TOKEN', detail: 'expired', log: { code: 'BAD_TOKEN', tokenReason: 'expired', keyId: 3, tokenId: 'a1b2c3d4e5f6', source: 'serial' } });
+    expect(result).toMatchObject({
+      kind: 'rejected',
+      code: 'BAD_TOKEN',
+      detail: 'expired',
+      log: { code: 'BAD_TOKEN', tokenReason: 'expired', keyId: 3, tokenId: 'a1b2c3d4e5f6', source: 'serial' },
+    });
     const line = JSON.stringify(result);
     expect(line).not.toContain(MEMBER_ID);
     expect(line).not.toContain(CARD);
@@ -45,7 +50,15 @@ describe('parseScan: member tokens', () => {
   });
 
   it('a revocation callback that throws still gets a typed answer', () => {
-    const result = parseScan({ source: 'serial', text: tokenFor(server), at: NOW }, { ...ctx, isRevoked: () => { throw new Error('db closed'); } });
+    const result = parseScan(
+      { source: 'serial', text: tokenFor(server), at: NOW },
+      {
+        ...ctx,
+        isRevoked: () => {
+          throw new Error('db closed');
+        },
+      },
+    );
     expect(result).toMatchObject({ kind: 'rejected', code: 'GARBAGE', log: { stage: 'internal', error: 'Error' } });
   });
 });
@@ -124,7 +137,11 @@ describe('parseScan: products', () => {
   it('a GS1 string without a GTIN is not a product; a bad one is refused', () => {
     expect(scan(']C100106141411234567897')).toMatchObject({ kind: 'rejected', code: 'UNKNOWN_FORMAT', log: { ais: '00' } });
     expect(scan(']C10109506000134353')).toMatchObject({ kind: 'rejected', code: 'BAD_CHECK_DIGIT', log: { looksLike: 'gs1' } });
-    expect(scan(']C1XYZ')).toMatchObject({ kind: 'rejected', code: 'BAD_PRODUCT_CODE', detail: expect.stringContaining('unknown application identifier') });
+    expect(scan(']C1XYZ')).toMatchObject({
+      kind: 'rejected',
+      code: 'BAD_PRODUCT_CODE',
+      detail: expect.stringContaining('unknown application identifier'),
+    });
   });
 });
 
@@ -136,11 +153,20 @@ describe('parseScan: garbage', () => {
   });
 
   it('over the cap is TOO_LONG without looking further', () => {
-    expect(scan('1'.repeat(MAX_SCAN_LENGTH + 1))).toMatchObject({ kind: 'rejected', code: 'TOO_LONG', log: { length: MAX_SCAN_LENGTH + 1 } });
+    expect(scan('1'.repeat(MAX_SCAN_LENGTH + 1))).toMatchObject({
+      kind: 'rejected',
+      code: 'TOO_LONG',
+      log: { length: MAX_SCAN_LENGTH + 1 },
+    });
   });
 
   it('control characters, invalid UTF-8 (U+FFFD) and other non-ASCII are garbage', () => {
-    expect(scan('4006\u0000381333931')).toMatchObject({ kind: 'rejected', code: 'GARBAGE', log: { position: 4 }, detail: 'unexpected character U+0000 at 4' });
+    expect(scan('4006\u0000381333931')).toMatchObject({
+      kind: 'rejected',
+      code: 'GARBAGE',
+      log: { position: 4 },
+      detail: 'unexpected character U+0000 at 4',
+    });
     expect(scan('40063813\uFFFD33931')).toMatchObject({ kind: 'rejected', code: 'GARBAGE' });
     expect(scan('café')).toMatchObject({ kind: 'rejected', code: 'GARBAGE' });
   });

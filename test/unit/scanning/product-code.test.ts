@@ -3,7 +3,12 @@ import { catalogueBarcodes, expandUpcE, parseProductCode } from '../../../main/b
 
 describe('EAN-13, EAN-8, UPC-A, GTIN-14', () => {
   it('EAN-13 4006381333931', () => {
-    expect(parseProductCode('4006381333931')).toEqual({ ok: true, format: 'ean-13', gtin: '04006381333931', barcodes: ['4006381333931', '04006381333931'] });
+    expect(parseProductCode('4006381333931')).toEqual({
+      ok: true,
+      format: 'ean-13',
+      gtin: '04006381333931',
+      barcodes: ['4006381333931', '04006381333931'],
+    });
   });
 
   it('EAN-8 96385074', () => {

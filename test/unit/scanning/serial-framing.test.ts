@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SerialFramer, type FramingOptions, type FramingOutput, type FramingSuffix } from '../../../main/backend/scanning/serial-framing.ts';
+import {
+  SerialFramer,
+  type FramingOptions,
+  type FramingOutput,
+  type FramingSuffix,
+} from '../../../main/backend/scanning/serial-framing.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const raw = (...values: number[]) => Uint8Array.from(values);
@@ -34,7 +39,9 @@ describe('serial framing: chunking', () => {
       const wire = bytes(`]Q12900000012345${terminator}`);
       for (let cut = 0; cut <= wire.length; cut++) {
         const out = run(framer({ suffix }), [wire.subarray(0, cut), wire.subarray(cut)]);
-        expect(out, `cut at ${cut}`).toEqual([{ kind: 'frame', text: '2900000012345', symbology: ']Q1', bytes: wire.length - terminator.length }]);
+        expect(out, `cut at ${cut}`).toEqual([
+          { kind: 'frame', text: '2900000012345', symbology: ']Q1', bytes: wire.length - terminator.length },
+        ]);
       }
     });
 
@@ -43,14 +50,19 @@ describe('serial framing: chunking', () => {
       for (let a = 0; a <= wire.length; a++) {
         for (let b = a; b <= wire.length; b++) {
           const out = run(framer({ suffix, prefix: raw(0x02) }), [wire.subarray(0, a), wire.subarray(a, b), wire.subarray(b)]);
-          expect(out, `cuts at ${a}, ${b}`).toEqual([{ kind: 'frame', text: '4006381333931', symbology: ']E0', bytes: wire.length - terminator.length }]);
+          expect(out, `cuts at ${a}, ${b}`).toEqual([
+            { kind: 'frame', text: '4006381333931', symbology: ']E0', bytes: wire.length - terminator.length },
+          ]);
         }
       }
     });
 
     it(`byte by byte, several codes (suffix ${String(suffix)})`, () => {
       const wire = bytes(`A1${terminator}B22${terminator}C333${terminator}`);
-      const out = run(framer({ suffix }), Array.from(wire, (b) => raw(b)));
+      const out = run(
+        framer({ suffix }),
+        Array.from(wire, (b) => raw(b)),
+      );
       expect(texts(out)).toEqual(['A1', 'B22', 'C333']);
       expect(codes(out)).toEqual([]);
     });
@@ -168,16 +180,20 @@ describe('serial framing: bad traffic leaves a diagnostic, never an exception', 
 
   it('never throws and never holds more than the cap, on any bytes in any chunks', () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 30 }), fc.constantFrom<FramingSuffix>('CR', 'LF', 'CRLF', 0x00), (chunks, suffix) => {
-        const f = framer({ suffix, maxFrameBytes: 128, prefix: raw(0x02), aim: 'required' });
-        for (const chunk of chunks) {
-          for (const o of f.push(chunk)) {
-            if (o.kind === 'frame') expect(o.text.length).toBeGreaterThan(0);
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 30 }),
+        fc.constantFrom<FramingSuffix>('CR', 'LF', 'CRLF', 0x00),
+        (chunks, suffix) => {
+          const f = framer({ suffix, maxFrameBytes: 128, prefix: raw(0x02), aim: 'required' });
+          for (const chunk of chunks) {
+            for (const o of f.push(chunk)) {
+              if (o.kind === 'frame') expect(o.text.length).toBeGreaterThan(0);
+            }
+            expect(f.pendingBytes).toBeLessThanOrEqual(128);
           }
-          expect(f.pendingBytes).toBeLessThanOrEqual(128);
-        }
-        f.flush();
-      }),
+          f.flush();
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
@@ -213,7 +229,9 @@ describe('serial framing: prefix and AIM symbology identifiers', () => {
 
   it('a prefix is stripped; noise before it is reported and dropped; a frame without it is dropped', () => {
     const f = framer({ prefix: raw(0x02), suffix: 0x03 });
-    expect(f.push(join(raw(0x02), bytes(']E0123'), raw(0x03), bytes('zz'), raw(0x02), bytes('456'), raw(0x03), bytes('789'), raw(0x03)))).toEqual([
+    expect(
+      f.push(join(raw(0x02), bytes(']E0123'), raw(0x03), bytes('zz'), raw(0x02), bytes('456'), raw(0x03), bytes('789'), raw(0x03))),
+    ).toEqual([
       { kind: 'frame', text: '123', symbology: ']E0', bytes: 7 },
       { kind: 'diagnostic', code: 'noise', bytes: 2 },
       { kind: 'frame', text: '456', bytes: 6 },

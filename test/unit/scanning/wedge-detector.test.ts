@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createWedgeDetector, isModifierKey, WEDGE_DEFAULTS, type WedgeConfig, type WedgeDecision, type WedgeDetector } from '../../../renderer/scanning/wedge-detector.ts';
+import {
+  createWedgeDetector,
+  isModifierKey,
+  WEDGE_DEFAULTS,
+  type WedgeConfig,
+  type WedgeDecision,
+  type WedgeDetector,
+} from '../../../renderer/scanning/wedge-detector.ts';
 import type { ScanEvent } from '../../../shared/scan.ts';
 
 /** One keystroke: the key and the ms since the previous one. */
@@ -135,7 +142,15 @@ describe('wedge detector: a person typing', () => {
   }
 
   it('a fast pair (20 ms) inside slow typing is given back in order', () => {
-    const out = detect([['t', 0], ['h', 20], ['e', 150], [' ', 120], ['c', 130], ['a', 15], ['t', 140]]);
+    const out = detect([
+      ['t', 0],
+      ['h', 20],
+      ['e', 150],
+      [' ', 120],
+      ['c', 130],
+      ['a', 15],
+      ['t', 140],
+    ]);
     expect(out.page).toBe('the cat');
     expect(out.scans).toEqual([]);
   });
@@ -160,7 +175,13 @@ describe('wedge detector: a person typing', () => {
   });
 
   it('a named key (Backspace, arrows) gives the held keys back first, then passes', () => {
-    const out = detect([['a', 0], ['b', 10], ['Backspace', 10], ['c', 10], ['ArrowLeft', 10]]);
+    const out = detect([
+      ['a', 0],
+      ['b', 10],
+      ['Backspace', 10],
+      ['c', 10],
+      ['ArrowLeft', 10],
+    ]);
     expect(out.page).toBe('ab‹Backspace›c‹ArrowLeft›');
   });
 
@@ -182,7 +203,7 @@ describe('wedge detector: a person typing', () => {
     expect(detector.deadline).toBeUndefined();
   });
 
-  it('flush gives back a person\'s held keys and completes a held scan', () => {
+  it("flush gives back a person's held keys and completes a held scan", () => {
     const person = createWedgeDetector();
     person.key({ key: 'a', at: 0 });
     expect(person.flush()).toEqual({ swallow: false, release: ['a'] });
@@ -194,7 +215,12 @@ describe('wedge detector: a person typing', () => {
 
 describe('wedge detector: edge thresholds', () => {
   const { maxGapMs, firstGapMs, minLength, timeoutMs } = WEDGE_DEFAULTS;
-  const burst = (first: number, rest: number, length = 8): Stroke[] => [['1', 0], ['2', first], ...typed('345678901234'.slice(0, length - 2), rest), ['Enter', rest]];
+  const burst = (first: number, rest: number, length = 8): Stroke[] => [
+    ['1', 0],
+    ['2', first],
+    ...typed('345678901234'.slice(0, length - 2), rest),
+    ['Enter', rest],
+  ];
 
   it('gaps of exactly maxGapMs (and firstGapMs first) still make a scan', () => {
     expect(texts(detect(burst(firstGapMs, maxGapMs)))).toEqual(['12345678']);

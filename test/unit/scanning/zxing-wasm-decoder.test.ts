@@ -25,7 +25,8 @@ function grey(width: number, height: number, value: (x: number, y: number) => nu
   return { width, height, data };
 }
 
-const pixel = (image: RgbaImage, x: number, y: number) => Array.from(image.data.subarray((y * image.width + x) * 4, (y * image.width + x) * 4 + 4));
+const pixel = (image: RgbaImage, x: number, y: number) =>
+  Array.from(image.data.subarray((y * image.width + x) * 4, (y * image.width + x) * 4 + 4));
 
 describe('upscaleGrey2x', () => {
   it('doubles both sides and keeps a flat image flat, grey and opaque', () => {
@@ -54,7 +55,11 @@ describe('createZxingWasmDecoder', () => {
   afterAll(() => decoder.dispose());
 
   it('finds nothing in small and camera-sized frames without a code', async () => {
-    for (const [w, h] of [[240, 240], [320, 240], [640, 480]] as const) {
+    for (const [w, h] of [
+      [240, 240],
+      [320, 240],
+      [640, 480],
+    ] as const) {
       const noise = grey(w, h, (x, y) => ((x * 7919 + y * 104729) % 251) ^ ((x >> 3) * 37));
       for (const tryHarder of [false, true]) expect(await decoder.decode(noise, { tryHarder })).toBeNull();
     }
@@ -69,9 +74,12 @@ describe('createZxingWasmDecoder', () => {
     { set: 'code39-1', image: '2', rotation: 0 },
     { set: 'ean13-3', image: '32', rotation: 180 },
   ];
-  it.skipIf(!existsSync(CORPUS)).each(photos)('reads $set/$image.png at $rotation° in the camera mode', async ({ set, image, rotation }) => {
-    const expected = readFileSync(join(CORPUS, set, `${image}.txt`), 'utf8').trim();
-    const result = await decoder.decode(rotate(readPng(join(CORPUS, set, `${image}.png`)), rotation), CAMERA_DECODE_OPTIONS);
-    expect(result?.text.trim()).toBe(expected);
-  });
+  it.skipIf(!existsSync(CORPUS)).each(photos)(
+    'reads $set/$image.png at $rotation° in the camera mode',
+    async ({ set, image, rotation }) => {
+      const expected = readFileSync(join(CORPUS, set, `${image}.txt`), 'utf8').trim();
+      const result = await decoder.decode(rotate(readPng(join(CORPUS, set, `${image}.png`)), rotation), CAMERA_DECODE_OPTIONS);
+      expect(result?.text.trim()).toBe(expected);
+    },
+  );
 });

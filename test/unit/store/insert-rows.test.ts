@@ -23,8 +23,17 @@ test('an ON CONFLICT tail applies to every row of a multi-row statement', () => 
   const db = new Database(':memory:') as WritableDb;
   db.exec('CREATE TABLE cards (card TEXT PRIMARY KEY, owner TEXT NOT NULL) STRICT');
   db.exec("INSERT INTO cards VALUES ('c1', 'old')");
-  insertRows(db, 'INSERT INTO cards (card, owner)', 2, ['c1', 'new', 'c2', 'new'], 'ON CONFLICT (card) DO UPDATE SET owner = excluded.owner');
-  expect(db.prepare('SELECT card, owner FROM cards ORDER BY card').all()).toEqual([{ card: 'c1', owner: 'new' }, { card: 'c2', owner: 'new' }]);
+  insertRows(
+    db,
+    'INSERT INTO cards (card, owner)',
+    2,
+    ['c1', 'new', 'c2', 'new'],
+    'ON CONFLICT (card) DO UPDATE SET owner = excluded.owner',
+  );
+  expect(db.prepare('SELECT card, owner FROM cards ORDER BY card').all()).toEqual([
+    { card: 'c1', owner: 'new' },
+    { card: 'c2', owner: 'new' },
+  ]);
 });
 
 test('values that are not whole rows are refused before anything is written', () => {

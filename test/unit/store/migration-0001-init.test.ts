@@ -18,7 +18,9 @@ beforeEach(() => {
   ).run();
   db.prepare("INSERT INTO member_cards VALUES ('CARD-1', 'm1', 1)").run();
   db.prepare("INSERT INTO ledger (member_id, kind, points, reason, created_at) VALUES ('m1', 'bonus', 100, 'enrolment', 1)").run();
-  db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, 1, 100, 100, 1, 2)').run('m1');
+  db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, 1, 100, 100, 1, 2)').run(
+    'm1',
+  );
 });
 afterEach(() => {
   db.close();
@@ -53,7 +55,9 @@ test('lots never go negative nor above their points', () => {
 test('foreign keys hold: no card, entry or sale for an unknown member', () => {
   fails("INSERT INTO member_cards VALUES ('CARD-2', 'ghost', 1)");
   fails("INSERT INTO ledger (member_id, kind, points, reason, created_at) VALUES ('ghost', 'earn', 5, 'x', 1)");
-  fails("INSERT INTO members (id, name, name_key, status, tier, enrolled_store, enrolled_at, consent_marketing, updated_at, referred_by) VALUES ('m2', 'B', 'b', 'active', 'bronze', 's1', 1, 0, 1, 'ghost')");
+  fails(
+    "INSERT INTO members (id, name, name_key, status, tier, enrolled_store, enrolled_at, consent_marketing, updated_at, referred_by) VALUES ('m2', 'B', 'b', 'active', 'bronze', 's1', 1, 0, 1, 'ghost')",
+  );
 });
 
 test('a card belongs to one member, and member status and consent are constrained', () => {
@@ -76,7 +80,11 @@ test('card and phone lookups use their indexes', () => {
   expect(plan("SELECT * FROM members WHERE id = (SELECT member_id FROM member_cards WHERE card_number = 'CARD-1')")).toMatch(
     /SEARCH members USING INDEX sqlite_autoindex_members_1.*SEARCH member_cards USING PRIMARY KEY/,
   );
-  expect(plan("SELECT * FROM members WHERE phone >= '336' AND phone < '336:' ORDER BY phone LIMIT 20")).toMatch(/SEARCH members USING INDEX members_phone/);
-  expect(plan("SELECT * FROM members WHERE name_key >= 'an' AND name_key < 'an\u{10FFFF}' ORDER BY name_key LIMIT 20")).toMatch(/USING INDEX members_name_key/);
+  expect(plan("SELECT * FROM members WHERE phone >= '336' AND phone < '336:' ORDER BY phone LIMIT 20")).toMatch(
+    /SEARCH members USING INDEX members_phone/,
+  );
+  expect(plan("SELECT * FROM members WHERE name_key >= 'an' AND name_key < 'an\u{10FFFF}' ORDER BY name_key LIMIT 20")).toMatch(
+    /USING INDEX members_name_key/,
+  );
   expect(plan("SELECT sum(qualifying) FROM ledger WHERE member_id = 'm1' AND created_at > 0")).toMatch(/USING INDEX ledger_member_time/);
 });

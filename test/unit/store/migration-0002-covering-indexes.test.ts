@@ -23,8 +23,16 @@ beforeEach(() => {
        points_earned, points_redeemed, status, result) VALUES ('sale1', 'm1', 's', 's1', 1, 5, 1000, 0, 1000, 10, 0, 'completed', '{}')`,
   ).run();
   for (let i = 1; i <= 3; i++) {
-    db.prepare("INSERT INTO ledger (member_id, kind, points, qualifying, sale_id, reason, created_at) VALUES ('m1', 'earn', 10, 10, 'sale1', 'earn', ?)").run(i);
-    db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, 10, ?, ?, ?)').run('m1', i, i === 1 ? 0 : 10, i, 100 + i);
+    db.prepare(
+      "INSERT INTO ledger (member_id, kind, points, qualifying, sale_id, reason, created_at) VALUES ('m1', 'earn', 10, 10, 'sale1', 'earn', ?)",
+    ).run(i);
+    db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, 10, ?, ?, ?)').run(
+      'm1',
+      i,
+      i === 1 ? 0 : 10,
+      i,
+      100 + i,
+    );
   }
   migrate(db, loadMigrations().slice(0, 2));
 });
@@ -38,7 +46,11 @@ const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as 
 test('keeps every row and sets the schema version', () => {
   expect(db.pragma('user_version', { simple: true })).toBe(2);
   expect(db.prepare('SELECT sum(points), sum(qualifying) FROM ledger').get()).toEqual({ 'sum(points)': 30, 'sum(qualifying)': 30 });
-  expect(db.prepare('SELECT id, remaining FROM point_lots WHERE member_id = ? AND remaining > 0 AND expires_at > ? ORDER BY expires_at, id').all('m1', 0)).toEqual([
+  expect(
+    db
+      .prepare('SELECT id, remaining FROM point_lots WHERE member_id = ? AND remaining > 0 AND expires_at > ? ORDER BY expires_at, id')
+      .all('m1', 0),
+  ).toEqual([
     { id: 2, remaining: 10 },
     { id: 3, remaining: 10 },
   ]);
@@ -46,9 +58,15 @@ test('keeps every row and sets the schema version', () => {
 });
 
 test('qualifying points, live lots and purchases are read from covering indexes', () => {
-  expect(plan("SELECT coalesce(sum(qualifying), 0) FROM ledger WHERE member_id = 'm1' AND created_at > 0")).toMatch(/USING COVERING INDEX ledger_member_time/);
-  expect(plan("SELECT id, entry_id, remaining, earned_at, expires_at FROM point_lots WHERE member_id = 'm1' AND remaining > 0 AND expires_at > 0 ORDER BY expires_at, id")).toMatch(
-    /USING COVERING INDEX point_lots_live/,
+  expect(plan("SELECT coalesce(sum(qualifying), 0) FROM ledger WHERE member_id = 'm1' AND created_at > 0")).toMatch(
+    /USING COVERING INDEX ledger_member_time/,
   );
-  expect(plan("SELECT count(*) FROM sales WHERE member_id = 'm1' AND status = 'completed' AND points_earned > 0")).toMatch(/USING COVERING INDEX sales_member_time/);
+  expect(
+    plan(
+      "SELECT id, entry_id, remaining, earned_at, expires_at FROM point_lots WHERE member_id = 'm1' AND remaining > 0 AND expires_at > 0 ORDER BY expires_at, id",
+    ),
+  ).toMatch(/USING COVERING INDEX point_lots_live/);
+  expect(plan("SELECT count(*) FROM sales WHERE member_id = 'm1' AND status = 'completed' AND points_earned > 0")).toMatch(
+    /USING COVERING INDEX sales_member_time/,
+  );
 });

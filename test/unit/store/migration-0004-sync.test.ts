@@ -57,28 +57,54 @@ test('keeps every ledger row and lot reference; foreign keys hold; schema versio
   expect(db.prepare('SELECT * FROM ledger ORDER BY id').all()).toEqual(ledgerBefore);
   expect(db.pragma('foreign_key_check')).toEqual([]);
   expect(db.prepare('SELECT count(*) FROM point_lots p JOIN ledger l ON l.id = p.entry_id').pluck().get()).toBe(3);
-  const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'ledger' AND sql IS NOT NULL ORDER BY name").pluck().all();
+  const indexes = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'ledger' AND sql IS NOT NULL ORDER BY name")
+    .pluck()
+    .all();
   expect(indexes).toEqual(['ledger_adjust_ref', 'ledger_member_time', 'ledger_sale']);
-  expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE instr(sql, 'ledger_new') > 0 OR instr(sql, 'point_lots_new') > 0").pluck().get()).toBe(0);
-  expect(db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'point_lots'").pluck().get()).toMatch(/entry_id\s+INTEGER NOT NULL REFERENCES "?ledger"?\(id\)/);
+  expect(
+    db.prepare("SELECT count(*) FROM sqlite_schema WHERE instr(sql, 'ledger_new') > 0 OR instr(sql, 'point_lots_new') > 0").pluck().get(),
+  ).toBe(0);
+  expect(db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'point_lots'").pluck().get()).toMatch(
+    /entry_id\s+INTEGER NOT NULL REFERENCES "?ledger"?\(id\)/,
+  );
   expect(db.prepare('SELECT * FROM point_lots ORDER BY id').all()).toHaveLength(3);
-  const lotIndexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'point_lots' AND sql IS NOT NULL").pluck().all();
+  const lotIndexes = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'point_lots' AND sql IS NOT NULL")
+    .pluck()
+    .all();
   expect(lotIndexes).toEqual(['point_lots_live']);
   // A lot still cannot point at an entry that does not exist.
-  expect(() => db.prepare("INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, 999, 1, 1, 1, 2)").run(M)).toThrow(/FOREIGN KEY/);
+  expect(() =>
+    db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, 999, 1, 1, 1, 2)').run(M),
+  ).toThrow(/FOREIGN KEY/);
 });
 
 test("accepts the 'sync' kind and stays append-only", () => {
-  db.prepare("INSERT INTO ledger (member_id, kind, points, reason, created_at) VALUES (?, 'sync', 5, 'balance from the loyalty server', 50)").run(M);
-  expect(() => db.prepare("INSERT INTO ledger (member_id, kind, points, reason, created_at) VALUES (?, 'other', 5, 'x', 50)").run(M)).toThrow(/CHECK/);
+  db.prepare(
+    "INSERT INTO ledger (member_id, kind, points, reason, created_at) VALUES (?, 'sync', 5, 'balance from the loyalty server', 50)",
+  ).run(M);
+  expect(() =>
+    db.prepare("INSERT INTO ledger (member_id, kind, points, reason, created_at) VALUES (?, 'other', 5, 'x', 50)").run(M),
+  ).toThrow(/CHECK/);
   expect(() => db.prepare('UPDATE ledger SET points = 1 WHERE id = 1').run()).toThrow(/append-only/);
   expect(() => db.prepare('DELETE FROM ledger WHERE id = 1').run()).toThrow(/append-only/);
-  expect(() => db.prepare("INSERT INTO ledger (member_id, kind, points, ref, reason, created_at) VALUES (?, 'adjust', 5, ?, 'x', 50)").run(R, ADJ)).toThrow(/UNIQUE/);
+  expect(() =>
+    db.prepare("INSERT INTO ledger (member_id, kind, points, ref, reason, created_at) VALUES (?, 'adjust', 5, ?, 'x', 50)").run(R, ADJ),
+  ).toThrow(/UNIQUE/);
 });
 
 test('events written before are rewritten into protocol events with the ledger their transaction wrote', () => {
-  const rows = db.prepare('SELECT seq, id, kind, created_at, payload FROM outbox ORDER BY seq').all() as { seq: number; id: string; kind: string; created_at: number; payload: string }[];
-  const events = rows.map((r) => syncEventSchema.parse({ id: r.id, seq: r.seq, kind: r.kind, createdAt: r.created_at, payload: JSON.parse(r.payload) }));
+  const rows = db.prepare('SELECT seq, id, kind, created_at, payload FROM outbox ORDER BY seq').all() as {
+    seq: number;
+    id: string;
+    kind: string;
+    created_at: number;
+    payload: string;
+  }[];
+  const events = rows.map((r) =>
+    syncEventSchema.parse({ id: r.id, seq: r.seq, kind: r.kind, createdAt: r.created_at, payload: JSON.parse(r.payload) }),
+  );
   expect(events.map((e) => e.payload.ledger.map((l) => [l.kind, l.points, l.expiresAt ?? null]))).toEqual([
     [['bonus', 100, EXP]],
     [['earn', 20, EXP]],

@@ -17,8 +17,16 @@ test('indexes lots by ledger entry, vouchers and holds by sale, members by e-mai
     db.exec(`INSERT INTO members (id, name, name_key, status, tier, enrolled_store, enrolled_at, consent_marketing, balance, updated_at)
                VALUES ('${M}', 'Ann', 'ann', 'active', 'bronze', 's1', 1, 0, 60, 1)`);
     for (let i = 1; i <= 3; i++) {
-      db.prepare("INSERT INTO ledger (id, member_id, kind, points, qualifying, reason, created_at) VALUES (?, ?, 'earn', 20, 20, 'earn', ?)").run(i, M, i);
-      db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, 20, ?, ?, ?)').run(M, i, i === 1 ? 0 : 20, i, 1000 + i);
+      db.prepare(
+        "INSERT INTO ledger (id, member_id, kind, points, qualifying, reason, created_at) VALUES (?, ?, 'earn', 20, 20, 'earn', ?)",
+      ).run(i, M, i);
+      db.prepare('INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at) VALUES (?, ?, 20, ?, ?, ?)').run(
+        M,
+        i,
+        i === 1 ? 0 : 20,
+        i,
+        1000 + i,
+      );
     }
     db.exec(`INSERT INTO outbox (id, kind, payload, created_at) VALUES ('e1', 'sale.committed', '{}', 5);
              INSERT INTO outbox (id, kind, payload, created_at, sent_at, result) VALUES ('e2', 'sale.committed', '{}', 6, 7, '{"status":"applied_with_adjustment","reasons":["overdraft"]}');

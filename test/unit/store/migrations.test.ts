@@ -33,7 +33,9 @@ describe('migration runner', () => {
     first.db.close();
     const again = new Database(path);
     expect(migrate(again, migrations)).toEqual({ from: migrations.length, to: migrations.length });
-    expect(again.prepare('SELECT version, name FROM schema_migrations').all()).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
+    expect(again.prepare('SELECT version, name FROM schema_migrations').all()).toEqual(
+      migrations.map((m) => ({ version: m.version, name: m.name })),
+    );
     again.close();
   });
 
@@ -72,7 +74,10 @@ describe('migration runner', () => {
     const migrationsDir = join(dir, 'migrations');
     mkdirSync(migrationsDir);
     copyFileSync(join(TERMINAL_MIGRATIONS_DIR, '0001-init.sql'), join(migrationsDir, '0001-init.sql'));
-    writeFileSync(join(migrationsDir, '0002-broken.sql'), 'CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;\nINSERT INTO no_such_table VALUES (1);\n');
+    writeFileSync(
+      join(migrationsDir, '0002-broken.sql'),
+      'CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;\nINSERT INTO no_such_table VALUES (1);\n',
+    );
     const path = join(dir, 't.sqlite');
     expect(() => openTerminalDb(path, { migrations: loadMigrations(migrationsDir) })).toThrow(/no such table/);
     const raw = new Database(path);

@@ -12,7 +12,7 @@ test('full jitter: between 0 and base·2^attempt, never above the cap', () => {
 
 test('delays spread uniformly (a fleet does not retry in lockstep)', () => {
   let seed = 1;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const delays = Array.from({ length: 2000 }, () => backoffDelay(4, random));
   const mean = delays.reduce((s, d) => s + d, 0) / delays.length;
   expect(Math.min(...delays)).toBeGreaterThanOrEqual(0);

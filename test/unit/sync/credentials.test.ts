@@ -4,7 +4,13 @@ import { afterEach, expect, test } from 'vitest';
 import { keyFileSource, openCredentials, sealCredentials } from '../../../main/backend/sync/credentials.ts';
 import { tempDir } from '../../helpers/terminal.ts';
 
-const creds = { serverUrl: 'https://loyalty.example:8443', terminalId: '0195a0c0-0000-7000-8000-000000000001', storeId: 's1', secret: 'A'.repeat(43), caPem: null };
+const creds = {
+  serverUrl: 'https://loyalty.example:8443',
+  terminalId: '0195a0c0-0000-7000-8000-000000000001',
+  storeId: 's1',
+  secret: 'A'.repeat(43),
+  caPem: null,
+};
 let dir: { path: string; remove(): void } | null = null;
 afterEach(() => dir?.remove());
 

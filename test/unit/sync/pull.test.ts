@@ -30,7 +30,13 @@ function member(i: number, now: number): MemberRecord {
     status: i % 11 === 0 ? 'blocked' : 'active',
     tier: 'bronze',
     balance,
-    lots: balance > 0 ? [{ remaining: balance - 10, expiresAt: now + 86_400_000 }, { remaining: 10, expiresAt: null }] : [],
+    lots:
+      balance > 0
+        ? [
+            { remaining: balance - 10, expiresAt: now + 86_400_000 },
+            { remaining: 10, expiresAt: null },
+          ]
+        : [],
     cards: [String(i).padStart(12, '0')],
     enrolledStore: 'store-1',
     enrolledAt: now,
@@ -83,10 +89,18 @@ test('the next page is asked for, and its request is on the wire, before the pag
   const t = createTestTerminal();
   open.push(t);
   const server = slowServer(pages(6, 20, t.clock.now()));
-  const result = await pullChanges({ store: t.backend.store, client: server.client, now: () => t.clock.now(), pageSize: 20, afterPage: (n) => server.log.push(`written ${n - 1}`) });
+  const result = await pullChanges({
+    store: t.backend.store,
+    client: server.client,
+    now: () => t.clock.now(),
+    pageSize: 20,
+    afterPage: (n) => server.log.push(`written ${n - 1}`),
+  });
   expect(result).toMatchObject({ pages: 6, members: 120 });
   for (let page = 0; page < 5; page++) {
-    expect(server.log.indexOf(`sent ${page + 1}`), `page ${page + 1} asked for before page ${page} is written`).toBeLessThan(server.log.indexOf(`written ${page}`));
+    expect(server.log.indexOf(`sent ${page + 1}`), `page ${page + 1} asked for before page ${page} is written`).toBeLessThan(
+      server.log.indexOf(`written ${page}`),
+    );
   }
   expect(checkInvariants(t.backend.store.db)).toEqual([]);
 });
@@ -105,15 +119,22 @@ test('a long first pull moves its pages into the database file as it goes, not i
   // The server's lots as they are, a debt as a debt.
   const owing = db.prepare("SELECT balance, debt FROM members WHERE id = '00000005-0000-7000-8000-000000000000'").get();
   expect(owing).toEqual({ balance: -20, debt: 20 });
-  const lots = db.prepare("SELECT remaining, expires_at FROM point_lots WHERE member_id = '00000003-0000-7000-8000-000000000000' ORDER BY expires_at").all();
-  expect(lots).toEqual([{ remaining: 90, expires_at: t.clock.now() + 86_400_000 }, { remaining: 10, expires_at: expect.any(Number) }]);
+  const lots = db
+    .prepare("SELECT remaining, expires_at FROM point_lots WHERE member_id = '00000003-0000-7000-8000-000000000000' ORDER BY expires_at")
+    .all();
+  expect(lots).toEqual([
+    { remaining: 90, expires_at: t.clock.now() + 86_400_000 },
+    { remaining: 10, expires_at: expect.any(Number) },
+  ]);
 });
 
 test('a prefetched page that fails leaves the pages before it written and the cursor on it', async () => {
   const t = createTestTerminal();
   open.push(t);
   const server = slowServer(pages(5, 10, t.clock.now()), (page) => (page === 3 ? new SyncFailure('network', 'connection refused') : null));
-  await expect(pullChanges({ store: t.backend.store, client: server.client, now: () => t.clock.now(), pageSize: 10 })).rejects.toThrow('connection refused');
+  await expect(pullChanges({ store: t.backend.store, client: server.client, now: () => t.clock.now(), pageSize: 10 })).rejects.toThrow(
+    'connection refused',
+  );
   const db = t.backend.store.db;
   expect(db.prepare('SELECT count(*) FROM members').pluck().get()).toBe(30);
   expect(db.prepare("SELECT value FROM settings WHERE key = 'sync.cursor'").pluck().get()).toBe('p3');

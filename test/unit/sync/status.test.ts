@@ -2,12 +2,28 @@ import { expect, test } from 'vitest';
 import { computeStatus, sameStatus, type StatusInput } from '../../../main/backend/sync/status.ts';
 
 const H = 3_600_000;
-const base: StatusInput = { paired: true, busy: false, lastFailure: null, queueLength: 0, oldestUnsentAt: null, lastSuccessAt: 1_000, flagged: 0, now: 10 * H, alertAfterMs: 24 * H };
+const base: StatusInput = {
+  paired: true,
+  busy: false,
+  lastFailure: null,
+  queueLength: 0,
+  oldestUnsentAt: null,
+  lastSuccessAt: 1_000,
+  flagged: 0,
+  now: 10 * H,
+  alertAfterMs: 24 * H,
+};
 
 test('state: not paired, syncing, the last failure, never synced, online', () => {
   expect(computeStatus({ ...base, paired: false })).toMatchObject({ state: 'offline', reason: 'not paired' });
-  expect(computeStatus({ ...base, busy: true, lastFailure: { state: 'offline', reason: 'timeout' } })).toMatchObject({ state: 'syncing', reason: null });
-  expect(computeStatus({ ...base, lastFailure: { state: 'error', reason: 'revoked' } })).toMatchObject({ state: 'error', reason: 'revoked' });
+  expect(computeStatus({ ...base, busy: true, lastFailure: { state: 'offline', reason: 'timeout' } })).toMatchObject({
+    state: 'syncing',
+    reason: null,
+  });
+  expect(computeStatus({ ...base, lastFailure: { state: 'error', reason: 'revoked' } })).toMatchObject({
+    state: 'error',
+    reason: 'revoked',
+  });
   expect(computeStatus({ ...base, lastSuccessAt: null })).toMatchObject({ state: 'offline', reason: 'not synced yet' });
   expect(computeStatus(base)).toMatchObject({ state: 'online', reason: null, oldestUnsentAgeMs: null, alert: false });
 });
@@ -16,7 +32,10 @@ test('the alert is raised when the oldest unsent event is older than the limit, 
   const oldest = { ...base, queueLength: 3, oldestUnsentAt: 10 * H - 24 * H };
   expect(computeStatus(oldest)).toMatchObject({ alert: false, oldestUnsentAgeMs: 24 * H });
   expect(computeStatus({ ...oldest, now: oldest.now + 1 })).toMatchObject({ alert: true, state: 'online' });
-  expect(computeStatus({ ...oldest, now: oldest.now + 1, lastFailure: { state: 'offline', reason: 'timeout' } })).toMatchObject({ alert: true, state: 'offline' });
+  expect(computeStatus({ ...oldest, now: oldest.now + 1, lastFailure: { state: 'offline', reason: 'timeout' } })).toMatchObject({
+    alert: true,
+    state: 'offline',
+  });
   expect(computeStatus({ ...oldest, now: oldest.now + 1, paired: false }).alert).toBe(false);
 });
 
