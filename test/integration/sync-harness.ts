@@ -290,6 +290,12 @@ export interface FaultProxy {
   mode: ProxyMode;
   /** Per request: the fault to inject (a seeded simulation decides here). */
   decide: ((req: { method: string; path: string }) => ProxyMode) | null;
+  /**
+   * Per request, once its body is read (it wins over `decide`): for a test that must fault one batch
+   * and not another whichever arrives first (two batches in flight reach the proxy in either order).
+   * Only 'pass', 'drop-after' and 'drop-before' (the body is then never delivered).
+   */
+  decideByBody: ((req: { method: string; path: string; body: Buffer }) => 'pass' | 'drop-after' | 'drop-before') | null;
   delayMs: number;
   /** Requests seen, by path without query. */
   seen: string[];
@@ -393,6 +399,7 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
     url: '',
     mode: 'pass',
     decide: null,
+    decideByBody: null,
     delayMs: 5,
     seen: [],
     exchanges: [],
@@ -432,7 +439,7 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
   const server = createServer((req, res) => {
     const path = req.url ?? '';
     proxy.seen.push(path.split('?')[0]!);
-    const mode = proxy.decide?.({ method: req.method ?? 'GET', path: path.split('?')[0]! }) ?? proxy.mode;
+    let mode = proxy.decide?.({ method: req.method ?? 'GET', path: path.split('?')[0]! }) ?? proxy.mode;
     begin();
     let ended = false;
     const finish = () => {
@@ -458,6 +465,11 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
       const captured: Captured = { method: req.method ?? 'GET', path, headers, body: Buffer.concat(chunks) };
+      if (proxy.decideByBody) mode = proxy.decideByBody({ method: captured.method, path: path.split('?')[0]!, body: captured.body });
+      if (mode === 'drop-before') {
+        req.socket.destroy();
+        return finish();
+      }
       if (mode === 'hold-back') {
         heldBack.push(captured);
         req.socket.destroy();

@@ -15,7 +15,6 @@ import {
   startFaultProxy,
   startSyncServer,
   type FaultProxy,
-  type ProxyMode,
   type SyncServer,
   type SyncTerminal,
 } from './sync-harness.ts';
@@ -208,11 +207,22 @@ describe('push', () => {
     for (let i = 0; i < 6; i++) await sell(t, token, m.id, 1_000 + i * 100);
     // Round 1: both batches applied, both answers cut. Round 2: the first batch's answer (appliedSeq
     // past it, the second batch being on the server) arrives; the second batch is cut before the server.
-    const plan: ProxyMode[] = ['drop-after', 'drop-after', 'pass', 'drop-before'];
-    faulty.decide = ({ path }) => (path === '/v1/events' ? (plan.shift() ?? 'pass') : 'pass');
+    // Decided by the batch's first seq: the two batches in flight can reach the proxy in either order.
+    const firstUnsent = t.backend.store.db.prepare('SELECT min(seq) FROM outbox WHERE sent_at IS NULL').pluck().get() as number;
+    let round = 0;
+    faulty.decideByBody = ({ path, body }) => {
+      if (path !== '/v1/events') return 'pass';
+      const firstSeq = (JSON.parse(body.toString('utf8')) as { events: { seq: number }[] }).events[0]!.seq;
+      if (round === 1) return 'drop-after';
+      if (round === 2) return firstSeq === firstUnsent ? 'pass' : 'drop-before';
+      return 'pass';
+    };
+    round = 1;
     expect((await t.backend.sync.syncNow()).state).toBe('offline');
+    round = 2;
     expect((await t.backend.sync.syncNow()).state).toBe('offline');
     expect(t.backend.sync.status().queueLength).toBe(3); // the second batch waits for its own answer
+    round = 3;
     expect(await t.backend.sync.syncNow()).toMatchObject({ state: 'online', queueLength: 0 });
     const manager = await t.login('manager');
     expect((await t.call('sync.flags', {}, manager)).flags).toHaveLength(6);
