@@ -87,6 +87,13 @@ describe('roles', () => {
     expect(await page.locator('.serial-scanner [data-serial-state]').getAttribute('data-serial-state')).toBe('none');
     await page.getByText('Serial ports on this machine').waitFor();
     await page.locator('.serial-scanner').getByText('Loading', { exact: false }).waitFor({ state: 'detached', timeout: 10_000 });
+    for (const [width, height] of [
+      [1024, 768],
+      [1280, 800],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: join(SHOTS, `settings-${width}x${height}.png`), fullPage: true });
+    }
     await page.close();
   }, 60_000);
 });
