@@ -7,7 +7,7 @@ import { STAFF } from '../helpers/terminal.ts';
 import { BENCH_MEMBERS, BENCH_NOW, benchDatabase, cardNumber, ENTRIES_PER_MEMBER, memberId, phoneOf } from './core-data.ts';
 import { prng } from '../../shared/prng.ts';
 import { size } from './scale.ts';
-import { percentile, round, rssMb, time, type Timing } from './stats.ts';
+import { round, rssMb, summarize, time, type Timing } from './stats.ts';
 
 const LOOKUPS = size('BENCH_CORE_LOOKUPS', 20_000, 500);
 const COMMANDS = size('BENCH_CORE_COMMANDS', 5_000, 200);
@@ -109,8 +109,7 @@ export function benchCore(log: (line: string) => void): Record<string, number> {
     },
     0,
   );
-  redeemMs.sort((a, b) => a - b);
-  const redeemP99 = percentile(redeemMs, 99);
+  const redeemP99 = summarize(redeemMs).p99;
   db.exec('DROP TABLE bench_baseline');
   // The WAL checkpoint the commits left for the idle moment between sales.
   const checkpointStart = performance.now();

@@ -12,7 +12,7 @@ import { startPtyPair } from '../helpers/pty-pair.ts';
 import { BENCH_MEMBERS, BENCH_NOW, benchDatabase, cardNumber, memberId } from './core-data.ts';
 import { prng } from '../../shared/prng.ts';
 import { size, SMOKE } from './scale.ts';
-import { percentile, round, rssMb, type Timing } from './stats.ts';
+import { round, rssMb, summarize } from './stats.ts';
 
 const SCANS = size('BENCH_SCAN_SCANS', 2_000, 100);
 const WARMUP = SMOKE ? 20 : 200;
@@ -104,19 +104,6 @@ export async function benchScan(log: (line: string) => void): Promise<Record<str
     serial_to_member_p99_ms: round(serialToMember.p99),
     serial_to_member_max_ms: round(serialToMember.max),
     scan_rss_mb: rssMb(),
-  };
-}
-
-function summarize(samples: number[]): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  return {
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1]!,
-    mean,
-    n: sorted.length,
   };
 }
 

@@ -23,15 +23,20 @@ export function time<T>(inputs: T[], fn: (input: T) => unknown, warmup = Math.mi
     fn(inputs[i]!);
     samples[i] = Number(process.hrtime.bigint() - start) / 1e6;
   }
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  samples.sort((a, b) => a - b);
+  return summarize(samples);
+}
+
+/** Percentiles, max and mean of timings in ms. */
+export function summarize(samples: readonly number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
   return {
-    p50: percentile(samples, 50),
-    p95: percentile(samples, 95),
-    p99: percentile(samples, 99),
-    max: samples[samples.length - 1]!,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1]!,
     mean,
-    n: samples.length,
+    n: sorted.length,
   };
 }
 
