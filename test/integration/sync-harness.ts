@@ -1,7 +1,8 @@
 /**
  * Real parts for the sync tests: the reference server (server/) in-process on
- * 127.0.0.1 with an ephemeral port and an embedded PGlite database (a copy of
- * the migrated template), and terminals on their own SQLite files, paired
+ * 127.0.0.1 with an ephemeral port on an embedded PGlite database (a copy of
+ * the migrated template) or, with `driver: 'postgres'`, a new database on a
+ * real PostgreSQL cluster (row locks, a connection pool), and terminals on their own SQLite files, paired
  * with one-time codes. Server and terminals share one clock the test moves.
  */
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,8 @@ import type { Db } from '../../server/store/db.ts';
 import { openDatabase } from '../../server/store/open.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { PRODUCTS, seed, STAFF, tempDir } from '../helpers/terminal.ts';
+import { openTestDb, type Driver } from '../server/harness.ts';
+export { usePostgresCluster } from '../server/harness.ts';
 import { pgliteDataDir } from '../server/pglite-template.ts';
 
 export const STORE_ID = 'store-1';
@@ -51,16 +54,29 @@ export interface SyncServer {
   close(): Promise<void>;
 }
 
-/** `scratch`: a parent directory for the server's data (e.g. /dev/shm: a tmpfs makes PGlite's commits cheap). */
-export async function startSyncServer(clock: Clock, options: { scratch?: string } = {}): Promise<SyncServer> {
-  let dir = await pgliteDataDir();
-  if (options.scratch !== undefined) {
-    const moved = mkdtempSync(join(options.scratch, 'lt-sync-pglite-'));
-    cpSync(dir, moved, { recursive: true });
-    rmSync(dir, { recursive: true, force: true });
-    dir = moved;
+export interface SyncServerOptions {
+  /** 'postgres': a new database on the file's throwaway PostgreSQL cluster (real row locks, a pool); call `usePostgresCluster()` at the file's top level. */
+  driver?: Driver;
+  /** PGlite only: a parent directory for the server's data (e.g. /dev/shm: a tmpfs makes PGlite's commits cheap). */
+  scratch?: string;
+}
+
+export async function startSyncServer(clock: Clock, options: SyncServerOptions = {}): Promise<SyncServer> {
+  let db: Db;
+  let dispose = () => undefined as void;
+  if (options.driver === 'postgres') {
+    ({ db, dispose } = await openTestDb('postgres'));
+  } else {
+    let dir = await pgliteDataDir();
+    if (options.scratch !== undefined) {
+      const moved = mkdtempSync(join(options.scratch, 'lt-sync-pglite-'));
+      cpSync(dir, moved, { recursive: true });
+      rmSync(dir, { recursive: true, force: true });
+      dir = moved;
+    }
+    db = await openDatabase({ dataDir: dir });
+    dispose = () => rmSync(dir, { recursive: true, force: true });
   }
-  const db = await openDatabase({ dataDir: dir });
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -101,7 +117,7 @@ export async function startSyncServer(clock: Clock, options: { scratch?: string 
     async close() {
       await server.close();
       await db.close();
-      rmSync(dir, { recursive: true, force: true });
+      dispose();
     },
   };
 }
