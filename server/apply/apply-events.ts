@@ -51,8 +51,8 @@ export interface ApplyPlan {
     reasons: string[];
   }[];
   ledger: LedgerRowOut[];
-  newLots: { member_id: string; remaining: number; expires_at: number | null; created_at: number }[];
-  lotUpdates: { id: number; remaining: number }[];
+  newLots: { member_id: string; remaining: number; expired: number; expires_at: number | null; created_at: number }[];
+  lotUpdates: { id: number; remaining: number; expired: number }[];
   members: MemberRow[];
   cards: { card: string; member_id: string; created_at: number }[];
   flags: FlagRow[];
@@ -223,10 +223,17 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
       for (const lot of state.lots) {
         if (!lot.changed) continue;
         if (lot.id < 0) {
-          if (lot.remaining > 0)
-            plan.newLots.push({ member_id: id, remaining: lot.remaining, expires_at: lot.expiresAt, created_at: lot.createdAt });
+          // A lot made and expired in this batch is kept: a later late debit may still spend it.
+          if (lot.remaining > 0 || lot.expired > 0)
+            plan.newLots.push({
+              member_id: id,
+              remaining: lot.remaining,
+              expired: lot.expired,
+              expires_at: lot.expiresAt,
+              created_at: lot.createdAt,
+            });
         } else {
-          plan.lotUpdates.push({ id: lot.id, remaining: lot.remaining });
+          plan.lotUpdates.push({ id: lot.id, remaining: lot.remaining, expired: lot.expired });
         }
       }
     }

@@ -27,6 +27,7 @@ export function expireDue(state: PointsState, at: number, out: PointsWriter): nu
     });
     state.balance -= lot.remaining;
     expired += lot.remaining;
+    lot.expired += lot.remaining;
     lot.remaining = 0;
     lot.changed = true;
   }
@@ -59,7 +60,7 @@ export async function expireDuePoints(db: Db, now: number): Promise<{ members: n
       const ledger: LedgerRowOut[] = [];
       const writer: PointsWriter = { ledger, nextLotId: () => 0, appliedAt: now };
       const balances: { id: string; balance: number; updated_at: number }[] = [];
-      const updates: { id: number; remaining: number }[] = [];
+      const updates: { id: number; remaining: number; expired: number }[] = [];
       let expired = 0;
       for (const m of locked) {
         const state = { memberId: m.id, balance: m.balance, lots: lots.get(m.id) ?? [], qualifying: 0 };
@@ -67,7 +68,7 @@ export async function expireDuePoints(db: Db, now: number): Promise<{ members: n
         if (n === 0) continue;
         expired += n;
         balances.push({ id: m.id, balance: state.balance, updated_at: now });
-        for (const lot of state.lots) if (lot.changed) updates.push({ id: lot.id, remaining: lot.remaining });
+        for (const lot of state.lots) if (lot.changed) updates.push({ id: lot.id, remaining: lot.remaining, expired: lot.expired });
       }
       await runWrites(tx, [
         insertWrite('ledger', LEDGER_COLUMNS, ledger),

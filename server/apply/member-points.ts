@@ -7,6 +7,12 @@
  * take from the lot that expires first; a shortfall becomes a debt (a negative
  * balance). So balance = sum of live lots when it is ≥ 0, and a member in debt
  * has no live lots. Expiry is expiry.ts.
+ *
+ * A debit spends the lots that were alive at its own time, even those the
+ * expiry has emptied since (an offline redemption that arrives after the
+ * expiry job): what it takes of them is first restored by an 'expire' entry
+ * of positive points, so no point is both expired and spent, and the result
+ * does not depend on whether the job ran before the late event arrived.
  */
 import { consumeLots, creditPoints } from '../../shared/loyalty/lots.ts';
 
@@ -19,6 +25,8 @@ export interface LotState {
   /** null = never expires. */
   expiresAt: number | null;
   createdAt: number;
+  /** Points the expiry took out of this lot (remaining is then 0); a late debit may restore them. */
+  expired: number;
   changed: boolean;
 }
 
@@ -67,20 +75,10 @@ export function applyEntry(
 ): number {
   if (entry.points > 0) {
     const { lotPoints } = creditPoints(Math.max(0, -state.balance), entry.points);
-    if (lotPoints > 0) state.lots.push({ id: out.nextLotId(), remaining: lotPoints, expiresAt: entry.expiresAt, createdAt, changed: true });
+    if (lotPoints > 0)
+      state.lots.push({ id: out.nextLotId(), remaining: lotPoints, expiresAt: entry.expiresAt, createdAt, expired: 0, changed: true });
   } else {
-    const live = state.lots.map((l) => ({
-      id: l.id,
-      remaining: l.remaining,
-      earnedAt: l.createdAt,
-      expiresAt: l.expiresAt ?? Number.MAX_SAFE_INTEGER,
-    }));
-    const { takes } = consumeLots(live, -entry.points);
-    for (const take of takes) {
-      const lot = state.lots.find((l) => l.id === take.lotId)!;
-      lot.remaining -= take.points;
-      lot.changed = true;
-    }
+    spendLotsAliveAt(state, -entry.points, createdAt, out);
   }
   state.balance += entry.points;
   if (countsForTier) state.qualifying += entry.qualifying;
@@ -95,4 +93,48 @@ export function applyEntry(
     reason: entry.reason,
   });
   return state.balance;
+}
+
+/** Whether the lot was alive at `at`: not yet at its expiry instant then (shared/loyalty/expiry.ts). */
+function aliveAt(lot: LotState, at: number): boolean {
+  return lot.expiresAt === null || lot.expiresAt > at;
+}
+
+/**
+ * Takes `points` from the lots alive at `at`, earliest expiry first (the
+ * terminal's rule, shared/loyalty/lots.ts). Points taken from a lot the
+ * expiry has emptied since are restored first: an 'expire' entry of positive
+ * points, dated at the spend. A shortfall is left to the caller's balance (a debt).
+ */
+function spendLotsAliveAt(state: PointsState, points: number, at: number, out: PointsWriter): void {
+  const candidates = state.lots
+    .filter((l) => l.remaining > 0 || (l.expired > 0 && aliveAt(l, at)))
+    .map((l) => ({
+      id: l.id,
+      remaining: l.remaining + (aliveAt(l, at) ? l.expired : 0),
+      earnedAt: l.createdAt,
+      expiresAt: l.expiresAt ?? Number.MAX_SAFE_INTEGER,
+    }));
+  let restored = 0;
+  for (const take of consumeLots(candidates, points).takes) {
+    const lot = state.lots.find((l) => l.id === take.lotId)!;
+    const fromRemaining = Math.min(lot.remaining, take.points);
+    const fromExpired = take.points - fromRemaining;
+    lot.remaining -= fromRemaining;
+    lot.expired -= fromExpired;
+    restored += fromExpired;
+    lot.changed = true;
+  }
+  if (restored === 0) return;
+  state.balance += restored;
+  out.ledger.push({
+    member_id: state.memberId,
+    event_id: null,
+    kind: 'expire',
+    points: restored,
+    qualifying: 0,
+    created_at: at,
+    applied_at: out.appliedAt,
+    reason: 'expiry undone: spent before it expired',
+  });
 }

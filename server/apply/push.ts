@@ -11,7 +11,7 @@ import { qualifyingWindowStart } from '../../shared/loyalty/tiers.ts';
 import type { FlagKind, EventResult, PushResponse, SyncEvent } from '../../shared/sync-protocol.ts';
 import { changeTransaction, type Db, type Queryable } from '../store/db.ts';
 import { anyKeyOf, anyOf, insertWrite, jsonList, runWrites, type RowsWrite } from '../store/json-rows.ts';
-import { LEDGER_COLUMNS, liveLots, lotWrites, qualifyingSince } from '../store/lots.ts';
+import { LEDGER_COLUMNS, lotWrites, qualifyingSince, spendableLots } from '../store/lots.ts';
 import { insertMembers, lockMembers, updateMemberPoints, updateMembers, type MemberRow } from '../store/member-rows.ts';
 import { currentProgram } from '../store/programs.ts';
 import { applyEvents, type ApplyPlan } from './apply-events.ts';
@@ -108,9 +108,10 @@ async function applyFresh(
   }
   const members = await lockMembers(tx, memberIds);
   const stored = new Map([...members.values()].map((m) => [m.id, m.status]));
-  // Only a debit consumes lots; a credit adds one (lots past their date that it leaves alone are the expiry run's).
-  const debited = new Set(events.flatMap((e) => e.payload.ledger.filter((entry) => entry.points < 0).map((entry) => entry.memberId)));
-  const lots = await liveLots(tx, debited);
+  // Only a debit consumes lots, those alive at its time; a credit adds one (lots past their date that it leaves alone are the expiry run's).
+  const debits = events.flatMap((e) => e.payload.ledger.filter((entry) => entry.points < 0).map((entry) => ({ e, entry })));
+  const earliestDebit = Math.min(now, ...debits.map(({ e }) => e.createdAt));
+  const lots = await spendableLots(tx, new Set(debits.map(({ entry }) => entry.memberId)), earliestDebit);
   const windowStart = program === null ? Number.NEGATIVE_INFINITY : qualifyingWindowStart(now, program);
   const gains = qualifyingGains(events, now, windowStart);
   const exact = new Set([...members.values()].filter((m) => needsExactQualifying(m, gains.get(m.id) ?? 0, program, now)).map((m) => m.id));
