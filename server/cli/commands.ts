@@ -3,6 +3,12 @@
  * wrapper over a function in server/admin/ or server/tokens/, which the demo
  * seed and tests call directly. Output is for people, except list commands,
  * which print JSON.
+ *
+ * A command runs in two steps: `input` reads what it needs from the
+ * operator's machine (import files), always in the CLI's process; `run` works
+ * on the database, in the CLI's process or, while a server holds the
+ * database, inside that server (server/admin-channel/). So `run` never reads
+ * a file: the server could be another user on another filesystem view.
  */
 import { readFileSync } from 'node:fs';
 import { expireDuePoints } from '../apply/expiry.ts';
@@ -25,11 +31,13 @@ export interface CommandContext {
   out: (line: string) => void;
 }
 
-interface Command {
+export interface Command {
   usage: string;
-  /** false for commands that need no database. */
+  /** false for commands that need no database: they always run in the CLI's process. */
   needsDb?: boolean;
-  run(args: ParsedArgs, ctx: CommandContext): Promise<void>;
+  /** Reads the command's input where the operator runs it (a JSON-serialisable value). */
+  input?(args: ParsedArgs): unknown;
+  run(args: ParsedArgs, ctx: CommandContext, input: unknown): Promise<void>;
 }
 
 function arg(args: ParsedArgs, index: number, what: string): string {
@@ -101,30 +109,34 @@ export const COMMANDS: Record<string, Command> = {
   },
   'import-program': {
     usage: 'import-program <file.json>',
-    async run(args, { db, now, out }) {
-      const { version } = await importProgram(db, readJsonFile(arg(args, 1, 'programme file')), now);
+    input: (args) => readJsonFile(arg(args, 1, 'programme file')),
+    async run(_args, { db, now, out }, input) {
+      const { version } = await importProgram(db, input, now);
       out(`Programme version ${version} imported.`);
     },
   },
   'import-products': {
     usage: 'import-products <file.json>',
-    async run(args, { db, out }) {
-      const { count } = await importProducts(db, readJsonFile(arg(args, 1, 'products file')));
+    input: (args) => readJsonFile(arg(args, 1, 'products file')),
+    async run(_args, { db, out }, input) {
+      const { count } = await importProducts(db, input);
       out(`${count} products imported.`);
     },
   },
   'import-members': {
     usage:
       'import-members <file.json>   ([{id, name, phone?, email?, birthDate?, cardNumber?, consentMarketing?, enrolledStore, points?}])',
-    async run(args, { db, out, now }) {
-      const { count } = await importMembers(db, readJsonFile(arg(args, 1, 'members file')), now);
+    input: (args) => readJsonFile(arg(args, 1, 'members file')),
+    async run(_args, { db, out, now }, input) {
+      const { count } = await importMembers(db, input, now);
       out(`${count} members imported.`);
     },
   },
   'import-staff': {
     usage: 'import-staff <file.json>   ([{id, name, role, pin, active?}]; PINs are hashed, never stored)',
-    async run(args, { db, out }) {
-      const { count } = await importStaff(db, readJsonFile(arg(args, 1, 'staff file')));
+    input: (args) => readJsonFile(arg(args, 1, 'staff file')),
+    async run(_args, { db, out }, input) {
+      const { count } = await importStaff(db, input);
       out(`${count} staff imported.`);
     },
   },

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { lockDataDir } from './data-dir-lock.ts';
 import type { Db } from './db.ts';
 import { migrate } from './migrations.ts';
 import { openPglite } from './pglite.ts';
@@ -11,17 +12,32 @@ export interface OpenOptions {
   url?: string | undefined;
   /** PGlite data directory; 'memory://' for a throwaway in-memory database. */
   dataDir?: string | undefined;
+  /** Who opens a PGlite folder, for the message a second opener gets ("the loyalty server"). */
+  holder?: string | undefined;
 }
 
-/** Opens the database (DATABASE_URL → PostgreSQL, else PGlite in a directory) and migrates it. */
+/**
+ * Opens the database (DATABASE_URL → PostgreSQL, else PGlite in a directory) and migrates it.
+ * A PGlite folder is locked to this process until close (data-dir-lock.ts): a
+ * second opener gets DataDirInUseError. PostgreSQL and memory:// need no lock.
+ */
 export async function openDatabase(options: OpenOptions): Promise<Db> {
   let db: Db;
   if (options.url !== undefined && options.url !== '') {
     db = await openPostgres(options.url);
   } else {
     const dir = options.dataDir ?? DEFAULT_DATA_DIR;
-    if (dir !== 'memory://') mkdirSync(dir, { recursive: true });
-    db = await openPglite(dir === 'memory://' ? undefined : dir);
+    if (dir === 'memory://') db = await openPglite(undefined);
+    else {
+      mkdirSync(dir, { recursive: true });
+      const lock = await lockDataDir(dir, options.holder ?? 'a loyalty server process');
+      try {
+        db = releasingOnClose(await openPglite(dir), lock.release);
+      } catch (err) {
+        lock.release();
+        throw err;
+      }
+    }
   }
   try {
     await migrate(db);
@@ -30,4 +46,18 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
     throw err;
   }
   return db;
+}
+
+function releasingOnClose(db: Db, release: () => void): Db {
+  // A spread keeps whatever else the driver's object carries; only close changes.
+  return {
+    ...db,
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        release();
+      }
+    },
+  };
 }
