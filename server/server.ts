@@ -8,6 +8,7 @@ import { expireDuePoints } from './apply/expiry.ts';
 import { pruneNonces } from './auth/verify-request.ts';
 import { buildApp } from './http/app.ts';
 import type { LogOptions } from './http/logging.ts';
+import { onContention } from './store/contention.ts';
 import type { Db } from './store/db.ts';
 
 export interface StartOptions {
@@ -41,6 +42,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     if (expired.points > 0) app.log.info({ members: expired.members, points: expired.points }, 'points expired');
   };
   await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
+  // A deadlock or serialisation failure is retried inside the server (store/contention.ts); each is logged, without data.
+  const stopContentionLog = onContention((event) =>
+    app.log.warn(event, event.retryInMs === null ? 'transaction failed on every attempt' : 'transaction retried'),
+  );
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const interval = options.maintenanceIntervalMs ?? 10 * 60_000;
@@ -60,6 +65,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       if (timer !== null) clearInterval(timer);
       await running;
       await app.close();
+      stopContentionLog();
     },
   };
 }

@@ -13,11 +13,17 @@ export interface Queryable {
 export interface TransactionOptions {
   /** REPEATABLE READ: one snapshot for every statement (the pull's pages). */
   isolation?: 'read committed' | 'repeatable read';
+  /** What the transaction is ('push', 'hold'…), for the log line of a retry (contention.ts). */
+  name?: string;
 }
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws.
+   * A deadlock or serialisation failure runs `fn` again (contention.ts): `fn` does
+   * database work only, or work it may safely repeat.
+   */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
@@ -30,12 +36,16 @@ export const CHANGE_LOCK_KEY = 72_617_301;
  * server-wide lock first makes stamps commit in sequence order, so a pull
  * that has seen stamp N has seen every stamp below N (no change is skipped by
  * a cursor). Concurrent writers of pulled rows serialise; reads and holds do not.
+ * The change lock is the first in the server's lock order (lock-order.ts).
  */
-export function changeTransaction<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOCK_KEY]);
-    return fn(tx);
-  });
+export function changeTransaction<T>(db: Db, fn: (tx: Queryable) => Promise<T>, name = 'change'): Promise<T> {
+  return db.transaction(
+    async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOCK_KEY]);
+      return fn(tx);
+    },
+    { name },
+  );
 }
 
 /** Serialises async work: PGlite has a single connection, so a transaction must not interleave with other statements. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { retryOnContention } from './contention.ts';
 import type { Db, Queryable, TransactionOptions } from './db.ts';
 
 const INT8_OID = 20;
@@ -33,25 +34,28 @@ export async function openPostgres(connectionString: string, maxConnections = 10
   await pool.query('SELECT 1');
   return {
     kind: 'postgres',
-    query: async <T>(sql: string, params?: readonly unknown[]) => (await pool.query(prepared(sql, params))).rows as T[],
+    // A statement on its own is its own transaction: retried as one (contention.ts).
+    query: <T>(sql: string, params?: readonly unknown[]) =>
+      retryOnContention('statement', async () => (await pool.query(prepared(sql, params))).rows as T[]),
     exec: async (sql: string) => void (await pool.query(sql)),
-    transaction: async <T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions) => {
-      const client = await pool.connect();
-      try {
-        await client.query(options?.isolation === 'repeatable read' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ' : 'BEGIN');
-        const result = await fn({
-          query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(prepared(sql, params))).rows as R[],
-          exec: async (sql: string) => void (await client.query(sql)),
-        });
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions) =>
+      retryOnContention(options?.name ?? 'transaction', async () => {
+        const client = await pool.connect();
+        try {
+          await client.query(options?.isolation === 'repeatable read' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ' : 'BEGIN');
+          const result = await fn({
+            query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(prepared(sql, params))).rows as R[],
+            exec: async (sql: string) => void (await client.query(sql)),
+          });
+          await client.query('COMMIT');
+          return result;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        } finally {
+          client.release();
+        }
+      }),
     close: () => pool.end(),
   };
 }
