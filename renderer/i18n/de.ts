@@ -19,6 +19,12 @@ export const de: Record<MessageKey, string> = {
   'nav.signOut': 'Abmelden',
   'nav.back': 'Zurück',
 
+  'numericPad.clear': 'Alles löschen',
+  'numericPad.backspace': 'Letzte Ziffer löschen',
+  'numericPad.decimal': 'Dezimaltrennzeichen',
+  'numericPad.enter': 'Eingabe',
+  'numericPad.digitsEntered': '{count} Ziffern eingegeben',
+
   'signIn.title': 'Anmeldung',
   'signIn.staffId': 'Personalnummer',
   'signIn.pin': 'PIN',
@@ -233,6 +239,11 @@ export const de: Record<MessageKey, string> = {
   'history.refundEstimate': 'Etwa {amount} zurück an die Kundin oder den Kunden.',
   'history.restored': '{points} eingelöste Punkte zurückgegeben.',
   'history.alreadyRefunded': '{count} erstattet',
+  'history.expiredKept': '{points} gesammelte Punkte nicht zurückgebucht: Sie waren bereits verfallen.',
+  'history.otherTill': 'Andere Kasse',
+  'history.otherTillsUnavailable': 'Einkäufe an anderen Kassen dieser Filiale fehlen: keine Verbindung zum Loyalty-Server.',
+  'history.refundOtherTillOffline':
+    'Dieser Einkauf wurde an einer anderen Kasse gemacht. Eine Erstattung braucht die Verbindung zum Loyalty-Server: bitte erneut versuchen, sobald sie wieder besteht.',
   'history.item': 'Artikel',
   'history.qty': 'Menge',
   'history.paid': 'Bezahlt',
@@ -260,6 +271,8 @@ export const de: Record<MessageKey, string> = {
   'flag.overdraft': 'Punktestand unter null (die Punkte wurden auch anderswo eingelöst)',
   'flag.blocked_member_earn': 'Punkte für ein gesperrtes Mitglied gesammelt',
   'flag.duplicate_enrolment': 'Mögliches doppeltes Mitglied (gleiche Telefonnummer, E-Mail oder Karte)',
+  'flag.refund_exceeds_sale': 'Erstattung bereits erstatteter Positionen (an einer anderen Kasse): keine Punkte gebucht',
+  'flag.refund_expired_points': 'Erstattung buchte verfallene Punkte zurück: nur die nicht verfallenen wurden zurückgebucht',
   'sync.pairHint':
     'Dieses Terminal ist noch nicht mit dem zentralen Server verbunden. Die Administration kann es unter Einstellungen koppeln.',
   'settings.adminOnly': 'Nur die Administration kann Einstellungen ändern. Bitte die IT anmelden lassen.',

@@ -17,6 +17,12 @@ export const en = {
   'nav.signOut': 'Sign out',
   'nav.back': 'Back',
 
+  'numericPad.clear': 'Clear',
+  'numericPad.backspace': 'Delete last digit',
+  'numericPad.decimal': 'Decimal separator',
+  'numericPad.enter': 'Enter',
+  'numericPad.digitsEntered': '{count} digits entered',
+
   'signIn.title': 'Sign in',
   'signIn.staffId': 'Staff ID',
   'signIn.pin': 'PIN',
@@ -229,6 +235,11 @@ export const en = {
   'history.refundEstimate': 'About {amount} back to the customer.',
   'history.restored': '{points} used points given back.',
   'history.alreadyRefunded': '{count} refunded',
+  'history.expiredKept': '{points} earned points not taken back: they had expired.',
+  'history.otherTill': 'Other till',
+  'history.otherTillsUnavailable': 'Sales at other tills of this store are not listed: no connection to the loyalty server.',
+  'history.refundOtherTillOffline':
+    'This sale was made at another till. Refunds of it need the connection to the loyalty server: try again when it is back.',
   'history.item': 'Item',
   'history.qty': 'Quantity',
   'history.paid': 'Paid',
@@ -256,6 +267,8 @@ export const en = {
   'flag.overdraft': 'Balance went below zero (the points were spent elsewhere too)',
   'flag.blocked_member_earn': 'Points earned by a blocked member',
   'flag.duplicate_enrolment': 'Possible duplicate member (same phone, e-mail or card)',
+  'flag.refund_exceeds_sale': 'Refund of lines already refunded (at another till): no points moved',
+  'flag.refund_expired_points': 'Refund took back expired points: only the unexpired points were taken back',
   'sync.pairHint': 'This terminal is not paired with the central server yet. An administrator can pair it under Settings.',
   'settings.adminOnly': 'Only an administrator can change settings. Ask IT to sign in.',
   'settings.about': 'This terminal',
