@@ -7,7 +7,8 @@
  */
 import { dueForExpiry } from '../../shared/loyalty/expiry.ts';
 import { changeTransaction, type Db } from '../store/db.ts';
-import { anyOf, insertWrite, jsonList, runWrites, updateWrite } from '../store/json-rows.ts';
+import { insertWrite, runWrites, updateWrite } from '../store/json-rows.ts';
+import { lockMembers } from '../store/lock-order.ts';
 import { LEDGER_COLUMNS, liveLots, lotWrites } from '../store/lots.ts';
 import type { LedgerRowOut, PointsState, PointsWriter } from './member-points.ts';
 
@@ -52,10 +53,8 @@ export async function expireDuePoints(db: Db, now: number): Promise<{ members: n
     if (due.length === 0) return { members, points };
     const ids = due.map((d) => d.member_id);
     const done = await changeTransaction(db, async (tx) => {
-      const locked = await tx.query<{ id: string; balance: number }>(
-        `SELECT id, balance FROM members WHERE id = ${anyOf('$1', 'uuid')} ORDER BY id FOR UPDATE`,
-        [jsonList(ids)],
-      );
+      // The change lock, then the members in id order (store/lock-order.ts).
+      const locked = [...(await lockMembers(tx, ids)).values()];
       const lots = await liveLots(tx, ids);
       const ledger: LedgerRowOut[] = [];
       const writer: PointsWriter = { ledger, nextLotId: () => 0, appliedAt: now };

@@ -12,7 +12,8 @@ import type { FlagKind, EventResult, PushResponse, SyncEvent } from '../../share
 import { changeTransaction, type Db, type Queryable } from '../store/db.ts';
 import { anyKeyOf, anyOf, insertWrite, jsonList, runWrites, type RowsWrite } from '../store/json-rows.ts';
 import { LEDGER_COLUMNS, lotWrites, qualifyingSince, spendableLots } from '../store/lots.ts';
-import { insertMembers, lockMembers, updateMemberPoints, updateMembers, type MemberRow } from '../store/member-rows.ts';
+import { committedAppliedSeq, lockMembers, lockTerminalForPush } from '../store/lock-order.ts';
+import { insertMembers, updateMemberPoints, updateMembers, type MemberRow } from '../store/member-rows.ts';
 import { currentProgram } from '../store/programs.ts';
 import { applyEvents, type ApplyPlan } from './apply-events.ts';
 import { checkBatchShape, classifyBatch } from './classify.ts';
@@ -34,12 +35,7 @@ export async function pushEvents(db: Db, terminalId: string, events: readonly Sy
   const firstSeq = events[0]?.seq ?? 0;
   // Serialised before the wait and the locks: only the writes themselves run while the batch holds them.
   const payloads = new Map(events.map((e) => [e.id, JSON.stringify(e.payload)]));
-  await turnstile.enter(
-    terminalId,
-    firstSeq,
-    async () =>
-      (await db.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1', [terminalId]))[0]?.applied_seq ?? 0,
-  );
+  await turnstile.enter(terminalId, firstSeq, () => committedAppliedSeq(db, terminalId));
   try {
     return await applyBatch(db, turnstile, terminalId, events, payloads, now);
   } catch (error) {
@@ -57,32 +53,37 @@ function applyBatch(
   now: number,
 ): Promise<PushOutcome> {
   const lastSeq = events[events.length - 1]?.seq ?? 0;
-  return changeTransaction(db, async (tx) => {
-    const [terminal] = await tx.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1 FOR UPDATE', [terminalId]);
-    if (terminal === undefined) throw new Error('authenticated terminal vanished');
-    turnstile.locked(terminalId, lastSeq);
-    const knownRows = await tx.query<{ id: string; reasons: FlagKind[] }>(
-      `SELECT id, reasons FROM applied_events WHERE id = ${anyOf('$1', 'uuid')}`,
-      [jsonList(events.map((e) => e.id))],
-    );
-    const { duplicates, fresh } = classifyBatch(events, terminal.applied_seq, new Map(knownRows.map((r) => [r.id, r.reasons])));
-    const appliedSeq = Math.max(terminal.applied_seq, events[events.length - 1]?.seq ?? 0);
+  // Locks in the server's one order (store/lock-order.ts): the change lock, this terminal's row, the batch's members, then holds.
+  return changeTransaction(
+    db,
+    async (tx) => {
+      const terminal = await lockTerminalForPush(tx, terminalId);
+      if (terminal === undefined) throw new Error('authenticated terminal vanished');
+      turnstile.locked(terminalId, lastSeq);
+      const knownRows = await tx.query<{ id: string; reasons: FlagKind[] }>(
+        `SELECT id, reasons FROM applied_events WHERE id = ${anyOf('$1', 'uuid')}`,
+        [jsonList(events.map((e) => e.id))],
+      );
+      const { duplicates, fresh } = classifyBatch(events, terminal.applied_seq, new Map(knownRows.map((r) => [r.id, r.reasons])));
+      const appliedSeq = Math.max(terminal.applied_seq, events[events.length - 1]?.seq ?? 0);
 
-    let plan: ApplyPlan | null = null;
-    if (fresh.length > 0) {
-      plan = await applyFresh(tx, terminalId, fresh, payloads, now);
-    }
-    await tx.query('UPDATE terminals SET applied_seq = $2, last_seen_at = $3 WHERE id = $1', [terminalId, appliedSeq, now]);
+      let plan: ApplyPlan | null = null;
+      if (fresh.length > 0) {
+        plan = await applyFresh(tx, terminalId, fresh, payloads, now);
+      }
+      await tx.query('UPDATE terminals SET applied_seq = $2, last_seen_at = $3 WHERE id = $1', [terminalId, appliedSeq, now]);
 
-    const results: EventResult[] = events.map((e, i) => duplicates[i] ?? plan!.results.get(e.id)!);
-    const counts = { applied: 0, duplicate: 0, adjusted: 0 };
-    for (const r of results) {
-      if (r.status === 'applied') counts.applied++;
-      else if (r.status === 'duplicate') counts.duplicate++;
-      else counts.adjusted++;
-    }
-    return { results, appliedSeq, counts };
-  });
+      const results: EventResult[] = events.map((e, i) => duplicates[i] ?? plan!.results.get(e.id)!);
+      const counts = { applied: 0, duplicate: 0, adjusted: 0 };
+      for (const r of results) {
+        if (r.status === 'applied') counts.applied++;
+        else if (r.status === 'duplicate') counts.duplicate++;
+        else counts.adjusted++;
+      }
+      return { results, appliedSeq, counts };
+    },
+    'push',
+  );
 }
 
 async function applyFresh(

@@ -1,5 +1,4 @@
-import type { Queryable } from './db.ts';
-import { anyOf, columnNames, insertWrite, jsonList, updateWrite, type RowsWrite } from './json-rows.ts';
+import { columnNames, insertWrite, updateWrite, type RowsWrite } from './json-rows.ts';
 
 export type MemberStatus = 'pending_enrolment' | 'active' | 'blocked';
 
@@ -25,15 +24,8 @@ export interface MemberRow {
 
 const MEMBER_COLUMNS =
   'id uuid, status text, name text, phone text, email text, birth_date text, consent_marketing boolean, referred_by uuid, enrolled_store text, enrolled_at bigint, tier text, tier_reviewed_at bigint, balance bigint, qualifying_bound bigint, created_at bigint, updated_at bigint';
+/** The member's columns; lock-order.ts's lockMembers loads them. */
 export const MEMBER_SELECT = columnNames(MEMBER_COLUMNS);
-
-/** Loads and locks members, in id order so two transactions never lock them in opposite orders. */
-export async function lockMembers(tx: Queryable, ids: Iterable<string>): Promise<Map<string, MemberRow>> {
-  const rows = await tx.query<MemberRow>(`SELECT ${MEMBER_SELECT} FROM members WHERE id = ${anyOf('$1', 'uuid')} ORDER BY id FOR UPDATE`, [
-    jsonList(ids),
-  ]);
-  return new Map(rows.map((r) => [r.id, r]));
-}
 
 /** Inserts new members. */
 export function insertMembers(rows: readonly MemberRow[]): RowsWrite | null {

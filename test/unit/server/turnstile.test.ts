@@ -33,6 +33,35 @@ describe('turnstile', () => {
     expect(await settled(gate.enter('t1', 501, stored(500)))).toBe(true);
   });
 
+  test('with several server processes: a batch this process thinks early goes at once when the database shows its predecessor applied', async () => {
+    const gate = new Turnstile(10_000);
+    await gate.enter('t1', 1, stored(0));
+    gate.locked('t1', 500);
+    // Batches 501–1000 and 1001–1500 went through another process; this one remembers 500.
+    let reads = 0;
+    const started = Date.now();
+    await gate.enter('t1', 1501, () => Promise.resolve(++reads && 1500));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(reads).toBe(1);
+    // What the database showed is remembered: a resend of that batch goes without asking again.
+    expect(await settled(gate.enter('t1', 1501, () => Promise.reject(new Error('asked again'))))).toBe(true);
+  });
+
+  test("while a batch waits, the database is asked again: the wait ends soon after another process's predecessor commits", async () => {
+    const gate = new Turnstile(10_000, 5);
+    await gate.enter('t1', 1, stored(0));
+    gate.locked('t1', 500);
+    let applied = 500; // the other process has not committed 501–1000 yet
+    let reads = 0;
+    const waiting = gate.enter('t1', 1001, () => Promise.resolve((reads++, applied)));
+    expect(await settled(waiting)).toBe(false);
+    applied = 1000;
+    const committed = Date.now();
+    await waiting;
+    expect(Date.now() - committed).toBeLessThan(1_000);
+    expect(reads).toBeGreaterThan(1);
+  });
+
   test('a predecessor that never comes holds a batch up for the grace period at most', async () => {
     const gate = new Turnstile(50);
     const started = Date.now();
