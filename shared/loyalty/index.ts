@@ -25,6 +25,18 @@ export {
 } from './redeem.ts';
 export { consumeLots, creditPoints, type LotConsumption } from './lots.ts';
 export { dueForExpiry, duePoints, expiringWithin, isDue, lotExpiry, type ExpiringLot } from './expiry.ts';
-export { refundPoints, type RefundableLine, type RefundedLine, type RefundResult } from './refund.ts';
+export {
+  applyRefundPolicy,
+  earnExpired,
+  earnToTakeBack,
+  refundPoints,
+  type EarnedPortion,
+  type EarnTakeBack,
+  type PolicyRefund,
+  type PolicyRefundedLine,
+  type RefundableLine,
+  type RefundedLine,
+  type RefundResult,
+} from './refund.ts';
 export { priceSale } from './sale.ts';
 export { formatMinor } from './money.ts';

@@ -71,3 +71,71 @@ export function refundPoints(args: {
   }
   return result;
 }
+
+/**
+ * The refund and void policy for points a sale earned (docs/programme.md,
+ * "Refunds and voids"). Points whose expiry instant (the earn entry's lot
+ * expiry, lotExpiry(saleTime)) has come by the time of the refund or void are
+ * not taken back: they expired, or were spent while they were valid, and a
+ * refund never turns expired points into a debt. Points not yet expired are
+ * taken back in full; if the member already spent them, the shortfall is a
+ * recorded debt as before. Points the sale spent are always given back.
+ */
+export interface EarnedPortion {
+  points: number;
+  /** When these points expire(d); null = never. */
+  expiresAt: number | null;
+}
+
+export interface EarnTakeBack {
+  /** Earned points to take back now. */
+  takeBack: number;
+  /** Earned points left alone because they had expired at `at`. */
+  expired: number;
+}
+
+/** Whether points expiring at `expiresAt` have expired at `at` (at the instant itself, as expiry.ts's isDue). */
+export function earnExpired(expiresAt: number | null, at: number): boolean {
+  return expiresAt !== null && expiresAt <= at;
+}
+
+/** Splits the earned points a refund or void concerns into those taken back and those left because they expired. */
+export function earnToTakeBack(portions: readonly EarnedPortion[], at: number): EarnTakeBack {
+  let takeBack = 0;
+  let expired = 0;
+  for (const p of portions) {
+    if (p.points <= 0) continue;
+    if (earnExpired(p.expiresAt, at)) expired += p.points;
+    else takeBack += p.points;
+  }
+  return { takeBack, expired };
+}
+
+export interface PolicyRefundedLine extends RefundedLine {
+  /** Earned points of this line not taken back: they had expired. */
+  expiredEarn: number;
+}
+
+export interface PolicyRefund extends RefundResult {
+  lines: PolicyRefundedLine[];
+  /** Earned points not taken back because they had expired (reversedEarn is what is taken back). */
+  expiredEarn: number;
+}
+
+/**
+ * A refund plan (refundPoints) under the policy: when the sale's earned points
+ * expire at or before `at`, none of them is taken back. `earnExpiresAt` is the
+ * expiry of the sale's earn entry (null: never expires).
+ */
+export function applyRefundPolicy(plan: RefundResult, earnExpiresAt: number | null, at: number): PolicyRefund {
+  const lines = plan.lines.map((l): PolicyRefundedLine => {
+    const split = earnToTakeBack([{ points: l.reversedEarn, expiresAt: earnExpiresAt }], at);
+    return { ...l, reversedEarn: split.takeBack, expiredEarn: split.expired };
+  });
+  return {
+    ...plan,
+    lines,
+    reversedEarn: lines.reduce((s, l) => s + l.reversedEarn, 0),
+    expiredEarn: lines.reduce((s, l) => s + l.expiredEarn, 0),
+  };
+}
