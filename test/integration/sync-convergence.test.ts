@@ -2,7 +2,9 @@
  * Several terminals offline, spending the same member's points, then back
  * online: every event applied once, server balance = sum of its ledger =
  * each terminal's displayed balance after a pull, and an overdraft flagged
- * exactly where two terminals spent the same points.
+ * exactly where two terminals spent the same points. On embedded PGlite and
+ * on real PostgreSQL (row locks, a pool), where every push is also timed in
+ * the server and the deadlocks and retries are counted.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,16 +18,44 @@ import { ledgerSum } from '../../main/backend/store/points.ts';
 import { startBackendProcess, type BackendProcess } from '../../main/browser-host/backend-process.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { SATURDAY, seed, STAFF, tempDir } from '../helpers/terminal.ts';
-import { openSyncTerminal, pair, sell, startSyncServer, STORE_ID, type SyncServer, type SyncTerminal } from './sync-harness.ts';
+import { contentionCounts, type ContentionCounts } from '../../server/store/contention.ts';
+import {
+  openSyncTerminal,
+  pair,
+  sell,
+  startSyncServer,
+  STORE_ID,
+  usePostgresCluster,
+  type SyncServer,
+  type SyncTerminal,
+} from './sync-harness.ts';
+import { report } from './sync-postgres-measure.ts';
 
 const CAPS = { offlineCaps: { memberPerDay: 100_000, terminalPerDay: 1_000_000 } };
+const DRIVERS = ['pglite', 'postgres'] as const;
 
-describe('convergence of terminals in one process', () => {
+usePostgresCluster();
+
+/** No deadlock on either driver; on PostgreSQL no push slower than 100 ms in the server (PGlite runs every statement behind one mutex, on disk). */
+function expectNoContention(name: string, driver: (typeof DRIVERS)[number], before: ContentionCounts, server: SyncServer): void {
+  const counts = report(`${name} (${driver})`, before, [server.logs]);
+  expect(counts.pushes).toBeGreaterThan(0);
+  expect({ deadlocks: counts.deadlocks, exhausted: counts.exhausted, serverErrors: counts.serverErrors }).toEqual({
+    deadlocks: 0,
+    exhausted: 0,
+    serverErrors: 0,
+  });
+  if (driver === 'postgres') expect(counts.pushMaxMs, 'the slowest push in the server, ms').toBeLessThan(100);
+}
+
+describe.each(DRIVERS)('convergence of terminals in one process (%s)', (driver) => {
   const clock = new ManualClock(SATURDAY);
   let server: SyncServer;
   let terminals: SyncTerminal[] = [];
+  let before: ContentionCounts;
   beforeAll(async () => {
-    server = await startSyncServer(clock);
+    server = await startSyncServer(clock, { driver });
+    before = contentionCounts();
   }, 60_000);
   afterAll(async () => {
     for (const t of terminals) await t.close();
@@ -87,13 +117,15 @@ describe('convergence of terminals in one process', () => {
       expect.objectContaining({ kind: 'sale.committed', reasons: ['overdraft'] }),
     ]);
     expect((await a.call('sync.flags', {}, ta)).flags).toEqual([]);
+    expectNoContention('three terminals', driver, before, server);
   }, 60_000);
 });
 
-describe('convergence of terminals in separate processes', () => {
+describe.each(DRIVERS)('convergence of terminals in separate processes (%s)', (driver) => {
   test('two backend processes (process-main) pair, sell, and converge on their own timers', async () => {
     const clock = { now: () => Date.now() };
-    const server = await startSyncServer(clock);
+    const server = await startSyncServer(clock, { driver });
+    const before = contentionCounts();
     const procs: BackendProcess[] = [];
     try {
       const children = await Promise.all([0, 1].map(() => startChild(procs)));
@@ -134,6 +166,7 @@ describe('convergence of terminals in separate processes', () => {
       });
       expect(converged).toBe(true);
       expect(a.events.some((e) => e.name === 'sync.status')).toBe(true);
+      expectNoContention('two terminal processes', driver, before, server);
     } finally {
       await Promise.all(procs.map((p) => p.stop(5_000)));
       await server.close();
