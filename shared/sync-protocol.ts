@@ -205,6 +205,34 @@ export const memberEnrolledSchema = z.object({
   ledger: ledger.default([]),
 });
 
+/**
+ * One line of a sale as the terminal priced it: what a refund at any till of
+ * the store needs (the server checks refunds against these, and returns them
+ * to another till of the store that refunds the sale).
+ */
+export const saleLineRecordSchema = z.object({
+  lineNo: z.number().int().min(1),
+  /** The product's SKU, or null for a keyed amount (then `category` says what it was). */
+  sku: idSchema.nullable(),
+  category: z.string().max(200),
+  /** The product's name as printed on the receipt (never personal data). */
+  description: z.string().max(1000).optional(),
+  quantity: z.number().int().min(1).safe(),
+  unitPriceMinor: minorSchema.optional(),
+  amountMinor: minorSchema.optional(),
+  discountMinor: minorSchema.optional(),
+  paidMinor: minorSchema,
+  earnPoints: pointsSchema,
+  redeemedPoints: pointsSchema,
+});
+export type SaleLineRecord = z.infer<typeof saleLineRecordSchema>;
+
+/** A line (or part of one) a refund gave back. */
+export const refundedLineSchema = z.object({
+  lineNo: z.number().int().min(1),
+  quantity: z.number().int().min(1).safe(),
+});
+
 export const saleCommittedSchema = z.object({
   saleId: uuidSchema,
   memberId: uuidSchema.nullable(),
@@ -220,6 +248,8 @@ export const saleCommittedSchema = z.object({
   rewardId: idSchema.nullable().optional(),
   /** The programme version the terminal priced the sale with. */
   programVersion: z.number().int().min(1).optional(),
+  /** The sale's lines (terminals before this field sent none: their sales cannot be refunded at another till). */
+  lines: z.array(saleLineRecordSchema).max(500).optional(),
   ledger,
 });
 
@@ -240,6 +270,12 @@ export const saleRefundedSchema = z.object({
   staffId: idSchema,
   createdAt: timestampSchema,
   refundedMinor: minorSchema.optional(),
+  /**
+   * The lines refunded. The server checks them against the sale's lines and what any till
+   * refunded before; a refund beyond that applies none of its points (flag refund_exceeds_sale).
+   * Absent from older terminals: the refund is applied unchecked.
+   */
+  lines: z.array(refundedLineSchema).max(500).optional(),
   ledger,
 });
 
@@ -291,9 +327,19 @@ export type PushRequest = z.infer<typeof pushRequestSchema>;
  * - overdraft: a redemption or adjustment took the member's balance below zero
  *   (another terminal spent the same points meanwhile);
  * - blocked_member_earn: points were earned by a member blocked meanwhile;
- * - duplicate_enrolment: another member has the same phone or email, or the card belongs to another member.
+ * - duplicate_enrolment: another member has the same phone or email, or the card belongs to another member;
+ * - refund_exceeds_sale: a refund gave back more of a sale's lines than were left to refund (another till
+ *   refunded them already): none of its points were applied; its money and goods are recorded;
+ * - refund_expired_points: a refund took back earned points that had expired by then (the refund policy
+ *   leaves those alone): the server took back only what had not expired.
  */
-export const FLAG_KINDS = ['overdraft', 'blocked_member_earn', 'duplicate_enrolment'] as const;
+export const FLAG_KINDS = [
+  'overdraft',
+  'blocked_member_earn',
+  'duplicate_enrolment',
+  'refund_exceeds_sale',
+  'refund_expired_points',
+] as const;
 export type FlagKind = (typeof FLAG_KINDS)[number];
 
 export const eventResultSchema = z.object({
@@ -420,6 +466,46 @@ export const holdResponseSchema = z.object({
   available: pointsSchema,
 });
 export type HoldResponse = z.infer<typeof holdResponseSchema>;
+
+// ---- GET /v1/sales/:saleId and GET /v1/members/:memberId/sales -------------------
+
+/**
+ * A sale of the requesting terminal's store, as the server holds it: for a
+ * refund at another till of the store. A sale of another store is answered
+ * 404, as an unknown one.
+ */
+export const saleRecordSchema = z.object({
+  saleId: uuidSchema,
+  /** The till that made the sale. */
+  terminalId: uuidSchema,
+  storeId: idSchema,
+  memberId: uuidSchema.nullable(),
+  staffId: idSchema,
+  createdAt: timestampSchema,
+  totalMinor: minorSchema,
+  paidMinor: minorSchema,
+  pointsEarned: pointsSchema,
+  pointsRedeemed: pointsSchema,
+  programVersion: z.number().int().min(1).nullable(),
+  status: z.enum(['completed', 'voided']),
+  /** When the points the sale earned expire (null: never, or nothing earned). */
+  earnExpiresAt: timestampSchema.nullable(),
+  /** Null: the till sent no lines (an older terminal); such a sale cannot be refunded at another till. */
+  lines: z.array(saleLineRecordSchema.extend({ refundedQuantity: z.number().int().min(0) })).nullable(),
+});
+export type SaleRecord = z.infer<typeof saleRecordSchema>;
+
+export const saleResponseSchema = z.object({ sale: saleRecordSchema });
+
+export const memberSalesQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Only sales made before this time (paging back). */
+  before: z.coerce.number().int().min(0).max(8.64e15).optional(),
+});
+
+/** The member's sales at the requesting terminal's store, the newest first (every till, the requesting one included). */
+export const memberSalesResponseSchema = z.object({ sales: z.array(saleRecordSchema) });
+export type MemberSalesResponse = z.infer<typeof memberSalesResponseSchema>;
 
 // ---- member tokens -------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import type { ProgramConfig } from '../../shared/program.ts';
 import type { FlagKind, EventResult, LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
 import type { MemberRow } from '../store/member-rows.ts';
 import { countsForTier } from './qualifying.ts';
+import { checkedLedger, type RefundBook } from './refund-check.ts';
 import { expireDue } from './expiry.ts';
 import { applyEntry, type LedgerRowOut, type LotState, type PointsState, type PointsWriter } from './member-points.ts';
 
@@ -27,6 +28,8 @@ export interface ApplyInput {
   /** Other members' phone / lower-cased email, for duplicate enrolment checks. */
   contacts: { id: string; phone: string | null; email: string | null }[];
   cardOwners: Map<string, string>;
+  /** The sales the batch's refunds name (push.ts loads them): refunds are checked against them (refund-check.ts). */
+  refunds?: RefundBook;
 }
 
 export interface FlagRow {
@@ -133,7 +136,12 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
 
     // Expiry is judged at the event's time (never after now): an offline sale spent points that were alive when it happened.
     const at = Math.min(event.createdAt, now);
-    for (const entry of event.payload.ledger) applyLedgerEntry(entry, event.id, at, countsForTier(event, now, windowStart), flag);
+    // A refund's points refused or bounded there: the member's row is rewritten, so tills pull the server's balance.
+    const ledger = checkedLedger(input.refunds, event, program, now, (kind, memberId, details) => {
+      if (input.members.has(memberId)) member(memberId, at);
+      flag(kind, memberId, details);
+    });
+    for (const entry of ledger) applyLedgerEntry(entry, event.id, at, countsForTier(event, now, windowStart), flag);
 
     const status = reasons.size > 0 ? 'applied_with_adjustment' : 'applied';
     plan.results.set(

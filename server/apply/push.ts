@@ -15,6 +15,7 @@ import { LEDGER_COLUMNS, lotWrites, qualifyingSince, spendableLots } from '../st
 import { committedAppliedSeq, lockMembers, lockTerminalForPush } from '../store/lock-order.ts';
 import { insertMembers, updateMemberPoints, updateMembers, type MemberRow } from '../store/member-rows.ts';
 import { currentProgram } from '../store/programs.ts';
+import { refundBookFor } from '../sales/sale-records.ts';
 import { applyEvents, type ApplyPlan } from './apply-events.ts';
 import { checkBatchShape, classifyBatch } from './classify.ts';
 import { needsExactQualifying, qualifyingGains } from './qualifying.ts';
@@ -137,8 +138,20 @@ async function applyFresh(
           [jsonList(cards)],
         );
 
+  // Refunds are checked against their sale's lines and earlier refunds from any till (refund-check.ts).
+  const refunds = await refundBookFor(tx, events, program);
   const plan = applyEvents(
-    { terminalId, now, program, members, lots, qualifying, contacts, cardOwners: new Map(cardRows.map((r) => [r.card, r.member_id])) },
+    {
+      terminalId,
+      now,
+      program,
+      members,
+      lots,
+      qualifying,
+      contacts,
+      cardOwners: new Map(cardRows.map((r) => [r.card, r.member_id])),
+      refunds,
+    },
     events,
   );
 

@@ -9,6 +9,8 @@ import {
   changesQuerySchema,
   holdRequestSchema,
   holdResponseSchema,
+  memberSalesQuerySchema,
+  memberSalesResponseSchema,
   memberTokenRequestSchema,
   memberTokenResponseSchema,
   pairRequestSchema,
@@ -16,6 +18,7 @@ import {
   pullResponseSchema,
   pushRequestSchema,
   pushResponseSchema,
+  saleResponseSchema,
 } from '../../shared/sync-protocol.ts';
 import { uuidSchema } from '../../shared/ids.ts';
 import { pushEvents } from '../apply/push.ts';
@@ -24,6 +27,7 @@ import type { AuthenticatedTerminal } from '../auth/verify-request.ts';
 import { placeHold, releaseHold } from '../holds/holds.ts';
 import { pullChanges } from '../pull/changes.ts';
 import { RawJson } from './raw-json.ts';
+import { findMemberSales, findSale } from '../sales/sale-routes.ts';
 import type { Db } from '../store/db.ts';
 import { issueMemberToken } from '../tokens/member-tokens.ts';
 
@@ -138,6 +142,39 @@ export const ROUTES: readonly RouteDef[] = [
     handler: async ({ params }, ctx) => {
       ctx.logFields.holdId = params.id;
       return releaseHold(ctx.db, terminalOf(ctx).terminalId, params.id, ctx.now);
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/v1/sales/:saleId',
+    operationId: 'getSale',
+    summary:
+      "A sale of the terminal's store with its lines and the quantities refunded by any till (to refund it at another till); another store's sale is answered 404.",
+    auth: true,
+    params: z.object({ saleId: uuidSchema }),
+    status: 200,
+    response: saleResponseSchema,
+    errors: [401, 404],
+    handler: async ({ params }, ctx) => {
+      ctx.logFields.saleId = params.saleId;
+      return findSale(ctx.db, terminalOf(ctx).storeId, params.saleId);
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/v1/members/:memberId/sales',
+    operationId: 'getMemberSales',
+    summary: "A member's sales at the terminal's store (every till), the newest first, each with its lines and refunded quantities.",
+    auth: true,
+    params: z.object({ memberId: uuidSchema }),
+    query: memberSalesQuerySchema,
+    status: 200,
+    response: memberSalesResponseSchema,
+    errors: [401],
+    handler: async ({ params, query }, ctx) => {
+      const answer = await findMemberSales(ctx.db, terminalOf(ctx).storeId, params.memberId, query);
+      Object.assign(ctx.logFields, { memberId: params.memberId, sales: answer.sales.length });
+      return answer;
     },
   }),
   route({
