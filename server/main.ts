@@ -16,7 +16,7 @@ import { openAdminChannel, type AdminChannel } from './admin-channel/channel-ser
 import { parseArgs, parsePort, stringFlag, type ParsedArgs } from './cli/args.ts';
 import { usage, type Command } from './cli/commands.ts';
 import { errorMessage, exitCodeFor, findCommand, runCommand } from './cli/run-command.ts';
-import { DEFAULT_HOST, DEFAULT_PORT, startServer } from './server.ts';
+import { DEFAULT_HOST, DEFAULT_PORT, startServer, type RunningServer } from './server.ts';
 import { DataDirInUseError } from './store/data-dir-lock.ts';
 import { DEFAULT_DATA_DIR, openDatabase } from './store/open.ts';
 
@@ -87,12 +87,20 @@ async function serve(args: ParsedArgs, url: string | undefined, dataDir: string)
   const db = await openDatabase({ url, dataDir, holder: 'the loyalty server' }).catch((err: unknown) => {
     throw refusal(err, 'Start the server again when it has finished.');
   });
-  const server = await startServer({ db, port, host });
+  let server: RunningServer | null = null;
   let channel: AdminChannel | null = null;
-  if (dataDir !== 'memory://') {
-    // On PostgreSQL the folder holds only the channel file; it is made if missing.
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    channel = await openAdminChannel({ db, dataDir, database: databaseIdentity({ url, dataDir }), log: server.app.log });
+  try {
+    server = await startServer({ db, port, host });
+    if (dataDir !== 'memory://') {
+      // On PostgreSQL the folder holds only the channel file; it is made if missing.
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      channel = await openAdminChannel({ db, dataDir, database: databaseIdentity({ url, dataDir }), log: server.app.log });
+    }
+  } catch (err) {
+    // The port is taken, say: free the folder for the next attempt rather than keep it locked.
+    await server?.close();
+    await db.close();
+    throw err;
   }
   print(`Loyalty server listening on ${server.url} (${db.kind === 'postgres' ? 'PostgreSQL' : 'PGlite'})`);
   const stop = async () => {
