@@ -146,8 +146,20 @@ export const refundResultSchema = z.object({
   balanceAfter: points.nullable(),
   debtAfter: points.nullable(),
   lines: z.array(
-    z.object({ lineNo: z.number().int(), quantity: z.number().int(), reversedEarn: points, restoredRedeem: points, refundMinor: minor }),
+    z.object({
+      lineNo: z.number().int(),
+      quantity: z.number().int(),
+      reversedEarn: points,
+      restoredRedeem: points,
+      refundMinor: minor,
+      /** Earned points of the line not taken back: they had expired (docs/programme.md, refunds and voids). */
+      expiredEarn: points.default(0),
+    }),
   ),
+  /** Earned points not taken back because they had expired before the refund (pointsReversed is what was taken back). */
+  pointsExpiredNotReversed: points.default(0),
+  /** The sale was made at another till of this store (fetched from the central server). */
+  atOtherTill: z.boolean().default(false),
 });
 
 export const voidResultSchema = z.object({
@@ -155,6 +167,8 @@ export const voidResultSchema = z.object({
   pointsReversed: points,
   pointsRestored: points,
   balanceAfter: points.nullable(),
+  /** Points the sale gave that were not taken back because they had expired before the void. */
+  pointsExpiredNotReversed: points.default(0),
 });
 
 export const ledgerEntrySchema = z.object({
@@ -176,6 +190,10 @@ export const historySaleSchema = z.object({
   pointsRedeemed: points,
   explanation: z.array(explanationSchema),
   lines: z.array(pricedLineSchema.extend({ refundedQuantity: z.number().int() })),
+  /** Made at another till of this store (listed from the central server while online); refundable from here. */
+  atOtherTill: z.boolean().default(false),
+  /** Earned points its refunds and void did not take back because they had expired (known to this till). */
+  pointsExpiredNotReversed: points.default(0),
 });
 
 export const endOfDaySchema = z.object({
@@ -302,7 +320,12 @@ export const api = {
       limit: z.number().int().min(1).max(200).default(50),
       beforeCreatedAt: z.number().int().optional(),
     }),
-    output: z.object({ sales: z.array(historySaleSchema), ledger: z.array(ledgerEntrySchema) }),
+    output: z.object({
+      sales: z.array(historySaleSchema),
+      ledger: z.array(ledgerEntrySchema),
+      /** The member's sales at other tills of this store could not be listed (offline, or the server did not answer in time). */
+      otherTillsUnavailable: z.boolean().default(false),
+    }),
     role: 'cashier',
     writes: false,
   },

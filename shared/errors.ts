@@ -23,6 +23,11 @@ export const ERROR_CODES = [
   'NOT_PAIRED',
   /** The central server did not answer; what needs it can be tried again later. */
   'SERVER_UNREACHABLE',
+  /**
+   * The sale was made at another till of this store and this terminal cannot reach the central
+   * server to fetch it: a refund of it needs the connection.
+   */
+  'SALE_AT_OTHER_TILL',
   /** The terminal's fleet configuration is invalid or incomplete; details.problems: [{source, field, message}]. */
   'NOT_CONFIGURED',
   'INTERNAL',

@@ -84,6 +84,8 @@ export function MemberScreen({ memberId }: { memberId: string }) {
       t('history.refunded', { amount: formatMoney(result.refundMinor, format), points: formatPoints(result.pointsReversed, format) }),
     ];
     if (result.pointsRestored > 0) parts.push(t('history.restored', { points: formatPoints(result.pointsRestored, format) }));
+    if (result.pointsExpiredNotReversed > 0)
+      parts.push(t('history.expiredKept', { points: formatPoints(result.pointsExpiredNotReversed, format) }));
     setNotice(parts.join(' '));
     void reload();
   };
@@ -137,6 +139,11 @@ export function MemberScreen({ memberId }: { memberId: string }) {
         <div className="member-history">
           <section aria-labelledby="member-sales">
             <h2 id="member-sales">{t('history.sales')}</h2>
+            {history.otherTillsUnavailable && (
+              <p className="muted history-other-tills-unavailable" role="status">
+                {t('history.otherTillsUnavailable')}
+              </p>
+            )}
             <SalesHistory sales={history.sales} onRefund={manager ? (sale) => setDialog({ kind: 'refund', sale }) : null} />
             {hasMore && (
               <button type="button" className="history-more" onClick={() => void more()} disabled={loadingMore} aria-busy={loadingMore}>

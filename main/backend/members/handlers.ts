@@ -5,7 +5,8 @@ import type { Handlers } from '../handler-types.ts';
 import { pointsNow } from '../store/expiry.ts';
 import { memberByCard, memberById, membersByNamePrefix, membersByPhonePrefix } from '../store/members.ts';
 import { entriesOfMember } from '../store/points.ts';
-import { linesOf, salesOfMember, type SaleRow } from '../store/sales.ts';
+import { mergeSalesOfOtherTills } from '../sales/sale-of-other-till.ts';
+import { linesOf, saleById, salesOfMember, type SaleRow } from '../store/sales.ts';
 import { adjustPoints } from './adjust.ts';
 import { enrolMember } from './enrol.ts';
 import { qrSvg } from './member-qr.ts';
@@ -49,12 +50,22 @@ export const memberHandlers = {
   'member.enrol': (input, ctx) => enrolMember(commitContext(ctx), input),
   'points.adjust': (input, ctx) => adjustPoints(commitContext(ctx), input),
 
-  'member.history': (input, ctx) => {
+  'member.history': async (input, ctx) => {
     const db = ctx.store.db;
     if (!memberById(db, input.memberId)) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.');
-    const sales = salesOfMember(db, input.memberId, input.limit, input.beforeCreatedAt ?? Number.MAX_SAFE_INTEGER);
+    const before = input.beforeCreatedAt ?? Number.MAX_SAFE_INTEGER;
+    // Online, the member's sales at other tills of this store are listed too (refundable from here).
+    const remote = ctx.sync.paired
+      ? await ctx.sync.memberSalesAtStore(input.memberId, {
+          limit: input.limit,
+          ...(input.beforeCreatedAt === undefined ? {} : { before }),
+        })
+      : null;
+    const local = salesOfMember(db, input.memberId, input.limit, before).map((s) => historySale(db, s));
     return {
-      sales: sales.map((s) => historySale(db, s)),
+      sales:
+        remote?.kind === 'found' ? mergeSalesOfOtherTills(local, remote.sales, (id) => saleById(db, id) !== undefined, input.limit) : local,
+      otherTillsUnavailable: remote !== null && remote.kind !== 'found',
       ledger: entriesOfMember(db, input.memberId, input.limit * 4).map((e) => ({
         id: e.id,
         kind: e.kind,
@@ -92,5 +103,7 @@ function historySale(db: StaffContext['store']['db'], s: SaleRow): Output<'membe
       redeemedPoints: l.redeemed_points,
       refundedQuantity: l.refunded_quantity,
     })),
+    atOtherTill: s.origin_terminal_id !== null,
+    pointsExpiredNotReversed: s.points_expired_kept,
   };
 }

@@ -2,7 +2,7 @@ import type { Handlers } from '../handler-types.ts';
 import { currentProgram } from '../store/program.ts';
 import { commitSale } from './commit.ts';
 import { previewSale } from './preview.ts';
-import { refundSale } from './refund.ts';
+import { refundAtAnyTill } from './refund-at-any-till.ts';
 import { voidSale } from './void.ts';
 
 export const saleHandlers = {
@@ -27,5 +27,6 @@ export const saleHandlers = {
     ctx.sync.releaseHoldOfSale(input.saleId); // best effort, after the local void
     return result;
   },
-  'sale.refund': (input, ctx) => refundSale({ store: ctx.store, now: ctx.clock.now(), staffId: ctx.staff.id, storeId: ctx.storeId }, input),
+  'sale.refund': (input, ctx) =>
+    refundAtAnyTill({ store: ctx.store, staffId: ctx.staff.id, storeId: ctx.storeId }, () => ctx.clock.now(), ctx.sync, input),
 } satisfies Partial<Handlers>;

@@ -17,6 +17,12 @@ export interface SaleRow {
   status: 'completed' | 'voided';
   voided_at: number | null;
   result: string;
+  /** The till that made the sale when it was another till of this store (fetched to refund it here); null: made here. */
+  origin_terminal_id: string | null;
+  /** For a sale of another till: when the points it earned expire (its ledger entries are not on this terminal). */
+  earn_expires_at: number | null;
+  /** Earned points its refunds and void left alone because they had expired. */
+  points_expired_kept: number;
 }
 
 export interface SaleLineRow {
@@ -45,7 +51,7 @@ export function linesOf(db: ReadableDb, saleId: string): SaleLineRow[] {
 
 export function insertSale(
   db: WritableDb,
-  s: Omit<SaleRow, 'status' | 'voided_at'>,
+  s: Omit<SaleRow, 'status' | 'voided_at' | 'origin_terminal_id' | 'earn_expires_at' | 'points_expired_kept'>,
   lines: Omit<SaleLineRow, 'sale_id' | 'refunded_quantity'>[],
 ): void {
   prepare(
@@ -174,4 +180,52 @@ export function insertVoucher(db: WritableDb, v: { code: string; rewardId: strin
 
 export function cancelVouchersOfSale(db: WritableDb, saleId: string): void {
   prepare(db, "UPDATE vouchers SET status = 'cancelled' WHERE sale_id = ?").run(saleId);
+}
+
+/**
+ * A sale made at another till of this store, as the central server sent it,
+ * kept here so that it can be refunded here (sales/refund-at-any-till.ts). Its
+ * ledger entries stay on the server: the balance they made arrives by pull.
+ */
+export function insertSaleOfOtherTill(
+  db: WritableDb,
+  s: Omit<SaleRow, 'status' | 'voided_at' | 'points_expired_kept'> & { origin_terminal_id: string },
+  lines: Omit<SaleLineRow, 'sale_id'>[],
+): void {
+  insertSale(db, s, lines);
+  prepare(db, 'UPDATE sales SET origin_terminal_id = ?, earn_expires_at = ? WHERE id = ?').run(
+    s.origin_terminal_id,
+    s.earn_expires_at,
+    s.id,
+  );
+  for (const l of lines) if (l.refunded_quantity > 0) addRefundedQuantity(db, s.id, l.line_no, l.refunded_quantity);
+}
+
+/** Raises a line's refunded quantity to what the central server knows was refunded (at any till); never lowers it. */
+export function raiseRefundedQuantity(db: WritableDb, saleId: string, lineNo: number, refunded: number): void {
+  prepare(db, 'UPDATE sale_lines SET refunded_quantity = max(refunded_quantity, min(?, quantity)) WHERE sale_id = ? AND line_no = ?').run(
+    refunded,
+    saleId,
+    lineNo,
+  );
+}
+
+/** Adds earned points a refund or void of the sale left alone because they had expired. */
+export function addExpiredKept(db: WritableDb, saleId: string, points: number): void {
+  if (points > 0) prepare(db, 'UPDATE sales SET points_expired_kept = points_expired_kept + ? WHERE id = ?').run(points, saleId);
+}
+
+/**
+ * When the points earned by these ledger entries expire, by entry: their lot's
+ * expiry (point_lots_entry). An entry whose points all paid off a debt has no
+ * lot and is missing from the map.
+ */
+export function lotExpiryOfEntries(db: ReadableDb, entryIds: readonly number[]): Map<number, number> {
+  const read = prepare(db, 'SELECT expires_at FROM point_lots WHERE entry_id = ?').pluck();
+  const out = new Map<number, number>();
+  for (const id of entryIds) {
+    const at = read.get(id) as number | undefined;
+    if (at !== undefined) out.set(id, at);
+  }
+  return out;
 }

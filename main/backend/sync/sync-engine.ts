@@ -14,6 +14,7 @@ import type { TerminalDb } from '../store/connection.ts';
 import { holdOfSale } from '../store/sync-redemptions.ts';
 import type { DeviceKeySource } from './credentials.ts';
 import { placeHold, releaseHold, type HoldDeps } from './holds.ts';
+import { fetchMemberSales, fetchSale, type MemberSalesLookup, type SaleLookup } from './sale-fetch.ts';
 import { issueMemberToken } from './member-token-issue.ts';
 import type { OfflineCaps } from '../sales/offline-policy.ts';
 import { pairTerminal, type PairInput, type PairResult } from './pair.ts';
@@ -143,6 +144,16 @@ export class SyncEngine {
       .catch(() => undefined)
       .finally(() => this.background.delete(done));
     this.background.add(done);
+  }
+
+  /** A sale of this store from the server (for a refund of another till's sale), within `budgetMs` (default: the hold budget). */
+  findSale(saleId: string, budgetMs = this.options.settings.holdBudgetMs): Promise<SaleLookup> {
+    return fetchSale({ client: this.link.client(), log: this.options.log }, saleId, budgetMs);
+  }
+
+  /** A member's sales at this store, every till, from the server within the hold budget (the history lists other tills' sales). */
+  memberSalesAtStore(memberId: string, page: { limit: number; before?: number }): Promise<MemberSalesLookup> {
+    return fetchMemberSales({ client: this.link.client(), log: this.options.log }, memberId, page, this.options.settings.holdBudgetMs);
   }
 
   private holdDeps(): HoldDeps {

@@ -34,12 +34,14 @@ export function SalesHistory({ sales, onRefund }: { sales: readonly HistorySale[
             className="history-sale"
             data-sale-id={sale.id}
             data-status={sale.status}
+            data-other-till={sale.atOtherTill ? 'true' : undefined}
             aria-label={formatDateTime(sale.createdAt, format)}
           >
             <header className="history-sale-head">
               <time dateTime={new Date(sale.createdAt).toISOString()}>{formatDateTime(sale.createdAt, format)}</time>
               <span className="history-sale-total">{formatMoney(sale.paidMinor, format)}</span>
               {sale.status === 'voided' && <span className="badge badge-bad">✗ {t('history.voided')}</span>}
+              {sale.atOtherTill && <span className="badge history-other-till">{t('history.otherTill')}</span>}
               <span className="history-sale-points">
                 {sale.pointsEarned !== 0 && <span>{t('history.earned', { points: signed(sale.pointsEarned) })}</span>}
                 {sale.pointsRedeemed !== 0 && <span>{t('history.used', { points: formatPoints(sale.pointsRedeemed, format) })}</span>}
@@ -75,6 +77,11 @@ export function SalesHistory({ sales, onRefund }: { sales: readonly HistorySale[
                 ))}
               </tbody>
             </table>
+            {sale.pointsExpiredNotReversed > 0 && (
+              <p className="history-expired-kept muted">
+                {t('history.expiredKept', { points: formatPoints(sale.pointsExpiredNotReversed, format) })}
+              </p>
+            )}
             {sale.explanation.length > 0 && (
               <ul className="history-explanation" aria-label={t('history.why')}>
                 {sale.explanation.map((e, i) => (

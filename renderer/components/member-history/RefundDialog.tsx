@@ -4,7 +4,7 @@ import { uuidv7 } from '../../../shared/ids.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { formatMoney } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { errorText } from '../screens-common/error-text.ts';
+import { errorText, isApiError } from '../screens-common/error-text.ts';
 import { HistoryDialog } from './HistoryDialog.tsx';
 import {
   refundEstimateMinor,
@@ -44,7 +44,7 @@ export function RefundDialog({
     try {
       onDone(await client.call('sale.refund', { refundId, saleId: sale.id, lines }));
     } catch (e) {
-      setError(errorText(e, t));
+      setError(isApiError(e, 'SALE_AT_OTHER_TILL') ? t('history.refundOtherTillOffline') : errorText(e, t));
       setBusy(false);
     }
   };

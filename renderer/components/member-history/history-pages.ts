@@ -14,6 +14,8 @@ export function mergeHistory(shown: History, page: History): History {
   return {
     sales: [...sales.values()].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)),
     ledger: [...ledger.values()].sort((a, b) => b.id - a.id),
+    // Whether the latest page could list other tills' sales.
+    otherTillsUnavailable: page.otherTillsUnavailable,
   };
 }
 

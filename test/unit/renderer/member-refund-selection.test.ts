@@ -37,6 +37,8 @@ const sale: HistorySale = {
   pointsRedeemed: 0,
   explanation: [],
   lines: [line(2, 1, 0, 300), line(1, 3, 1, 900), line(3, 2, 2, 100)],
+  atOtherTill: false,
+  pointsExpiredNotReversed: 0,
 };
 
 describe('refund selection', () => {
@@ -91,12 +93,12 @@ describe('history pages', () => {
     const { mergeHistory, nextPageBefore } = await import('../../../renderer/components/member-history/history-pages.ts');
     const s = (id: string, createdAt: number): HistorySale => ({ ...sale, id, createdAt });
     const e = (id: number) => ({ id, kind: 'earn' as const, points: id, saleId: null, reason: 'r', createdAt: id });
-    const first = { sales: [s('c', 30), s('b', 20)], ledger: [e(3), e(2)] };
-    const more = { sales: [s('b', 20), s('a', 10)], ledger: [e(3), e(2), e(1)] };
+    const first = { sales: [s('c', 30), s('b', 20)], ledger: [e(3), e(2)], otherTillsUnavailable: false };
+    const more = { sales: [s('b', 20), s('a', 10)], ledger: [e(3), e(2), e(1)], otherTillsUnavailable: false };
     const merged = mergeHistory(first, more);
     expect(merged.sales.map((x) => x.id)).toEqual(['c', 'b', 'a']);
     expect(merged.ledger.map((x) => x.id)).toEqual([3, 2, 1]);
     expect(nextPageBefore(first)).toBe(20);
-    expect(nextPageBefore({ sales: [], ledger: [] })).toBeUndefined();
+    expect(nextPageBefore({ sales: [], ledger: [], otherTillsUnavailable: false })).toBeUndefined();
   });
 });
