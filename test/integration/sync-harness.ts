@@ -315,6 +315,14 @@ export interface FaultProxy {
   delayMs: number;
   /** Requests seen, by path without query. */
   seen: string[];
+  /**
+   * Faults the proxy really injected, by kind (a mode decided but not carried out is not counted:
+   * a `replay-old` with no older push to replay, a fault on a request the server could not be reached for).
+   * `held-back-delivered`: held-back requests delivered late. Per kind of request: `faultsByPath`.
+   */
+  faults: Partial<Record<ProxyMode | 'held-back-delivered', number>>;
+  /** The same counts by path ('/v1/events', '/v1/changes', …) and kind: `${path} ${kind}`. */
+  faultsByPath: Record<string, number>;
   /** Every exchange with the server, in the order the answers came back. */
   exchanges: ProxyExchange[];
   /** Called for every completed exchange with the server. */
@@ -351,6 +359,11 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
   const waiters = new Set<{ match: (path: string) => boolean; done: () => void }>();
   let idleWaiters: (() => void)[] = [];
   let inFlight = 0;
+  const count = (kind: ProxyMode | 'held-back-delivered', path: string) => {
+    proxy.faults[kind] = (proxy.faults[kind] ?? 0) + 1;
+    const key = `${path.split('?')[0]!} ${kind}`;
+    proxy.faultsByPath[key] = (proxy.faultsByPath[key] ?? 0) + 1;
+  };
   const begin = () => void inFlight++;
   const end = (path: string, fromTerminal = true) => {
     inFlight--;
@@ -418,6 +431,8 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
     decideByBody: null,
     delayMs: 5,
     seen: [],
+    faults: {},
+    faultsByPath: {},
     exchanges: [],
     observe: null,
     resign: options.resign ?? null,
@@ -429,7 +444,11 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
     },
     async deliverHeld() {
       // The original signature: its nonce never reached the server, so it is valid while its timestamp is.
-      while (heldBack.length > 0) await redeliver(heldBack.shift()!, 'held-back', false);
+      while (heldBack.length > 0) {
+        const c = heldBack.shift()!;
+        count('held-back-delivered', c.path);
+        await redeliver(c, 'held-back', false);
+      }
     },
     idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
     handled: [],
@@ -464,14 +483,17 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
       end(path);
     };
     if (mode === 'hang') {
+      count(mode, path);
       req.socket.once('close', finish);
       return;
     }
     if (mode === 'drop-before') {
+      count(mode, path);
       req.socket.destroy();
       return finish();
     }
     if (mode === 'error500') {
+      count(mode, path);
       res.writeHead(500, { 'content-type': 'text/plain' }).end('proxy error');
       return finish();
     }
@@ -483,10 +505,12 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
       const captured: Captured = { method: req.method ?? 'GET', path, headers, body: Buffer.concat(chunks) };
       if (proxy.decideByBody) mode = proxy.decideByBody({ method: captured.method, path: path.split('?')[0]!, body: captured.body });
       if (mode === 'drop-before') {
+        count(mode, path);
         req.socket.destroy();
         return finish();
       }
       if (mode === 'hold-back') {
+        count(mode, path);
         heldBack.push(captured);
         req.socket.destroy();
         return finish();
@@ -497,6 +521,7 @@ export async function startFaultProxy(target: string, options: { resign?: FaultP
           const answer = await forward(captured, null);
           const isPush = captured.method === 'POST' && path.split('?')[0] === '/v1/events';
           if (answer.status === 0) return void req.socket.destroy();
+          if (mode !== 'pass' && !(mode === 'replay-old' && pushes.length === 0)) count(mode, path);
           if (mode === 'drop-after') return void req.socket.destroy();
           if (mode === 'stall') {
             await new Promise<void>((resolve) => req.socket.once('close', () => resolve()));
