@@ -204,9 +204,27 @@ describe('void', () => {
     t.call('sale.commit', { saleId, memberId: member.id, lines: [{ sku: 'TV' }], redemption: { kind: 'points', points: 600 } }, cashier);
     expect(t.call('member.get', { memberId: member.id }, cashier).balance).toBe(600 - 600 + 493);
     const voided = t.call('sale.void', { saleId }, cashier);
-    expect(voided).toEqual({ saleId, pointsReversed: 493, pointsRestored: 600, balanceAfter: 600 });
+    expect(voided).toEqual({ saleId, pointsReversed: 493, pointsRestored: 600, balanceAfter: 600, pointsExpiredNotReversed: 0 });
     expect(t.call('sale.void', { saleId }, cashier)).toEqual(voided);
     expect(t.backend.store.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'sale.voided'").pluck().get()).toBe(1);
+  });
+
+  test('a manager voiding a sale whose points expired meanwhile takes none of them back: no debt, and the void says how many', () => {
+    t = createTestTerminal({ now: TUESDAY });
+    const manager = t.login('manager');
+    const member = t.enrol(manager); // 100 enrolment points, expiring with the sale's
+    const saleId = uuidv7();
+    const sale = t.call('sale.commit', { saleId, memberId: member.id, lines: [{ category: 'bakery', amountMinor: 1200 }] }, manager);
+    expect(sale.pointsAwarded).toBe(12);
+    t.clock.set(Date.UTC(2026, 3, 14, 10, 0)); // 13 months on: all 112 points have expired
+    const later = t.login('manager');
+    const voided = t.call('sale.void', { saleId }, later);
+    expect(voided).toEqual({ saleId, pointsReversed: 0, pointsRestored: 0, balanceAfter: 0, pointsExpiredNotReversed: 12 });
+    expect(t.backend.store.db.prepare('SELECT balance, debt FROM members WHERE id = ?').get(member.id)).toEqual({ balance: 0, debt: 0 });
+    expect(t.call('member.history', { memberId: member.id }, later).sales[0]).toMatchObject({
+      status: 'voided',
+      pointsExpiredNotReversed: 12,
+    });
   });
 
   test('a cashier may void only their own recent sale; a manager any', () => {

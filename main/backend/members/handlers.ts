@@ -6,6 +6,7 @@ import { pointsNow } from '../store/expiry.ts';
 import { memberByCard, memberById, membersByNamePrefix, membersByPhonePrefix } from '../store/members.ts';
 import { entriesOfMember } from '../store/points.ts';
 import { mergeSalesOfOtherTills } from '../sales/sale-of-other-till.ts';
+import type { MemberSalesLookup } from '../sync/sale-fetch.ts';
 import { linesOf, saleById, salesOfMember, type SaleRow } from '../store/sales.ts';
 import { adjustPoints } from './adjust.ts';
 import { enrolMember } from './enrol.ts';
@@ -50,31 +51,32 @@ export const memberHandlers = {
   'member.enrol': (input, ctx) => enrolMember(commitContext(ctx), input),
   'points.adjust': (input, ctx) => adjustPoints(commitContext(ctx), input),
 
-  'member.history': async (input, ctx) => {
+  'member.history': (input, ctx) => {
     const db = ctx.store.db;
     if (!memberById(db, input.memberId)) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.');
     const before = input.beforeCreatedAt ?? Number.MAX_SAFE_INTEGER;
-    // Online, the member's sales at other tills of this store are listed too (refundable from here).
-    const remote = ctx.sync.paired
-      ? await ctx.sync.memberSalesAtStore(input.memberId, {
-          limit: input.limit,
-          ...(input.beforeCreatedAt === undefined ? {} : { before }),
-        })
-      : null;
-    const local = salesOfMember(db, input.memberId, input.limit, before).map((s) => historySale(db, s));
-    return {
-      sales:
-        remote?.kind === 'found' ? mergeSalesOfOtherTills(local, remote.sales, (id) => saleById(db, id) !== undefined, input.limit) : local,
-      otherTillsUnavailable: remote !== null && remote.kind !== 'found',
-      ledger: entriesOfMember(db, input.memberId, input.limit * 4).map((e) => ({
-        id: e.id,
-        kind: e.kind,
-        points: e.points,
-        saleId: e.sale_id,
-        reason: e.reason,
-        createdAt: e.created_at,
-      })),
+    const history = (remote: MemberSalesLookup | null) => {
+      const local = salesOfMember(db, input.memberId, input.limit, before).map((s) => historySale(db, s));
+      return {
+        sales:
+          remote?.kind === 'found'
+            ? mergeSalesOfOtherTills(local, remote.sales, (id) => saleById(db, id) !== undefined, input.limit)
+            : local,
+        otherTillsUnavailable: remote !== null && remote.kind !== 'found',
+        ledger: entriesOfMember(db, input.memberId, input.limit * 4).map((e) => ({
+          id: e.id,
+          kind: e.kind,
+          points: e.points,
+          saleId: e.sale_id,
+          reason: e.reason,
+          createdAt: e.created_at,
+        })),
+      };
     };
+    // Online, the member's sales at other tills of this store are listed too (refundable from here).
+    if (!ctx.sync.paired) return history(null);
+    const page = { limit: input.limit, ...(input.beforeCreatedAt === undefined ? {} : { before }) };
+    return ctx.sync.memberSalesAtStore(input.memberId, page).then(history);
   },
 } satisfies Partial<Handlers>;
 

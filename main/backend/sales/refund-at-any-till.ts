@@ -19,10 +19,22 @@ import { refundSale } from './refund.ts';
 export const OTHER_TILL_SALE_BUDGET_MS = 3_000;
 
 export interface SaleFinder {
+  readonly paired: boolean;
   findSale(saleId: string, budgetMs?: number): Promise<SaleLookup>;
 }
 
-export async function refundAtAnyTill(
+/** An unpaired terminal's ledger is the only one: it answers at once, from its own records. */
+export function refundAtAnyTill(
+  base: Omit<CommitContext, 'now'>,
+  clock: () => number,
+  finder: SaleFinder,
+  input: ParsedInput<'sale.refund'>,
+): Output<'sale.refund'> | Promise<Output<'sale.refund'>> {
+  if (!finder.paired) return refundSale({ ...base, now: clock() }, input);
+  return refundOnline(base, clock, finder, input);
+}
+
+async function refundOnline(
   base: Omit<CommitContext, 'now'>,
   clock: () => number,
   finder: SaleFinder,

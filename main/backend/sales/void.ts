@@ -97,7 +97,7 @@ function summarise(db: CommitContext['store']['db'], sale: SaleRow, entries: Led
   const reversals = entries.filter((e) => e.kind === 'reverse' && e.refund_id === null);
   return {
     saleId: sale.id,
-    pointsReversed: -reversals.filter((e) => e.points < 0).reduce((s, e) => s + e.points, 0),
+    pointsReversed: reversals.filter((e) => e.points < 0).reduce((s, e) => s - e.points, 0),
     pointsRestored: reversals.filter((e) => e.points > 0).reduce((s, e) => s + e.points, 0),
     balanceAfter: sale.member_id === null ? null : (memberById(db, sale.member_id)?.balance ?? null),
     // A voided sale has no refunds, so what its void left alone is all that was kept.
