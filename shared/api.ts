@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { uuidSchema } from './ids.ts';
 import { FLAG_KINDS } from './sync-protocol.ts';
+import { customerDisplayStateSchema, type CustomerDisplayState } from './customer-display.ts';
+import { printOutcomeSchema, printerStatusSchema, RECEIPT_LANGUAGES, receiptSchema } from './receipt.ts';
 
 /**
  * The backend's API, defined once: each method's input and output schema and
@@ -308,6 +310,33 @@ export const api = {
       birthDate: localDate.nullable().default(null),
       consentMarketing: z.boolean(),
       cardNumber: text(64).nullable().default(null),
+  /**
+   * The terminal's active staff for the sign-in screen, before anyone signs in: display names
+   * and roles only, each with a `pick` handle that stands for the staff member until the backend
+   * restarts (no staff id, no lock state, nothing else).
+   */
+  'staff.list': {
+    input: z.object({}),
+    output: z.object({ staff: z.array(z.object({ pick: z.string(), name: z.string(), role: z.enum(ROLES) })) }),
+    role: null,
+    writes: false,
+  },
+  /** Staff locked out by wrong PINs now, for a manager to unlock (staff.unlock). */
+  'staff.lockouts': {
+    input: z.object({}),
+    output: z.object({
+      staff: z.array(z.object({ staffId: z.string(), pick: z.string(), name: z.string(), role: z.enum(ROLES), lockedUntil: z.number() })),
+    }),
+    role: 'manager',
+    writes: false,
+  },
+  /** A manager ends a staff member's lockout and clears the wrong-PIN count (audited 'staff.unlocked'). */
+  'staff.unlock': {
+    input: z.object({ staffId: text(64) }),
+    output: z.object({ staffId: z.string(), wasLocked: z.boolean() }),
+    role: 'manager',
+    writes: 'local',
+  },
       referrerCard: text(64).nullable().default(null),
     }),
     output: z.object({ member: memberSchema, duplicates: z.array(memberSummarySchema), bonusPoints: points }),
@@ -321,6 +350,20 @@ export const api = {
       beforeCreatedAt: z.number().int().optional(),
     }),
     output: z.object({
+  /** Members with the same phone (any format) or e-mail as a customer about to be enrolled: the warning comes before creation. */
+  'member.duplicates': {
+    input: z.object({
+      phone: z
+        .string()
+        .regex(/^\+?[\d\s().-]{6,20}$/, 'a phone number')
+        .nullable()
+        .default(null),
+      email: z.email().max(200).nullable().default(null),
+    }),
+    output: z.object({ members: z.array(memberSummarySchema) }),
+    role: 'manager',
+    writes: false,
+  },
       sales: z.array(historySaleSchema),
       ledger: z.array(ledgerEntrySchema),
       /** The member's sales at other tills of this store could not be listed (offline, or the server did not answer in time). */
@@ -531,4 +574,35 @@ export type Response =
 export type BackendEvent =
   | { name: 'scan'; scan: z.infer<typeof scanEventSchema> }
   | { name: 'backend.restarted'; at: number }
-  | { name: 'sync.status'; status: SyncStatus };
+  | { name: 'sync.status'; status: SyncStatus }
+  | { name: 'customerDisplay'; state: CustomerDisplayState };
+  // ---- receipts, the receipt printer and the customer display (main/backend/receipts/, main/backend/customer-display/) ----
+  /** A completed sale's receipt (shared/receipt.ts), for the screen and for printing. */
+  'receipt.get': { input: z.object({ saleId: uuid }), output: receiptSchema, role: 'cashier', writes: false },
+  /** Prints a sale's receipt on the configured printer; a printer problem is an outcome with its reason, never a failed sale. */
+  'receipt.print': {
+    input: z.object({ saleId: uuid, language: z.enum(RECEIPT_LANGUAGES) }),
+    output: printOutcomeSchema,
+    role: 'cashier',
+    writes: false,
+  },
+  /** The receipt printer as configured (none = the system's print dialog). */
+  'printer.status': { input: z.object({}), output: printerStatusSchema, role: 'cashier', writes: false },
+  /** A test page on the configured printer, for IT in Settings. */
+  'printer.test': { input: z.object({ language: z.enum(RECEIPT_LANGUAGES) }), output: printOutcomeSchema, role: 'admin', writes: false },
+  /** The checkout's sale as the customer display shows it, pushed to every display as `customerDisplay`. */
+  'display.show': {
+    input: z.object({
+      phase: z.enum(['idle', 'basket', 'paid']),
+      memberId: z.string().min(1).max(64).nullable(),
+      lines: z.array(basketLineInput).max(500),
+      redemption: redemptionInput.nullable().default(null),
+      /** The completed sale, for `paid`. */
+      saleId: uuid.nullable().default(null),
+    }),
+    output: customerDisplayStateSchema,
+    role: 'cashier',
+    writes: false,
+  },
+  /** What the customer display shows now: a display opened (or reconnected) mid-sale starts from it. No session needed. */
+  'display.current': { input: z.object({}), output: customerDisplayStateSchema, role: null, writes: false },

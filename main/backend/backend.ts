@@ -1,4 +1,5 @@
-import type { Backend, TerminalIdentity } from './context.ts';
+import type { Backend, Printing, TerminalIdentity } from './context.ts';
+import { CustomerDisplayFeed } from './customer-display/display-feed.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { silentLogger, type Logger } from './platform/logging.ts';
 import { createScanHub } from './scanning/scan-hub.ts';
@@ -24,6 +25,8 @@ export interface BackendOptions {
   /** Test seams of the sync engine (crash injection, jitter). */
   syncTest?: Pick<SyncEngineOptions, 'hooks' | 'random'>;
   terminal?: Partial<TerminalIdentity>;
+  /** The receipt printer and receipt settings; default: no printer, the store id as the store's name. */
+  printing?: Partial<Printing>;
 }
 
 /** Opens the store and wires what every command needs. A damaged database is opened read-only and logged. */
@@ -51,5 +54,7 @@ export function createBackend(options: BackendOptions): Backend {
     terminal: { locale: 'en-GB', appVersion: 'dev', demo: false, logDir: null, backupDir: null, ...options.terminal },
     lockout: options.lockout ?? { attempts: 5, ms: 15 * 60_000 },
     sync,
+    printing: { printer: null, receipt: { headerLines: [], footerLines: [] }, problem: null, ...options.printing },
+    display: new CustomerDisplayFeed(),
   };
 }

@@ -1,4 +1,6 @@
+import type { CustomerDisplayFeed } from './customer-display/display-feed.ts';
 import type { Clock } from './platform/clock.ts';
+import type { PrinterConfig, ReceiptConfig } from './receipts/printer-config.ts';
 import type { Logger } from './platform/logging.ts';
 import type { ScanHub } from './scanning/scan-hub.ts';
 import type { ScannerMonitor } from './scanning/scanner-monitor.ts';
@@ -26,6 +28,19 @@ export interface Backend {
   /** The link to the central server (idle until started or paired). */
   sync: SyncEngine;
   terminal: TerminalIdentity;
+  /** The receipt printer (null: the screens use the system's print dialog) and what every receipt carries. */
+  printing: Printing;
+  /** What the customer-facing display shows (main/backend/customer-display/). */
+  display: CustomerDisplayFeed;
+}
+
+export interface Printing {
+  printer: PrinterConfig | null;
+  receipt: ReceiptConfig;
+  /** Why the printer or receipt settings given could not be used, for the settings screen; null when they could. */
+  problem: string | null;
+  /** Tests open serial printers through serialport's mock binding; the platform's binding otherwise. */
+  binding?: BindingInterface;
 }
 
 /** What the screens show about this installation. */

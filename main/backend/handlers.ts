@@ -1,5 +1,7 @@
+import { customerDisplayHandlers } from './customer-display/handlers.ts';
 import type { Handlers } from './handler-types.ts';
 import { memberHandlers } from './members/handlers.ts';
+import { receiptHandlers } from './receipts/handlers.ts';
 import { reportHandlers } from './reports/handlers.ts';
 import { scanHandlers } from './scanning/handlers.ts';
 import { saleHandlers } from './sales/handlers.ts';
@@ -16,4 +18,6 @@ export const handlers: Handlers = {
   ...scanHandlers,
   ...terminalHandlers,
   ...syncHandlers,
+  ...receiptHandlers,
+  ...customerDisplayHandlers,
 };

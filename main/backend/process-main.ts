@@ -13,6 +13,7 @@ import { scheduleBackups, type BackupSchedule } from './platform/backup.ts';
 import { rotatingLog } from './platform/log-files.ts';
 import { jsonLogger, type LogLevel } from './platform/logging.ts';
 import { portChannel, type ParentPortLike } from './port-channel.ts';
+import { printingFromConfig } from './receipts/printer-config.ts';
 import { startSerialScanner, type SerialScanner } from './scanning/serial-scanner.ts';
 import { closeTerminalDb } from './store/connection.ts';
 
@@ -67,6 +68,7 @@ function runBackend(): void {
     },
     sync: syncSettingsFromConfig(config),
     ...(deviceKey ? { deviceKey: () => deviceKey } : {}),
+    printing: printingFromConfig(config.LT_PRINTER, config.LT_RECEIPT, log),
   });
   const dispatch = createDispatcher(backend);
   const backups: BackupSchedule | null =
@@ -111,6 +113,8 @@ function runBackend(): void {
     });
   }
   // Status changes go to every screen; the engine runs only once paired (sync.pair starts it too).
+  // The customer display's state goes to every screen; the display page listens for it.
+  backend.display.onChange((state) => emit({ name: 'customerDisplay', state }));
   backend.sync.onStatus((status) => emit({ name: 'sync.status', status }));
   backend.sync.start();
   process.on('SIGTERM', () => void shutdown());

@@ -32,6 +32,8 @@ export function backendEnv(
     LT_APP_VERSION: options.appVersion,
   };
   if (config.serialScanner !== null) env.LT_SERIAL = JSON.stringify(config.serialScanner);
+  if (config.printer !== null) env.LT_PRINTER = JSON.stringify(config.printer);
+  if (config.receipt !== null) env.LT_RECEIPT = JSON.stringify(config.receipt);
   if (config.backups.enabled) {
     env.LT_BACKUP_DIR = backupDir(config);
     env.LT_BACKUP_INTERVAL_MS = String(config.backups.intervalMinutes * 60_000);

@@ -15,6 +15,8 @@ export const displaySchema = z.strictObject({
   /** Kiosk mode: full screen, no window controls, the cashier cannot leave the app. */
   kiosk: z.boolean(),
   fullscreen: z.boolean(),
+  /** The customer-facing display: 'auto' opens it full screen on the first screen that is not the cashier's; 'off' never. */
+  customerScreen: z.enum(['off', 'auto']),
 });
 
 export const serverSchema = z.strictObject({
@@ -64,6 +66,10 @@ const scalars = {
   locale: z.string().min(2).max(35),
   /** Checked in full by the backend (serialScannerConfigSchema), which names the bad field. */
   serialScanner: z.record(z.string(), z.unknown()).nullable(),
+  /** The receipt printer; checked in full by the backend (printerConfigSchema in main/backend/receipts/). Null: the system's print dialog. */
+  printer: z.record(z.string(), z.unknown()).nullable(),
+  /** What every receipt carries (storeName, headerLines, footerLines); checked in full by the backend. */
+  receipt: z.record(z.string(), z.unknown()).nullable(),
 };
 
 export const fleetConfigSchema = z.strictObject({
@@ -83,6 +89,8 @@ export const configLayerSchema = z.strictObject({
   logLevel: scalars.logLevel.optional(),
   locale: scalars.locale.optional(),
   serialScanner: scalars.serialScanner.optional(),
+  printer: scalars.printer.optional(),
+  receipt: scalars.receipt.optional(),
   display: displaySchema.partial().optional(),
   server: serverSchema.partial().optional(),
   updates: updatesSchema.partial().optional(),

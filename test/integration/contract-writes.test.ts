@@ -94,6 +94,13 @@ test('every command writes what the contract declares, and one declared to write
   t.clock.advance(2 * 366 * 86_400_000);
   cashier = await login('cashier');
   manager = await login('manager');
+    await call('receipt.get', { saleId: earned!.saleId }, cashier);
+    await call('receipt.print', { saleId: earned!.saleId, language: 'en' }, cashier); // no printer: the dialog's turn
+    await call('printer.status', {}, cashier);
+    await call('printer.test', { language: 'en' }, admin);
+    await call('display.show', { phase: 'basket', ...basket }, cashier);
+    await call('display.show', { phase: 'paid', memberId, lines: [], saleId: earned!.saleId }, cashier);
+    await call('display.current', {});
   await reads();
   expect((await call('member.get', { memberId }, cashier))?.balance).toBe(0);
   expect(db.prepare("SELECT count(*) FROM ledger WHERE kind = 'expire'").pluck().get()).toBe(0);

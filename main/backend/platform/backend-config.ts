@@ -13,6 +13,10 @@ const schema = z.object({
   LT_STORE_ID: z.string().min(1).max(64),
   /** A serial scanner's settings as JSON (see serialScannerConfigSchema); absent = no serial scanner. */
   LT_SERIAL: z.string().optional(),
+  /** The receipt printer's settings as JSON (see printerConfigSchema, main/backend/receipts/); absent = the system's print dialog. */
+  LT_PRINTER: z.string().optional(),
+  /** What every receipt carries as JSON (receiptConfigSchema: storeName, headerLines, footerLines). */
+  LT_RECEIPT: z.string().optional(),
   LT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LT_IDLE_MS: z.coerce.number().int().min(10_000).optional(),
   // Sync with the central server (main/backend/sync/); every one optional, defaults in sync-settings.ts.

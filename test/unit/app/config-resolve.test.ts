@@ -23,7 +23,7 @@ describe('precedence: defaults < machine file < environment < command line', () 
     const r = resolve();
     expect(r.config.dataDir).toBe('/home/till/.local/share/loyalty-terminal');
     expect(r.config.logDir).toBe('/home/till/.local/state/loyalty-terminal/logs');
-    expect(r.config.display).toEqual({ kiosk: false, fullscreen: true });
+    expect(r.config.display).toEqual({ kiosk: false, fullscreen: true, customerScreen: 'off' });
     expect(r.config.updates.enabled).toBe(false);
     expect(r.needsConfiguration).toBe(true);
     expect(r.problems).toEqual([{ source: 'configuration', field: 'storeId', message: expect.stringContaining(FILE) }]);
@@ -34,7 +34,7 @@ describe('precedence: defaults < machine file < environment < command line', () 
     expect(r.problems).toEqual([]);
     expect(r.needsConfiguration).toBe(false);
     expect(r.config.storeId).toBe('store-7');
-    expect(r.config.display).toEqual({ kiosk: true, fullscreen: true });
+    expect(r.config.display).toEqual({ kiosk: true, fullscreen: true, customerScreen: 'off' });
     expect(r.config.backups).toMatchObject({ keep: 7, intervalMinutes: 60, enabled: true });
   });
 
