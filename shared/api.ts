@@ -95,6 +95,12 @@ export const redemptionLimitsSchema = z.object({
   maxPoints: points,
   stepPoints: points,
   quick: z.array(points),
+  /**
+   * Present while a redemption would be judged offline (the terminal is paired and cannot reach
+   * the central server): what today's offline caps leave (main/backend/sales/offline-policy.ts).
+   * `quick` then offers only amounts up to `maxWithoutOverride`; more needs a manager's PIN.
+   */
+  offline: z.object({ remaining: points, limitedBy: z.enum(['member', 'terminal']), maxWithoutOverride: points }).optional(),
 });
 
 export const bonusSchema = z.object({

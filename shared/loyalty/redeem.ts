@@ -67,7 +67,7 @@ export function redemptionLimits(args: { program: ProgramConfig; member: MemberS
  * thirds of the way, and the maximum. "Round" is the largest 1-2-5 multiple
  * of the step no larger than a third of the range, so the buttons stay apart.
  */
-function quickAmounts(min: number, max: number, step: number): number[] {
+export function quickAmounts(min: number, max: number, step: number): number[] {
   const third = (max - min) / 3;
   let unit = step;
   for (let scale = step; scale <= third; scale *= 10) {

@@ -1,12 +1,12 @@
 import type { Handlers } from '../handler-types.ts';
 import { currentProgram } from '../store/program.ts';
 import { commitSale } from './commit.ts';
-import { previewSale } from './preview.ts';
+import { offlineCapsNow, previewSale } from './preview.ts';
 import { refundAtAnyTill } from './refund-at-any-till.ts';
 import { voidSale } from './void.ts';
 
 export const saleHandlers = {
-  'sale.preview': (input, ctx) => previewSale(ctx.store.db, currentProgram(ctx.store.db), input, ctx.clock.now()),
+  'sale.preview': (input, ctx) => previewSale(ctx.store.db, currentProgram(ctx.store.db), input, ctx.clock.now(), offlineCapsNow(ctx.sync)),
   'sale.commit': (input, ctx) =>
     commitSale(
       {

@@ -25,12 +25,66 @@ export interface OfflineVerdict {
 }
 
 export function judgeOfflineRedemption(points: number, used: { member: number; terminal: number }, caps: OfflineCaps): OfflineVerdict {
-  const memberLeft = Math.max(0, caps.memberPerDay - used.member);
-  const terminalLeft = Math.max(0, caps.terminalPerDay - used.terminal);
-  const capRemaining = Math.min(memberLeft, terminalLeft);
+  const { memberLeft, terminalLeft, remaining: capRemaining } = offlineAllowance(used, caps);
   if (points > memberLeft) return { allowed: false, reason: 'member_daily_cap', capRemaining };
   if (points > terminalLeft) return { allowed: false, reason: 'terminal_daily_cap', capRemaining };
   return { allowed: true, reason: null, capRemaining };
+}
+
+export interface OfflineAllowance {
+  memberLeft: number;
+  terminalLeft: number;
+  /** What may still be redeemed today without an override: the smaller of the two. */
+  remaining: number;
+  /** Which cap is the smaller one (the member's when they are equal). */
+  limitedBy: 'member' | 'terminal';
+}
+
+/** What is left of today's offline caps for one member at this terminal. */
+export function offlineAllowance(used: { member: number; terminal: number }, caps: OfflineCaps): OfflineAllowance {
+  const memberLeft = Math.max(0, caps.memberPerDay - used.member);
+  const terminalLeft = Math.max(0, caps.terminalPerDay - used.terminal);
+  return {
+    memberLeft,
+    terminalLeft,
+    remaining: Math.min(memberLeft, terminalLeft),
+    limitedBy: memberLeft <= terminalLeft ? 'member' : 'terminal',
+  };
+}
+
+/** The engine's redemption limits as the checkout shows them while offline: only what needs no override is offered. */
+export interface OfflineLimits {
+  remaining: number;
+  limitedBy: 'member' | 'terminal';
+  /** The most points (in whole steps, within the engine's limits) redeemable now without a manager's PIN; 0 when none. */
+  maxWithoutOverride: number;
+}
+
+export function offlineLimits(
+  limits: { minPoints: number; maxPoints: number; stepPoints: number },
+  allowance: OfflineAllowance,
+): OfflineLimits {
+  const stepped = Math.floor(Math.min(limits.maxPoints, allowance.remaining) / limits.stepPoints) * limits.stepPoints;
+  return {
+    remaining: allowance.remaining,
+    limitedBy: allowance.limitedBy,
+    maxWithoutOverride: stepped >= limits.minPoints ? stepped : 0,
+  };
+}
+
+/**
+ * Whether a redemption would be judged offline now (no online hold): the terminal is paired and
+ * its last sync round failed. While a round runs ("syncing") the last settled answer stands, so
+ * the checkout's offer does not flicker with every attempt.
+ */
+export function judgedOffline(
+  status: { paired: boolean; state: 'online' | 'offline' | 'syncing' | 'error'; lastSuccessAt: number | null },
+  lastSettled: boolean | undefined,
+): boolean {
+  if (!status.paired) return false;
+  if (status.state === 'online') return false;
+  if (status.state === 'offline' || status.state === 'error') return true;
+  return lastSettled ?? status.lastSuccessAt === null;
 }
 
 /** Start of the store-local day containing `now`. */

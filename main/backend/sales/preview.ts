@@ -1,10 +1,14 @@
 import type { Output, ParsedInput } from '../../../shared/api.ts';
 import type { ProgramConfig } from '../../../shared/program.ts';
+import { quickAmounts } from '../../../shared/loyalty/redeem.ts';
 import { priceSale } from '../../../shared/loyalty/sale.ts';
 import type { SaleQuote } from '../../../shared/loyalty/types.ts';
+import type { SyncReader } from '../context.ts';
 import type { ReadableDb } from '../store/connection.ts';
+import { offlineRedeemedSince } from '../store/sync-redemptions.ts';
 import { resolveBasket, type DescribedLine } from './basket.ts';
 import { loadMemberState, type LoadedMember } from './member-state.ts';
+import { judgedOffline, offlineAllowance, offlineLimits, storeDayStart, type OfflineCaps } from './offline-policy.ts';
 import { quoteView } from './quote-view.ts';
 
 export interface Priced {
@@ -21,12 +25,41 @@ export function price(db: ReadableDb, program: ProgramConfig, input: ParsedInput
   return { basket, quote, member: loaded };
 }
 
+/**
+ * The sale as the checkout shows it. `offlineCaps` is given while a redemption would be judged
+ * offline now (see `offlineCapsNow`): the limits then say what today's offline allowance leaves
+ * and offer quick amounts only within it, so a manager's PIN is asked for up front, never at Complete.
+ */
 export function previewSale(
   db: ReadableDb,
   program: ProgramConfig,
   input: ParsedInput<'sale.preview'>,
   now: number,
+  offlineCaps: OfflineCaps | null = null,
 ): Output<'sale.preview'> {
   const { basket, quote } = price(db, program, input, now);
-  return quoteView(quote, basket, program);
+  const view = quoteView(quote, basket, program);
+  if (offlineCaps === null || input.memberId === null || !view.limits.allowed) return view;
+  const since = storeDayStart(now, program.timeZone);
+  const allowance = offlineAllowance(
+    { member: offlineRedeemedSince(db, input.memberId, since), terminal: offlineRedeemedSince(db, null, since) },
+    offlineCaps,
+  );
+  const offline = offlineLimits(view.limits, allowance);
+  const { minPoints, stepPoints } = view.limits;
+  const quick = offline.maxWithoutOverride > 0 ? quickAmounts(minPoints, offline.maxWithoutOverride, stepPoints) : [];
+  return { ...view, limits: { ...view.limits, quick, offline } };
+}
+
+/** The last settled answer per sync engine: "syncing" keeps it (offline-policy.ts judgedOffline). */
+const settled = new WeakMap<object, boolean>();
+
+/** The offline caps when a redemption would be judged offline now; null online or unpaired. */
+export function offlineCapsNow(sync: SyncReader): OfflineCaps | null {
+  const caps = sync.offlineCaps();
+  if (caps === null) return null;
+  const status = sync.status();
+  const offline = judgedOffline(status, settled.get(sync));
+  if (status.state !== 'syncing') settled.set(sync, offline);
+  return offline ? caps : null;
 }
