@@ -18,7 +18,6 @@ import { ledgerSum } from '../../main/backend/store/points.ts';
 import { startBackendProcess, type BackendProcess } from '../../main/browser-host/backend-process.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { SATURDAY, seed, STAFF, tempDir } from '../helpers/terminal.ts';
-import { contentionCounts, type ContentionCounts } from '../../server/store/contention.ts';
 import {
   openSyncTerminal,
   pair,
@@ -29,7 +28,7 @@ import {
   type SyncServer,
   type SyncTerminal,
 } from './sync-harness.ts';
-import { report } from './sync-postgres-measure.ts';
+import { measure, report, type Measure } from './sync-postgres-measure.ts';
 
 const CAPS = { offlineCaps: { memberPerDay: 100_000, terminalPerDay: 1_000_000 } };
 const DRIVERS = ['pglite', 'postgres'] as const;
@@ -37,8 +36,8 @@ const DRIVERS = ['pglite', 'postgres'] as const;
 usePostgresCluster();
 
 /** No deadlock on either driver; on PostgreSQL no push slower than 100 ms in the server (PGlite runs every statement behind one mutex, on disk). */
-function expectNoContention(name: string, driver: (typeof DRIVERS)[number], before: ContentionCounts, server: SyncServer): void {
-  const counts = report(`${name} (${driver})`, before, [server.logs]);
+async function expectNoContention(driver: (typeof DRIVERS)[number], since: Measure): Promise<void> {
+  const counts = await report(since);
   expect(counts.pushes).toBeGreaterThan(0);
   expect({ deadlocks: counts.deadlocks, exhausted: counts.exhausted, serverErrors: counts.serverErrors }).toEqual({
     deadlocks: 0,
@@ -52,10 +51,10 @@ describe.each(DRIVERS)('convergence of terminals in one process (%s)', (driver) 
   const clock = new ManualClock(SATURDAY);
   let server: SyncServer;
   let terminals: SyncTerminal[] = [];
-  let before: ContentionCounts;
+  let since: Measure;
   beforeAll(async () => {
     server = await startSyncServer(clock, { driver });
-    before = contentionCounts();
+    since = await measure(`three terminals (${driver})`, [{ logs: server.logs }]);
   }, 60_000);
   afterAll(async () => {
     for (const t of terminals) await t.close();
@@ -117,7 +116,7 @@ describe.each(DRIVERS)('convergence of terminals in one process (%s)', (driver) 
       expect.objectContaining({ kind: 'sale.committed', reasons: ['overdraft'] }),
     ]);
     expect((await a.call('sync.flags', {}, ta)).flags).toEqual([]);
-    expectNoContention('three terminals', driver, before, server);
+    await expectNoContention(driver, since);
   }, 60_000);
 });
 
@@ -125,7 +124,7 @@ describe.each(DRIVERS)('convergence of terminals in separate processes (%s)', (d
   test('two backend processes (process-main) pair, sell, and converge on their own timers', async () => {
     const clock = { now: () => Date.now() };
     const server = await startSyncServer(clock, { driver });
-    const before = contentionCounts();
+    const since = await measure(`two terminal processes (${driver})`, [{ logs: server.logs }]);
     const procs: BackendProcess[] = [];
     try {
       const children = await Promise.all([0, 1].map(() => startChild(procs)));
@@ -166,7 +165,7 @@ describe.each(DRIVERS)('convergence of terminals in separate processes (%s)', (d
       });
       expect(converged).toBe(true);
       expect(a.events.some((e) => e.name === 'sync.status')).toBe(true);
-      expectNoContention('two terminal processes', driver, before, server);
+      await expectNoContention(driver, since);
     } finally {
       await Promise.all(procs.map((p) => p.stop(5_000)));
       await server.close();

@@ -14,11 +14,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { importProgram } from '../../server/admin/catalogue.ts';
-import { contentionCounts } from '../../server/store/contention.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { EventLog } from '../server/events.ts';
 import { startHarness, T0, usePostgresCluster, type Harness } from '../server/harness.ts';
-import { report } from './sync-postgres-measure.ts';
+import { measure, report } from './sync-postgres-measure.ts';
 
 usePostgresCluster();
 
@@ -49,7 +48,7 @@ test('a push and a hold on one member at the same moment: both answered, no dead
   const m = randomUUID();
   log.enrol(m, { bonus: 1_000 });
   expect((await h.request(t, 'POST', '/v1/events', { events: log.events })).status).toBe(200);
-  const before = contentionCounts();
+  const since = await measure('push and hold on one member', [{ logs: h.logs }]);
 
   let letGo!: () => void;
   const gate = new Promise<void>((resolve) => (letGo = resolve));
@@ -76,7 +75,7 @@ test('a push and a hold on one member at the same moment: both answered, no dead
     letGo();
     await blocker.catch(() => undefined);
   }
-  const counts = report('push and hold on one member', before, [h.logs]);
+  const counts = await report(since);
   expect({ deadlocks: counts.deadlocks, retries: counts.retries, serverErrors: counts.serverErrors }).toEqual({
     deadlocks: 0,
     retries: 0,
