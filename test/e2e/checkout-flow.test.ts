@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PRODUCTS, DEMO_STAFF, demoMembers } from '../../main/demo/demo-data.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { ROOT } from '../helpers/renderer-build.ts';
-import { scanUntil, signedInPage, startStack, type Stack } from '../helpers/stack.ts';
+import { scanAndSee, signedInPage, startStack, type Stack } from '../helpers/stack.ts';
 
 /**
  * The cashier's and manager's day in real Chromium, against the real backend
@@ -36,17 +36,17 @@ const serverBalance = async (memberId: string) =>
   Number((await stack.db.query<{ balance: string }>('SELECT balance FROM members WHERE id = $1', [memberId]))[0]!.balance);
 
 async function memberOnSale(page: Page, card: string, name: string): Promise<number> {
-  await scanUntil(page, card, () => page.locator('.member-name', { hasText: name }).waitFor({ timeout: 3000 }));
+  await scanAndSee(page, card, () => page.locator('.member-name', { hasText: name }).waitFor({ timeout: 10_000 }));
   return points(page, '.member-points');
 }
 
 /** Scans a product and waits for the basket to hold `lines` lines. */
 async function productOnSale(page: Page, sku: string, lines: number): Promise<void> {
-  await scanUntil(page, barcode(sku), () =>
+  await scanAndSee(page, barcode(sku), () =>
     page
       .locator('.basket tr[data-line]')
       .nth(lines - 1)
-      .waitFor({ timeout: 3000 }),
+      .waitFor({ timeout: 10_000 }),
   );
 }
 

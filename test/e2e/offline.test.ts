@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PRODUCTS, DEMO_STAFF, demoMembers } from '../../main/demo/demo-data.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { ROOT } from '../helpers/renderer-build.ts';
-import { scanUntil, signedInPage, startStack, type Stack } from '../helpers/stack.ts';
+import { scanAndSee, signedInPage, startStack, type Stack } from '../helpers/stack.ts';
 
 /** The central server goes away mid-shift: sales go on, the badge says so, and nothing is lost when it returns. */
 const SHOTS = join(ROOT, 'test/artifacts/screenshots');
@@ -27,8 +27,8 @@ const badge = (page: Page) => page.locator('.sync-badge');
 const queue = async (page: Page) => Number(await badge(page).getAttribute('data-queue'));
 
 async function sale(page: Page): Promise<number> {
-  await scanUntil(page, member.cardNumber, () => page.locator('.member-name', { hasText: member.name }).waitFor({ timeout: 3000 }));
-  await scanUntil(page, coffee, () => page.locator('.basket tr[data-line]').first().waitFor({ timeout: 3000 }));
+  await scanAndSee(page, member.cardNumber, () => page.locator('.member-name', { hasText: member.name }).waitFor({ timeout: 10_000 }));
+  await scanAndSee(page, coffee, () => page.locator('.basket tr[data-line]').first().waitFor({ timeout: 10_000 }));
   await page.locator('.complete:not([disabled])').click();
   await page.locator('.receipt').waitFor();
   const balance = Number(await page.locator('.receipt-balance').getAttribute('data-balance'));

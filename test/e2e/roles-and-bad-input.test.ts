@@ -7,7 +7,7 @@ import type { Response } from '../../shared/api.ts';
 import { fakeCameraArgs, launchChromium } from '../helpers/chromium.ts';
 import { writeFakeCameraVideo } from '../helpers/fake-camera.ts';
 import { ROOT } from '../helpers/renderer-build.ts';
-import { scanUntil, signedInPage, startStack, wedgeScan, type Stack } from '../helpers/stack.ts';
+import { scanAndSee, signedInPage, startStack, wedgeScan, type Stack } from '../helpers/stack.ts';
 
 /** What a cashier may not do (refused by the backend, not only hidden), and bad input at the counter. */
 const SHOTS = join(ROOT, 'test/artifacts/screenshots');
@@ -60,7 +60,7 @@ describe('roles', () => {
     const nav = await page.locator('.topbar nav button').allTextContents();
     expect(nav).toEqual(['Checkout', 'Find member']);
     await page.locator('.sync-badge[data-sync-state="online"]').waitFor({ timeout: 20_000 });
-    await scanUntil(page, member.cardNumber, () => page.locator('.member-name', { hasText: member.name }).waitFor({ timeout: 3000 }));
+    await scanAndSee(page, member.cardNumber, () => page.locator('.member-name', { hasText: member.name }).waitFor({ timeout: 10_000 }));
     await page.getByRole('button', { name: 'History' }).click();
     await page.getByRole('heading', { name: 'Sales' }).waitFor();
     expect(await page.getByRole('button', { name: 'Adjust points' }).count()).toBe(0);

@@ -8,7 +8,7 @@ import { programWith } from '../fixtures/program.ts';
 import { CARD, LUHN_RANGE } from '../fixtures/member-tokens.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startPtyPair, type PtyPair } from '../helpers/pty-pair.ts';
-import { scanUntil, wedgeScan } from '../helpers/stack.ts';
+import { scanAndSee, wedgeScan } from '../helpers/stack.ts';
 import { BACKEND_ENTRY, buildRenderer, ROOT } from '../helpers/renderer-build.ts';
 import { createTestTerminal, STAFF, tempDir } from '../helpers/terminal.ts';
 
@@ -66,7 +66,7 @@ afterAll(async () => {
 
 describe('scanners into one stream', () => {
   it('a keyboard-wedge burst finds the member and types nothing into the page', async () => {
-    await scanUntil(page, CARD, () => page.locator('.member-name', { hasText: 'Wedge Member' }).waitFor({ timeout: 3000 }));
+    await scanAndSee(page, CARD, () => page.locator('.member-name', { hasText: 'Wedge Member' }).waitFor({ timeout: 10_000 }));
   });
 
   it('a code from the serial scanner reaches the screen through the backend process', async () => {

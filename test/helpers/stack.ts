@@ -124,18 +124,25 @@ export async function wedgeScan(page: Page, code: string): Promise<void> {
 }
 
 /**
- * Scans until `seen` holds, at most three times, as a cashier scans again when the till did not
- * beep. On a loaded test machine the browser can deliver injected keys with gaps a real scanner
- * never has; the keyboard-wedge detector's timing itself is tested in wedge.test.ts.
+ * One scan, as a cashier scans once, and `seen` must then hold: a scan the app drops fails the
+ * test. To say which it was, the code is scanned a second time before failing: "seen after a
+ * second scan" is a dropped scan (look at the wedge detector and the page's focus), "not seen
+ * either" is a screen that never shows it. `seen` should wait generously (a loaded machine is
+ * slow, but a dropped scan never shows up however long one waits). The keyboard-wedge detector's
+ * timing itself is tested in wedge.test.ts.
  */
-export async function scanUntil(page: Page, code: string, seen: () => Promise<unknown>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+export async function scanAndSee(page: Page, code: string, seen: () => Promise<unknown>): Promise<void> {
+  await wedgeScan(page, code);
+  try {
+    await seen();
+    return;
+  } catch (error) {
+    const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
     await wedgeScan(page, code);
-    try {
-      await seen();
-      return;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
+    const second = await seen().then(
+      () => 'a second scan was seen: the app dropped the first',
+      (e: unknown) => `a second scan was not seen either (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+    );
+    throw new Error(`scan of ${code}: not seen after one scan (${first}); ${second}`, { cause: error });
   }
 }
