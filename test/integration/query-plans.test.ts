@@ -317,5 +317,8 @@ test('no hot-path statement of the server scans a growing table (PostgreSQL EXPL
   expect(texts.some((sql) => sql.includes('applied_events') && /\bINSERT\b/i.test(sql))).toBe(true);
   expect(texts.some((sql) => sql.startsWith('INSERT INTO holds'))).toBe(true);
   expect(texts.some((sql) => sql.includes('FROM members WHERE change_seq >'))).toBe(true);
+  // ... and the sale lookups of a refund (GET /v1/sales/:saleId, the push's refund check) and of the history.
+  expect(texts.some((sql) => sql.includes("a.payload->>'saleId' = ANY"))).toBe(true);
+  expect(texts.some((sql) => sql.includes("a.payload->>'memberId' = $1"))).toBe(true);
   expect(problems, describeProblems(problems)).toEqual([]);
 });
