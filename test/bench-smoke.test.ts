@@ -28,7 +28,17 @@ const KEY_FIGURES: Record<string, string[]> = {
   scan: ['serial_to_member_p50_ms', 'serial_to_member_p99_ms'],
   decode: ['frame_median_ms', 'frame_median_ratio', 'bare_frame_median_ms'],
   ui: ['scan_to_paint_p95_ms', 'scan_to_paint_ratio', 'interactive_ms', 'js_gzip_kb'],
-  sync: ['push_events_per_s', 'push_ratio', 'push_events_per_s_pglite', 'pull_1m_s', 'pull_rss_mb', 'hold_p99_ms'],
+  sync: [
+    'push_events_per_s',
+    'push_ratio',
+    'push_events_per_s_pglite',
+    'push_events_per_s_two_servers',
+    'push_two_servers_ratio',
+    'deadlocks',
+    'pull_1m_s',
+    'pull_rss_mb',
+    'hold_p99_ms',
+  ],
 };
 
 function runSmoke(): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -54,6 +64,8 @@ test('every benchmark runs end to end at smoke scale and reports its figures as 
   expect(figures).toMatchObject({ members: 3_000, scan_members: 3_000, push_events: 2_000 });
   expect(figures.commit_redeeming_sales).toBeGreaterThan(0);
   expect(figures.pull_members).toBeGreaterThanOrEqual(2_000);
+  // Not a timing: PostgreSQL broke no deadlock in the sync runs (one and two server processes).
+  expect(figures.deadlocks).toBe(0);
   expect(figures.decoders).toBeTypeOf('object');
   // The human tables come first.
   expect(stdout).toContain('core: 3,000 members');

@@ -12,6 +12,11 @@
  *    through sale.commit: building it is not what is measured. Baseline in the
  *    same run: the same request bytes POSTed to a bare node:http handler that
  *    does one INSERT of the batch's JSON into a one-column table, same database.
+ *    Then the same drain into a new PostgreSQL database served by two server
+ *    processes (children, each with its own pool and turnstile) behind a
+ *    round-robin balancer, so consecutive batches land on different processes:
+ *    its events/s against the one-process figure (target ≥ 0.8), and the
+ *    deadlocks PostgreSQL broke in the whole sync run (target 0).
  * 2. Pull: the first pull of 1,000,000 members (seeded with generate_series
  *    on PostgreSQL) into an empty terminal, in a child process so its peak RSS
  *    is the terminal's alone.
@@ -42,6 +47,7 @@ import { importProducts, importProgram } from '../../server/admin/catalogue.ts';
 import { createStore } from '../../server/admin/stores.ts';
 import { createPairingCode } from '../../server/admin/terminals.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
+import { contentionCounts, type ContentionCounts } from '../../server/store/contention.ts';
 import type { Db } from '../../server/store/db.ts';
 import { openDatabase } from '../../server/store/open.ts';
 import { lotExpiry } from '../../shared/loyalty/expiry.ts';
@@ -49,6 +55,8 @@ import { demoProgram } from '../fixtures/program.ts';
 import { pgliteDataDir } from '../server/pglite-template.ts';
 import { startPostgres } from '../server/postgres.ts';
 import { PRODUCTS, seed, STAFF } from '../helpers/terminal.ts';
+import { startRoundRobinProxy } from '../helpers/round-robin-proxy.ts';
+import { startServerProcess } from '../integration/sync-postgres-servers.ts';
 import { size, SMOKE } from './scale.ts';
 import { percentile, round, rssMb } from './stats.ts';
 
@@ -66,10 +74,14 @@ interface ServerUnderTest {
   close(): Promise<void>;
 }
 
-async function startUnderTest(db: Db): Promise<ServerUnderTest> {
+async function seedServerDb(db: Db): Promise<void> {
   await createStore(db, { id: STORE, name: 'Bench store', timeZone: 'Europe/Paris', currency: 'EUR' }, Date.now());
   await importProgram(db, demoProgram, Date.now());
   await importProducts(db, PRODUCTS);
+}
+
+async function startUnderTest(db: Db): Promise<ServerUnderTest> {
+  await seedServerDb(db);
   const server = await startServer({ db, port: 0, host: '127.0.0.1', log: { level: 'warn' }, maintenanceIntervalMs: 0 });
   return {
     db,
@@ -149,10 +161,16 @@ function outboxDatabase(dir: string, events: number): string {
 /**
  * Drains a copy of the outbox database into the server from a child process
  * (a terminal and the server never share a CPU in a store); events/s.
+ * `url`: where the terminal sends (a balancer in front of server processes); the server's own by default.
  */
-async function drain(template: string, dir: string, under: ServerUnderTest): Promise<{ perS: number }> {
+async function drain(
+  template: string,
+  dir: string,
+  under: { db: Db; server: { url: string } },
+  url = under.server.url,
+): Promise<{ perS: number }> {
   const { code } = await createPairingCode(under.db, { storeId: STORE }, Date.now());
-  const out = JSON.parse(await child(['--push-child', under.server.url, code, template, dir])) as {
+  const out = JSON.parse(await child(['--push-child', url, code, template, dir])) as {
     perS: number;
     sent: number;
     queued: number;
@@ -164,6 +182,36 @@ async function drain(template: string, dir: string, under: ServerUnderTest): Pro
   ]);
   if (applied!.n !== out.queued) throw new Error(`bench: the server applied ${applied!.n} of ${out.queued} events`);
   return { perS: out.perS };
+}
+
+/**
+ * Two server processes (children: their own event loops, pools and turnstiles) on one new PostgreSQL
+ * database, a round-robin balancer in front: the same drain, so one terminal's consecutive batches
+ * land on different processes. Returns events/s and the processes' deadlocks and retries.
+ */
+async function drainTwoServers(template: string, dir: string, url: string): Promise<{ perS: number; contention: ContentionCounts }> {
+  const db = await openDatabase({ url });
+  await seedServerDb(db);
+  const servers = await Promise.all([0, 1].map(() => startServerProcess(url, { level: 'warn' })));
+  const proxy = await startRoundRobinProxy(servers.map((s) => s.url));
+  try {
+    const { perS } = await drain(template, dir, { db, server: servers[0]! }, proxy.url);
+    if (proxy.sent.some((n) => n < 2)) throw new Error(`bench: the balancer sent ${proxy.sent.join(' / ')} requests to the two processes`);
+    const counts = await Promise.all(servers.map((s) => s.counts()));
+    return {
+      perS,
+      contention: {
+        deadlocks: counts.reduce((n, c) => n + c.deadlocks, 0),
+        serializationFailures: counts.reduce((n, c) => n + c.serializationFailures, 0),
+        retries: counts.reduce((n, c) => n + c.retries, 0),
+        exhausted: counts.reduce((n, c) => n + c.exhausted, 0),
+      },
+    };
+  } finally {
+    await proxy.close();
+    await Promise.all(servers.map((s) => s.close()));
+    await db.close();
+  }
 }
 
 /** Child process: pair a copy of the outbox database, drain it through the real push path, report events/s. */
@@ -336,6 +384,9 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
     const pushPg = await drain(outbox, dir, pg);
     const basePg = await baseline(pg.db, bodies);
 
+    // 1b. The same drain into a new database served by two server processes behind a round-robin balancer.
+    const twoServers = await drainTwoServers(outbox, dir, await cluster.createDatabase());
+
     // 2. First pull of MEMBERS members into an empty terminal, in a child process.
     log(`sync: seeding ${MEMBERS.toLocaleString('en')} members on PostgreSQL (generate_series)`);
     const seedStart = Date.now();
@@ -396,11 +447,15 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
       push_events_per_s_pglite: round(pushLite.perS, 0),
       push_baseline_events_per_s_pglite: round(baseLite, 0),
       push_ratio_pglite: round(pushLite.perS / baseLite, 3),
+      push_events_per_s_two_servers: round(twoServers.perS, 0),
+      push_two_servers_ratio: round(twoServers.perS / pushPg.perS, 3),
       pull_members: pull.members,
       pull_1m_s: round(pull.seconds, 2),
       pull_rss_mb: pull.rss,
       hold_p50_ms: round(percentile(samples, 50)),
       hold_p99_ms: round(percentile(samples, 99)),
+      deadlocks: contentionCounts().deadlocks + twoServers.contention.deadlocks,
+      contention_retries: contentionCounts().retries + twoServers.contention.retries,
     };
     log(`${'measure'.padEnd(52)} ${'value'.padStart(12)}  target`);
     const row = (name: string, value: string, target = '') => log(`${name.padEnd(52)} ${value.padStart(12)}  ${target}`);
@@ -411,6 +466,12 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
     );
     row('  bare baseline (one INSERT per batch): events/s', figures.push_baseline_events_per_s.toFixed(0));
     row('  ratio push / baseline', figures.push_ratio.toFixed(3));
+    row('push, PostgreSQL, two server processes: events/s', figures.push_events_per_s_two_servers.toFixed(0));
+    row(
+      '  ratio two processes / one process',
+      figures.push_two_servers_ratio.toFixed(3),
+      `≥ 0.8 ${figures.push_two_servers_ratio >= 0.8 ? 'met' : 'NOT MET'}`,
+    );
     row('push, PGlite: events/s', figures.push_events_per_s_pglite.toFixed(0));
     row('  bare baseline: events/s', figures.push_baseline_events_per_s_pglite.toFixed(0));
     row('  ratio push / baseline', figures.push_ratio_pglite.toFixed(3));
@@ -425,6 +486,8 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
       `${figures.hold_p50_ms.toFixed(2)} / ${figures.hold_p99_ms.toFixed(2)}`,
       `p99 ≤ 50 ${figures.hold_p99_ms <= 50 ? 'met' : 'NOT MET'}`,
     );
+    row('deadlocks broken by PostgreSQL (every run above)', String(figures.deadlocks), `0 ${figures.deadlocks === 0 ? 'met' : 'NOT MET'}`);
+    row('  transactions retried (deadlock, serialisation)', String(figures.contention_retries));
     return figures;
   } finally {
     await cluster.stop();
