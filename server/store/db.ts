@@ -21,8 +21,9 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /**
    * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws.
-   * A deadlock or serialisation failure runs `fn` again (contention.ts): `fn` does
-   * database work only, or work it may safely repeat.
+   * On PostgreSQL a deadlock or serialisation failure runs `fn` again (contention.ts):
+   * `fn` does database work only, or work it may safely repeat. (PGlite runs one
+   * statement at a time: nothing there waits for a lock.)
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
