@@ -1,19 +1,49 @@
 /**
  * An independent model of the server's points for the sync simulation,
- * written from the programme's rules (docs/programme.md) and not from the
- * server's code: it is fed what the server applied, in the order the fault
- * proxies saw the answers, and when the server's expiry job ran, and predicts
- * every member's balance, expired and restored points, live lots and
+ * written from the programme's rules (docs/programme.md) and the sync
+ * protocol's account of how the server applies a batch
+ * (docs/sync-protocol.md, "How the server applies events"), not from the
+ * server's code. It is fed every batch the server applied (the fault proxies
+ * see each push and its answer) and every run of the server's expiry job, and
+ * predicts every member's balance, expired and restored points, live lots and
  * overdraft flags.
+ *
+ * The order it applies them in is the server's own serialisation order, read
+ * from the server: a push is one transaction under the server's change lock,
+ * and ledger ids (a sequence drawn inside that lock) increase in commit
+ * order, so batches are applied in the order of their smallest ledger id. The
+ * order the proxies saw the answers in is not that order: a terminal keeps two
+ * batches in flight, and their answers may come back in either order. The
+ * server may choose any serialisation; the model checks the server's results
+ * for the one it chose. A batch with no ledger entry moves no points; it keeps
+ * its place after the batch observed before it. The expiry job's runs are
+ * not reordered: the runner runs the job only between steps, when no request
+ * is in flight at any proxy (it checks so) and the server's own maintenance
+ * timer is off, so every batch observed before a run committed before it and
+ * none after it began. `settle()` applies the batches observed so far, in the
+ * server's order; `runJob()` settles first.
  *
  * The rules it encodes:
  * - a credit first pays off a debt (a negative balance); the rest is a lot
  *   that expires at the entry's `expiresAt`, or `expiry.months` calendar
  *   months (UTC, clamped to the month's last day) after the event when the
  *   terminal sent none;
- * - a lot's points are due from its expiry instant on; before each ledger
- *   entry the server expires the member's lots due at the entry's time (the
- *   event's time), and the job expires every lot due at its own time;
+ * - a lot's points are due from its expiry instant on; the job expires every
+ *   lot due at its own time;
+ * - before each ledger entry of a batch the server expires the member's lots
+ *   due at the entry's time (the event's time), but only for a member the
+ *   batch debits: a batch loads lots only for the members it debits, so for a
+ *   member it only credits, the lots due before the entry are left to the job
+ *   (or to the next batch that debits the member), and only the lots the batch
+ *   itself made are expired before its later entries (docs/sync-protocol.md).
+ *   The model follows this rule exactly rather than comparing only the net of
+ *   expired and restored points: the proxies see every batch, so it knows the
+ *   batch boundaries, and the points expired and restored are then predicted
+ *   one by one. (Leaving a due lot to the job moves no point for good: the
+ *   balance after any later debit, and so every overdraft flag, is the same,
+ *   since a debit expires what is due at its time first; what differs is only
+ *   whether a late debit spends a lot still live or restores it after the
+ *   expiry took it.)
  * - late offline spending: a debit at time t spends the lots alive at t
  *   (expiry instant after t), the earliest expiry first (ties: earliest
  *   earned first), even when they have been expired since: what it takes
@@ -48,6 +78,8 @@ interface ModelLot {
   remaining: number;
   /** Points the expiry took from this lot and no late debit has restored. */
   expired: number;
+  /** The batch that made it (its number in the model's order). */
+  batch: number;
 }
 
 export interface ModelMember {
@@ -87,6 +119,8 @@ export interface ModelCounts {
   /** Refunds and voids that left earned points alone because they had expired. */
   refundsKeepingExpired: number;
   adjustments: number;
+  /** Batches the server committed in another order than the proxies saw their answers (placed by ledger id). */
+  batchesReordered: number;
 }
 
 export function emptyModelCounts(): ModelCounts {
@@ -105,8 +139,19 @@ export function emptyModelCounts(): ModelCounts {
     voids: 0,
     refundsKeepingExpired: 0,
     adjustments: 0,
+    batchesReordered: 0,
   };
 }
+
+/** One push's events the server applied (not answered duplicate), as the proxy saw them. */
+interface ObservedBatch {
+  events: SyncEvent[];
+  /** The server's time when it applied them. */
+  now: number;
+}
+
+/** The smallest ledger id of each event id given that has ledger entries on the server. */
+export type LedgerOrder = (eventIds: readonly string[]) => Promise<Map<string, number>>;
 
 interface SaleEarn {
   memberId: string;
@@ -118,7 +163,7 @@ export class ServerModel {
   readonly members = new Map<string, ModelMember>();
   /** `${memberId} ${eventId}` of every debit that left a balance below zero. */
   readonly overdrafts = new Set<string>();
-  /** Every event the server applied (not answered duplicate), in order. */
+  /** Every event the server applied (not answered duplicate), in the server's order. */
   readonly applied: SyncEvent[] = [];
   /** Re-deliveries of answered batches that were applied again (must stay empty). */
   readonly violations: string[] = [];
@@ -128,8 +173,15 @@ export class ServerModel {
   /** The earned points of each sale applied, for the refund policy. */
   private readonly saleEarns = new Map<string, SaleEarn[]>();
   private lots = 0;
+  private batches = 0;
+  /** Batches observed and not applied yet, in the order their answers came back. */
+  private pending: ObservedBatch[] = [];
 
-  constructor(private readonly now: () => number) {}
+  /** `now`: the server's clock; `ledgerOrder`: reads the server's ledger ids (its serialisation order). */
+  constructor(
+    private readonly now: () => number,
+    private readonly ledgerOrder: LedgerOrder,
+  ) {}
 
   member(id: string): ModelMember {
     let m = this.members.get(id);
@@ -146,20 +198,53 @@ export class ServerModel {
     const events = (JSON.parse(x.requestBody.toString('utf8')) as { events: SyncEvent[] }).events;
     const results = (JSON.parse(x.responseBody.toString('utf8')) as { results: { id: string; status: string }[] }).results;
     const byId = new Map(events.map((e) => [e.id, e]));
+    const fresh: SyncEvent[] = [];
     for (const r of results) {
       if (r.status === 'duplicate') continue;
       if (x.injected === 'duplicate' || x.injected === 'replay-old')
         this.violations.push(`a ${x.injected} delivery of event ${r.id} (answered before) was ${r.status}, not duplicate`);
-      this.apply(byId.get(r.id)!, this.now());
+      fresh.push(byId.get(r.id)!);
     }
+    if (fresh.length > 0) this.pending.push({ events: fresh, now: this.now() });
   }
 
-  /** The server's expiry job at `now`. */
-  runJob(now: number): number {
+  /**
+   * Applies the batches observed since the last call in the server's order: by their smallest
+   * ledger id; a batch without ledger entries right after the batch observed before it.
+   */
+  async settle(): Promise<void> {
+    const batches = this.pending;
+    this.pending = [];
+    if (batches.length === 0) return;
+    const first = await this.ledgerOrder(batches.flatMap((b) => b.events.map((e) => e.id)));
+    let key = Number.NEGATIVE_INFINITY;
+    const keyed = batches.map((b, seen) => {
+      const ids = b.events.map((e) => first.get(e.id)).filter((id): id is number => id !== undefined);
+      if (ids.length > 0) key = Math.min(...ids);
+      return { b, key, seen };
+    });
+    keyed.sort((a, c) => (a.key === c.key ? a.seen - c.seen : a.key - c.key));
+    keyed.forEach((k, i) => {
+      if (k.seen !== i) this.counts.batchesReordered++;
+    });
+    for (const { b } of keyed) this.applyBatch(b.events, b.now);
+  }
+
+  /** The server's expiry job at `now` (after the batches observed before it). */
+  async runJob(now: number): Promise<number> {
+    await this.settle();
     let lots = 0;
-    for (const m of this.members.values()) lots += this.expireDue(m, now);
+    for (const m of this.members.values()) lots += this.expireDue(m, now, null);
     this.counts.jobExpiries += lots;
     return lots;
+  }
+
+  /** One push's fresh events, applied by the server at `now` in one transaction. */
+  applyBatch(events: readonly SyncEvent[], now: number): void {
+    const batch = this.batches++;
+    // The members this batch debits: only their lots are loaded, so only theirs expire before an entry.
+    const debited = new Set(events.flatMap((e) => (e.payload.ledger ?? []).filter((l) => l.points < 0).map((l) => l.memberId)));
+    for (const event of events) this.apply(event, now, batch, debited);
   }
 
   /** A member's balance as the terminals show it at `now`: due points left out. */
@@ -168,7 +253,7 @@ export class ServerModel {
     return m.balance - m.lots.reduce((sum, l) => sum + (l.remaining > 0 && l.expiresAt <= now ? l.remaining : 0), 0);
   }
 
-  apply(event: SyncEvent, now: number): void {
+  private apply(event: SyncEvent, now: number, batch: number, debited: ReadonlySet<string>): void {
     this.applied.push(event);
     this.counts.eventsApplied++;
     const at = Math.min(event.createdAt, now);
@@ -190,7 +275,7 @@ export class ServerModel {
     if (event.kind === 'points.adjusted') this.counts.adjustments++;
     for (const entry of entries) {
       const m = this.member(entry.memberId);
-      this.expireDue(m, at);
+      this.expireDue(m, at, debited.has(entry.memberId) ? null : batch);
       if (entry.points > 0) {
         const debt = Math.max(0, -m.balance);
         const lot = entry.points - Math.min(debt, entry.points);
@@ -201,6 +286,7 @@ export class ServerModel {
             n: this.lots++,
             remaining: lot,
             expired: 0,
+            batch,
           });
         m.balance += entry.points;
         continue;
@@ -245,10 +331,11 @@ export class ServerModel {
     }
   }
 
-  private expireDue(m: ModelMember, at: number): number {
+  /** Expires the member's lots due at `at`; with `onlyBatch`, only those that batch made. */
+  private expireDue(m: ModelMember, at: number, onlyBatch: number | null): number {
     let n = 0;
     for (const l of m.lots) {
-      if (l.remaining === 0 || l.expiresAt > at) continue;
+      if (l.remaining === 0 || l.expiresAt > at || (onlyBatch !== null && l.batch !== onlyBatch)) continue;
       m.balance -= l.remaining;
       m.expiredPoints += l.remaining;
       m.expireEntries++;

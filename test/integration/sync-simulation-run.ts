@@ -18,9 +18,10 @@
  * - every event in a terminal's outbox was applied exactly once on the server
  *   (applied_events and the server's ledger rows per event), none is unsent;
  * - per member: server balance = sum of its ledger = what an independent model
- *   (sync-simulation-model.ts: the rules applied to what the server applied,
- *   in order, and to the expiry job's runs) predicts, and so do the points
- *   expired, the expiry undone by late spending, and the live lots;
+ *   (sync-simulation-model.ts: the rules applied to each batch the server
+ *   applied, in the server's own commit order read from its ledger ids, and to
+ *   the expiry job's runs) predicts, and so do the points expired, the expiry
+ *   undone by late spending, and the live lots;
  * - overdraft flags exactly for the debits that drove a balance below zero;
  * - refunds and voids took back no expired earned points;
  * - each terminal shows the server's balance with nothing pending, and its own
@@ -265,7 +266,16 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
     const start = SATURDAY + (seed % 7) * 5 * HOUR;
     clock.set(start);
     const cursor = await serverCursor(server);
-    const model = new ServerModel(() => clock.now());
+    const model = new ServerModel(
+      () => clock.now(),
+      async (eventIds) => {
+        const rows = await server.db.query<{ event_id: string; first: number }>(
+          'SELECT event_id, min(id)::bigint AS first FROM ledger WHERE event_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)) GROUP BY event_id',
+          [JSON.stringify(eventIds)],
+        );
+        return new Map(rows.map((r) => [r.event_id, Number(r.first)]));
+      },
+    );
     const tills: Till[] = [];
     const members: string[] = [];
     const mine = new Set<string>();
@@ -332,6 +342,8 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
           (t.t.backend.store.db.prepare("SELECT count(*) FROM ledger WHERE kind = 'bonus' AND ref = 'birthday'").pluck().get() as number),
         0,
       );
+      // Every batch observed, in the server's order (the last pulls pushed nothing new, but settle anyway).
+      await model.settle();
       Object.assign(counts, model.counts);
       for (const t of tills) {
         for (const [key, n] of Object.entries(t.proxy.faultsByPath)) {
@@ -438,10 +450,15 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
       trace.push(`clock +${(ms / DAY).toFixed(2)} days → ${new Date(clock.now()).toISOString()}`);
     }
 
-    /** The server's expiry job now (nothing is in flight between steps). */
+    /**
+     * The server's expiry job now. Nothing is in flight between steps (checked): the job never runs
+     * beside a push, so the model places it where the runner ran it (sync-simulation-model.ts).
+     */
     async function expiryJob(): Promise<void> {
+      const busy = tills.filter((t) => t.proxy.inFlight > 0);
+      if (busy.length > 0) throw new Error(`expiry job while requests are in flight at ${busy.map((t) => `T${t.index}`).join(', ')}`);
       await server.server.maintain();
-      const lots = model.runJob(clock.now());
+      const lots = await model.runJob(clock.now());
       counts.jobRuns++;
       const queued = tills.filter((t) => t.offlineSteps > 0 && t.t.backend.sync.status().queueLength > 0);
       if (queued.length > 0) counts.jobRunsWhileQueued++;
