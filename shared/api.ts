@@ -19,6 +19,7 @@ const points = z.number().int().safe();
 const minor = z.number().int().safe();
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+const pinSchema = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
 export const staffSchema = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES) });
 
 export const explanationSchema = z.object({
@@ -53,7 +54,17 @@ export const memberSchema = z.object({
 });
 export type Member = z.infer<typeof memberSchema>;
 
-export const memberSummarySchema = memberSchema.pick({ id: true, name: true, phone: true, tier: true, status: true, balance: true });
+/** A member in a list (search results, duplicates): `phone` as a person writes it ("+49 151 01000003"), `tierLabel` for the screen. */
+export const memberSummarySchema = memberSchema.pick({
+  id: true,
+  name: true,
+  phone: true,
+  tier: true,
+  tierLabel: true,
+  status: true,
+  balance: true,
+});
+export type MemberSummary = z.infer<typeof memberSummarySchema>;
 
 /** A basket line: a catalogue product (sku or barcode) or an amount keyed with a category. */
 export const basketLineInput = z.union([
@@ -285,37 +296,20 @@ interface MethodSpec {
 }
 
 export const api = {
+  /**
+   * Sign in with a PIN: by staff id (typed, or scanned from a staff card) or by the `pick` handle
+   * of a name chosen from staff.list. A wrong PIN answers UNAUTHENTICATED with `attemptsLeft`;
+   * a lockout answers LOCKED_OUT with `until` (epoch ms).
+   */
   'staff.login': {
-    input: z.object({ staffId: text(64), pin: z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits') }),
+    input: z.union([
+      z.object({ staffId: text(64), pin: pinSchema }),
+      z.object({ pick: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), pin: pinSchema }),
+    ]),
     output: z.object({ token: z.string(), staff: staffSchema }),
     role: null,
     writes: 'local',
   },
-  'staff.logout': { input: z.object({}), output: z.object({ ok: z.literal(true) }), role: 'cashier', writes: false },
-  'member.byCard': { input: z.object({ card: text(64) }), output: memberSchema, role: 'cashier', writes: false },
-  'member.get': { input: z.object({ memberId: text(64) }), output: memberSchema, role: 'cashier', writes: false },
-  'member.search': {
-    input: z.union([
-      z.object({ phonePrefix: z.string().regex(/^\+?[\d\s().-]{3,20}$/, 'at least 3 digits of a phone number') }),
-      z.object({ namePrefix: text(80).refine((s) => s.length >= 2, 'at least 2 letters') }),
-    ]),
-    output: z.object({ members: z.array(memberSummarySchema) }),
-    role: 'cashier',
-    writes: false,
-  },
-  'member.enrol': {
-    input: z.object({
-      memberId: uuid,
-      name: text(120),
-      phone: z
-        .string()
-        .regex(/^\+?[\d\s().-]{6,20}$/, 'a phone number')
-        .nullable()
-        .default(null),
-      email: z.email().max(200).nullable().default(null),
-      birthDate: localDate.nullable().default(null),
-      consentMarketing: z.boolean(),
-      cardNumber: text(64).nullable().default(null),
   /**
    * The terminal's active staff for the sign-in screen, before anyone signs in: display names
    * and roles only, each with a `pick` handle that stands for the staff member until the backend
@@ -343,19 +337,19 @@ export const api = {
     role: 'manager',
     writes: 'local',
   },
-      referrerCard: text(64).nullable().default(null),
-    }),
-    output: z.object({ member: memberSchema, duplicates: z.array(memberSummarySchema), bonusPoints: points }),
-    role: 'manager',
-    writes: 'outbox',
+  'staff.logout': { input: z.object({}), output: z.object({ ok: z.literal(true) }), role: 'cashier', writes: false },
+  'member.byCard': { input: z.object({ card: text(64) }), output: memberSchema, role: 'cashier', writes: false },
+  'member.get': { input: z.object({ memberId: text(64) }), output: memberSchema, role: 'cashier', writes: false },
+  'member.search': {
+    input: z.union([
+      z.object({ phonePrefix: z.string().regex(/^\+?[\d\s().-]{3,20}$/, 'at least 3 digits of a phone number') }),
+      z.object({ namePrefix: text(80).refine((s) => s.length >= 2, 'at least 2 letters') }),
+    ]),
+    /** At most 20 members; `capped`: there were more (the screen says "showing the first 20"). */
+    output: z.object({ members: z.array(memberSummarySchema), capped: z.boolean() }),
+    role: 'cashier',
+    writes: false,
   },
-  'member.history': {
-    input: z.object({
-      memberId: text(64),
-      limit: z.number().int().min(1).max(200).default(50),
-      beforeCreatedAt: z.number().int().optional(),
-    }),
-    output: z.object({
   /** Members with the same phone (any format) or e-mail as a customer about to be enrolled: the warning comes before creation. */
   'member.duplicates': {
     input: z.object({
@@ -370,6 +364,32 @@ export const api = {
     role: 'manager',
     writes: false,
   },
+  'member.enrol': {
+    input: z.object({
+      memberId: uuid,
+      name: text(120),
+      phone: z
+        .string()
+        .regex(/^\+?[\d\s().-]{6,20}$/, 'a phone number')
+        .nullable()
+        .default(null),
+      email: z.email().max(200).nullable().default(null),
+      birthDate: localDate.nullable().default(null),
+      consentMarketing: z.boolean(),
+      cardNumber: text(64).nullable().default(null),
+      referrerCard: text(64).nullable().default(null),
+    }),
+    output: z.object({ member: memberSchema, duplicates: z.array(memberSummarySchema), bonusPoints: points }),
+    role: 'manager',
+    writes: 'outbox',
+  },
+  'member.history': {
+    input: z.object({
+      memberId: text(64),
+      limit: z.number().int().min(1).max(200).default(50),
+      beforeCreatedAt: z.number().int().optional(),
+    }),
+    output: z.object({
       sales: z.array(historySaleSchema),
       ledger: z.array(ledgerEntrySchema),
       /** The member's sales at other tills of this store could not be listed (offline, or the server did not answer in time). */
@@ -473,6 +493,23 @@ export const api = {
     role: 'admin',
     writes: false,
   },
+  /** The current pairing for Settings: the central server's address, the store and this terminal (null: not paired). No secret. */
+  'terminal.pairing': {
+    input: z.object({}),
+    output: z.object({
+      pairing: z
+        .object({
+          serverUrl: z.string(),
+          storeId: z.string(),
+          storeName: z.string().nullable(),
+          terminalId: z.string(),
+          terminalName: z.string().nullable(),
+        })
+        .nullable(),
+    }),
+    role: 'admin',
+    writes: false,
+  },
   /** Database and queue figures for the settings screen (counts and sizes only). */
   'terminal.stats': { input: z.object({}), output: z.record(z.string(), z.unknown()), role: 'admin', writes: false },
   /** The diagnostics bundle (logs, versions, configuration without secrets, statistics; personal data redacted) as a zip, base64. */
@@ -554,34 +591,6 @@ export const api = {
     role: 'cashier',
     writes: 'local',
   },
-} as const satisfies Record<string, MethodSpec>;
-
-export type Api = typeof api;
-export type Method = keyof Api;
-export type Input<M extends Method> = z.input<Api[M]['input']>;
-export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
-export type Output<M extends Method> = z.output<Api[M]['output']>;
-
-/** The envelope both transports (MessagePort, WebSocket) carry. */
-export interface Request {
-  id: number;
-  method: string;
-  input: unknown;
-  token?: string | null;
-}
-export type Response =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
-
-/**
- * What the backend pushes to the screens unasked, on the same channel as the
- * answers: a serial scan (the screen resolves it like a wedge or camera scan).
- */
-export type BackendEvent =
-  | { name: 'scan'; scan: z.infer<typeof scanEventSchema> }
-  | { name: 'backend.restarted'; at: number }
-  | { name: 'sync.status'; status: SyncStatus }
-  | { name: 'customerDisplay'; state: CustomerDisplayState };
   // ---- receipts, the receipt printer and the customer display (main/backend/receipts/, main/backend/customer-display/) ----
   /** A completed sale's receipt (shared/receipt.ts), for the screen and for printing. */
   'receipt.get': { input: z.object({ saleId: uuid }), output: receiptSchema, role: 'cashier', writes: false },
@@ -612,3 +621,31 @@ export type BackendEvent =
   },
   /** What the customer display shows now: a display opened (or reconnected) mid-sale starts from it. No session needed. */
   'display.current': { input: z.object({}), output: customerDisplayStateSchema, role: null, writes: false },
+} as const satisfies Record<string, MethodSpec>;
+
+export type Api = typeof api;
+export type Method = keyof Api;
+export type Input<M extends Method> = z.input<Api[M]['input']>;
+export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
+export type Output<M extends Method> = z.output<Api[M]['output']>;
+
+/** The envelope both transports (MessagePort, WebSocket) carry. */
+export interface Request {
+  id: number;
+  method: string;
+  input: unknown;
+  token?: string | null;
+}
+export type Response =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
+
+/**
+ * What the backend pushes to the screens unasked, on the same channel as the
+ * answers: a serial scan (the screen resolves it like a wedge or camera scan).
+ */
+export type BackendEvent =
+  | { name: 'scan'; scan: z.infer<typeof scanEventSchema> }
+  | { name: 'backend.restarted'; at: number }
+  | { name: 'sync.status'; status: SyncStatus }
+  | { name: 'customerDisplay'; state: CustomerDisplayState };

@@ -47,6 +47,8 @@ export interface Printing {
 export interface TerminalIdentity {
   /** BCP 47 locale for money and dates. */
   locale: string;
+  /** ISO 3166 country for phone numbers typed without a country code (LT_PHONE_COUNTRY); default: the locale's region. */
+  phoneCountry?: string;
   appVersion: string;
   /** Started with demo data (npm start): the screens say so. */
   demo: boolean;
@@ -65,7 +67,7 @@ export interface StaffContext extends CallContext {
 }
 
 /** The sync engine as a read-only command may use it: what it shows, never a round. */
-export type SyncReader = Pick<SyncEngine, 'status' | 'paired' | 'offlineCaps' | 'memberSalesAtStore'>;
+export type SyncReader = Pick<SyncEngine, 'status' | 'paired' | 'offlineCaps' | 'memberSalesAtStore' | 'pairing'>;
 
 /**
  * What a command declared to write nothing (shared/api.ts `writes: false`) is

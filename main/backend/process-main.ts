@@ -61,6 +61,7 @@ function runBackend(): void {
     open: { integrityCheck: config.LT_INTEGRITY_CHECK },
     terminal: {
       locale: config.LT_LOCALE,
+      ...(config.LT_PHONE_COUNTRY ? { phoneCountry: config.LT_PHONE_COUNTRY } : {}),
       appVersion: config.LT_APP_VERSION,
       demo: config.LT_DEMO === '1',
       logDir: config.LT_LOG_DIR ?? null,

@@ -25,6 +25,7 @@ import { pairTerminal } from '../backend/sync/pair.ts';
 import { bundleApp } from '../../build/bundle-app.ts';
 import { DEMO_LOCALE, DEMO_STAFF, DEMO_STORE } from './demo-data.ts';
 import { seedDemoServer } from './seed-server.ts';
+import { followServerAddress } from './server-address.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DATA = process.env.LT_DEMO_DIR ?? join(ROOT, '.data/demo');
@@ -49,14 +50,17 @@ async function main(): Promise<void> {
   const dbPath = join(DATA, 'terminal.sqlite');
   const store = openTerminalDb(dbPath);
   try {
+    const keySource = keyFileSource(`${dbPath}.key`);
     if (sealedCredentials(store.db) === undefined) {
       const { code } = await createPairingCode(db, { storeId: DEMO_STORE.id }, Date.now());
       await pairTerminal(
         store,
         { serverUrl: server.url, code, terminalName: 'demo terminal' },
-        { keySource: keyFileSource(`${dbPath}.key`), now: Date.now, log: silentLogger },
+        { keySource, now: Date.now, log: silentLogger },
       );
       say('  paired the terminal with the server');
+    } else if (followServerAddress(store, keySource, server.url)) {
+      say(`  the central server moved to ${server.url}: the terminal's pairing now points there`);
     }
   } finally {
     closeTerminalDb(store);

@@ -4,7 +4,7 @@ import type { Input, Method, Output } from '../../shared/api.ts';
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { ProgramConfig } from '../../shared/program.ts';
 import { createBackend } from '../../main/backend/backend.ts';
-import type { Backend } from '../../main/backend/context.ts';
+import type { Backend, TerminalIdentity } from '../../main/backend/context.ts';
 import { createSyncDispatcher } from '../../main/backend/dispatch.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
@@ -96,12 +96,26 @@ export interface TestTerminal {
 }
 
 export function createTestTerminal(
-  options: { program?: ProgramConfig; now?: number; log?: Logger; dir?: string; lockout?: Lockout } = {},
+  options: {
+    program?: ProgramConfig;
+    now?: number;
+    log?: Logger;
+    dir?: string;
+    lockout?: Lockout;
+    terminal?: Partial<TerminalIdentity>;
+  } = {},
 ): TestTerminal {
   const dir = options.dir === undefined ? tempDir() : null;
   const dbPath = join(options.dir ?? dir!.path, 'terminal.sqlite');
   const clock = new ManualClock(options.now ?? SATURDAY);
-  const backend = createBackend({ dbPath, storeId: 'store-1', clock, log: options.log, lockout: options.lockout });
+  const backend = createBackend({
+    dbPath,
+    storeId: 'store-1',
+    clock,
+    log: options.log,
+    lockout: options.lockout,
+    terminal: options.terminal,
+  });
   seed(backend, options.program, clock.now());
   const dispatch = createSyncDispatcher(backend, { validateOutput: true });
   let nextId = 1;

@@ -44,6 +44,7 @@ test('every command writes what the contract declares, and one declared to write
     (await call('staff.login', { staffId: STAFF[who].id, pin: STAFF[who].pin }))!.token;
 
   await call('terminal.info', {});
+  await call('staff.list', {});
   let cashier = await login('cashier');
   let manager = await login('manager');
   const admin = await login('admin');
@@ -69,6 +70,8 @@ test('every command writes what the contract declares, and one declared to write
   expect(spent?.redemption?.points).toBe(500);
   await call('sale.void', { saleId: spent!.saleId }, cashier);
   await call('sale.refund', { refundId: uuidv7(t.clock.now()), saleId: earned!.saleId, lines: [{ lineNo: 1, quantity: 1 }] }, manager);
+  await call('staff.login', { staffId: STAFF.cashier2.id, pin: '0000' }); // a wrong PIN, for the unlock to clear
+  await call('staff.unlock', { staffId: STAFF.cashier2.id }, manager);
   await call('sync.status', {}, cashier);
   await call('sync.flags', {}, manager);
   await call('sync.now', {}, manager); // not paired: nothing to do
@@ -76,6 +79,7 @@ test('every command writes what the contract declares, and one declared to write
   await call('sync.pair', { serverUrl: 'http://127.0.0.1:1', code: 'ABCD-EFGH' }, admin); // nobody listens: refused
   await call('scanner.ports', {}, admin);
   await call('scanner.status', {}, admin);
+  await call('terminal.pairing', {}, admin);
   await call('terminal.stats', {}, admin);
   await call('diagnostics.export', {}, admin);
 
@@ -84,6 +88,8 @@ test('every command writes what the contract declares, and one declared to write
     await call('member.byCard', { card }, cashier);
     await call('member.search', { phonePrefix: '+33 6 12' }, cashier);
     await call('member.search', { namePrefix: 'elod' }, cashier);
+    await call('member.duplicates', { phone: '+33 6 12 34 56 78', email: 'someone@example.org' }, manager);
+    await call('staff.lockouts', {}, manager);
     await call('member.history', { memberId }, cashier);
     await call('sale.preview', { ...basket, redemption: { kind: 'points', points: 10 } }, cashier);
     await call('scan.resolve', { source: 'wedge', text: card, at: t.clock.now() }, cashier);

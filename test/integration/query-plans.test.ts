@@ -210,6 +210,9 @@ async function drive(call: Call, login: (who: keyof typeof STAFF) => Promise<str
   await call('member.get', { memberId: local(43) }, cashier);
   await call('member.search', { phonePrefix: phoneOf(44).slice(0, 7) }, cashier);
   await call('member.search', { namePrefix: 'Léa' }, cashier);
+  await call('member.search', { namePrefix: 'Martin L' }, cashier); // a surname and an initial: the name index, then a check
+  await call('member.search', { phonePrefix: `+${phoneOf(44).slice(0, 9)}` }, cashier);
+  await call('member.duplicates', { phone: `+${phoneOf(44)}`, email: 'someone@example.org' }, manager);
   await call('member.history', { memberId: local(45) }, cashier);
   await call('scan.resolve', { source: 'wedge', text: cardNumber(46), at: clock.now() }, cashier);
   const token = await call('member.issueToken', { memberId: pulled }, manager);

@@ -5,21 +5,31 @@ import { enrolmentBonus } from '../../../shared/loyalty/bonuses.ts';
 import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
 import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
+import type { CountryCode } from 'libphonenumber-js/min';
+import type { ReadableDb } from '../store/connection.ts';
 import { cardOwner, insertCard, insertMember, memberByCard, memberById, membersByPhoneOrEmail } from '../store/members.ts';
 import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
 import { credit } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import { parseCardNumber } from '../scanning/card-number.ts';
 import type { CommitContext } from '../sales/commit.ts';
+import { memberSummary } from './member-search.ts';
 import { memberView } from './member-view.ts';
+import { internationalPhone, storedPhone } from './phone-number.ts';
 
 /**
  * Enrols a customer at the counter, offline if need be: the member id is made
  * by the terminal, so the server later resolves this member by that id.
  * Enrolling the same id again returns the member as it is.
  */
-export function enrolMember(ctx: CommitContext, input: ParsedInput<'member.enrol'>): Output<'member.enrol'> {
+export function enrolMember(
+  ctx: CommitContext,
+  input: ParsedInput<'member.enrol'>,
+  country: CountryCode | undefined,
+): Output<'member.enrol'> {
   const { now } = ctx;
+  // Stored and sent as the international number, so every format of it finds this member.
+  const phone = input.phone === null ? null : (internationalPhone(input.phone, country) ?? input.phone.trim());
   return writeTransaction(ctx.store, (db) => {
     const program = currentProgram(db);
     const existing = memberById(db, input.memberId);
@@ -35,20 +45,13 @@ export function enrolMember(ctx: CommitContext, input: ParsedInput<'member.enrol
       if (!referrer) throw new AppError('NOT_FOUND', 'The referral card is not known. Check the number or leave it empty.');
       referredBy = referrer.id;
     }
-    const duplicates = membersByPhoneOrEmail(db, input.phone, input.email).map((d) => ({
-      id: d.id,
-      name: d.name,
-      phone: d.phone,
-      tier: d.tier,
-      status: d.status,
-      balance: d.balance,
-    }));
+    const duplicates = membersByPhoneOrEmail(db, phone, input.email).map((d) => memberSummary(d, { balance: d.balance, program, country }));
 
     const mark = ledgerMark(db);
     insertMember(db, {
       id: input.memberId,
       name: input.name,
-      phone: input.phone,
+      phone,
       email: input.email,
       birthDate: input.birthDate,
       tier: program.tiers.levels[0]!.id,
@@ -80,7 +83,7 @@ export function enrolMember(ctx: CommitContext, input: ParsedInput<'member.enrol
         memberId: input.memberId,
         cardNumber: input.cardNumber,
         name: input.name,
-        phone: input.phone,
+        phone,
         email: input.email,
         birthDate: input.birthDate,
         consentMarketing: input.consentMarketing,
@@ -95,6 +98,22 @@ export function enrolMember(ctx: CommitContext, input: ParsedInput<'member.enrol
     const row = memberById(db, input.memberId)!;
     return { member: memberView(db, row, program, now), duplicates, bonusPoints: bonus?.points ?? 0 };
   });
+}
+
+/**
+ * Members with the same phone (in any format: compared as the international number) or the same
+ * e-mail (case-blind) as a customer about to be enrolled: asked by the enrol screen while the
+ * details are typed, so the cashier is warned before creating a duplicate. Reads two indexes.
+ */
+export function possibleDuplicates(
+  input: ParsedInput<'member.duplicates'>,
+  ctx: { store: { db: ReadableDb } },
+  country: CountryCode | undefined,
+): Output<'member.duplicates'> {
+  const db = ctx.store.db;
+  const phone = input.phone === null ? null : storedPhone(input.phone, country);
+  const program = currentProgram(db);
+  return { members: membersByPhoneOrEmail(db, phone, input.email).map((d) => memberSummary(d, { balance: d.balance, program, country })) };
 }
 
 /**

@@ -2,18 +2,17 @@ import type { Output } from '../../../shared/api.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { StaffContext } from '../context.ts';
 import type { Handlers } from '../handler-types.ts';
-import { pointsNow } from '../store/expiry.ts';
-import { memberByCard, memberById, membersByNamePrefix, membersByPhonePrefix } from '../store/members.ts';
+import { memberByCard, memberById } from '../store/members.ts';
 import { entriesOfMember } from '../store/points.ts';
 import { mergeSalesOfOtherTills } from '../sales/sale-of-other-till.ts';
 import type { MemberSalesLookup } from '../sync/sale-fetch.ts';
 import { linesOf, saleById, salesOfMember, type SaleRow } from '../store/sales.ts';
 import { adjustPoints } from './adjust.ts';
-import { enrolMember } from './enrol.ts';
+import { enrolMember, possibleDuplicates } from './enrol.ts';
+import { searchMembers } from './member-search.ts';
+import { phoneCountry } from './phone-number.ts';
 import { qrSvg } from './member-qr.ts';
 import { showMember } from './show-member.ts';
-
-const SEARCH_LIMIT = 20;
 
 function commitContext(ctx: StaffContext) {
   return { store: ctx.store, now: ctx.clock.now(), staffId: ctx.staff.id, storeId: ctx.storeId };
@@ -23,24 +22,8 @@ export const memberHandlers = {
   'member.byCard': (input, ctx) => showMember(ctx, memberByCard(ctx.store.db, input.card)),
   'member.get': (input, ctx) => showMember(ctx, memberById(ctx.store.db, input.memberId)),
 
-  'member.search': (input, ctx) => {
-    const rows =
-      'phonePrefix' in input
-        ? membersByPhonePrefix(ctx.store.db, input.phonePrefix, SEARCH_LIMIT)
-        : membersByNamePrefix(ctx.store.db, input.namePrefix, SEARCH_LIMIT);
-    const now = ctx.clock.now();
-    // The balance as member.get shows it: points due to expire are out (store/expiry.ts).
-    return {
-      members: rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        phone: r.phone,
-        tier: r.tier,
-        status: r.status,
-        balance: pointsNow(ctx.store.db, r, now).balance,
-      })),
-    };
-  },
+  'member.search': (input, ctx) => searchMembers(input, ctx),
+  'member.duplicates': (input, ctx) => possibleDuplicates(input, ctx, phoneCountry(ctx.terminal.locale, ctx.terminal.phoneCountry)),
 
   'member.issueToken': async (input, ctx) => {
     if (!memberById(ctx.store.db, input.memberId)) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.');
@@ -48,7 +31,7 @@ export const memberHandlers = {
     ctx.log.log('info', 'member.token_issued', { memberId: input.memberId, tokenId: issued.tokenId, keyId: issued.keyId });
     return { ...issued, svg: qrSvg(issued.token) };
   },
-  'member.enrol': (input, ctx) => enrolMember(commitContext(ctx), input),
+  'member.enrol': (input, ctx) => enrolMember(commitContext(ctx), input, phoneCountry(ctx.terminal.locale, ctx.terminal.phoneCountry)),
   'points.adjust': (input, ctx) => adjustPoints(commitContext(ctx), input),
 
   'member.history': (input, ctx) => {

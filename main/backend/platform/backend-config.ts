@@ -31,6 +31,11 @@ const schema = z.object({
   /** The check run on the database at start-up: 'full' (default), or 'quick' on very large databases where full takes minutes. */
   LT_INTEGRITY_CHECK: z.enum(['full', 'quick']).default('full'),
   LT_LOCALE: z.string().min(2).max(35).default('en-GB'),
+  /** The store's country for phone numbers typed without a country code (ISO 3166, "DE"); default: LT_LOCALE's region. */
+  LT_PHONE_COUNTRY: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/)
+    .optional(),
   LT_APP_VERSION: z.string().max(40).default('dev'),
   LT_DEMO: z.enum(['0', '1']).default('0'),
   // Set by the shell (main/platform-config/backend-env.ts).

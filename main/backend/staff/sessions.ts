@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Role } from '../../../shared/api.ts';
 
 export interface SessionStaff {
@@ -20,7 +20,18 @@ export function hasRole(staff: SessionStaff, least: Role): boolean {
 export class Sessions {
   private readonly byToken = new Map<string, { staff: SessionStaff; lastUsed: number }>();
 
+  /** Keys the pick handles of the sign-in screen's staff list: new at each start, so a handle outlives no restart. */
+  private readonly pickKey = randomBytes(32);
+
   constructor(private readonly idleMs: number) {}
+
+  /**
+   * The handle the sign-in screen's staff list gives a staff member instead of the id: the screen
+   * shown before anyone signs in learns names and roles, never a staff id. Stable until the backend restarts.
+   */
+  pickHandle(staffId: string): string {
+    return createHmac('sha256', this.pickKey).update(staffId).digest('base64url').slice(0, 22);
+  }
 
   open(staff: SessionStaff, now: number): string {
     const token = randomBytes(24).toString('base64url');

@@ -55,7 +55,11 @@ export function cardOwner(db: ReadableDb, card: string): string | undefined {
   return prepare(db, 'SELECT member_id FROM member_cards WHERE card_number = ?').pluck().get(card) as string | undefined;
 }
 
-/** Range scans on the index: `LIKE 'x%'` would not use it under SQLite's default collation. */
+/**
+ * Members whose stored phone (digits with the country code) starts with `prefix`'s digits, in
+ * phone order. Range scans on the index: `LIKE 'x%'` would not use it under SQLite's default
+ * collation. The search (members/member-search.ts) turns what was typed into these digits.
+ */
 export function membersByPhonePrefix(db: ReadableDb, prefix: string, limit: number): MemberRow[] {
   const key = phoneKey(prefix);
   return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.phone >= ? AND m.phone < ? ORDER BY m.phone LIMIT ?`).all(
@@ -65,13 +69,33 @@ export function membersByPhonePrefix(db: ReadableDb, prefix: string, limit: numb
   ) as MemberRow[];
 }
 
-export function membersByNamePrefix(db: ReadableDb, prefix: string, limit: number): MemberRow[] {
-  const key = nameKey(prefix);
-  return prepare(db, `SELECT ${COLUMNS} FROM members m WHERE m.name_key >= ? AND m.name_key < ? ORDER BY m.name_key LIMIT ?`).all(
-    key,
-    key + '\u{10FFFF}',
-    limit,
-  ) as MemberRow[];
+/** The words of a name or a query as the search compares them: lower-case, accent-free, split at anything not a letter or digit. */
+export function nameWords(text: string): string[] {
+  return nameKey(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w !== '');
+}
+
+/**
+ * Members with a word of the name starting with each word of `query`, in any order and case,
+ * accents ignored ("Koch D" finds "Daniel Koch", "muller" finds "Jürgen Müller"). The words go
+ * through the FTS5 index of names (migration 0008) as quoted prefixes, so no query syntax gets in;
+ * single letters are checked on the rows the longer words found (a one-letter prefix in the index
+ * would merge every word it starts), unless the query has nothing longer. At most `limit` rows,
+ * in no particular order (the caller sorts the few it shows).
+ */
+export function membersByNameWords(db: ReadableDb, query: string, limit: number): MemberRow[] {
+  const words = [...new Set(nameWords(query))];
+  if (words.length === 0) return [];
+  const long = words.filter((w) => w.length >= 2);
+  const indexed = long.length > 0 ? long : words;
+  const checked = long.length > 0 ? words.filter((w) => w.length < 2) : [];
+  const match = indexed.map((w) => `"${w}"*`).join(' ');
+  const filters = checked.map(() => ` AND (' ' || replace(m.name_key, '-', ' ')) LIKE ?`).join('');
+  return prepare(
+    db,
+    `SELECT ${COLUMNS} FROM members_name_fts f JOIN members m ON m.rowid = f.rowid WHERE members_name_fts MATCH ?${filters} LIMIT ?`,
+  ).all(match, ...checked.map((w) => `% ${w}%`), limit) as MemberRow[];
 }
 
 export function membersByPhoneOrEmail(db: ReadableDb, phone: string | null, email: string | null): MemberRow[] {

@@ -17,6 +17,27 @@ export function staffById(db: ReadableDb, id: string): StaffRow | undefined {
     StaffRow | undefined;
 }
 
+/** Active staff for the sign-in screen, by name (a terminal's staff is a few dozen rows). */
+export function activeStaff(db: ReadableDb): Pick<StaffRow, 'id' | 'name' | 'role'>[] {
+  return prepare(db, 'SELECT id, name, role FROM staff WHERE active = 1 ORDER BY name, id').all() as Pick<
+    StaffRow,
+    'id' | 'name' | 'role'
+  >[];
+}
+
+/** Active staff locked out at `now`, for a manager. */
+export function lockedStaff(db: ReadableDb, now: number): StaffRow[] {
+  return prepare(
+    db,
+    'SELECT id, name, role, pin_hash, failed_attempts, locked_until, active FROM staff WHERE active = 1 AND locked_until > ? ORDER BY locked_until',
+  ).all(now) as StaffRow[];
+}
+
+/** Ends a lockout and forgets the wrong PINs before it (a manager's unlock). */
+export function clearLockout(db: WritableDb, id: string, now: number): void {
+  prepare(db, 'UPDATE staff SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ?').run(now, id);
+}
+
 export function upsertStaff(
   db: WritableDb,
   s: { id: string; name: string; role: Role; pinHash: string; active: boolean; now: number },

@@ -17,6 +17,9 @@ export const syncCredentialsSchema = z.object({
   storeId: z.string(),
   secret: z.string(),
   caPem: z.string().nullable(),
+  /** The store's and this terminal's names as the server had them at pairing, for Settings (absent in pairings made before they were kept). */
+  storeName: z.string().optional(),
+  terminalName: z.string().optional(),
 });
 export type SyncCredentials = z.infer<typeof syncCredentialsSchema>;
 

@@ -36,12 +36,9 @@ export async function pairTerminal(
   const key = deps.keySource(); // fail before spending the one-time code if the key cannot be made
   const client = new SyncHttpClient({ serverUrl: input.serverUrl, caPem: input.caPem ?? null, timeoutMs: deps.timeoutMs ?? 15_000 });
   let answer;
+  const terminalName = (input.terminalName ?? hostname()).slice(0, 80) || 'terminal';
   try {
-    answer = await client.post(
-      '/v1/pair',
-      { code: input.code, terminalName: (input.terminalName ?? hostname()).slice(0, 80) || 'terminal' },
-      pairResponseSchema,
-    );
+    answer = await client.post('/v1/pair', { code: input.code, terminalName }, pairResponseSchema);
   } catch (error) {
     throw pairingError(error);
   } finally {
@@ -53,6 +50,8 @@ export async function pairTerminal(
     storeId: answer.storeId,
     secret: answer.secret,
     caPem: input.caPem ?? null,
+    storeName: answer.store.name,
+    terminalName,
   };
   const now = deps.now();
   writeTransaction(store, (db) => {

@@ -18,6 +18,14 @@ export interface ServerLinkOptions {
   now: () => number;
 }
 
+export interface Pairing {
+  serverUrl: string;
+  storeId: string;
+  storeName: string | null;
+  terminalId: string;
+  terminalName: string | null;
+}
+
 export class ServerLink {
   /** undefined = not read yet; null = never paired (or unreadable, logged once). */
   private credentials: SyncCredentials | null | undefined;
@@ -27,6 +35,20 @@ export class ServerLink {
 
   get paired(): boolean {
     return this.creds() !== null;
+  }
+
+  /** What Settings shows of the pairing: the server's address, the store and this terminal; never the secret. */
+  pairing(): Pairing | null {
+    const c = this.creds();
+    return c === null
+      ? null
+      : {
+          serverUrl: c.serverUrl,
+          storeId: c.storeId,
+          storeName: c.storeName ?? null,
+          terminalId: c.terminalId,
+          terminalName: c.terminalName ?? null,
+        };
   }
 
   /** The signing client, or null when the terminal is not paired. */

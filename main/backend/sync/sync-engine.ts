@@ -19,7 +19,7 @@ import { issueMemberToken } from './member-token-issue.ts';
 import type { OfflineCaps } from '../sales/offline-policy.ts';
 import { pairTerminal, type PairInput, type PairResult } from './pair.ts';
 import { SyncRounds, type RoundHooks } from './rounds.ts';
-import { ServerLink } from './server-link.ts';
+import { ServerLink, type Pairing } from './server-link.ts';
 import { SyncStatusReporter } from './status-reporter.ts';
 import type { SyncSettings } from './sync-settings.ts';
 
@@ -65,6 +65,11 @@ export class SyncEngine {
 
   get paired(): boolean {
     return this.link.paired;
+  }
+
+  /** The current pairing for Settings (server address, store, terminal), or null when not paired. */
+  pairing(): Pairing | null {
+    return this.link.pairing();
   }
 
   /** The offline caps apply only to a paired terminal: unpaired, its own ledger is the only one. */

@@ -23,6 +23,8 @@ export const terminalHandlers = {
     };
   },
 
+  'terminal.pairing': (_input, ctx) => ({ pairing: ctx.sync.pairing() }),
+
   'terminal.stats': (_input, ctx) => databaseStatistics(ctx.store.path, ctx.clock.now()),
 
   // The same bundle as `loyalty-terminal --diagnostics OUT.zip`, handed to the admin's screen to save.

@@ -77,6 +77,7 @@ describe('recent members', () => {
     name: `Member ${n}`,
     phone: null,
     tier: 'base',
+    tierLabel: 'Base',
     status: 'active',
     balance: n,
   });
