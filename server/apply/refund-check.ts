@@ -3,8 +3,10 @@
  * loads the sales that a batch's refunds name, apply-events.ts asks here for
  * the ledger entries each event may apply):
  * - a refund of more of a sale's lines than is left to refund (another till
- *   refunded them already) applies none of its points, and is flagged
- *   `refund_exceeds_sale`; the event itself (the money and goods) is recorded;
+ *   refunded them already, or the sale was voided) applies none of its points,
+ *   and is flagged `refund_exceeds_sale`; the event itself (the money and
+ *   goods) is recorded. So is a void of a sale already refunded in part or
+ *   voided, by any till (a void reverses the whole sale);
  * - the refund policy (shared/loyalty/refund.ts): earned points that had
  *   expired when the refund was made are not taken back. A till that takes them
  *   back anyway (one made before the policy) has its take-back bounded to what
@@ -88,14 +90,42 @@ export function checkedLedger(
     return event.payload.ledger;
   }
   if (event.kind === 'sale.voided') {
-    const sale = book.get(event.payload.saleId);
-    if (sale !== undefined) sale.voided = true;
-    return event.payload.ledger;
+    const p = event.payload;
+    const sale = book.get(p.saleId);
+    if (sale === undefined) return p.ledger;
+    // A void reverses the whole sale: after a refund (or a void) from any till, part of that is done already.
+    const refundedUnits = [...sale.refunded.values()].reduce((s, q) => s + q, 0);
+    if (sale.voided || refundedUnits > 0) {
+      if (p.memberId !== null) {
+        flag('refund_exceeds_sale', p.memberId, {
+          saleId: p.saleId,
+          void: true,
+          alreadyVoided: sale.voided,
+          unitsRefunded: refundedUnits,
+          pointsNotApplied: p.ledger.reduce((s, e) => s + e.points, 0),
+        });
+      }
+      return [];
+    }
+    sale.voided = true;
+    return p.ledger;
   }
   if (event.kind !== 'sale.refunded') return event.payload.ledger;
   const p = event.payload;
   const sale = book.get(p.saleId);
   if (sale === undefined) return p.ledger;
+  // Nothing of a voided sale is left to refund.
+  if (sale.voided) {
+    if (p.memberId !== null) {
+      flag('refund_exceeds_sale', p.memberId, {
+        saleId: p.saleId,
+        refundId: p.refundId,
+        voided: true,
+        pointsNotApplied: p.ledger.reduce((s, e) => s + e.points, 0),
+      });
+    }
+    return [];
+  }
 
   if (p.lines !== undefined && sale.lines !== null) {
     const byNo = new Map(sale.lines.map((l) => [l.lineNo, l]));

@@ -66,7 +66,9 @@ async function salesById(tx: Queryable, saleIds: ReadonlySet<string>): Promise<M
     found.get(refund.saleId)?.refunds.push(refund);
   }
   const voids = await tx.query<{ sale_id: string }>(
-    `SELECT DISTINCT payload->>'saleId' AS sale_id FROM applied_events WHERE kind = 'sale.voided' AND payload->>'saleId' = ${anyOf('$1', 'text')}`,
+    // A void refused because the sale was refunded or voided before does not count.
+    `SELECT DISTINCT payload->>'saleId' AS sale_id FROM applied_events WHERE kind = 'sale.voided' AND payload->>'saleId' = ${anyOf('$1', 'text')}
+     AND NOT reasons @> '["refund_exceeds_sale"]'`,
     [ids],
   );
   for (const v of voids) {
@@ -76,13 +78,13 @@ async function salesById(tx: Queryable, saleIds: ReadonlySet<string>): Promise<M
   return found;
 }
 
-/** The sales a batch's refunds name, for refund-check.ts; undefined when the batch has no refund. */
+/** The sales a batch's refunds and voids name, for refund-check.ts; undefined when the batch has neither. */
 export async function refundBookFor(
   tx: Queryable,
   events: readonly SyncEvent[],
   program: ProgramConfig | null,
 ): Promise<RefundBook | undefined> {
-  const saleIds = new Set(events.filter((e) => e.kind === 'sale.refunded').map((e) => e.payload.saleId));
+  const saleIds = new Set(events.flatMap((e) => (e.kind === 'sale.refunded' || e.kind === 'sale.voided' ? [e.payload.saleId] : [])));
   if (saleIds.size === 0) return undefined;
   const book: RefundBook = new Map();
   for (const [id, f] of await salesById(tx, saleIds)) {

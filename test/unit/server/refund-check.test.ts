@@ -59,6 +59,23 @@ function refund(
   };
 }
 
+function voided(at: number, takeBack: number): Extract<SyncEvent, { kind: 'sale.voided' }> {
+  return {
+    id: uuid(),
+    seq: n,
+    createdAt: at,
+    kind: 'sale.voided',
+    payload: {
+      saleId: SALE,
+      memberId: M,
+      storeId: 'store-1',
+      staffId: 'm1',
+      voidedAt: at,
+      ledger: [{ memberId: M, kind: 'reverse', points: -takeBack, qualifying: -takeBack }],
+    },
+  };
+}
+
 function run(book: RefundBook | undefined, event: SyncEvent, now = EXPIRES * 2) {
   const flags: { kind: FlagKind; details: Record<string, unknown> }[] = [];
   const ledger = checkedLedger(book, event, demoProgram, now, (kind, _member, details) => flags.push({ kind, details }));
@@ -97,6 +114,22 @@ describe('refund check', () => {
     expect(late.details[0]).toMatchObject({ pointsNotTakenBack: 10, earnExpiresAt: EXPIRES });
     // A millisecond before the expiry instant, the points are taken back.
     expect(run(book, refund(EXPIRES - 1, [{ lineNo: 1, quantity: 1 }], 10))).toMatchObject({ points: -10, flags: [] });
+  });
+
+  it('refuses a void of a sale refunded in part or voided before, and a refund of a voided sale, whichever till sends them', () => {
+    const book: RefundBook = new Map();
+    run(book, committed());
+    const day = SOLD + 86_400_000;
+    expect(run(book, refund(day, [{ lineNo: 2, quantity: 1 }], 10)).flags).toEqual([]);
+    // Another till that never saw the refund voids the whole sale: the refunded line would be taken back twice.
+    const late = run(book, voided(day, 30));
+    expect(late).toMatchObject({ points: 0, flags: ['refund_exceeds_sale'] });
+    expect(late.details[0]).toMatchObject({ void: true, unitsRefunded: 1, pointsNotApplied: -30 });
+
+    const clean: RefundBook = new Map([[SALE, refundableSale(committed().payload, demoProgram, SOLD)]]);
+    expect(run(clean, voided(day, 30))).toMatchObject({ points: -30, flags: [] });
+    expect(run(clean, voided(day, 30))).toMatchObject({ points: 0, flags: ['refund_exceeds_sale'] });
+    expect(run(clean, refund(day, [{ lineNo: 1, quantity: 1 }], 10))).toMatchObject({ points: 0, flags: ['refund_exceeds_sale'] });
   });
 
   it('applies as sent: a sale the server does not hold, a refund or sale without lines (older tills), or no book', () => {
