@@ -1,5 +1,5 @@
-import { useId, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
-import type { Output } from '../../shared/api.ts';
+import { useEffect, useId, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import type { MemberSummary, Output } from '../../shared/api.ts';
 import { uuidv7 } from '../../shared/ids.ts';
 import type { ScanEvent } from '../../shared/scan.ts';
 import { ApiError } from '../api/client.ts';
@@ -9,6 +9,7 @@ import { useScans } from '../app/use-scans.ts';
 import { canAct, useSession } from '../app/session.tsx';
 import {
   ENROL_FIELDS,
+  duplicateQuery,
   emptyEnrolForm,
   normaliseCard,
   serverFieldErrors,
@@ -21,6 +22,7 @@ import { errorText } from '../components/screens-common/error-text.ts';
 import { formatPoints } from '../i18n/format.ts';
 import { QrCard } from '../components/enrol/QrCard.tsx';
 import { useI18n, type MessageKey } from '../i18n/i18n.tsx';
+import './enrol.css';
 
 const PROBLEM_MESSAGES: Record<EnrolProblem, MessageKey> = {
   nameRequired: 'enrol.nameRequired',
@@ -69,6 +71,16 @@ export function EnrolScreen({ cardNumber }: { cardNumber?: string | undefined })
 
 type Notice = { tone: 'good' | 'bad'; text: string };
 
+/** Typing pauses this long before the duplicate check goes out. */
+const DUPLICATE_CHECK_MS = 300;
+
+/** Members with the same phone or e-mail, for the values with this key; `confirmed`: the manager chose to enrol anyway. */
+interface Duplicates {
+  key: string;
+  members: MemberSummary[];
+  confirmed: boolean;
+}
+
 function EnrolFormView({ initialCard }: { initialCard: string }) {
   const { client } = useApi();
   const { t, format } = useI18n();
@@ -82,6 +94,7 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
   const [cardNotice, setCardNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<Output<'member.enrol'> | null>(null);
+  const [duplicates, setDuplicates] = useState<Duplicates | null>(null);
   const focused = useRef<EnrolField | null>(null);
   const inputs = useRef<Partial<Record<EnrolField, HTMLInputElement | null>>>({});
   const id = useId();
@@ -116,6 +129,26 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
   };
   useScans((scan) => void onScan(scan));
 
+  // Same phone (any format) or e-mail as a member: asked while the details are typed, before anything is created.
+  const query = duplicateQuery(form);
+  const queryKey = query?.key ?? null;
+  const checkDuplicates = async (q: NonNullable<typeof query>): Promise<MemberSummary[]> => {
+    const { members } = await client.call('member.duplicates', { phone: q.phone, email: q.email });
+    setDuplicates((d) => ({ key: q.key, members, confirmed: d?.key === q.key && d.confirmed }));
+    return members;
+  };
+  useEffect(() => {
+    if (query === null) {
+      setDuplicates(null);
+      return;
+    }
+    const timer = setTimeout(() => void checkDuplicates(query).catch(() => {}), DUPLICATE_CHECK_MS);
+    return () => clearTimeout(timer);
+    // The key stands for the query's values: a new query object with the same values asks nothing again.
+  }, [queryKey]);
+  const shownDuplicates = duplicates !== null && duplicates.key === queryKey ? duplicates.members : [];
+  const mustConfirm = shownDuplicates.length > 0 && !duplicates?.confirmed;
+
   const focusFirst = (fields: Partial<Record<EnrolField, unknown>>) => {
     const first = ENROL_FIELDS.find((f) => fields[f]);
     if (first) inputs.current[first]?.focus();
@@ -136,6 +169,18 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
     setProblems({});
     setBusy(true);
     try {
+      // Never create before the check: ask now if the answer on screen is not for these values.
+      const q = duplicateQuery(form);
+      const found = q === null ? [] : duplicates?.key === q.key ? duplicates.members : await checkDuplicates(q);
+      if (found.length > 0 && !(duplicates?.key === q?.key && duplicates?.confirmed)) {
+        if (duplicates?.key === q?.key && duplicates !== null && shownDuplicates.length > 0) {
+          // Shown already and pressed again: the button said "Enrol anyway".
+          setDuplicates({ ...duplicates, confirmed: true });
+        } else {
+          setFormError(t('enrol.duplicatesFirst'));
+          return;
+        }
+      }
       setDone(await client.call('member.enrol', input));
     } catch (e) {
       let fields: Partial<Record<EnrolField, string>> = {};
@@ -162,6 +207,7 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
     setFormError(null);
     setCardNotice(null);
     setDone(null);
+    setDuplicates(null);
   };
 
   if (done) {
@@ -237,11 +283,28 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
         {field('phone')}
         {field('email')}
         {field('birthDate')}
+        <div className="enrol-duplicates" role={shownDuplicates.length > 0 ? 'alert' : undefined}>
+          {shownDuplicates.length > 0 && (
+            <div className="notice notice-bad">
+              <p>⚠ {t('enrol.duplicatesBefore')}</p>
+              <ul>
+                {shownDuplicates.map((m) => (
+                  <li key={m.id}>
+                    <button type="button" className="link-button" onClick={() => go({ name: 'member', memberId: m.id })}>
+                      {m.name}
+                      {m.phone ? ` · ${m.phone}` : ''}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
         {field('cardNumber')}
+        {field('referrerCard')}
         <p className={`field-note${cardNotice ? ` notice-${cardNotice.tone}` : ''}`} role="status">
           {cardNotice ? `${cardNotice.tone === 'good' ? '✓' : '⚠'} ${cardNotice.text}` : t('enrol.scanHint')}
         </p>
-        {field('referrerCard')}
         <div className="form-field consent">
           <label>
             <input type="checkbox" checked={form.consentMarketing} onChange={(e) => set('consentMarketing', e.target.checked)} />
@@ -256,7 +319,7 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
           )}
         </div>
         <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
-          {busy ? t('enrol.submitting') : t('enrol.submit')}
+          {busy ? t('enrol.submitting') : mustConfirm ? t('enrol.submitAnyway') : t('enrol.submit')}
         </button>
       </form>
     </main>

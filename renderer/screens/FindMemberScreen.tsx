@@ -18,10 +18,14 @@ const DEBOUNCE_MS = 150;
 interface Found {
   text: string;
   members: MemberSummary[];
+  /** The backend found more than it shows. */
+  capped: boolean;
 }
 
+/** A member from a card or scan as a list row; a stored phone (international digits) gets its '+' back. */
 function summaryOf(m: Member): MemberSummary {
-  return { id: m.id, name: m.name, phone: m.phone, tier: m.tier, status: m.status, balance: m.balance };
+  const phone = m.phone !== null && /^\d+$/.test(m.phone) ? `+${m.phone}` : m.phone;
+  return { id: m.id, name: m.name, phone, tier: m.tier, tierLabel: m.tierLabel, status: m.status, balance: m.balance };
 }
 
 /**
@@ -62,12 +66,12 @@ export function FindMemberScreen() {
                 throw e;
               })
             : Promise.resolve(null);
-        const search = query.search ? client.call('member.search', query.search) : Promise.resolve({ members: [] });
+        const search = query.search ? client.call('member.search', query.search) : Promise.resolve({ members: [], capped: false });
         const [byCard, result] = await Promise.all([card, search]);
         if (!current) return;
         // A card is an exact match: first, and not again among the phone matches.
         const members = byCard ? [summaryOf(byCard), ...result.members.filter((m) => m.id !== byCard.id)] : result.members;
-        setFound({ text, members });
+        setFound({ text, members, capped: result.capped });
         setError(null);
       } catch (e) {
         if (current) setError(errorText(e, t));
@@ -157,7 +161,8 @@ export function FindMemberScreen() {
   if (slow) status = t('common.loading');
   else if (query.kind === 'tooShort') status = t('find.tooShort');
   else if (!showingRecent && !stale && rows.length === 0) status = t('find.none');
-  else if (!showingRecent && !stale) status = t('find.count', { count: rows.length });
+  else if (!showingRecent && !stale && found?.capped) status = t('find.capped', { count: found.members.length });
+  else if (!showingRecent && !stale) status = t(rows.length === 1 ? 'find.countOne' : 'find.count', { count: rows.length });
 
   return (
     <main className="screen find-member">
@@ -216,7 +221,7 @@ export function FindMemberScreen() {
             >
               <span className="find-row-name">{m.name}</span>
               <span className="find-row-phone">{m.phone ?? ''}</span>
-              <span className="find-row-tier">{m.tier}</span>
+              <span className="find-row-tier">{m.tierLabel}</span>
               <span className="find-row-points">{t('find.points', { points: formatPoints(m.balance, format) })}</span>
               {m.status === 'blocked' && <span className="find-row-blocked">⚠ {t('find.blocked')}</span>}
             </button>

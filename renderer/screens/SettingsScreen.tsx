@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { Output } from '../../shared/api.ts';
 import type { ScanEvent } from '../../shared/scan.ts';
 import { ApiError } from '../api/client.ts';
@@ -37,6 +37,8 @@ function SettingsView() {
   const [camera, setCamera] = useState(false);
   const [lastScan, setLastScan] = useState<ScanEvent | null>(null);
   const id = useId();
+  /** Counts pairings made here, so the pairing shown is read again after one. */
+  const [pairings, setPairings] = useState(0);
   // A live scanner test: whatever any scanner reads shows here as it arrives.
   useScans(setLastScan);
 
@@ -44,6 +46,11 @@ function SettingsView() {
     <main className="screen settings">
       <h1>{t('settings.title')}</h1>
       <section aria-labelledby={`${id}-about`}>
+        <section aria-labelledby={`${id}-pairing`}>
+          <h2 id={`${id}-pairing`}>{t('settings.pairing')}</h2>
+          <PairingFigures version={pairings} />
+        </section>
+
         <h2 id={`${id}-about`}>{t('settings.about')}</h2>
         <dl className="settings-figures">
           <div>
@@ -51,14 +58,8 @@ function SettingsView() {
             <dd>{info.appVersion}</dd>
           </div>
           <div>
-            <dt>{t('settings.store')}</dt>
-            <dd>{info.storeId}</dd>
-          </div>
-          <div>
             <dt>{t('settings.storeFormat')}</dt>
-            <dd>
-              {info.locale} · {info.currency} · {info.timeZone}
-            </dd>
+            <dd>{storeFormat(info, language)}</dd>
           </div>
         </dl>
         <div className="form-field settings-language">
@@ -98,13 +99,75 @@ function SettingsView() {
 
       <section aria-labelledby={`${id}-sync`}>
         <h2 id={`${id}-sync`}>{t('sync.title')}</h2>
-        <SettingsSync />
+        <SettingsSync onPaired={() => setPairings((n) => n + 1)} />
       </section>
     </main>
   );
 }
 
 type PairField = 'serverUrl' | 'code' | 'terminalName' | 'caPem';
+
+/** The store's locale, currency and time zone in words ("Deutsch (Deutschland) · Euro · Europe/Berlin"), not codes. */
+function storeFormat(info: { locale: string; currency: string; timeZone: string }, language: Language): string {
+  const name = (type: 'language' | 'currency', code: string) => {
+    try {
+      return new Intl.DisplayNames([language], { type }).of(code) ?? code;
+    } catch {
+      return code;
+    }
+  };
+  return `${name('language', info.locale)} · ${name('currency', info.currency)} · ${info.timeZone.replace(/_/g, ' ')}`;
+}
+
+/** The current pairing: store, terminal name, the central server's address and whether it answers now. */
+function PairingFigures({ version }: { version: number }) {
+  const { client } = useApi();
+  const { t } = useI18n();
+  const { snapshot } = useSyncStatus();
+  const [pairing, setPairing] = useState<Output<'terminal.pairing'>['pairing'] | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    client.call('terminal.pairing', {}).then(
+      (answer) => current && setPairing(answer.pairing),
+      (e: unknown) => current && setError(errorText(e, t)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, t, version]);
+  if (error)
+    return (
+      <p className="error" role="alert">
+        ⚠ {error}
+      </p>
+    );
+  if (pairing === undefined) return <p className="muted">{t('common.loading')}</p>;
+  if (pairing === null) return <p className="settings-pairing">{t('settings.notPaired')}</p>;
+  const state = snapshot?.status.state;
+  return (
+    <dl className="settings-figures settings-pairing">
+      <div>
+        <dt>{t('settings.pairingStore')}</dt>
+        <dd>{pairing.storeName ?? t('settings.unknownName')}</dd>
+      </div>
+      <div>
+        <dt>{t('settings.pairingTerminal')}</dt>
+        <dd>{pairing.terminalName ?? t('settings.unknownName')}</dd>
+      </div>
+      <div>
+        <dt>{t('settings.pairingServer')}</dt>
+        <dd className="settings-server-url">{pairing.serverUrl}</dd>
+      </div>
+      {state && (
+        <div>
+          <dt>{t('settings.pairingLink')}</dt>
+          <dd data-link-state={state}>{t(`sync.${state}`)}</dd>
+        </div>
+      )}
+    </dl>
+  );
+}
 
 function checkPairing(form: Record<PairField, string>): Partial<Record<PairField, 'settings.serverUrlInvalid' | 'settings.codeRequired'>> {
   const problems: Partial<Record<PairField, 'settings.serverUrlInvalid' | 'settings.codeRequired'>> = {};
@@ -120,7 +183,7 @@ function checkPairing(form: Record<PairField, string>): Partial<Record<PairField
   return problems;
 }
 
-function SettingsSync() {
+function SettingsSync({ onPaired }: { onPaired(): void }) {
   const { client } = useApi();
   const { t } = useI18n();
   const { snapshot, error: statusError } = useSyncStatus();
@@ -155,6 +218,7 @@ function SettingsSync() {
       setForm((f) => ({ ...f, code: '' }));
     } catch (e) {
       if (e instanceof ApiError && e.payload.code === 'VALIDATION' && Array.isArray(e.payload.details?.issues)) {
+        onPaired();
         const fields: Partial<Record<PairField, string>> = {};
         for (const issue of e.payload.details.issues as { path?: string; message?: string }[]) {
           const f = issue.path as PairField | undefined;

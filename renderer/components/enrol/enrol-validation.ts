@@ -39,6 +39,22 @@ const PHONE = /^\+?[\d\s().-]{6,20}$/;
 const EMAIL = /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * What to ask member.duplicates while the customer's details are typed: the phone and e-mail that
+ * are complete enough to compare (null: nothing to ask yet). The key tells whether the answer on
+ * screen is for the current values.
+ */
+export function duplicateQuery(
+  form: Pick<EnrolForm, 'phone' | 'email'>,
+): { phone: string | null; email: string | null; key: string } | null {
+  const phone = form.phone.trim();
+  const email = form.email.trim();
+  const usablePhone = PHONE.test(phone) && phone.replace(/\D/g, '').length >= 6 ? phone : null;
+  const usableEmail = email.length <= 200 && EMAIL.test(email) ? email : null;
+  if (usablePhone === null && usableEmail === null) return null;
+  return { phone: usablePhone, email: usableEmail, key: `${usablePhone ?? ''}\u0000${(usableEmail ?? '').toLowerCase()}` };
+}
+
 /** Cards are printed in groups; the number itself is the digits (and letters of older cards) without spaces or hyphens. */
 export function normaliseCard(text: string): string {
   return text.replace(/[\s-]/g, '');
