@@ -35,7 +35,16 @@
  *   SIM_SEED=<n> npx vitest run test/integration/sync-simulation.test.ts
  * and run more with SIM_SEEDS=<count> (SIM_FIRST_SEED=<n> to start elsewhere).
  * Event and member ids are random UUIDs, but nothing the run decides depends on
- * them, so a seed replays the same operations, faults and outcomes.
+ * them, so a seed replays the same operations, faults and outcomes, alone or
+ * among others: the runner's decisions come from the seed's stream, and each
+ * till's proxy decides each kind of request (push, pull page, hold, hold
+ * release, sale fetch…) from a stream of its own, so a request made in the
+ * background (a hold given back after a cut or a void, a sale fetched for a
+ * refund) shifts no other draw however late it comes; lots left by earlier
+ * seeds on the shared server are expired before a seed starts, so its pulls
+ * take the same pages. What is left to timing: a till's two pipelined pushes
+ * reach the proxy in the order the loopback delivers them (the order they were
+ * sent, in every replay seen so far).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,6 +94,21 @@ const OTHER_FAULTS: ProxyMode[] = ['error500', 'drop-before', 'drop-after', 'tru
 /** Faults after which the hold client gives the (maybe placed) hold back in the background. */
 const CUT: ProxyMode[] = ['drop-before', 'drop-after', 'truncate'];
 const TIERS = demoProgram.tiers.levels.map((l) => l.id);
+/** Past every lot a seed can make (a seed covers at most a few years from SATURDAY): leftovers are expired at this time. */
+const LEFTOVERS_SWEPT_AT = SATURDAY + 60 * 365 * DAY;
+
+/**
+ * The seed of one proxy decision stream: a till's requests of one kind (path with ids left out).
+ * Requests of different kinds (a background hold release, a sale fetch, a pull page) then never
+ * shift each other's draws, nor the runner's.
+ */
+function streamSeed(seed: number, till: number, kind: string): number {
+  let h = 0x811c9dc5; // FNV-1a
+  for (const c of `${seed} ${till} ${kind}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return h;
+}
+/** A path's kind: its ids (UUIDs) replaced, so every hold release is one kind. */
+const requestKind = (path: string) => path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ':id');
 
 /** What one seed exercised. */
 export interface SeedCounts extends ModelCounts {
@@ -198,7 +222,8 @@ interface Till {
   /** Crash when the next push answer / pull page arrives. */
   arm: 'push' | 'pull' | null;
   fired: boolean;
-  lastFault: ProxyMode;
+  /** The fault decided for the till's last hold request. */
+  holdFault: ProxyMode;
   sales: Sale[];
 }
 
@@ -259,9 +284,15 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
   });
 
   async function runSeed(seed: number, trace: string[], counts: SeedCounts): Promise<void> {
+    // The runner's own decisions; the proxies draw from streams of their own (openTill).
     const rnd = prng(seed);
     const int = (n: number) => Math.floor(rnd() * n);
     const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
+    // Earlier seeds' members (the server is shared) must not reach this seed's pulls, or how many
+    // pages a pull takes would depend on what ran before: expire every lot they left, far in the
+    // future, before this seed's pull cursor is taken; this seed's jobs then have nothing of theirs to expire.
+    clock.set(LEFTOVERS_SWEPT_AT);
+    await server.server.maintain();
     // Each seed starts at its own time (Saturday's double points, a day boundary for the caps) whatever ran before.
     const start = SATURDAY + (seed % 7) * 5 * HOUR;
     clock.set(start);
@@ -363,7 +394,7 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
     }
 
     async function openTill(index: number): Promise<Till> {
-      const till = { index, offlineSteps: 0, arm: null, fired: false, lastFault: 'pass', sales: [] } as unknown as Till;
+      const till = { index, offlineSteps: 0, arm: null, fired: false, holdFault: 'pass', sales: [] } as unknown as Till;
       till.proxy = await startFaultProxy(server.url);
       till.t = openTerminal(till, undefined);
       const paired = await pairVia(till.t, server, till.proxy.url);
@@ -371,10 +402,16 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
       startPullAt(till.t, cursor);
       till.proxy.resign = signerFor(till.t, clock);
       till.proxy.observe = (x) => model.observe(x);
+      // Each kind of request draws from its own stream: when a background request (a hold given
+      // back, a sale fetched) reaches the proxy does not change what any other request or the runner draws.
+      const streams = new Map<string, () => number>();
       till.proxy.decide = ({ path }) => {
-        const mode =
-          till.offlineSteps > 0 ? 'drop-before' : rnd() < 0.3 ? pick(path === '/v1/events' ? PUSH_FAULTS : OTHER_FAULTS) : 'pass';
-        till.lastFault = mode;
+        const kind = requestKind(path);
+        let draw = streams.get(kind);
+        if (draw === undefined) streams.set(kind, (draw = prng(streamSeed(seed, index, kind))));
+        const faults = path === '/v1/events' ? PUSH_FAULTS : OTHER_FAULTS;
+        const mode = till.offlineSteps > 0 ? 'drop-before' : draw() < 0.3 ? faults[Math.floor(draw() * faults.length)]! : 'pass';
+        if (kind === '/v1/holds') till.holdFault = mode;
         return mode;
       };
       await login(till);
@@ -473,7 +510,9 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
     async function lateSpend(till: Till): Promise<void> {
       const lot = till.t.backend.store.db
         .prepare(
-          'SELECT member_id AS memberId, min(expires_at) AS expiresAt FROM point_lots WHERE remaining > 0 AND expires_at > ? GROUP BY member_id',
+          // In the members' enrolment order (as localMembers): their ids are random, an order by id would not replay.
+          `SELECT p.member_id AS memberId, min(p.expires_at) AS expiresAt FROM point_lots p JOIN members m ON m.id = p.member_id
+           WHERE p.remaining > 0 AND p.expires_at > ? GROUP BY p.member_id ORDER BY min(m.enrolled_at), min(m.rowid)`,
         )
         .all(clock.now())
         .filter((l) => mine.has((l as { memberId: string }).memberId)) as { memberId: string; expiresAt: number }[];
@@ -570,7 +609,7 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
         const hold = await attempt('hold', `T${till.index} hold ${points} on ${m.id.slice(-6)}`, () =>
           till.t.call('redemption.hold', { holdId: holdId!, memberId: m.id, points }, till.cashier),
         );
-        const fault = till.lastFault;
+        const fault = till.holdFault;
         if (hold === null) return;
         if (hold.mode === 'offline') {
           // The client gives back a hold the server may have placed: wait for that request, it is part of this step.
