@@ -18,6 +18,13 @@ export default defineConfig({
     // The .wasm must be a file of its own (CSP allows no data: scripts), whatever its size.
     assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
     reportCompressedSize: false,
+    // Two pages: the cashier's app and the customer display (renderer/customer-display/), sharing React's chunk.
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('./renderer/index.html', import.meta.url)),
+        customer: fileURLToPath(new URL('./renderer/customer-display/index.html', import.meta.url)),
+      },
+    },
   },
   worker: { format: 'es' },
 });

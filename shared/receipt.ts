@@ -42,7 +42,12 @@ export const receiptSchema = z.object({
     })
     .nullable(),
   /** Printed as a QR code and shown on screen, for a refund: the sale id. */
-  barcode: z.object({ symbology: z.literal('qr'), text: z.string() }),
+  barcode: z.object({
+    symbology: z.literal('qr'),
+    text: z.string(),
+    /** The code drawn as SVG for the screen (the printer draws its own); added by the backend. */
+    svg: z.string().optional(),
+  }),
 });
 export type Receipt = z.infer<typeof receiptSchema>;
 

@@ -4,4 +4,15 @@
  * the module with a small fake (vi.mock('electron')) — the Electron binary
  * cannot run on the test machines.
  */
-export { app, BrowserWindow, ipcMain, MessageChannelMain, powerMonitor, protocol, safeStorage, session, utilityProcess } from 'electron';
+export {
+  app,
+  BrowserWindow,
+  ipcMain,
+  MessageChannelMain,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  utilityProcess,
+} from 'electron';

@@ -16,9 +16,11 @@ import {
   powerMonitor,
   protocol,
   safeStorage,
+  screen,
   session,
   utilityProcess,
 } from './electron.ts';
+import { openCustomerWindow } from './customer-window.ts';
 import { createMainWindow } from './main-window.ts';
 import { installRendererLink } from './renderer-link.ts';
 import { guardWebContents, installCspHeaders, installPermissionHandlers } from './security.ts';
@@ -98,6 +100,10 @@ export async function startShell(resolved: ResolvedConfig, paths = SHELL_PATHS):
   window.on('closed', () => {
     window = null;
   });
+  if (config.display.customerScreen === 'auto') {
+    const customer = openCustomerWindow(Window, { all: screen.getAllDisplays(), primaryId: screen.getPrimaryDisplay().id }, paths.preload);
+    log.log('info', 'shell.customer_display', { opened: customer !== null });
+  }
 
   let updates: { stop(): void } | null = null;
   if (config.updates.enabled && !resolved.needsConfiguration) {

@@ -27,11 +27,23 @@ export interface BrowserHostOptions {
 export interface BrowserHost {
   /** Open this: the token rides in the fragment, which browsers never send to a server. */
   url: string;
+  /** The customer-facing display (a second screen turned to the customer), with the same launch token. */
+  customerUrl: string;
   origin: string;
   port: number;
   token: string;
   backend: BackendProcess;
   close(): Promise<void>;
+}
+
+/** The customer display's address: its page of the build (renderer/customer-display/). */
+export const CUSTOMER_PATH = '/customer';
+const CUSTOMER_PAGE = '/customer-display/index.html';
+
+/** `/customer` is the customer display's page; its assets resolve from the root as the cashier's do. */
+export function staticPath(url: string): string {
+  const path = url.split(/[?#]/)[0];
+  return path === CUSTOMER_PATH || path === `${CUSTOMER_PATH}/` ? CUSTOMER_PAGE : url;
 }
 
 /** One API message is small; a megabyte is far above any and stops a page from ballooning the host. */
@@ -59,7 +71,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const server = createServer((req, res) => {
     const refused = checkHost(req.headers.host, port);
     if (refused) res.writeHead(refused.status, { 'Content-Type': 'text/plain' }).end(refused.reason);
-    else serveStatic(options.rendererDir, port, req, res);
+    else serveStatic(options.rendererDir, port, req, res, staticPath(req.url ?? '/'));
   });
   const wss = new WebSocketServer({
     noServer: true,
@@ -104,6 +116,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const origin = `http://127.0.0.1:${port}`;
   return {
     url: `${origin}/#token=${token}`,
+    customerUrl: `${origin}${CUSTOMER_PATH}#token=${token}`,
     origin,
     port,
     token,

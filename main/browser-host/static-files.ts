@@ -10,12 +10,13 @@ export function contentSecurityPolicy(port: number): string {
   return buildCsp([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
 }
 
-export function serveStatic(root: string, port: number, req: IncomingMessage, res: ServerResponse): void {
+/** `urlPath` (default: the request's) names the file to serve: the host maps /customer to the customer display's page. */
+export function serveStatic(root: string, port: number, req: IncomingMessage, res: ServerResponse, urlPath = req.url ?? '/'): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
   }
-  const path = resolveStaticPath(root, req.url ?? '/');
+  const path = resolveStaticPath(root, urlPath);
   const stat = path === null ? null : statSafe(path);
   if (path === null || stat === null || !stat.isFile()) {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');

@@ -21,6 +21,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 type Notice = { tone: 'good' | 'bad'; text: string; action?: { label: string; run(): void } };
 type Override = { staffId: string; pin: string };
 
+import { useCustomerDisplayFeed } from '../customer-display/use-customer-display-feed.ts';
 /** The home screen: who the customer is, what they buy, what they earn and spend, and "complete". */
 export function CheckoutScreen() {
   const { client } = useApi();
@@ -49,6 +50,7 @@ export function CheckoutScreen() {
         dispatch({ type: 'addProduct', sku: outcome.product.sku, name: outcome.product.name, unitPriceMinor: outcome.product.priceMinor });
         return say('good', t('scan.productAdded', { name: outcome.product.name }));
       case 'blank-card':
+  useCustomerDisplayFeed(checkout); // the customer display follows this sale (renderer/customer-display/)
         return say(
           'bad',
           t('scan.blankCard'),

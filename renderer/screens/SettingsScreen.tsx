@@ -12,6 +12,7 @@ import { useSyncStatus } from '../app/use-sync-status.ts';
 import { formatDateTime } from '../i18n/format.ts';
 import { DiagnosticsPanel } from '../components/DiagnosticsPanel.tsx';
 import { SerialScannerPanel } from '../components/SerialScannerPanel.tsx';
+import { PrinterPanel } from '../components/PrinterPanel.tsx';
 import { LANGUAGES, useI18n, type Language } from '../i18n/i18n.tsx';
 
 /** Settings and diagnostics (admin). */
@@ -92,6 +93,7 @@ function SettingsView() {
         <SerialScannerPanel />
       </section>
 
+      <PrinterPanel />
       <section aria-labelledby={`${id}-diagnostics`}>
         <h2 id={`${id}-diagnostics`}>{t('diag.title')}</h2>
         <DiagnosticsPanel />

@@ -75,7 +75,8 @@ describe('the receipt model', () => {
     expect(r.pointsDiscount).toEqual({ label: null, points: 500, amountMinor: 500 });
     expect(r.paidMinor).toBe(2750);
     expect(r.loyalty).toMatchObject({ earned: sale.pointsAwarded, used: 500, balanceAfter: sale.balanceAfter, provisional: false });
-    expect(r.barcode).toEqual({ symbology: 'qr', text: sale.saleId });
+    expect(r.barcode).toMatchObject({ symbology: 'qr', text: sale.saleId });
+    expect(r.barcode.svg).toMatch(/^<svg /);
     const roles = receiptRows(r, 'de').map((row) => ('role' in row ? row.role : row.kind));
     for (const role of [
       'store',

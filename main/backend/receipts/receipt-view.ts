@@ -6,6 +6,7 @@ import { offlineCapsNow } from '../sales/preview.ts';
 import { pointsNow } from '../store/expiry.ts';
 import { memberById } from '../store/members.ts';
 import { currentProgram } from '../store/program.ts';
+import { qrSvg } from '../members/member-qr.ts';
 import { saleById } from '../store/sales.ts';
 import { staffById } from '../store/staff.ts';
 
@@ -27,7 +28,7 @@ export function receiptForSale(ctx: ReadCallContext, saleId: string): Receipt {
   const now = ctx.clock.now();
   const member = sale.memberId === null ? undefined : memberById(db, sale.memberId);
   const settings = ctx.printing.receipt;
-  return buildReceipt({
+  const receipt = buildReceipt({
     sale,
     program,
     format: { locale: ctx.terminal.locale, currency: program.currency, timeZone: program.timeZone },
@@ -42,4 +43,5 @@ export function receiptForSale(ctx: ReadCallContext, saleId: string): Receipt {
     // Made while the server cannot be reached: the points are the till's word until it is back.
     provisional: sale.memberId !== null && offlineCapsNow(ctx.sync) !== null,
   });
+  return { ...receipt, barcode: { ...receipt.barcode, svg: qrSvg(receipt.barcode.text) } };
 }

@@ -70,6 +70,9 @@ export class BrowserWindow extends Recorder {
   show() {
     this.visible = true;
   }
+  showInactive() {
+    this.visible = true;
+  }
   loadURL(url: string) {
     this.url = url;
     return Promise.resolve();
@@ -127,6 +130,13 @@ export const safeStorage = {
 };
 
 export const powerMonitor = { getSystemIdleTime: () => 0 };
+
+/** The screens attached: the cashier's (primary) and, when a test adds it, a customer-facing one. */
+export const screen = {
+  displays: [{ id: 1, bounds: { x: 0, y: 0, width: 1280, height: 800 } }],
+  getAllDisplays: () => screen.displays,
+  getPrimaryDisplay: () => screen.displays[0]!,
+};
 
 export function reset(): void {
   calls.length = 0;
