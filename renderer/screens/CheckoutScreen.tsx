@@ -15,18 +15,19 @@ import { EarnPreview } from '../components/EarnPreview.tsx';
 import { KeyedAmountForm } from '../components/KeyedAmountForm.tsx';
 import { MemberPanel } from '../components/MemberPanel.tsx';
 import { Receipt } from '../components/Receipt.tsx';
+import { useCustomerDisplayFeed } from '../customer-display/use-customer-display-feed.ts';
 import { RedemptionPanel } from '../components/RedemptionPanel.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 type Notice = { tone: 'good' | 'bad'; text: string; action?: { label: string; run(): void } };
 type Override = { staffId: string; pin: string };
 
-import { useCustomerDisplayFeed } from '../customer-display/use-customer-display-feed.ts';
 /** The home screen: who the customer is, what they buy, what they earn and spend, and "complete". */
 export function CheckoutScreen() {
   const { client } = useApi();
   const { t } = useI18n();
   const { staff, info, checkout, dispatch } = useSession();
+  useCustomerDisplayFeed(checkout); // the customer display follows this sale (renderer/customer-display/)
   const { go } = useNavigation();
   const { quote, error: previewError } = usePreview(checkout);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -50,7 +51,6 @@ export function CheckoutScreen() {
         dispatch({ type: 'addProduct', sku: outcome.product.sku, name: outcome.product.name, unitPriceMinor: outcome.product.priceMinor });
         return say('good', t('scan.productAdded', { name: outcome.product.name }));
       case 'blank-card':
-  useCustomerDisplayFeed(checkout); // the customer display follows this sale (renderer/customer-display/)
         return say(
           'bad',
           t('scan.blankCard'),
