@@ -12,7 +12,9 @@
  * request's fault from a stream of its own (a background hold release or sale
  * fetch shifts no other draw), and the lots earlier seeds left on the shared
  * server are expired before the seed starts, so they never reach its pulls.
- * Compare the seed's printed `counts` line with the failing run's. More seeds:
+ * Compare the seed's printed `counts` line with the failing run's: all alike
+ * but `batchesReordered` (how often the answers of a till's two pipelined
+ * pushes came back in the other order: timing, not the seed). More seeds:
  * SIM_SEEDS=<count>, from SIM_FIRST_SEED=<n> (default 1); on PGlite, the same
  * variables with sync-simulation-pglite.test.ts (its seeds start at 1001).
  */
