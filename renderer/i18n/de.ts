@@ -370,7 +370,6 @@ export const de: Record<MessageKey, string> = {
   'diag.ledger': 'Punktebuchungen',
   'diag.queue': 'Wartende Vorgänge',
   'diag.export': 'Protokolle und Diagnose exportieren',
-};
   // Belege, Bondrucker und Kundendisplay (die Worte des Belegs selbst stehen in shared/receipt.ts).
   'receipt.loading': 'Beleg wird erstellt…',
   'receipt.printing': 'Beleg wird gedruckt…',
@@ -417,3 +416,4 @@ export const de: Record<MessageKey, string> = {
   'display.thanks': 'Vielen Dank!',
   'display.earned': 'Sie haben {points} Punkte gesammelt',
   'display.connecting': 'Verbindung wird hergestellt…',
+};

@@ -358,9 +358,6 @@ export const en = {
   'diag.ledger': 'Points entries',
   'diag.queue': 'Events waiting to sync',
   'diag.export': 'Export logs and diagnostics',
-} as const;
-
-export type MessageKey = keyof typeof en;
   // Receipts, the receipt printer and the customer display (the receipt's own words are in shared/receipt.ts).
   'receipt.loading': 'Preparing the receipt…',
   'receipt.printing': 'Printing the receipt…',
@@ -407,3 +404,6 @@ export type MessageKey = keyof typeof en;
   'display.thanks': 'Thank you!',
   'display.earned': 'You earned {points} points',
   'display.connecting': 'Connecting…',
+} as const;
+
+export type MessageKey = keyof typeof en;
