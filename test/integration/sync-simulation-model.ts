@@ -121,6 +121,8 @@ export interface ModelCounts {
   adjustments: number;
   /** Batches the server committed in another order than the proxies saw their answers (placed by ledger id). */
   batchesReordered: number;
+  /** Lots due before an entry of a batch that only credited their member, so left to the job (or a later debit). */
+  dueLotsLeftByCredits: number;
 }
 
 export function emptyModelCounts(): ModelCounts {
@@ -140,6 +142,7 @@ export function emptyModelCounts(): ModelCounts {
     refundsKeepingExpired: 0,
     adjustments: 0,
     batchesReordered: 0,
+    dueLotsLeftByCredits: 0,
   };
 }
 
@@ -174,6 +177,7 @@ export class ServerModel {
   private readonly saleEarns = new Map<string, SaleEarn[]>();
   private lots = 0;
   private batches = 0;
+  private readonly leftByCredits = new Set<ModelLot>();
   /** Batches observed and not applied yet, in the order their answers came back. */
   private pending: ObservedBatch[] = [];
 
@@ -335,7 +339,12 @@ export class ServerModel {
   private expireDue(m: ModelMember, at: number, onlyBatch: number | null): number {
     let n = 0;
     for (const l of m.lots) {
-      if (l.remaining === 0 || l.expiresAt > at || (onlyBatch !== null && l.batch !== onlyBatch)) continue;
+      if (l.remaining === 0 || l.expiresAt > at) continue;
+      if (onlyBatch !== null && l.batch !== onlyBatch) {
+        if (!this.leftByCredits.has(l)) this.counts.dueLotsLeftByCredits++;
+        this.leftByCredits.add(l);
+        continue;
+      }
       m.balance -= l.remaining;
       m.expiredPoints += l.remaining;
       m.expireEntries++;
