@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { openDatabase } from '../../server/store/open.ts';
 import { startServer } from '../../server/server.ts';
+import { databaseIdentity } from '../../server/admin-channel/channel-file.ts';
+import { openAdminChannel } from '../../server/admin-channel/channel-server.ts';
 import { createPairingCode } from '../../server/admin/terminals.ts';
 import { startBrowserHost } from '../browser-host/host.ts';
 import { silentLogger } from '../backend/platform/logging.ts';
@@ -43,9 +45,17 @@ async function main(): Promise<void> {
   await build({ configFile: join(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
 
   say('Starting the central server (embedded PostgreSQL: PGlite)…');
-  const db = await openDatabase({ dataDir: join(DATA, 'server') });
+  const serverDir = join(DATA, 'server');
+  const db = await openDatabase({ dataDir: serverDir });
   if (await seedDemoServer(db, Date.now())) say('  seeded the demo store, programme, products, staff and members');
   const server = await startServer({ db, port: SERVER_PORT, host: '127.0.0.1', log: false });
+  // The demo holds the server's data folder: admin commands (`npm run server -- <command> --data .data/demo/server`) go through it.
+  const channel = await openAdminChannel({
+    db,
+    dataDir: serverDir,
+    database: databaseIdentity({ dataDir: serverDir }),
+    log: server.app.log,
+  });
 
   const dbPath = join(DATA, 'terminal.sqlite');
   const store = openTerminalDb(dbPath);
@@ -69,6 +79,7 @@ async function main(): Promise<void> {
   const electron = electronBinary();
   if (electron) {
     await runElectron(electron, { dbDir: DATA, version, started, serverUrl: server.url });
+    await channel.close();
     await server.close();
     await db.close();
     return;
@@ -95,6 +106,7 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     await host.close();
+    await channel.close();
     await server.close();
     await db.close();
     process.exit(0);
