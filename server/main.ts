@@ -66,7 +66,7 @@ async function administer(command: Command, argv: string[], args: ParsedArgs, ur
 
 const ADMIN_COMMAND = 'an admin command';
 const NO_CHANNEL =
-  'It takes no admin commands (it has no admin channel: a demo, a test, or a server still starting). ' +
+  'It takes no admin commands (it has no admin channel: a test, or a server still starting). ' +
   'Wait until the server has started, or stop that process, then run the command again.';
 
 /** The lock's refusal with what to do next, which depends on who holds the folder. */
