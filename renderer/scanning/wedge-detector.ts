@@ -28,6 +28,11 @@ export interface WedgeConfig {
   suffix: string;
   /** Take a leading AIM identifier (']E0', ']Q1', ...) off the text into `symbology`. */
   aimSymbology: boolean;
+  /**
+   * Longest pause inside an unclear burst, ms (see WedgeDecision.unclear): a scanner's keys that a
+   * starved machine delivered in pieces, each piece too short to be a scan.
+   */
+  unclearGapMs: number;
 }
 
 /**
@@ -44,6 +49,7 @@ export const WEDGE_DEFAULTS: Readonly<WedgeConfig> = Object.freeze({
   prefix: '',
   suffix: '',
   aimSymbology: true,
+  unclearGapMs: 1_000,
 });
 
 export interface WedgeKey {
@@ -63,6 +69,15 @@ export interface WedgeDecision {
   /** Held characters that were a person's, oldest first: give them back before this key. */
   release: string[];
   scan?: ScanEvent;
+  /**
+   * Keys given back as a person's that a terminator ended, and that look like a scanner's all the
+   * same: at least minLength characters, most of them in fast pieces, no pause longer than
+   * unclearGapMs. On a loaded machine a scanner's burst arrives in pieces that are each too short
+   * to be a scan, and would otherwise vanish (typed into nothing) with no tone and no message. The
+   * listener treats it as a scan when the keys went to no text field (where a person's typing
+   * would have gone nowhere either), so the screen resolves it or says why not.
+   */
+  unclear?: ScanEvent;
 }
 
 export interface WedgeDetector {
@@ -104,7 +119,10 @@ const AIM_ID = /^\][A-Za-z][0-9A-Za-z]/;
 export function createWedgeDetector(config: Partial<WedgeConfig> = {}): WedgeDetector {
   const c: WedgeConfig = { ...WEDGE_DEFAULTS, ...config };
   let held: string[] = [];
+  let heldAt: number[] = [];
   let lastAt = 0;
+  /** Characters given back as a person's since the last terminator, other key or scan, with when they came. */
+  let run: { key: string; at: number }[] = [];
 
   const pass = (release: string[] = []): WedgeDecision => ({ swallow: false, release });
 
@@ -127,12 +145,32 @@ export function createWedgeDetector(config: Partial<WedgeConfig> = {}): WedgeDet
   /** Ends the held keys (`at`: when the scan's last key, its terminator if any, came): a scan when the burst was long enough, otherwise a person's keys given back. */
   const end = (at = lastAt): WedgeDecision => {
     const burst = held;
+    const times = heldAt;
     held = [];
+    heldAt = [];
     if (burst.length >= c.minLength) {
+      run = [];
       const scan = toScan(burst, at);
       return scan ? { swallow: true, release: [], scan } : { swallow: true, release: [] };
     }
+    if (burst.length > 0 && run.length > 0 && times[0]! - run.at(-1)!.at > c.unclearGapMs) run = [];
+    burst.forEach((key, i) => run.push({ key, at: times[i]! }));
     return pass(burst);
+  };
+
+  /** Ends the run of given-back keys at a terminator: an unclear scan when it looks like a scanner's (see WedgeDecision.unclear). */
+  const endRun = (decision: WedgeDecision, at: number): WedgeDecision => {
+    const keys = run;
+    run = [];
+    if (decision.scan || keys.length < c.minLength || at - keys.at(-1)!.at > c.unclearGapMs) return decision;
+    let fast = 0;
+    for (let i = 1; i < keys.length; i++) if (keys[i]!.at - keys[i - 1]!.at <= c.maxGapMs) fast++;
+    if (fast * 2 < keys.length - 1) return decision;
+    const unclear = toScan(
+      keys.map((k) => k.key),
+      at,
+    );
+    return unclear ? { ...decision, unclear } : decision;
   };
 
   /** Merges an earlier decision (held keys ended late) with the one for the current key. */
@@ -151,19 +189,27 @@ export function createWedgeDetector(config: Partial<WedgeConfig> = {}): WedgeDet
       if (isModifierKey(key)) return pass();
       // A late key ends the held burst first (the caller's timer may not have fired yet).
       const late = held.length > 0 && at - lastAt > allowedGap() ? end() : pass();
-      if (command || repeat) return after(late, held.length > 0 ? end() : pass());
-
-      if (c.terminators.includes(key)) {
-        if (held.length === 0) return late;
-        // A scan's terminator is swallowed with it; a person's Enter or Tab goes through, after their keys.
-        return after(late, end(at));
+      if (command || repeat) {
+        const decision = after(late, held.length > 0 ? end() : pass());
+        run = [];
+        return decision;
       }
 
-      if (!isCharacterKey(key)) return after(late, held.length > 0 ? end() : pass());
+      if (c.terminators.includes(key)) {
+        // A scan's terminator is swallowed with it; a person's Enter or Tab goes through, after their keys.
+        return endRun(held.length === 0 ? late : after(late, end(at)), at);
+      }
+
+      if (!isCharacterKey(key)) {
+        const decision = after(late, held.length > 0 ? end() : pass());
+        run = [];
+        return decision;
+      }
 
       // A confirmed burst followed by a character slower than a scanner's: the scan ended without terminator.
       const slow = held.length >= c.minLength && at - lastAt > c.maxGapMs ? end() : pass();
       held.push(key);
+      heldAt.push(at);
       lastAt = Math.max(lastAt, at);
       return after(after(late, slow), { swallow: true, release: [] });
     },

@@ -39,7 +39,7 @@ export function createWedgeListener({ onScan, ...config }: WedgeListenerOptions)
   /** The element that had focus when the first held key was pressed: released keys go back there. */
   let heldFor: Element | null = null;
 
-  const apply = (decision: WedgeDecision, focused: Element | null) => {
+  const apply = (decision: WedgeDecision, focused: Element | null, unclear?: ScanEvent) => {
     if (decision.release.length > 0) {
       const to = heldFor?.isConnected ? heldFor : focused;
       if (to) for (const key of decision.release) replayKey(to, key);
@@ -48,6 +48,8 @@ export function createWedgeListener({ onScan, ...config }: WedgeListenerOptions)
     if (detector.deadline === undefined) heldFor = null;
     else heldFor ??= focused;
     if (decision.scan) onScan(decision.scan);
+    // After the given-back keys: the screen resolves it, or says why not with a tone (never silence).
+    if (unclear) onScan(unclear);
     schedule();
   };
 
@@ -82,13 +84,17 @@ export function createWedgeListener({ onScan, ...config }: WedgeListenerOptions)
       command,
       repeat: event.repeat,
     });
-    if (decision.swallow) {
+    const path = event.composedPath();
+    const origin = path[0] instanceof Element ? path[0] : focusedElement();
+    // A scanner's burst that a loaded machine delivered in pieces, typed into no text field: a scan
+    // after all, and its terminator is the scan's (it must not press the focused button). Typed into
+    // a field, the keys are there to see and the terminator does what the person meant.
+    const unclear = decision.unclear && !takesText(heldFor?.isConnected ? heldFor : origin) ? decision.unclear : undefined;
+    if (decision.swallow || unclear) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
-    const path = event.composedPath();
-    const origin = path[0] instanceof Element ? path[0] : focusedElement();
-    apply(decision, origin);
+    apply(decision, origin, unclear);
   };
 
   // A click can move the caret or the focus: held keys are decided first, where they were typed.
@@ -120,6 +126,14 @@ const CARET_TYPES = new Set(['text', 'search', 'url', 'tel', 'password']);
 const TEXT_TYPES = new Set([...CARET_TYPES, 'email', 'number']);
 /** Input types a Space activates, as a real Space keypress would. */
 const SPACE_ACTIVATES = new Set(['button', 'submit', 'reset', 'checkbox', 'radio', 'image']);
+
+/** Whether typing into `el` shows up somewhere: a text field or contenteditable. */
+function takesText(el: Element | null): boolean {
+  if (!el) return false;
+  if (el instanceof HTMLTextAreaElement) return !el.readOnly && !el.disabled;
+  if (el instanceof HTMLInputElement) return TEXT_TYPES.has(el.type) && !el.readOnly && !el.disabled;
+  return el instanceof HTMLElement && el.isContentEditable;
+}
 
 /** Gives one held key of a person back to the element it was typed into. */
 function replayKey(el: Element, key: string): void {

@@ -276,3 +276,71 @@ describe('wedge detector: edge thresholds', () => {
     expect(d.deadline).toBeUndefined();
   });
 });
+
+describe('wedge detector: a scanner burst a loaded machine delivered in pieces', () => {
+  /** Plays strokes with timers on time, and collects the unclear bursts too. */
+  const pieces = (strokes: Stroke[], config: Partial<WedgeConfig> = {}) => {
+    const detector = createWedgeDetector(config);
+    const unclear: string[] = [];
+    const scans: string[] = [];
+    let page = '';
+    let at = T0;
+    const take = (d: WedgeDecision, key?: string) => {
+      page += d.release.join('');
+      if (d.scan) scans.push(d.scan.text);
+      if (d.unclear) unclear.push(d.unclear.text);
+      if (key !== undefined && !d.swallow && !isModifierKey(key)) page += key.length === 1 ? key : `‹${key}›`;
+    };
+    for (const [key, gap] of strokes) {
+      at += gap;
+      for (let deadline = detector.deadline; deadline !== undefined && deadline < at; deadline = detector.deadline)
+        take(detector.expire(deadline + 1));
+      take(detector.key({ key, at }), key);
+    }
+    for (let deadline = detector.deadline; deadline !== undefined; deadline = detector.deadline) take(detector.expire(deadline + 1));
+    return { unclear, scans, page };
+  };
+  /** `text` in pieces of `size` keys 5 ms apart, with `stallMs` between pieces, then Enter. */
+  const stalled = (text: string, size: number, stallMs: number): Stroke[] => [
+    ...[...text].map((ch, i): Stroke => [ch, i === 0 ? 0 : i % size === 0 ? stallMs : 5]),
+    ['Enter', 5],
+  ];
+
+  for (const stall of [80, 200, 600]) {
+    it(`pieces of 4 keys with ${stall} ms stalls, each too short for a scan, end as one unclear scan of the whole code`, () => {
+      const out = pieces(stalled('4006381333931', 4, stall));
+      expect(out.scans).toEqual([]);
+      expect(out.unclear).toEqual(['4006381333931']);
+    });
+  }
+
+  it('pieces long enough to be scans are those scans (the screen refuses each with its reason), and nothing is unclear', () => {
+    const out = pieces(stalled('29000000000000015', 10, 150));
+    expect(out.scans).toEqual(['2900000000', '0000015']);
+    expect(out.unclear).toEqual([]);
+  });
+
+  it('a person typing, slowly or with rolled pairs, is never unclear', () => {
+    expect(pieces(typed('123456', 90, 'Enter')).unclear).toEqual([]);
+    expect(pieces(typed('Jane Doe 42', 130, 'Enter')).unclear).toEqual([]);
+    const rolled: Stroke[] = [
+      ['j', 0],
+      ['a', 20],
+      ['n', 140],
+      ['e', 25],
+      [' ', 150],
+      ['d', 130],
+      ['o', 20],
+      ['e', 160],
+      ['Enter', 200],
+    ];
+    expect(pieces(rolled).unclear).toEqual([]);
+  });
+
+  it('a pause longer than unclearGapMs, another key (Backspace) or no terminator ends the run', () => {
+    expect(pieces(stalled('4006381333931', 4, 1_500)).unclear).toEqual([]);
+    const corrected: Stroke[] = [...stalled('400638', 3, 150).slice(0, -1), ['Backspace', 100], ...stalled('1333', 2, 150)];
+    expect(pieces(corrected).unclear).toEqual([]);
+    expect(pieces(stalled('4006381333931', 4, 150).slice(0, -1)).unclear).toEqual([]);
+  });
+});
