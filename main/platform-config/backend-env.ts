@@ -31,6 +31,7 @@ export function backendEnv(
     LT_LOCALE: config.locale,
     LT_APP_VERSION: options.appVersion,
   };
+  if (config.phoneCountry !== null) env.LT_PHONE_COUNTRY = config.phoneCountry;
   if (config.serialScanner !== null) env.LT_SERIAL = JSON.stringify(config.serialScanner);
   if (config.printer !== null) env.LT_PRINTER = JSON.stringify(config.printer);
   if (config.receipt !== null) env.LT_RECEIPT = JSON.stringify(config.receipt);

@@ -39,6 +39,7 @@ export function builtInDefaults(os: OsContext): FleetConfig {
     logDir: defaultLogDir(os),
     logLevel: 'info',
     locale: 'en-GB',
+    phoneCountry: null,
     serialScanner: null,
     printer: null,
     receipt: null,

@@ -19,6 +19,7 @@ export const SETTINGS: readonly Setting[] = [
   { field: 'logDir', env: 'LT_LOG_DIR', flag: 'log-dir', kind: 'string' },
   { field: 'logLevel', env: 'LT_LOG_LEVEL', flag: 'log-level', kind: 'string' },
   { field: 'locale', env: 'LT_LOCALE', flag: 'locale', kind: 'string' },
+  { field: 'phoneCountry', env: 'LT_PHONE_COUNTRY', flag: 'phone-country', kind: 'string' },
   { field: 'serialScanner', env: 'LT_SERIAL', flag: 'serial', kind: 'json' },
   { field: 'printer', env: 'LT_PRINTER', flag: 'printer', kind: 'json' },
   { field: 'receipt', env: 'LT_RECEIPT', flag: 'receipt', kind: 'json' },

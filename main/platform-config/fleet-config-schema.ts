@@ -64,6 +64,11 @@ const scalars = {
   logDir: absolutePath,
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
   locale: z.string().min(2).max(35),
+  /** ISO 3166 country for phone numbers typed without a country code ("DE"); null: the region of `locale`. */
+  phoneCountry: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'a two-letter country code such as DE')
+    .nullable(),
   /** Checked in full by the backend (serialScannerConfigSchema), which names the bad field. */
   serialScanner: z.record(z.string(), z.unknown()).nullable(),
   /** The receipt printer; checked in full by the backend (printerConfigSchema in main/backend/receipts/). Null: the system's print dialog. */
@@ -88,6 +93,7 @@ export const configLayerSchema = z.strictObject({
   logDir: scalars.logDir.optional(),
   logLevel: scalars.logLevel.optional(),
   locale: scalars.locale.optional(),
+  phoneCountry: scalars.phoneCountry.optional(),
   serialScanner: scalars.serialScanner.optional(),
   printer: scalars.printer.optional(),
   receipt: scalars.receipt.optional(),

@@ -96,6 +96,13 @@ describe('precedence: defaults < machine file < environment < command line', () 
     expect(env.LT_NEEDS_CONFIG).toBeUndefined();
     expect(JSON.parse(backendEnv(resolve().config, { appVersion: 'x', problems: resolve().problems }).LT_NEEDS_CONFIG!)).toHaveLength(1);
   });
+  test("the store's phone country: the file's phoneCountry reaches the backend; unset, the backend takes the locale's region", () => {
+    const set = resolve({ file: file({ storeId: 's', locale: 'de-AT', phoneCountry: 'AT' }) });
+    expect(set.problems).toEqual([]);
+    expect(backendEnv(set.config, { appVersion: 'x', problems: [] })).toMatchObject({ LT_LOCALE: 'de-AT', LT_PHONE_COUNTRY: 'AT' });
+    expect(backendEnv(resolve({ env: { LT_STORE_ID: 's' } }).config, { appVersion: 'x', problems: [] }).LT_PHONE_COUNTRY).toBeUndefined();
+    expect(resolve({ file: file({ storeId: 's', phoneCountry: 'Germany' }) }).problems.map((p) => p.field)).toContain('phoneCountry');
+  });
 });
 
 describe('every invalid configuration names the file, the field and the problem, and needs configuration', () => {
