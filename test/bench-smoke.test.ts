@@ -41,6 +41,9 @@ const KEY_FIGURES: Record<string, string[]> = {
   ],
 };
 
+// The customer display's lag (test/bench/customer-display.ts), reported by the ui bench.
+KEY_FIGURES.ui!.push('customer_display_lag_p95_ms');
+
 function runSmoke(): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(

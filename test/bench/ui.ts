@@ -12,6 +12,7 @@ import { wedgeScan } from '../helpers/stack.ts';
 import { STAFF } from '../helpers/terminal.ts';
 import { prng } from '../../shared/prng.ts';
 import { BENCH_MEMBERS, benchDatabase, memberId } from './core-data.ts';
+import { benchCustomerDisplay } from './customer-display.ts';
 import { size, SMOKE } from './scale.ts';
 import { round } from './stats.ts';
 
@@ -131,6 +132,7 @@ export async function benchUi(log: (line: string) => void): Promise<Record<strin
   }
   const bareSamples = ((await bare.evaluate('window.__samples')) as number[]).sort((a, b) => a - b);
 
+  const customerDisplay = await benchCustomerDisplay(browser, page, host.customerUrl, log);
   await browser.close();
   await host.close();
   rmSync(rendererDir, { recursive: true, force: true });
@@ -151,5 +153,5 @@ export async function benchUi(log: (line: string) => void): Promise<Record<strin
   log(`  bare key → paint         p95 ${figures.scan_to_paint_bare_p95_ms} ms   ratio ${figures.scan_to_paint_ratio}×`);
   log(`  host ready → sign-in interactive  ${figures.interactive_ms} ms`);
   log(`  renderer JavaScript gzipped  ${figures.js_gzip_kb} KB (${js.length} files, .wasm excluded; target ≤ 350 KB)`);
-  return figures;
+  return { ...figures, ...customerDisplay };
 }
