@@ -263,6 +263,8 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
           `SEED=${seed} (${options.driver}) failed: ${message}\nlast operations:\n  ${trace.slice(-30).join('\n  ')}\nreplay: SIM_SEED=${seed} npx vitest run ${options.file}`,
         );
         throw new Error(`SEED=${seed}: ${message}`, { cause: error });
+      } finally {
+        if (TRACE) console.log(`SEED=${seed} (${options.driver}) trace:\n  ${trace.join('\n  ')}`);
       }
       seedsCounted++;
       for (const [k, v] of Object.entries(flatten(counts))) totals.set(k, (totals.get(k) ?? 0) + v);
@@ -282,6 +284,9 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
       expect(short, 'the seeds exercised too little of').toEqual([]);
     });
   });
+
+  /** SIM_TRACE=1: print each seed's whole trace, with every fault the proxies decided (to compare two runs of a seed). */
+  const TRACE = process.env.SIM_TRACE !== undefined;
 
   async function runSeed(seed: number, trace: string[], counts: SeedCounts): Promise<void> {
     // The runner's own decisions; the proxies draw from streams of their own (openTill).
@@ -412,6 +417,7 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
         const faults = path === '/v1/events' ? PUSH_FAULTS : OTHER_FAULTS;
         const mode = till.offlineSteps > 0 ? 'drop-before' : draw() < 0.3 ? faults[Math.floor(draw() * faults.length)]! : 'pass';
         if (kind === '/v1/holds') till.holdFault = mode;
+        if (TRACE && mode !== 'pass') trace.push(`  T${index} ${kind} → ${mode}`);
         return mode;
       };
       await login(till);
@@ -724,6 +730,9 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
     async function reopen(till: Till): Promise<void> {
       const queued = till.t.backend.sync.status().queueLength;
       await till.t.crashHard();
+      // A push the till had pipelined behind the answer it crashed on is on its way: let it reach the
+      // server before the till restarts, or whether the next step sees it applied would be timing.
+      await till.proxy.idle();
       counts.crashes++;
       till.t = openTerminal(till, till.t.dir);
       till.fired = false;
