@@ -122,14 +122,16 @@ function partialIndexes(db: Database.Database, table: string): Set<string> {
 }
 
 /**
- * The child tables SQLite's plan scans for a multi-row `INSERT INTO parent (...) VALUES` that cannot run.
- * For such a statement SQLite plans a scan of every table referencing the parent, executed only while the
- * statement has a foreign-key violation outstanding (to see whether the new parent row resolves it; a
- * single-row insert plans none). The statement can only cause one through the foreign-key columns it sets:
- * when it sets none (the first pull's members: referred_by is left NULL), the scans never run.
+ * The child tables SQLite's plan scans for an `INSERT INTO parent (...) VALUES` that cannot run.
+ * For a multi-row insert, or an insert into a table with triggers (members, since migration 0008's name
+ * index), SQLite plans a scan of every table referencing the parent, executed only while the statement
+ * has a foreign-key violation outstanding (to see whether the new parent row resolves it; a single-row
+ * insert into a table without triggers plans none). The statement can only cause one through the
+ * foreign-key columns it sets: when it sets none (the first pull's members and an enrolment: referred_by
+ * is left NULL, an enrolment sets it with an UPDATE), the scans never run.
  */
 function unreachableChildScans(db: Database.Database, sql: string): Set<string> {
-  const insert = /^\s*INSERT\s+INTO\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)\s*VALUES\s*\([^)]*\)\s*,/i.exec(sql);
+  const insert = /^\s*INSERT\s+INTO\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)\s*VALUES\s*\(/i.exec(sql);
   if (insert === null) return new Set();
   const target = insert[1]!.toLowerCase();
   const columns = new Set(insert[2]!.split(',').map((c) => c.trim().toLowerCase()));

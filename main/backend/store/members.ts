@@ -119,11 +119,14 @@ export interface NewMember {
 }
 
 export function insertMember(db: WritableDb, m: NewMember): void {
+  // The referrer is set by a second statement: an INSERT that sets no foreign-key column cannot leave
+  // a violation behind, so the child-table scans SQLite plans for it (members has triggers since
+  // migration 0008) never run; the query-plan guard holds the insert to that.
   prepare(
     db,
     `INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at,
-       consent_marketing, consent_at, referred_by, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
+       consent_marketing, consent_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
   ).run(
     m.id,
     m.name,
@@ -136,9 +139,9 @@ export function insertMember(db: WritableDb, m: NewMember): void {
     m.enrolledAt,
     m.consentMarketing ? 1 : 0,
     m.consentMarketing ? m.enrolledAt : null,
-    m.referredBy,
     m.enrolledAt,
   );
+  if (m.referredBy !== null) prepare(db, 'UPDATE members SET referred_by = ? WHERE id = ?').run(m.referredBy, m.id);
 }
 
 export function insertCard(db: WritableDb, card: string, memberId: string, at: number): void {
