@@ -29,6 +29,8 @@ describe('phone numbers', () => {
     expect(phoneSearchKeys('0151 01', 'DE')[0]).toBe('4915101');
     // Digits with the country code and no '+' (what the old search wanted) are tried as they are too.
     expect(phoneSearchKeys('4915101000003', 'DE')).toContain('4915101000003');
+    // And national digits as typed: numbers older versions stored that way are still found.
+    expect(phoneSearchKeys('0151 0100 0003', 'DE')).toEqual(['4915101000003', '015101000003']);
   });
 
   test('a member enrolled with a national number is found by every format, and stored as the international number', () => {

@@ -38,8 +38,9 @@ export function storedPhone(typed: string, country: CountryCode | undefined): st
 
 /**
  * The stored-digit prefixes a typed phone (or the start of one) may stand for, most likely first:
- * the number read for the store's country ("0151 01" → "4915101"), and the digits as typed when
- * they could already be international without a '+' ("49151…", as older versions asked for).
+ * the number read for the store's country ("0151 01" → "4915101"), and the digits as typed: they may
+ * already be international without a '+' ("49151…", as older versions asked for), or a number an older
+ * version stored as typed at enrolment ("0151…").
  */
 export function phoneSearchKeys(typed: string, country: CountryCode | undefined): string[] {
   const keys: string[] = [];
@@ -50,8 +51,9 @@ export function phoneSearchKeys(typed: string, country: CountryCode | undefined)
     reader.input(typed);
     const value = reader.getNumberValue();
     if (value) keys.push(value.slice(1));
-    const digits = phoneKey(typed);
-    if (!digits.startsWith('0')) keys.push(digits);
+    // Also the digits as typed: '49151…' (the country code without '+'), and numbers stored by older
+    // versions as typed at enrolment ('0151…').
+    keys.push(phoneKey(typed));
   }
   return [...new Set(keys.filter((k) => k.length > 0))];
 }
