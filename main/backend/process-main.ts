@@ -68,8 +68,8 @@ function runBackend(): void {
       backupDir: config.LT_BACKUP_DIR ?? null,
     },
     sync: syncSettingsFromConfig(config),
-    ...(deviceKey ? { deviceKey: () => deviceKey } : {}),
     printing: printingFromConfig(config.LT_PRINTER, config.LT_RECEIPT, log),
+    ...(deviceKey ? { deviceKey: () => deviceKey } : {}),
   });
   const dispatch = createDispatcher(backend);
   const backups: BackupSchedule | null =
@@ -113,9 +113,9 @@ function runBackend(): void {
       logger: log,
     });
   }
-  // Status changes go to every screen; the engine runs only once paired (sync.pair starts it too).
   // The customer display's state goes to every screen; the display page listens for it.
   backend.display.onChange((state) => emit({ name: 'customerDisplay', state }));
+  // Status changes go to every screen; the engine runs only once paired (sync.pair starts it too).
   backend.sync.onStatus((status) => emit({ name: 'sync.status', status }));
   backend.sync.start();
   process.on('SIGTERM', () => void shutdown());
