@@ -98,6 +98,7 @@ async function main(): Promise<void> {
   say('');
   say('No Electron runtime on this machine: serving the same UI to a browser instead.');
   say(`  Open: ${host.url}`);
+  say(`  Customer display (a second screen): ${host.customerUrl}`);
   say(`  Central server: ${server.url}`);
   say(`  Demo staff (ID / PIN): ${DEMO_STAFF.map((s) => `${s.id} / ${s.pin} (${s.role})`).join(', ')}`);
   say(`  Demo cards: 2900000000000015 … (3000 members); product barcodes in main/demo/demo-data.ts`);
