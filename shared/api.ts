@@ -27,7 +27,25 @@ export const explanationSchema = z.object({
   label: z.string(),
   points,
   detail: z.string().optional(),
+  /** The figures behind label and detail, for the screens to word in their language (shared/loyalty/types.ts). */
+  params: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
 });
+export type Explanation = z.infer<typeof explanationSchema>;
+
+/** A programme label and its translations by language code. */
+const labelledSchema = z.object({ label: z.string(), labels: z.record(z.string(), z.string()).optional() });
+/**
+ * Every label the programme gives, by id: categories, tiers, rewards, promotions, and earn rules by
+ * their explanation id ('rule:<sku or category>').
+ */
+export const programLabelsSchema = z.object({
+  categories: z.record(z.string(), labelledSchema),
+  tiers: z.record(z.string(), labelledSchema),
+  rewards: z.record(z.string(), labelledSchema),
+  promotions: z.record(z.string(), labelledSchema),
+  rules: z.record(z.string(), labelledSchema),
+});
+export type ProgramLabels = z.infer<typeof programLabelsSchema>;
 
 export const memberSchema = z.object({
   id: z.string(),
@@ -524,6 +542,8 @@ export const api = {
     input: z.object({}),
     output: z.object({
       storeId: z.string(),
+      /** The store's name for people (receipt settings, else the pairing); null when unknown. Never show storeId instead. */
+      storeName: z.string().nullable(),
       currency: z.string(),
       timeZone: z.string(),
       /** BCP 47 locale for money and dates (the store's, not the UI language). */
@@ -536,6 +556,8 @@ export const api = {
       rewards: z.array(
         z.object({ id: z.string(), label: z.string(), points, kind: z.enum(['product', 'voucher']), minTier: z.string().nullable() }),
       ),
+      /** The programme's labels with their translations (shared/program.ts), for the screens' language (renderer/i18n/program-labels.ts). */
+      labels: programLabelsSchema,
     }),
     role: null,
     writes: false,

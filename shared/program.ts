@@ -20,6 +20,15 @@ const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24h)');
 const isoWeekday = z.number().int().min(1).max(7); // 1 = Monday … 7 = Sunday
 
+/**
+ * Translations of a label for the screens, by language code ("en", "de", "de-CH"):
+ * `labels: { en: 'Bakery', de: 'Bäckerei' }`. Optional everywhere, so programmes
+ * written before it still load; a language without an entry shows `label`.
+ */
+export const labelTranslationsSchema = z
+  .record(z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language code such as en, de or de-CH'), z.string().min(1).max(80))
+  .optional();
+
 export const earnRuleSchema = z.object({
   /** Match by product sku, or by category (a product rule wins over a category rule). */
   match: z.discriminatedUnion('kind', [
@@ -29,12 +38,14 @@ export const earnRuleSchema = z.object({
   /** `exclude` earns nothing on matching lines (tobacco, gift cards). */
   effect: z.discriminatedUnion('kind', [z.object({ kind: z.literal('exclude') }), z.object({ kind: z.literal('multiplier'), multiplier })]),
   label: z.string().min(1).max(80),
+  labels: labelTranslationsSchema,
 });
 
 export const promotionSchema = z
   .object({
     id,
     label: z.string().min(1).max(80),
+    labels: labelTranslationsSchema,
     /** Store-local ISO weekdays the promotion runs on; absent = every day. */
     weekdays: z.array(isoWeekday).min(1).optional(),
     /** Inclusive store-local date window. */
@@ -56,6 +67,7 @@ export const promotionSchema = z
 export const tierSchema = z.object({
   id,
   label: z.string().min(1).max(40),
+  labels: labelTranslationsSchema,
   /** Qualifying points over the rolling window needed to hold this tier. */
   threshold: z.number().int().min(0),
   /** Earn multiplier on base points (1 = no extra). */
@@ -67,6 +79,7 @@ export const rewardSchema = z.discriminatedUnion('kind', [
     kind: z.literal('product'),
     id,
     label: z.string().min(1).max(80),
+    labels: labelTranslationsSchema,
     points: z.number().int().min(1),
     /** One unit of this sku in the basket becomes free. */
     sku: id,
@@ -76,6 +89,7 @@ export const rewardSchema = z.discriminatedUnion('kind', [
     kind: z.literal('voucher'),
     id,
     label: z.string().min(1).max(80),
+    labels: labelTranslationsSchema,
     points: z.number().int().min(1),
     minTier: id.optional(),
   }),
@@ -95,6 +109,9 @@ export const cardRangeSchema = z
     checkDigit: z.enum(['luhn', 'mod10']),
   })
   .refine((r) => r.prefix.length < r.length - 1, { message: 'prefix must leave room for a serial and the check digit', path: ['prefix'] });
+
+/** A product category's name on screen (keyed amounts, the basket); the id is what products and rules refer to. */
+export const categorySchema = z.object({ id, label: z.string().min(1).max(80), labels: labelTranslationsSchema });
 
 export const programConfigSchema = z
   .object({
@@ -140,6 +157,8 @@ export const programConfigSchema = z
      * existed stay valid; read it through cardRanges(), which treats absent as none.
      */
     cards: z.object({ ranges: z.array(cardRangeSchema).default([]) }).optional(),
+    /** Names of the categories for the screens; optional (a category without one is shown by its id, made readable). */
+    categories: z.array(categorySchema).optional(),
   })
   .superRefine((cfg, ctx) => {
     const levels = cfg.tiers.levels;
@@ -160,6 +179,9 @@ export const programConfigSchema = z
     });
     if (new Set(cfg.rewards.map((r) => r.id)).size !== cfg.rewards.length) {
       ctx.addIssue({ code: 'custom', path: ['rewards'], message: 'reward ids must be unique' });
+    }
+    if (cfg.categories && new Set(cfg.categories.map((c) => c.id)).size !== cfg.categories.length) {
+      ctx.addIssue({ code: 'custom', path: ['categories'], message: 'category ids must be unique' });
     }
     if (cfg.redeem.minPoints % cfg.redeem.stepPoints !== 0) {
       ctx.addIssue({ code: 'custom', path: ['redeem', 'minPoints'], message: 'minPoints must be a multiple of stepPoints' });
@@ -182,6 +204,18 @@ export type Promotion = z.infer<typeof promotionSchema>;
 export type Tier = z.infer<typeof tierSchema>;
 export type Reward = z.infer<typeof rewardSchema>;
 export type CardRange = z.infer<typeof cardRangeSchema>;
+export type Category = z.infer<typeof categorySchema>;
+export type LabelTranslations = NonNullable<z.infer<typeof labelTranslationsSchema>>;
+
+/**
+ * A label in a language: the exact language ("de-CH"), then its base ("de"), then the default
+ * `label`. Never the id.
+ */
+export function labelIn(item: { label: string; labels?: LabelTranslations | undefined }, language: string): string {
+  const labels = item.labels;
+  if (!labels) return item.label;
+  return labels[language] ?? labels[language.split('-')[0]!] ?? item.label;
+}
 
 /** The programme's card ranges; none when the configuration predates them. */
 export function cardRanges(config: Pick<ProgramConfig, 'cards'>): readonly CardRange[] {

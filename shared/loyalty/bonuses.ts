@@ -31,7 +31,7 @@ export function birthdayBonus(args: { program: ProgramConfig; member: MemberStat
   if (points <= 0 || member.birthDate === null) return null;
   const local = localParts(now, program.timeZone);
   if (Number(member.birthDate.slice(5, 7)) !== local.month || member.birthdayBonusYear === local.year) return null;
-  return award('birthday', member.id, points, 'Birthday bonus', `birthday month ${local.year}`);
+  return award('birthday', member.id, points, 'Birthday bonus', `birthday month ${local.year}`, { year: local.year });
 }
 
 /**
@@ -45,7 +45,11 @@ export function nthPurchaseBonus(args: { program: ProgramConfig; member: MemberS
   const windowStart = now - rule.withinDays * DAY_MS;
   const count = member.recentPurchaseTimes.filter((t) => t > windowStart).length + 1;
   if (count < rule.n) return null;
-  return award('nth_purchase', member.id, rule.points, `Purchase ${rule.n} bonus`, `${count} purchases within ${rule.withinDays} days`);
+  return award('nth_purchase', member.id, rule.points, `Purchase ${rule.n} bonus`, `${count} purchases within ${rule.withinDays} days`, {
+    n: rule.n,
+    count,
+    withinDays: rule.withinDays,
+  });
 }
 
 /** A referred member's first purchase rewards both the member and the referrer. */
@@ -75,6 +79,13 @@ export function saleBonuses(args: { program: ProgramConfig; member: MemberState 
   ].filter((b): b is BonusAward => b !== null);
 }
 
-function award(kind: BonusAward['kind'], memberId: string, points: number, label: string, detail: string): BonusAward {
-  return { kind, memberId, points, explanation: { rule: `bonus:${kind}`, label, points, detail } };
+function award(
+  kind: BonusAward['kind'],
+  memberId: string,
+  points: number,
+  label: string,
+  detail: string,
+  params?: Explanation['params'],
+): BonusAward {
+  return { kind, memberId, points, explanation: { rule: `bonus:${kind}`, label, points, detail, ...(params && { params }) } };
 }

@@ -94,7 +94,13 @@ export function computeEarn(args: { program: ProgramConfig; now: number; lines: 
     }
   }
   for (const [rule, e] of excluded) {
-    explanation.push({ rule, label: e.label, points: 0, detail: `excluded ${money(e.amount)} (${linesText(e.lineNos)})` });
+    explanation.push({
+      rule,
+      label: e.label,
+      points: 0,
+      detail: `excluded ${money(e.amount)} (${linesText(e.lineNos)})`,
+      params: { amountMinor: e.amount, lines: e.lineNos.join(', '), lineCount: e.lineNos.length },
+    });
   }
 
   const zeroLines = new Map(lines.map((l) => [l.lineNo, 0]));
@@ -105,6 +111,7 @@ export function computeEarn(args: { program: ProgramConfig; now: number; lines: 
       label: eligibleTotal === 0 ? 'Nothing eligible for points' : `Below minimum spend of ${money(earn.minSpendMinor)}`,
       points: 0,
       detail: `eligible ${money(eligibleTotal)}`,
+      params: { eligibleMinor: eligibleTotal, minSpendMinor: earn.minSpendMinor },
     });
     return { points: 0, explanation, linePoints: zeroLines };
   }
@@ -115,6 +122,7 @@ export function computeEarn(args: { program: ProgramConfig; now: number; lines: 
     label: `${earn.points} pt per ${money(earn.perMinor)}`,
     points: base,
     detail: `on ${money(eligibleTotal)}`,
+    params: { points: earn.points, perMinor: earn.perMinor, eligibleMinor: eligibleTotal },
   });
 
   const sources = [...ruleSources.values(), ...promotionSources(program, now, lines, eligible), ...tierSource(program, tier, eligible)];
@@ -128,7 +136,13 @@ export function computeEarn(args: { program: ProgramConfig; now: number; lines: 
       ...(s.h !== 100 || s.bonusPoints === 0 ? [`×${formatMultiplier(s.h)} on ${money(amount)}`] : []),
       ...(s.bonusPoints > 0 ? [`+${s.bonusPoints} bonus`] : []),
     ].join(', ');
-    explanation.push({ rule: s.rule, label: s.label, points: extra + s.bonusPoints, detail });
+    explanation.push({
+      rule: s.rule,
+      label: s.label,
+      points: extra + s.bonusPoints,
+      detail,
+      params: { multiplier: s.h, amountMinor: amount, bonusPoints: s.bonusPoints },
+    });
   }
 
   const raw = sum(explanation.map((e) => e.points));

@@ -89,6 +89,7 @@ function priceRedemption(
       label: 'Points redeemed',
       points: -points,
       detail: `discount ${money(discountMinor)}`,
+      params: { discountMinor },
     };
     return {
       quote: { kind: 'points', points, discountMinor, rewardId: null, issuesVoucher: false, explanation },
@@ -104,6 +105,7 @@ function priceRedemption(
     label: r.reward.label,
     points: -r.reward.points,
     detail: r.issuesVoucher ? 'voucher issued at payment' : `1 unit free, discount ${money(r.discountMinor)} (line ${r.lineNo})`,
+    params: r.issuesVoucher ? { voucher: 1 } : { discountMinor: r.discountMinor, ...(r.lineNo !== null && { lineNo: r.lineNo }) },
   };
   return {
     quote: {

@@ -20,6 +20,11 @@ export interface Explanation {
   label: string; // human words, e.g. "Double points Saturday"
   points: number; // signed
   detail?: string; // e.g. "on 12.50 of 30.00"
+  /**
+   * The figures behind label and detail (money in minor units of the programme's currency), so the
+   * screens can word them in their language: e.g. base { points: 1, perMinor: 100, eligibleMinor: 1234 }.
+   */
+  params?: Record<string, number | string>;
 }
 
 export interface PointLot {

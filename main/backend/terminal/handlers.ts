@@ -5,6 +5,8 @@ import type { Handlers } from '../handler-types.ts';
 import { databaseStatistics, writeDiagnostics } from '../platform/diagnostics.ts';
 import { currentProgram } from '../store/program.ts';
 import { productCategories } from '../store/products.ts';
+import { programLabels } from './program-labels.ts';
+import { storeDisplayName } from './store-name.ts';
 
 export const terminalHandlers = {
   'terminal.info': (_input, ctx) => {
@@ -13,6 +15,7 @@ export const terminalHandlers = {
     const categories = [...new Set([...productCategories(ctx.store.db), ...ruleCategories])].sort();
     return {
       storeId: ctx.storeId,
+      storeName: storeDisplayName(ctx),
       currency: program.currency,
       timeZone: program.timeZone,
       locale: ctx.terminal.locale,
@@ -20,6 +23,7 @@ export const terminalHandlers = {
       demo: ctx.terminal.demo,
       categories,
       rewards: program.rewards.map((r) => ({ id: r.id, label: r.label, points: r.points, kind: r.kind, minTier: r.minTier ?? null })),
+      labels: programLabels(program),
     };
   },
 

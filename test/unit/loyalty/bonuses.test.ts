@@ -22,7 +22,13 @@ describe('birthday bonus (200, once per store-local year, in the birth month)', 
       kind: 'birthday',
       memberId: 'm-1',
       points: 200,
-      explanation: { rule: 'bonus:birthday', label: 'Birthday bonus', points: 200, detail: 'birthday month 2025' },
+      explanation: {
+        rule: 'bonus:birthday',
+        label: 'Birthday bonus',
+        points: 200,
+        detail: 'birthday month 2025',
+        params: { year: 2025 },
+      },
     });
   });
 

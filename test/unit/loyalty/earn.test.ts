@@ -19,7 +19,9 @@ describe('base rate: 1 point per 1.00 paid, floored', () => {
   it('12.34 earns 12 points, explained as base on 12.34', () => {
     const r = earn([paid(1, 'grocery', 1234)]);
     expect(r.points).toBe(12);
-    expect(r.explanation).toEqual([{ rule: 'base', label: '1 pt per 1.00', points: 12, detail: 'on 12.34' }]);
+    expect(r.explanation).toEqual([
+      { rule: 'base', label: '1 pt per 1.00', points: 12, detail: 'on 12.34', params: { points: 1, perMinor: 100, eligibleMinor: 1234 } },
+    ]);
     expect(r.linePoints).toEqual(new Map([[1, 12]]));
   });
 
@@ -57,7 +59,15 @@ describe('minimum spend (1.00)', () => {
   it('one cent below earns nothing and says why', () => {
     const r = earn([paid(1, 'grocery', 99)]);
     expect(r.points).toBe(0);
-    expect(r.explanation).toEqual([{ rule: 'min-spend', label: 'Below minimum spend of 1.00', points: 0, detail: 'eligible 0.99' }]);
+    expect(r.explanation).toEqual([
+      {
+        rule: 'min-spend',
+        label: 'Below minimum spend of 1.00',
+        points: 0,
+        detail: 'eligible 0.99',
+        params: { eligibleMinor: 99, minSpendMinor: 100 },
+      },
+    ]);
     expect(r.linePoints).toEqual(new Map([[1, 0]]));
   });
 
@@ -74,9 +84,21 @@ describe('exclusions', () => {
     const r = earn([paid(1, 'tobacco', 1000), paid(2, 'gift-card', 2500), paid(3, 'grocery', 550)]);
     expect(r.points).toBe(5);
     expect(r.explanation).toEqual([
-      { rule: 'rule:tobacco', label: 'No points on tobacco', points: 0, detail: 'excluded 10.00 (line 1)' },
-      { rule: 'rule:gift-card', label: 'No points on gift cards', points: 0, detail: 'excluded 25.00 (line 2)' },
-      { rule: 'base', label: '1 pt per 1.00', points: 5, detail: 'on 5.50' },
+      {
+        rule: 'rule:tobacco',
+        label: 'No points on tobacco',
+        points: 0,
+        detail: 'excluded 10.00 (line 1)',
+        params: { amountMinor: 1000, lines: '1', lineCount: 1 },
+      },
+      {
+        rule: 'rule:gift-card',
+        label: 'No points on gift cards',
+        points: 0,
+        detail: 'excluded 25.00 (line 2)',
+        params: { amountMinor: 2500, lines: '2', lineCount: 1 },
+      },
+      { rule: 'base', label: '1 pt per 1.00', points: 5, detail: 'on 5.50', params: { points: 1, perMinor: 100, eligibleMinor: 550 } },
     ]);
     expect(r.linePoints).toEqual(
       new Map([
@@ -119,6 +141,7 @@ describe('product and category multipliers', () => {
       label: 'Organic double points',
       points: 1,
       detail: '×2 on 1.20',
+      params: { multiplier: 200, amountMinor: 120, bonusPoints: 0 },
     });
     expect(r.points).toBe(2);
   });
@@ -162,7 +185,13 @@ describe('product and category multipliers', () => {
 describe('tier multipliers', () => {
   it('silver ×1.25 on 40.00: 40 + 10 = 50', () => {
     const r = earn([paid(1, 'grocery', 4000)], { tier: 'silver' });
-    expect(r.explanation.at(-1)).toEqual({ rule: 'tier:silver', label: 'Silver tier', points: 10, detail: '×1.25 on 40.00' });
+    expect(r.explanation.at(-1)).toEqual({
+      rule: 'tier:silver',
+      label: 'Silver tier',
+      points: 10,
+      detail: '×1.25 on 40.00',
+      params: { multiplier: 125, amountMinor: 4000, bonusPoints: 0 },
+    });
     expect(r.points).toBe(50);
   });
 
@@ -216,7 +245,13 @@ describe('stacking is additive and line attribution is exact', () => {
   it('a promotion bonus is given once per sale and spread over lines by amount', () => {
     // Spring fair, Monday 17 March 2025 11:00 Paris: 10.00 + 30.00 → base 40, +50 bonus = 90.
     const r = earn([paid(1, 'grocery', 1000), paid(2, 'grocery', 3000)], { now: at('2025-03-17T10:00') });
-    expect(r.explanation.at(-1)).toEqual({ rule: 'promo:spring-fair', label: 'Spring fair bonus', points: 50, detail: '+50 bonus' });
+    expect(r.explanation.at(-1)).toEqual({
+      rule: 'promo:spring-fair',
+      label: 'Spring fair bonus',
+      points: 50,
+      detail: '+50 bonus',
+      params: { multiplier: 100, amountMinor: 4000, bonusPoints: 50 },
+    });
     expect(r.points).toBe(90);
     // Base 40 → 10 / 30; bonus 50 → 12.5 / 37.5, the tie goes to line 1 → 13 / 37.
     expect(r.linePoints).toEqual(

@@ -57,7 +57,13 @@ describe('priceSale', () => {
       discountMinor: 1000,
       rewardId: null,
       issuesVoucher: false,
-      explanation: { rule: 'redeem:points', label: 'Points redeemed', points: -1000, detail: 'discount 10.00' },
+      explanation: {
+        rule: 'redeem:points',
+        label: 'Points redeemed',
+        points: -1000,
+        detail: 'discount 10.00',
+        params: { discountMinor: 1000 },
+      },
     });
     expect(q.limits).toMatchObject({ allowed: true, maxPoints: 2000 });
   });
