@@ -25,7 +25,8 @@ import { SettingsScreen } from '../screens/SettingsScreen.tsx';
 import { SignInScreen } from '../screens/SignInScreen.tsx';
 import { SyncScreen } from '../screens/SyncScreen.tsx';
 import { ApiContext } from './api-context.tsx';
-import { checkoutReducer, initialCheckout } from './checkout-state.ts';
+import { saveCheckout, restoreCheckout } from './checkout-persistence.ts';
+import { checkoutReducer } from './checkout-state.ts';
 import { useIdle } from './use-idle.ts';
 import { NavigationContext, type Route } from './navigation.tsx';
 import { SessionContext, type Staff, type TerminalInfo } from './session.tsx';
@@ -42,7 +43,9 @@ export function App({ connection }: { connection: HostConnection }) {
   const [staff, setStaff] = useState<Staff | null>(null);
   const [notice, setNotice] = useState<MessageKey | null>(null);
   const [route, setRoute] = useState<Route>({ name: 'checkout' });
-  const [checkout, dispatch] = useReducer(checkoutReducer, undefined, () => initialCheckout(uuidv7()));
+  const [checkout, dispatch] = useReducer(checkoutReducer, undefined, () => restoreCheckout(uuidv7));
+  // The sale in progress survives a reload and a backend restart (checkout-persistence.ts says why there).
+  useEffect(() => saveCheckout(checkout), [checkout]);
 
   useEffect(() => {
     const off = connection.onState(setLink);
@@ -61,12 +64,13 @@ export function App({ connection }: { connection: HostConnection }) {
   }, [client, link, info]);
 
   const signOut = useCallback(
-    (why: MessageKey | null = null) => {
+    (why: MessageKey | null = null, keepSale = false) => {
       if (client.token()) void client.call('staff.logout', {}).catch(() => {});
       client.setToken(null);
       setStaff(null);
       setNotice(why);
       setRoute({ name: 'checkout' });
+      if (keepSale) return;
       dispatch({ type: 'clear', nextSaleId: uuidv7() });
       dispatch({ type: 'member', member: null });
     },
@@ -77,12 +81,15 @@ export function App({ connection }: { connection: HostConnection }) {
   useEffect(
     () =>
       connection.onEvent((event) => {
-        if (event.name === 'backend.restarted') signOut('app.restarted');
+        // Everyone signs in again; the basket in progress stays for whoever does.
+        if (event.name === 'backend.restarted') signOut('app.restarted', true);
       }),
     [connection, signOut],
   );
   useEffect(
-    () => client.onError((error: ApiError) => error.payload.code === 'UNAUTHENTICATED' && staff !== null && signOut('app.signedOutIdle')),
+    // The backend forgot the session (it restarted, or ended it): the sale in progress stays, as after a restart.
+    () =>
+      client.onError((error: ApiError) => error.payload.code === 'UNAUTHENTICATED' && staff !== null && signOut('app.signedOutIdle', true)),
     [client, staff, signOut],
   );
   useIdle(IDLE_SIGN_OUT_MS, staff !== null, () => signOut('app.signedOutIdle'));

@@ -1,10 +1,19 @@
 import type { Quote } from '../../shared/api.ts';
-import type { BasketLine, CheckoutAction } from '../app/checkout-state.ts';
+import type { BasketLine } from '../app/checkout-state.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatMoney } from '../i18n/format.ts';
 
-/** The basket as rung up, priced by the last preview (the backend prices; the screen never does arithmetic on money). */
-export function Basket({ lines, quote, dispatch }: { lines: BasketLine[]; quote: Quote | null; dispatch(action: CheckoutAction): void }) {
+/**
+ * The basket as rung up, priced by the last preview (the backend prices; the screen never does
+ * arithmetic on money). It scrolls in its own area; the totals live in the checkout bar.
+ */
+export function Basket(props: {
+  lines: BasketLine[];
+  quote: Quote | null;
+  onQuantity(line: Extract<BasketLine, { kind: 'product' }>): void;
+  onRemove(line: BasketLine): void;
+}) {
+  const { lines, quote } = props;
   const { t, format } = useI18n();
   const money = (m: number) => formatMoney(m, format);
   if (lines.length === 0) return <p className="basket-empty">{t('basket.empty')}</p>;
@@ -19,16 +28,16 @@ export function Basket({ lines, quote, dispatch }: { lines: BasketLine[]; quote:
               <td className="basket-name">{name}</td>
               <td className="basket-qty">
                 {line.kind === 'product' ? (
-                  <input
-                    type="number"
-                    min={1}
-                    max={9999}
-                    value={line.quantity}
-                    aria-label={`${t('basket.quantity')}: ${name}`}
-                    onChange={(e) => dispatch({ type: 'quantity', key: line.key, quantity: Number(e.target.value) || 1 })}
-                  />
+                  <button
+                    type="button"
+                    className="basket-qty-button"
+                    aria-label={t('basket.quantityOf', { name, quantity: line.quantity })}
+                    onClick={() => props.onQuantity(line)}
+                  >
+                    × {line.quantity}
+                  </button>
                 ) : (
-                  '1'
+                  <span className="basket-qty-fixed">× 1</span>
                 )}
               </td>
               <td className="basket-amount">
@@ -39,13 +48,8 @@ export function Basket({ lines, quote, dispatch }: { lines: BasketLine[]; quote:
                     : money(line.unitPriceMinor * line.quantity)}
               </td>
               <td className="basket-points">{priced && priced.earnPoints > 0 ? `+${priced.earnPoints}` : ''}</td>
-              <td>
-                <button
-                  type="button"
-                  className="icon"
-                  aria-label={t('basket.remove', { name })}
-                  onClick={() => dispatch({ type: 'remove', key: line.key })}
-                >
+              <td className="basket-remove">
+                <button type="button" className="icon" aria-label={t('basket.remove', { name })} onClick={() => props.onRemove(line)}>
                   ✕
                 </button>
               </td>
@@ -53,30 +57,6 @@ export function Basket({ lines, quote, dispatch }: { lines: BasketLine[]; quote:
           );
         })}
       </tbody>
-      {quote && (
-        <tfoot>
-          <tr>
-            <th scope="row">{t('basket.total')}</th>
-            <td colSpan={2} className="basket-amount">
-              {money(quote.totalMinor)}
-            </td>
-          </tr>
-          {quote.discountMinor > 0 && (
-            <tr>
-              <th scope="row">{t('basket.discount')}</th>
-              <td colSpan={2} className="basket-amount">
-                −{money(quote.discountMinor)}
-              </td>
-            </tr>
-          )}
-          <tr className="basket-payable">
-            <th scope="row">{t('basket.payable')}</th>
-            <td colSpan={2} className="basket-amount" data-payable={quote.payableMinor}>
-              {money(quote.payableMinor)}
-            </td>
-          </tr>
-        </tfoot>
-      )}
     </table>
   );
 }

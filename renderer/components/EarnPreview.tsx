@@ -13,12 +13,12 @@ export function EarnPreview({ quote, memberId }: { quote: Quote | null; memberId
   return (
     <section className="earn-preview" aria-label={t('earn.title')}>
       <h3>
-        {t('earn.title')}: <span className="earn-total">{quote ? `+${p(total)}` : '–'}</span>
+        {t('earn.title')}: <span className="earn-total">{quote && memberId !== null ? `+${p(total)}` : '–'}</span>
       </h3>
       {memberId === null ? (
         <p className="muted">{t('earn.noMember')}</p>
       ) : explanation.length === 0 ? (
-        <p className="muted">{t('earn.none')}</p>
+        <p className="muted">{quote ? t('earn.none') : '\u00a0'}</p>
       ) : (
         <ul className="earn-explanation">
           {explanation.map((e, i) => (
@@ -29,9 +29,6 @@ export function EarnPreview({ quote, memberId }: { quote: Quote | null; memberId
             </li>
           ))}
         </ul>
-      )}
-      {quote?.balanceAfter !== null && quote?.balanceAfter !== undefined && (
-        <p>{t('earn.balanceAfter', { points: p(quote.balanceAfter) })}</p>
       )}
     </section>
   );

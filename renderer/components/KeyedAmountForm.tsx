@@ -1,9 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { forwardRef, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import { parseMoney } from '../i18n/format.ts';
 
-/** An amount keyed with a category, for goods without a barcode. Letters or a bad amount are refused in place. */
-export function KeyedAmountForm({ categories, onAdd }: { categories: string[]; onAdd(category: string, amountMinor: number): void }) {
+/**
+ * An amount keyed with a category, for goods without a barcode: typed in the field (F4 puts the
+ * cursor there) or on the numeric pad. Letters or a bad amount are refused in place.
+ */
+export const KeyedAmountForm = forwardRef<
+  HTMLInputElement,
+  { categories: string[]; onAdd(category: string, amountMinor: number): void; onPad(category: string): void; shortcut: string }
+>(function KeyedAmountForm({ categories, onAdd, onPad, shortcut }, ref) {
   const { t, format } = useI18n();
   const [amount, setAmount] = useState('');
   const [category, setCategory] = useState(categories[0] ?? '');
@@ -22,12 +28,17 @@ export function KeyedAmountForm({ categories, onAdd }: { categories: string[]; o
   return (
     <form className="keyed-amount" onSubmit={submit} aria-label={t('keyed.title')}>
       <label>
-        {t('keyed.amount')}
+        <span>
+          {t('keyed.amount')} <kbd>{shortcut}</kbd>
+        </span>
         <input
+          ref={ref}
           name="amount"
           inputMode="decimal"
           autoComplete="off"
           value={amount}
+          aria-label={t('keyed.amount')}
+          aria-keyshortcuts={shortcut}
           aria-invalid={error}
           aria-describedby="keyed-amount-error"
           onChange={(e) => {
@@ -46,10 +57,13 @@ export function KeyedAmountForm({ categories, onAdd }: { categories: string[]; o
           ))}
         </select>
       </label>
+      <button type="button" className="keyed-pad" onClick={() => onPad(category)} aria-label={t('keyed.pad')}>
+        ⌨ {t('keyed.padShort')}
+      </button>
       <button type="submit">{t('keyed.add')}</button>
       <p id="keyed-amount-error" className="field-error" role={error ? 'alert' : undefined}>
-        {error ? t('keyed.badAmount') : '\u00a0'}
+        {error ? t('keyed.badAmount') : ''}
       </p>
     </form>
   );
-}
+});

@@ -1,94 +1,152 @@
-import { useState, type FormEvent } from 'react';
 import type { Member, Quote } from '../../shared/api.ts';
+import { quickAmounts } from '../../shared/loyalty/redeem.ts';
 import type { Redemption } from '../app/checkout-state.ts';
+import { QUICK_COMMANDS, SHORTCUTS } from '../app/checkout-shortcuts.ts';
 import type { TerminalInfo } from '../app/session.tsx';
+import type { RedemptionProblem } from '../app/use-preview.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatMoney, formatPoints } from '../i18n/format.ts';
+import { limitsText, problemText } from './redemption-words.ts';
 
 /**
- * Using points: quick amounts, an exact amount, or a reward. The backend's
- * limits say what is allowed and, when nothing is, why, in plain words.
+ * Using points: quick amounts (F6–F9), an exact amount on the numeric pad (F3), or a reward. What
+ * is offered is what the backend's limits allow now; offline, only what today's offline allowance
+ * leaves, with the figure shown, and more only with a manager's PIN asked for here, before Complete.
+ * A refused amount is said beside these controls, and no discount is shown for it.
  */
 export function RedemptionPanel(props: {
   member: Member;
   quote: Quote | null;
   redemption: Redemption;
+  problem: RedemptionProblem | null;
+  /** The chosen points need a manager's PIN offline and none was given yet. */
+  needsOverride: boolean;
+  overrideGiven: boolean;
   rewards: TerminalInfo['rewards'];
   onChange(r: Redemption): void;
+  onExact(): void;
+  onAskOverride(): void;
 }) {
-  const { member, quote, redemption, rewards, onChange } = props;
-  const { t, format } = useI18n();
-  const [exact, setExact] = useState('');
+  const { member, quote, redemption, problem, rewards, onChange } = props;
+  const i18n = useI18n();
+  const { t, format } = i18n;
   const p = (n: number) => formatPoints(n, format);
   const limits = quote?.limits;
-  const applied = quote?.redemption;
-
-  const submitExact = (e: FormEvent) => {
-    e.preventDefault();
-    const points = Number(exact);
-    if (Number.isInteger(points) && points > 0) onChange({ kind: 'points', points });
-  };
+  const offline = limits?.offline;
+  const applied = quote?.redemption ?? null;
+  const requested = redemption?.kind === 'points' ? redemption.points : null;
+  const canRedeem = !!limits && limits.allowed;
+  // With a manager's PIN given, the whole range the engine allows is offered again.
+  const quick = (
+    limits && canRedeem && offline && props.overrideGiven
+      ? quickAmounts(limits.minPoints, limits.maxPoints, limits.stepPoints)
+      : (limits?.quick ?? [])
+  ).slice(0, QUICK_COMMANDS.length);
+  const overrideOffered = canRedeem && !!offline && offline.maxWithoutOverride < limits.maxPoints && !props.overrideGiven;
 
   return (
     <section className="redemption" aria-label={t('redeem.title')}>
       <h3>{t('redeem.title')}</h3>
-      {limits && !limits.allowed && !applied ? (
-        <p className="notice notice-bad" role="status">
-          {t('redeem.notAllowed', { reason: limits.reason ?? '' })}
+      {offline && canRedeem && (
+        <p className="redeem-offline" data-offline-remaining={offline.remaining} data-offline-max={offline.maxWithoutOverride}>
+          {props.overrideGiven
+            ? t('redeem.offline.overrideGiven')
+            : t(offline.limitedBy === 'terminal' ? 'redeem.offline.allowanceTerminal' : 'redeem.offline.allowance', {
+                remaining: p(offline.remaining),
+              })}
+        </p>
+      )}
+      {limits && !limits.allowed && !applied && !problem ? (
+        <p className="redeem-unavailable" role="status">
+          {limitsText(limits, member, i18n)}
         </p>
       ) : (
         limits && (
-          <>
-            <div className="quick-redeem" role="group" aria-label={t('redeem.title')}>
-              {limits.quick.map((points) => (
+          <div className="redeem-controls">
+            <div className="quick-redeem" role="group" aria-label={t('redeem.quick')}>
+              {quick.map((points, i) => (
                 <button
                   key={points}
                   type="button"
+                  className="quick-amount"
                   aria-pressed={redemption?.kind === 'points' && redemption.points === points}
+                  aria-keyshortcuts={SHORTCUTS[QUICK_COMMANDS[i]!]}
                   onClick={() => onChange({ kind: 'points', points })}
                 >
-                  {p(points)}
+                  {p(points)} <kbd>{SHORTCUTS[QUICK_COMMANDS[i]!]}</kbd>
                 </button>
               ))}
+              <button
+                type="button"
+                className="redeem-exact"
+                aria-keyshortcuts={SHORTCUTS.redeem}
+                onClick={props.onExact}
+                disabled={!canRedeem}
+              >
+                {t('redeem.exactButton')} <kbd>{SHORTCUTS.redeem}</kbd>
+              </button>
+              {overrideOffered && (
+                <button type="button" className="redeem-more" onClick={props.onAskOverride}>
+                  {t('redeem.offline.more')}
+                </button>
+              )}
             </div>
-            <form onSubmit={submitExact} className="exact-redeem">
-              <label>
-                {t('redeem.exact')}
-                <input inputMode="numeric" value={exact} onChange={(e) => setExact(e.target.value.replace(/\D/g, ''))} />
-              </label>
-              <button type="submit">{t('redeem.apply')}</button>
-              <span className="muted">
-                {limits.allowed
-                  ? t('redeem.range', { min: p(limits.minPoints), max: p(limits.maxPoints), step: p(limits.stepPoints) })
-                  : ''}
-              </span>
-            </form>
-          </>
+          </div>
         )
       )}
       {rewards.length > 0 && (
         <div className="rewards" role="group" aria-label={t('redeem.rewards')}>
-          {rewards.map((r) => (
-            <button
-              key={r.id}
-              type="button"
-              disabled={member.available < r.points}
-              aria-pressed={redemption?.kind === 'reward' && redemption.rewardId === r.id}
-              onClick={() => onChange({ kind: 'reward', rewardId: r.id })}
-            >
-              {t('redeem.reward', { label: r.label, points: p(r.points) })}
-            </button>
-          ))}
+          {rewards.map((r) => {
+            const overCap = !!offline && !props.overrideGiven && r.points > offline.remaining;
+            return (
+              <button
+                key={r.id}
+                type="button"
+                disabled={member.available < r.points || member.status === 'blocked'}
+                aria-pressed={redemption?.kind === 'reward' && redemption.rewardId === r.id}
+                onClick={() => onChange({ kind: 'reward', rewardId: r.id })}
+              >
+                <span className="reward-label">{r.label}</span>
+                <span className="reward-points">
+                  {t('redeem.rewardPoints', { points: p(r.points) })}
+                  {overCap && <span className="needs-manager">{t('redeem.offline.needsManager')}</span>}
+                </span>
+              </button>
+            );
+          })}
         </div>
       )}
-      {applied && (
-        <p className="notice notice-good" data-redeemed={applied.points}>
-          {t('redeem.using', { points: p(applied.points), amount: formatMoney(applied.discountMinor, format) })}{' '}
-          <button type="button" onClick={() => onChange(null)}>
-            {t('redeem.clear')}
-          </button>
-        </p>
-      )}
+      <div className="redeem-status" aria-live="polite">
+        {problem ? (
+          <p className="notice notice-bad redeem-problem" role="alert" data-problem={problem.code}>
+            <span>
+              {requested !== null
+                ? t('redeem.refusedPoints', { points: p(requested), reason: problemText(problem, requested, member, i18n) })
+                : t('redeem.refused', { reason: problemText(problem, requested, member, i18n) })}
+            </span>
+            <button type="button" onClick={() => onChange(null)}>
+              {t('redeem.clear')}
+            </button>
+          </p>
+        ) : props.needsOverride && applied ? (
+          <p className="notice notice-bad redeem-needs-override" role="alert">
+            <span>{t('redeem.offline.needsOverride', { points: p(applied.points), max: p(offline?.maxWithoutOverride ?? 0) })}</span>
+            <button type="button" onClick={props.onAskOverride}>
+              {t('redeem.offline.ask')}
+            </button>
+            <button type="button" onClick={() => onChange(null)}>
+              {t('redeem.clear')}
+            </button>
+          </p>
+        ) : applied ? (
+          <p className="notice notice-good" data-redeemed={applied.points}>
+            <span>{t('redeem.using', { points: p(applied.points), amount: formatMoney(applied.discountMinor, format) })}</span>
+            <button type="button" onClick={() => onChange(null)}>
+              {t('redeem.clear')}
+            </button>
+          </p>
+        ) : null}
+      </div>
     </section>
   );
 }

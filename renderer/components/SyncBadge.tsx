@@ -15,18 +15,24 @@ export function SyncBadge() {
   if (!status) return <span className="sync-badge" aria-hidden="true" />;
   const label = status.paired ? t(`sync.${status.state}`) : t('sync.unpaired');
   const state = status.paired ? status.state : 'offline';
-  return (
-    <button
-      type="button"
-      className={`sync-badge sync-${state}${status.alert ? ' sync-alert' : ''}`}
-      data-sync-state={status.paired ? status.state : 'unpaired'}
-      data-queue={status.queueLength}
-      disabled={!canAct(staff, 'manager')}
-      onClick={() => go({ name: 'sync' })}
-      title={status.reason ?? undefined}
-    >
+  const className = `sync-badge sync-${state}${status.alert ? ' sync-alert' : ''}`;
+  const content = (
+    <>
       <span aria-hidden="true">{status.alert ? '⚠' : ICON[state]}</span> {label}
       {status.queueLength > 0 && <span className="sync-queue"> · {t('sync.queue', { count: status.queueLength })}</span>}
+    </>
+  );
+  const data = { 'data-sync-state': status.paired ? status.state : 'unpaired', 'data-queue': status.queueLength };
+  // A cashier cannot open the sync details: the badge is then a status, drawn in full (never a greyed-out button).
+  if (!canAct(staff, 'manager'))
+    return (
+      <span className={`${className} sync-badge-static`} role="status" title={status.reason ?? undefined} {...data}>
+        {content}
+      </span>
+    );
+  return (
+    <button type="button" className={className} {...data} onClick={() => go({ name: 'sync' })} title={status.reason ?? undefined}>
+      {content}
     </button>
   );
 }

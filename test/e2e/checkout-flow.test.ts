@@ -83,7 +83,10 @@ describe('checkout', () => {
 
   it('redeem points and a catalogue reward; void the last sale; refund a line; the history shows each', async () => {
     const { page } = await signedInPage(stack, manager.id, manager.pin, browser);
-    page.on('dialog', (d) => void d.accept());
+    page.on('dialog', (d) => {
+      void d.dismiss();
+      throw new Error(`a browser dialog opened: ${d.message()}`);
+    });
     await page.locator('.sync-badge[data-sync-state="online"]').waitFor({ timeout: 20_000 });
 
     // Points off a basket, with a quick button.
@@ -109,9 +112,13 @@ describe('checkout', () => {
     const afterReward = await points(page, '.receipt-balance');
     await page.screenshot({ path: join(SHOTS, 'checkout-reward.png') });
 
-    // Void it: the 300 points come back.
+    // Void it (asked in the app, never the browser's confirm box): the 300 points come back.
     await page.getByRole('button', { name: 'Void last sale' }).click();
+    await page.locator('.checkout-dialog').getByRole('button', { name: 'Void the sale' }).click();
     await page.locator('.notice-good', { hasText: 'voided' }).waitFor();
+    // A void starts a fresh sale with no member: the member is scanned again to open their history.
+    expect(await page.locator('.member-panel').count()).toBe(0);
+    await memberOnSale(page, RICH.cardNumber, RICH.name);
     await page.getByRole('button', { name: 'History' }).click();
     await page.locator('.history-sale[data-status="voided"]').first().waitFor();
 

@@ -109,7 +109,7 @@ describe('bad input at the counter', () => {
     expect(await page.locator('.basket tr[data-line]').count()).toBe(0);
     await page.getByLabel('Amount', { exact: true }).fill('12,50');
     await page.getByRole('button', { name: 'Add' }).click();
-    await page.locator('.basket [data-payable="1250"]').waitFor();
+    await page.locator('.checkout-bar [data-payable="1250"]').waitFor();
     await page.screenshot({ path: join(SHOTS, 'bad-input-amount.png') });
     await page.close();
   }, 60_000);
