@@ -62,3 +62,39 @@ export function formatDateTime(ms: number, f: StoreFormat): string {
     () => new Intl.DateTimeFormat(f.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: f.timeZone }),
   ).format(ms);
 }
+
+/** The store locale's numeric date layout: its parts in order and its separator ("de-DE": day.month.year). */
+export function dateLayout(locale: string): { order: ('day' | 'month' | 'year')[]; separator: string } {
+  const parts = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).formatToParts(
+    Date.UTC(2033, 10, 22),
+  );
+  const order = parts.flatMap((p) => (p.type === 'day' || p.type === 'month' || p.type === 'year' ? [p.type] : []));
+  const separator = parts.find((p) => p.type === 'literal')?.value ?? '/';
+  return { order: order.length === 3 ? order : ['year', 'month', 'day'], separator };
+}
+
+/** A calendar date (YYYY-MM-DD) as the store writes it with digits ("14.03.2026" in de-DE, "14/03/2026" in en-GB). */
+export function formatCalendarDate(isoDate: string, locale: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!m) return isoDate;
+  const { order, separator } = dateLayout(locale);
+  const value = { year: m[1]!, month: m[2]!, day: m[3]! };
+  return order.map((part) => value[part]).join(separator);
+}
+
+/**
+ * A date typed in the store's layout ("14.3.2026", "14.03.26" is refused: the year has 4 digits)
+ * as YYYY-MM-DD, or null when it is not a real calendar date. Any of . / - or a space separates.
+ */
+export function parseCalendarDate(text: string, locale: string): string | null {
+  const fields = text.trim().split(/\s*[./\-\s]\s*/);
+  if (fields.length !== 3 || fields.some((f) => !/^\d+$/.test(f))) return null;
+  const { order } = dateLayout(locale);
+  const value: Record<string, string> = {};
+  order.forEach((part, i) => (value[part] = fields[i]!));
+  if (value.year!.length !== 4 || value.month!.length > 2 || value.day!.length > 2) return null;
+  const [y, mo, d] = [Number(value.year), Number(value.month), Number(value.day)];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return `${value.year}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}

@@ -1,18 +1,9 @@
 import { createContext, useContext } from 'react';
-import { de } from './de.ts';
-import { en, type MessageKey } from './en.ts';
 import type { StoreFormat } from './format.ts';
+import { LANGUAGES, type Language, type MessageKey } from './translate.ts';
 
-export type { MessageKey };
-export const LANGUAGES = { en: 'English', de: 'Deutsch' } as const;
-export type Language = keyof typeof LANGUAGES;
-
-const catalogues: Record<Language, Record<MessageKey, string>> = { en, de };
-
-/** A message with `{name}` placeholders filled in; an unknown placeholder stays visible rather than vanishing. */
-export function translate(language: Language, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return catalogues[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
-}
+// The catalogues and translate() live in translate.ts (no JSX), so pure modules and Node tests can use them.
+export { LANGUAGES, translate, type Language, type MessageKey } from './translate.ts';
 
 export interface I18n {
   language: Language;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from
 import { useApi } from '../app/api-context.tsx';
 import { canAct, useSession } from '../app/session.tsx';
 import { dayReportCsv, dayReportFileName, localDateIn, type DayReport } from '../components/day-report/day-report-csv.ts';
+import { CalendarDateInput, useDatePattern } from '../components/screens-common/CalendarDateInput.tsx';
 import { errorText } from '../components/screens-common/error-text.ts';
 import { useSlowFlag } from '../components/screens-common/use-slow-flag.ts';
 import { formatMoney, formatPoints, minorPerMajor } from '../i18n/format.ts';
@@ -28,7 +29,9 @@ function DayReportView() {
   const { client } = useApi();
   const { t, format } = useI18n();
   const today = useMemo(() => localDateIn(format.timeZone, Date.now()), [format.timeZone]);
-  const [date, setDate] = useState(today);
+  // null while the field does not hold a whole date in the store's layout.
+  const [date, setDate] = useState<string | null>(today);
+  const pattern = useDatePattern();
   const [report, setReport] = useState<DayReport | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -42,12 +45,12 @@ function DayReportView() {
         setReport(await client.call('report.endOfDay', { date: day }));
         setError(null);
       } catch (e) {
-        setError(errorText(e, t));
+        setError(errorText(e, t, format));
       } finally {
         setBusy(false);
       }
     },
-    [client, t],
+    [client, t, format],
   );
 
   useEffect(() => {
@@ -56,14 +59,14 @@ function DayReportView() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (/^\d{4}-\d{2}-\d{2}$/.test(date)) void load(date);
-    else setError(t('report.badDate'));
+    if (date !== null && date <= today) void load(date);
+    else setError(t('date.invalid', { pattern }));
   };
 
   const exportCsv = () => {
     if (!report) return;
     const money = { ...format, currency: report.currency };
-    const blob = new Blob([dayReportCsv(report, minorPerMajor(money))], { type: 'text/csv;charset=utf-8' });
+    const blob = new Blob([dayReportCsv(report, minorPerMajor(money), format.locale)], { type: 'text/csv;charset=utf-8' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
@@ -101,7 +104,18 @@ function DayReportView() {
       <h1>{t('report.title')}</h1>
       <form className="report-form" onSubmit={submit}>
         <label htmlFor={`${id}-date`}>{t('report.date')}</label>
-        <input id={`${id}-date`} type="date" value={date} max={today} required autoFocus onChange={(e) => setDate(e.target.value)} />
+        <CalendarDateInput
+          id={`${id}-date`}
+          value={date ?? ''}
+          required
+          autoFocus
+          aria-describedby={`${id}-date-hint`}
+          aria-invalid={date === null}
+          onChange={setDate}
+        />
+        <span id={`${id}-date-hint`} className="visually-hidden">
+          {t('date.hint', { pattern })}
+        </span>
         <button type="submit" disabled={busy}>
           {t('report.show')}
         </button>

@@ -1,6 +1,8 @@
 import type { Output } from '../../../shared/api.ts';
 import { formatDateTime, formatMoney, formatPoints } from '../../i18n/format.ts';
 import { useI18n, type MessageKey } from '../../i18n/i18n.tsx';
+import { ledgerReasonText } from '../../i18n/program-labels.ts';
+import { useProgramText } from '../../i18n/use-program-text.tsx';
 import { canRefund, type HistorySale } from './refund-selection.ts';
 
 export type LedgerEntry = Output<'member.history'>['ledger'][number];
@@ -23,7 +25,9 @@ function useSignedPoints() {
 
 /** A member's past sales, newest first, each with its lines and why it earned what it did. */
 export function SalesHistory({ sales, onRefund }: { sales: readonly HistorySale[]; onRefund: ((sale: HistorySale) => void) | null }) {
-  const { t, format } = useI18n();
+  const i18n = useI18n();
+  const { t, format } = i18n;
+  const words = useProgramText(i18n);
   const signed = useSignedPoints();
   if (sales.length === 0) return <p className="muted">{t('history.empty')}</p>;
   return (
@@ -84,12 +88,15 @@ export function SalesHistory({ sales, onRefund }: { sales: readonly HistorySale[
             )}
             {sale.explanation.length > 0 && (
               <ul className="history-explanation" aria-label={t('history.why')}>
-                {sale.explanation.map((e, i) => (
-                  <li key={`${e.rule}-${i}`}>
-                    {e.label}: {signed(e.points)}
-                    {e.detail && <span className="muted"> ({e.detail})</span>}
-                  </li>
-                ))}
+                {sale.explanation.map((e, i) => {
+                  const { label, detail } = words.explanation(e);
+                  return (
+                    <li key={`${e.rule}-${i}`}>
+                      {label}: {signed(e.points)}
+                      {detail && <span className="muted"> ({detail})</span>}
+                    </li>
+                  );
+                })}
               </ul>
             )}
           </article>
@@ -101,7 +108,8 @@ export function SalesHistory({ sales, onRefund }: { sales: readonly HistorySale[
 
 /** Every points movement, newest first, with its kind and reason. */
 export function LedgerHistory({ entries }: { entries: readonly LedgerEntry[] }) {
-  const { t, format } = useI18n();
+  const i18n = useI18n();
+  const { t, format } = i18n;
   const signed = useSignedPoints();
   if (entries.length === 0) return <p className="muted">{t('history.empty')}</p>;
   return (
@@ -120,7 +128,7 @@ export function LedgerHistory({ entries }: { entries: readonly LedgerEntry[] }) 
             <td>{formatDateTime(e.createdAt, format)}</td>
             <td>{t(LEDGER_LABELS[e.kind])}</td>
             <td className="num">{signed(e.points)}</td>
-            <td>{e.reason}</td>
+            <td>{ledgerReasonText(e.reason, i18n)}</td>
           </tr>
         ))}
       </tbody>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  csvDialect,
   csvField,
   csvText,
   dayReportCsv,
@@ -57,9 +58,10 @@ describe('CSV (RFC 4180)', () => {
     expect(decimalAmount(12345, 1000)).toBe('12.345');
   });
 
-  it('is a header row and one row of figures', () => {
-    const text = dayReportCsv(report, 100);
-    const rows = text.split('\r\n');
+  it('is a header row and one row of figures (an English store: commas, decimal points)', () => {
+    const text = dayReportCsv(report, 100, 'en-GB');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const rows = text.slice(1).split('\r\n');
     expect(rows).toHaveLength(3);
     expect(rows[2]).toBe('');
     const header = rows[0]!.split(',');
@@ -67,7 +69,7 @@ describe('CSV (RFC 4180)', () => {
     expect(header).toHaveLength(values.length);
     const byName = Object.fromEntries(header.map((h, i) => [h, values[i]]));
     expect(byName).toMatchObject({
-      date: '2026-03-14',
+      date: '14/03/2026',
       time_zone: 'Europe/Berlin',
       currency: 'EUR',
       sales: '12',
@@ -78,6 +80,32 @@ describe('CSV (RFC 4180)', () => {
       adjustment_points: '-50',
     });
     expect(dayReportFileName(report.date)).toBe('day-report-2026-03-14.csv');
+  });
+
+  it('opens in German Excel: a BOM, split at semicolons, decimal commas, the date as Germans write it', () => {
+    expect(csvDialect('de-DE')).toEqual({ separator: ';', decimal: ',' });
+    expect(csvDialect('en-US')).toEqual({ separator: ',', decimal: '.' });
+    const text = dayReportCsv({ ...report, timeZone: 'Europe/Berlin' }, 100, 'de-DE');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const [header, values] = text.slice(1).split('\r\n');
+    expect(header).not.toContain(',');
+    const names = header!.split(';');
+    const figures = values!.split(';');
+    expect(figures).toHaveLength(names.length);
+    expect(Object.fromEntries(names.map((h, i) => [h, figures[i]]))).toMatchObject({
+      date: '14.03.2026',
+      revenue: '1234,56',
+      points_discount: '5,05',
+      refunds: '-0,05',
+      redemption_rate: '0,3333',
+      adjustment_points: '-50',
+    });
+  });
+
+  it('quotes a field holding the separator of its dialect', () => {
+    expect(csvField('a;b', ';')).toBe('"a;b"');
+    expect(csvField('1,5', ';')).toBe('1,5');
+    expect(csvText([['x;y', 1]], ';')).toBe('"x;y";1\r\n');
   });
 });
 
