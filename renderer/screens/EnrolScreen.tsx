@@ -303,7 +303,8 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
         {field('cardNumber')}
         {field('referrerCard')}
         <p className={`field-note${cardNotice ? ` notice-${cardNotice.tone}` : ''}`} role="status">
-          {cardNotice ? `${cardNotice.tone === 'good' ? '✓' : '⚠'} ${cardNotice.text}` : t('enrol.scanHint')}
+          {/* The card field's label already says to scan a blank card: the line stays empty until a scan. */}
+          {cardNotice ? `${cardNotice.tone === 'good' ? '✓' : '⚠'} ${cardNotice.text}` : ''}
         </p>
         <div className="form-field consent">
           <label>

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STAFF, DEMO_STORE, demoMembers } from '../../main/demo/demo-data.ts';
+import { de } from '../../renderer/i18n/de.ts';
+import { en, type MessageKey } from '../../renderer/i18n/en.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { ROOT } from '../helpers/renderer-build.ts';
 import { startStack, type Stack } from '../helpers/stack.ts';
@@ -274,9 +276,9 @@ describe('settings and the link to the server', () => {
       await banner.waitFor({ timeout: 20_000 });
       expect(await banner.innerText()).toContain('No connection to the loyalty server');
       // Drawn in full: no ancestor fades it.
-      // A string, not a function: the Node-side typecheck has no DOM (as wedge.test.ts's page script).
-      const faded = await banner.evaluate(
-        `(el) => { for (let e = el; e; e = e.parentElement) if (Number(getComputedStyle(e).opacity) < 1) return true; return false; }`,
+      // An expression, not a function: the Node-side typecheck has no DOM (as wedge.test.ts's page script).
+      const faded = await page.evaluate<boolean>(
+        `(() => { for (let e = document.querySelector('.server-link-banner'); e; e = e.parentElement) if (Number(getComputedStyle(e).opacity) < 1) return true; return false; })()`,
       );
       expect(faded).toBe(false);
       expect(await inViewport(page, banner)).toBe(true);
@@ -289,6 +291,53 @@ describe('settings and the link to the server', () => {
       await banner.waitFor({ state: 'detached', timeout: 30_000 });
     } finally {
       await stack.restartServer();
+      await page.close();
+    }
+  }, 90_000);
+});
+
+describe('in German', () => {
+  /** English texts of these screens that differ in German, their placeholders cut out: none may be on a German page. */
+  const english = (prefixes: string[]) =>
+    (Object.keys(en) as MessageKey[])
+      .filter((k) => prefixes.some((p) => k.startsWith(p)) && en[k] !== de[k])
+      .flatMap((k) => en[k].split(/\{\w+\}/))
+      .map((part) => part.trim())
+      .filter((part) => part.length >= 8);
+  const noEnglish = async (page: Page, prefixes: string[]) => {
+    const text = await page.locator('body').innerText();
+    expect(english(prefixes).filter((phrase) => text.includes(phrase))).toEqual([]);
+  };
+
+  it('sign-in, find member and enrol say everything in German; "Anmelden" is only signing in', async () => {
+    const page = await open(SIZES[0]);
+    try {
+      await page.getByLabel('Language').selectOption('de');
+      await page.getByRole('heading', { name: 'Anmeldung' }).waitFor();
+      await page.locator('.staff-button', { hasText: manager.name }).click();
+      await noEnglish(page, ['signIn.', 'role.', 'numericPad.']);
+      await page.screenshot({ path: join(SHOTS, 'sign-in-de-1024x768.png') });
+      for (const digit of manager.pin)
+        await page.getByRole('group', { name: 'PIN-Tastatur' }).getByRole('button', { name: digit, exact: true }).click();
+      await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+      await page.locator('.topbar .staff-name', { hasText: manager.name }).waitFor();
+      await membersArrived(page);
+
+      await page.getByRole('button', { name: 'Mitglied suchen', exact: true }).click();
+      await page.getByLabel('Telefon, Name oder Kartennummer').fill('0151');
+      await expect.poll(() => page.locator('.find-status').innerText()).toContain('Die ersten 20 Mitglieder');
+      await noEnglish(page, ['find.', 'link.', 'nav.']);
+      await page.screenshot({ path: join(SHOTS, 'find-member-de-1024x768.png') });
+
+      // Enrolment is "Registrieren", never "Anmelden".
+      await page.getByRole('button', { name: 'Registrieren', exact: true }).click();
+      await page.getByRole('heading', { name: /registrieren$/ }).waitFor();
+      await page.getByLabel('Telefon').fill('+49 151 01000003');
+      await page.locator('form').getByRole('button', { name: 'Trotzdem registrieren', exact: true }).waitFor();
+      expect(await page.locator('main').innerText()).not.toContain('Anmelden');
+      await noEnglish(page, ['enrol.', 'nav.']);
+      await page.screenshot({ path: join(SHOTS, 'enrol-de-1024x768.png') });
+    } finally {
       await page.close();
     }
   }, 90_000);
