@@ -14,6 +14,7 @@ import { DiagnosticsPanel } from '../components/DiagnosticsPanel.tsx';
 import { SerialScannerPanel } from '../components/SerialScannerPanel.tsx';
 import { PrinterPanel } from '../components/PrinterPanel.tsx';
 import { LANGUAGES, useI18n, type Language } from '../i18n/i18n.tsx';
+import './settings-pairing.css';
 
 /** Settings and diagnostics (admin). */
 export function SettingsScreen() {
@@ -157,7 +158,7 @@ function PairingFigures({ version }: { version: number }) {
         <dt>{t('settings.pairingTerminal')}</dt>
         <dd>{pairing.terminalName ?? t('settings.unknownName')}</dd>
       </div>
-      <div>
+      <div className="settings-pairing-server">
         <dt>{t('settings.pairingServer')}</dt>
         <dd className="settings-server-url">{pairing.serverUrl}</dd>
       </div>

@@ -6,7 +6,7 @@ import { de } from '../../renderer/i18n/de.ts';
 import { en, type MessageKey } from '../../renderer/i18n/en.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { ROOT } from '../helpers/renderer-build.ts';
-import { startStack, type Stack } from '../helpers/stack.ts';
+import { startStack, wedgeScan, type Stack } from '../helpers/stack.ts';
 
 /**
  * Sign-in by name and PIN pad, lockout and a manager's unlock, Find member by any phone format and
@@ -117,6 +117,23 @@ describe('sign-in by name and PIN', () => {
       // The PIN goes in at human speed (a burst would be taken for a scanner).
       await page.keyboard.type(cashier.pin, { delay: 90 });
       await page.keyboard.press('Enter');
+      await page.locator('.topbar .staff-name', { hasText: cashier.name }).waitFor();
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+});
+
+describe('staff card', () => {
+  it('a staff card scanned on the sign-in screen chooses who signs in; only the PIN is typed', async () => {
+    const page = await open(SIZES[0]);
+    try {
+      await wedgeScan(page, cashier.id);
+      await expect.poll(() => page.locator('.sign-in-chosen').innerText()).toBe('PIN for Staff card');
+      // The card's number is not shown.
+      expect(await page.locator('body').innerText()).not.toContain(cashier.id);
+      await typeOnPad(page, cashier.pin);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.locator('.topbar .staff-name', { hasText: cashier.name }).waitFor();
     } finally {
       await page.close();
