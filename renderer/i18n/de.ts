@@ -95,7 +95,7 @@ export const de: Record<MessageKey, string> = {
   'member.available': 'Verfügbare Punkte',
   'member.confirmed': '{points} bestätigt',
   'member.pending': '{points} noch nicht synchronisiert',
-  'member.expiring': 'Verfallen innerhalb von 30 Tagen',
+  'member.expiring': 'Verfallen in 30 Tagen',
   'member.birthday': '🎂 Geburtstag in diesem Monat',
   'member.blocked': '⚠ Diese Mitgliedschaft ist gesperrt: Punkte können weder gesammelt noch eingelöst werden.',
   'member.debt': 'Schuldet {points} Punkte aus einer Rückgabe',
