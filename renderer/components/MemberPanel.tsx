@@ -15,34 +15,32 @@ export function MemberPanel({ member, actions }: { member: Member; actions?: Rea
       <div className="member-head">
         <h2 className="member-name">{member.name}</h2>
         <span className={`tier tier-${member.tier}`}>{member.tierLabel}</span>
+        {actions && <div className="member-panel-actions">{actions}</div>}
       </div>
       {member.status === 'blocked' && (
         <p className="warning" role="alert">
           {t('member.blocked')}
         </p>
       )}
-      <div className="member-body">
-        <dl className="member-figures">
-          <div>
-            <dt>{t('member.available')}</dt>
-            <dd className="member-points" data-points={member.available}>
-              {p(member.available)}
-            </dd>
-            <dd className="member-confirmation" data-confirmed={member.confirmedPoints} data-pending={pending}>
-              {pending > 0
-                ? t('member.syncSplitEarned', { confirmed: p(member.confirmedPoints), pending: p(pending) })
-                : pending < 0
-                  ? t('member.syncSplitSpent', { confirmed: p(member.confirmedPoints), pending: p(-pending) })
-                  : '\u00a0'}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('member.expiring')}</dt>
-            <dd>{p(member.expiringIn30Days)}</dd>
-          </div>
-        </dl>
-        {actions && <div className="member-panel-actions">{actions}</div>}
-      </div>
+      <dl className="member-figures">
+        <div>
+          <dt>{t('member.available')}</dt>
+          <dd className="member-points" data-points={member.available}>
+            {p(member.available)}
+          </dd>
+          <dd className="member-confirmation" data-confirmed={member.confirmedPoints} data-pending={pending}>
+            {pending > 0
+              ? t('member.syncSplitEarned', { confirmed: p(member.confirmedPoints), pending: p(pending) })
+              : pending < 0
+                ? t('member.syncSplitSpent', { confirmed: p(member.confirmedPoints), pending: p(-pending) })
+                : '\u00a0'}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('member.expiring')}</dt>
+          <dd>{p(member.expiringIn30Days)}</dd>
+        </div>
+      </dl>
       {member.debt > 0 && <p className="warning">{t('member.debt', { points: p(member.debt) })}</p>}
       {member.birthdayThisMonth && <p className="birthday">{t('member.birthday')}</p>}
     </section>

@@ -63,19 +63,23 @@ export function RedemptionPanel(props: {
       ) : (
         limits && (
           <div className="redeem-controls">
-            <div className="quick-redeem" role="group" aria-label={t('redeem.quick')}>
-              {quick.map((points, i) => (
-                <button
-                  key={points}
-                  type="button"
-                  className="quick-amount"
-                  aria-pressed={redemption?.kind === 'points' && redemption.points === points}
-                  aria-keyshortcuts={SHORTCUTS[QUICK_COMMANDS[i]!]}
-                  onClick={() => onChange({ kind: 'points', points })}
-                >
-                  {p(points)} <kbd>{SHORTCUTS[QUICK_COMMANDS[i]!]}</kbd>
-                </button>
-              ))}
+            {quick.length > 0 && (
+              <div className="quick-redeem" role="group" aria-label={t('redeem.quick')}>
+                {quick.map((points, i) => (
+                  <button
+                    key={points}
+                    type="button"
+                    className="quick-amount"
+                    aria-pressed={redemption?.kind === 'points' && redemption.points === points}
+                    aria-keyshortcuts={SHORTCUTS[QUICK_COMMANDS[i]!]}
+                    onClick={() => onChange({ kind: 'points', points })}
+                  >
+                    {p(points)} <kbd>{SHORTCUTS[QUICK_COMMANDS[i]!]}</kbd>
+                  </button>
+                ))}
+              </div>
+            )}
+            <div className="redeem-more-row">
               <button
                 type="button"
                 className="redeem-exact"

@@ -87,10 +87,15 @@ export function CheckoutScreen() {
   useEffect(() => setCompleteProblem(null), [saleKey]);
 
   /** The member again from the backend (their figures may have changed elsewhere), and the basket priced again. */
+  // The member on screen, for comparing a fresh answer with it.
+  const shownRef = useRef(shownMember(checkout));
+  shownRef.current = shownMember(checkout);
   const refreshMember = useCallback(
     async (memberId: string) => {
       try {
         const fresh = await client.call('member.get', { memberId });
+        // Unchanged (most sync rounds): nothing to draw, nothing to price again.
+        if (JSON.stringify(fresh) === JSON.stringify(shownRef.current)) return;
         dispatch({ type: 'memberRefreshed', member: fresh });
       } catch {
         // Keep what is on screen; the next refresh tries again.

@@ -12,7 +12,7 @@ export function ConfirmDialog(props: { title: string; text: string; confirmLabel
         <button type="button" className="danger" onClick={props.onConfirm}>
           {props.confirmLabel}
         </button>
-        <button type="button" autoFocus onClick={props.onCancel}>
+        <button type="button" data-autofocus onClick={props.onCancel}>
           {t('common.cancel')}
         </button>
       </div>

@@ -13,6 +13,9 @@ export function Modal(props: { label: string; onClose(): void; children: ReactNo
     const dialog = ref.current;
     if (!dialog) return;
     if (!dialog.open) dialog.showModal();
+    // React's autoFocus runs before the dialog is open (and so cannot focus); the platform would pick
+    // the first control. The one marked data-autofocus gets it (Cancel, in a destructive question).
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     const onCancel = (e: Event) => {
       e.preventDefault();
       close.current();

@@ -29,7 +29,7 @@ export function OverrideDialog(props: { reason: string; onSubmit(o: Override): v
           <input
             value={staffId}
             autoComplete="off"
-            autoFocus
+            data-autofocus
             onChange={(e) => setStaffId(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Enter') {
