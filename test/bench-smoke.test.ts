@@ -27,7 +27,7 @@ const KEY_FIGURES: Record<string, string[]> = {
   ],
   scan: ['serial_to_member_p50_ms', 'serial_to_member_p99_ms'],
   decode: ['frame_median_ms', 'frame_median_ratio', 'bare_frame_median_ms'],
-  ui: ['scan_to_paint_p95_ms', 'scan_to_paint_ratio', 'interactive_ms', 'js_gzip_kb'],
+  ui: ['scan_to_paint_p95_ms', 'scan_to_paint_ratio', 'interactive_ms', 'js_gzip_kb', 'typical_sale_touches', 'typical_sale_keys'],
   sync: [
     'push_events_per_s',
     'push_ratio',
@@ -70,6 +70,8 @@ test('every benchmark runs end to end at smoke scale and reports its figures as 
   // Not a timing: PostgreSQL broke no deadlock in the sync runs (one and two server processes).
   expect(figures.deadlocks).toBe(0);
   expect(figures.decoders).toBeTypeOf('object');
+  // The checkout's layout at 1024×768 is a fact, not a timing: every primary action on screen.
+  expect(figures.primary_actions_in_viewport).toBe(true);
   // The human tables come first.
   expect(stdout).toContain('core: 3,000 members');
   expect(stdout).toContain('UI (Chromium');
