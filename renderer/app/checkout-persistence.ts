@@ -57,9 +57,15 @@ function parseSaved(raw: string): Saved | null {
   return ok ? (o as unknown as Saved) : null;
 }
 
-function storage(): Storage | null {
+/** The window's sessionStorage (typed here without the DOM library, so Node tests can stand one in). */
+interface SaleStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+function storage(): SaleStorage | null {
   try {
-    return window.sessionStorage;
+    return (globalThis as { sessionStorage?: SaleStorage }).sessionStorage ?? null;
   } catch {
     return null;
   }

@@ -93,8 +93,6 @@ export const de: Record<MessageKey, string> = {
 
   'member.panel': 'Mitglied',
   'member.available': 'Verfügbare Punkte',
-  'member.confirmed': '{points} bestätigt',
-  'member.pending': '{points} noch nicht synchronisiert',
   'member.expiring': 'Verfallen in 30 Tagen',
   'member.birthday': '🎂 Geburtstag in diesem Monat',
   'member.blocked': '⚠ Diese Mitgliedschaft ist gesperrt: Punkte können weder gesammelt noch eingelöst werden.',
@@ -118,15 +116,12 @@ export const de: Record<MessageKey, string> = {
   'earn.title': 'Punkte für diesen Einkauf',
   'earn.none': 'Keine Punkte für diesen Einkauf.',
   'earn.noMember': 'Kundenkarte scannen, um Punkte zu sammeln.',
-  'earn.balanceAfter': 'Punktestand danach: {points}',
 
   'redeem.title': 'Punkte einlösen',
   'redeem.exact': 'Einzulösende Punkte',
   'redeem.apply': 'Einlösen',
   'redeem.clear': 'Keine Punkte einlösen',
   'redeem.rewards': 'Prämien',
-  'redeem.reward': '{label} ({points} Punkte)',
-  'redeem.notAllowed': 'Punkte können nicht eingelöst werden: {reason}',
   'redeem.range': 'Zwischen {min} und {max}, in Schritten von {step}.',
   'redeem.using': '{points} Punkte eingelöst: {amount} Rabatt',
   'redeem.override': 'Freigabe durch Marktleitung',
@@ -140,7 +135,6 @@ export const de: Record<MessageKey, string> = {
   'sale.voidConfirm': 'Letzten Bon stornieren? Gesammelte Punkte werden abgezogen, eingelöste Punkte zurückgebucht.',
   'sale.voided': 'Der letzte Bon wurde storniert.',
   'sale.failed': 'Der Verkauf wurde nicht gespeichert: {reason}',
-  'sale.clearBasket': 'Einkauf leeren',
 
   // Kasse: Aufteilung, Tastenkürzel, Ziffernblock und Offline-Kontingent (Issue 16).
   'checkout.sale': 'Laufender Verkauf',

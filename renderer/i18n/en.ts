@@ -90,8 +90,6 @@ export const en = {
 
   'member.panel': 'Member',
   'member.available': 'Points available',
-  'member.confirmed': '{points} confirmed',
-  'member.pending': '{points} pending sync',
   'member.expiring': 'Expiring within 30 days',
   'member.birthday': '🎂 Birthday this month',
   'member.blocked': '⚠ This membership is blocked: no points can be earned or spent.',
@@ -115,15 +113,12 @@ export const en = {
   'earn.title': 'Points for this sale',
   'earn.none': 'No points for this sale.',
   'earn.noMember': 'Scan a member card to earn points.',
-  'earn.balanceAfter': 'Balance after: {points}',
 
   'redeem.title': 'Use points',
   'redeem.exact': 'Points to use',
   'redeem.apply': 'Use',
   'redeem.clear': 'Don’t use points',
   'redeem.rewards': 'Rewards',
-  'redeem.reward': '{label} ({points} points)',
-  'redeem.notAllowed': 'Points cannot be used: {reason}',
   'redeem.range': 'Between {min} and {max}, in steps of {step}.',
   'redeem.using': 'Using {points} points: {amount} off',
   'redeem.override': 'Manager override',
@@ -137,7 +132,6 @@ export const en = {
   'sale.voidConfirm': 'Void the last sale? Points earned are taken back and points used are returned.',
   'sale.voided': 'The last sale was voided.',
   'sale.failed': 'The sale was not saved: {reason}',
-  'sale.clearBasket': 'Clear basket',
 
   // The checkout's layout, shortcuts, pads and offline allowance (issue 16).
   'checkout.sale': 'Sale in progress',
