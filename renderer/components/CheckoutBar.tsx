@@ -28,30 +28,32 @@ export function CheckoutBar(props: {
   const balanceAfter = figures?.balanceAfter ?? null;
   return (
     <footer className="checkout-bar" aria-label={t('checkout.bar')}>
-      <dl className="bar-figures">
-        <div>
-          <dt>{t('basket.total')}</dt>
-          <dd data-total={figures?.totalMinor ?? 0}>{figures ? money(figures.totalMinor) : '–'}</dd>
-        </div>
-        <div>
-          <dt>{t('basket.discount')}</dt>
-          <dd data-discount={figures?.discountMinor ?? 0}>
-            {figures && figures.discountMinor > 0 ? `−${money(figures.discountMinor)}` : '–'}
-          </dd>
-        </div>
-        <div className="bar-payable">
-          <dt>{receipt ? t('receipt.paid') : t('basket.payable')}</dt>
-          <dd data-payable={figures?.payableMinor ?? 0}>{figures ? money(figures.payableMinor) : '–'}</dd>
-        </div>
-        {props.hasMember && (
+      <div className="bar-figures">
+        <dl className="bar-small">
           <div>
-            <dt>{t('earn.balanceAfterLabel')}</dt>
-            <dd className="bar-balance-after" data-balance-after={balanceAfter ?? ''}>
-              {balanceAfter !== null ? formatPoints(balanceAfter, format) : '–'}
+            <dt>{t('basket.total')}</dt>
+            <dd data-total={figures?.totalMinor ?? 0}>{figures ? money(figures.totalMinor) : '–'}</dd>
+          </div>
+          <div>
+            <dt>{t('basket.discount')}</dt>
+            <dd data-discount={figures?.discountMinor ?? 0}>
+              {figures && figures.discountMinor > 0 ? `−${money(figures.discountMinor)}` : '–'}
             </dd>
           </div>
-        )}
-      </dl>
+          {props.hasMember && (
+            <div>
+              <dt>{t('earn.balanceAfterLabel')}</dt>
+              <dd className="bar-balance-after" data-balance-after={balanceAfter ?? ''}>
+                {balanceAfter !== null ? formatPoints(balanceAfter, format) : '–'}
+              </dd>
+            </div>
+          )}
+        </dl>
+        <dl className="bar-payable">
+          <dt>{receipt ? t('receipt.paid') : t('basket.payable')}</dt>
+          <dd data-payable={figures?.payableMinor ?? 0}>{figures ? money(figures.payableMinor) : '–'}</dd>
+        </dl>
+      </div>
       <p className="bar-reason" role={props.blockedReason ? 'alert' : undefined}>
         {props.blockedReason ?? ''}
       </p>
