@@ -147,7 +147,6 @@ export const de: Record<MessageKey, string> = {
   'basket.quantityRange': 'Eine Menge von 1 bis 9999 eingeben.',
   'keyed.pad': 'Betrag über das Tastenfeld eingeben',
   'keyed.padShort': 'Tastenfeld',
-  'keyed.padHint': 'Warengruppe: {category}',
   'earn.balanceAfterLabel': 'Punktestand danach',
   'sale.clearSale': 'Vorgang verwerfen',
   'sale.clearConfirm': 'Diesen Vorgang verwerfen? Einkauf, Mitglied und gewählte Punkte werden entfernt. Es wird nichts berechnet.',

@@ -144,7 +144,6 @@ export const en = {
   'basket.quantityRange': 'Type a quantity from 1 to 9999.',
   'keyed.pad': 'Key the amount on the number pad',
   'keyed.padShort': 'Pad',
-  'keyed.padHint': 'Category: {category}',
   'earn.balanceAfterLabel': 'Balance after',
   'sale.clearSale': 'Clear sale',
   'sale.clearConfirm': 'Clear this sale? The basket, the member and any points chosen are removed. Nothing is charged.',

@@ -493,7 +493,6 @@ export function CheckoutScreen() {
       {dialog?.kind === 'keyed' && (
         <PadDialog
           title={t('keyed.title')}
-          hint={t('keyed.padHint', { category: dialog.category })}
           decimalSeparator={decimalSeparator(format.locale)}
           submitLabel={t('keyed.add')}
           check={(v) => {
@@ -505,7 +504,18 @@ export function CheckoutScreen() {
             dispatch({ type: 'addKeyed', category: dialog.category, amountMinor: parseMoney(v, format)! });
             setDialog(null);
           }}
-        />
+        >
+          <label className="pad-category">
+            {t('keyed.category')}
+            <select value={dialog.category} onChange={(e) => setDialog({ kind: 'keyed', category: e.target.value })}>
+              {info.categories.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+        </PadDialog>
       )}
       {dialog?.kind === 'override' && (
         <OverrideDialog

@@ -249,6 +249,33 @@ describe('a checkout that fits, by touch and by keyboard', () => {
 
 const digits = async (locator: Locator) => Number(((await locator.textContent()) ?? '').replace(/\D/g, ''));
 
+describe('the numeric pad', () => {
+  it('sets a line’s quantity and keys an amount by touch, with the store’s decimal separator', async () => {
+    const page = await openTill({ width: 1024, height: 768 });
+    await scanProducts(page, ['WINE']);
+    // Quantity: tap "× 1", tap 3, tap Confirm.
+    await page.locator('.basket-qty-button').first().click();
+    const pad = page.locator('.pad-dialog');
+    await pad.waitFor();
+    await pad.locator('.numeric-pad-key', { hasText: /^3$/ }).click();
+    await expectOnScreen(page, pad.locator('.numeric-pad-enter'), 'the pad’s Confirm');
+    await pad.locator('.numeric-pad-enter').click();
+    await page.locator('.checkout-bar [data-total="2697"]').waitFor();
+    expect(await page.locator('.basket-qty-button').first().textContent()).toBe('× 3');
+
+    // An amount: "Pad", then 1 2 , 5 and Add: 12,50 € in bakery.
+    await page.locator('.keyed-pad').click();
+    await pad.waitFor();
+    for (const key of ['1', '2', ',', '5']) await pad.locator('.numeric-pad-key', { hasText: new RegExp(`^${key}$`) }).click();
+    expect(await pad.locator('.numeric-pad-display').textContent()).toBe('12,5');
+    await page.screenshot({ path: join(SHOTS, 'checkout-pos-amount-pad-1024x768.png') });
+    await pad.locator('.numeric-pad-enter').click();
+    await page.locator('.checkout-bar [data-total="3947"]').waitFor();
+    expect(await page.locator('.basket tr[data-line]').count()).toBe(2);
+    await page.close();
+  }, 60_000);
+});
+
 describe('one source of truth on screen', () => {
   it('void: in-app confirmation, the balance from the backend, and a fresh sale with no member (the next sale earns for nobody)', async () => {
     const page = await openTill({ width: 1280, height: 800 });

@@ -15,7 +15,10 @@ export function Modal(props: { label: string; onClose(): void; children: ReactNo
     if (!dialog.open) dialog.showModal();
     // React's autoFocus runs before the dialog is open (and so cannot focus); the platform would pick
     // the first control. The one marked data-autofocus gets it (Cancel, in a destructive question).
-    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    // Without one, the dialog itself has the focus, so the keyboard's digits and Enter go to its numeric pad.
+    const first = dialog.querySelector<HTMLElement>('[data-autofocus]');
+    if (first) first.focus();
+    else dialog.focus();
     const onCancel = (e: Event) => {
       e.preventDefault();
       close.current();
@@ -31,6 +34,7 @@ export function Modal(props: { label: string; onClose(): void; children: ReactNo
       ref={ref}
       className={`checkout-dialog${props.tone ? ` checkout-dialog-${props.tone}` : ''}${props.className ? ` ${props.className}` : ''}`}
       aria-label={props.label}
+      tabIndex={-1}
     >
       {props.children}
     </dialog>
