@@ -18,6 +18,7 @@ import {
   type EnrolForm,
   type EnrolProblem,
 } from '../components/enrol/enrol-validation.ts';
+import { CalendarDateInput } from '../components/screens-common/CalendarDateInput.tsx';
 import { errorText } from '../components/screens-common/error-text.ts';
 import { formatPoints } from '../i18n/format.ts';
 import { QrCard } from '../components/enrol/QrCard.tsx';
@@ -47,7 +48,7 @@ const INPUTS: Record<EnrolField, InputHTMLAttributes<HTMLInputElement>> = {
   name: { type: 'text', autoComplete: 'off', required: true, maxLength: 120 },
   phone: { type: 'tel', autoComplete: 'off', inputMode: 'tel' },
   email: { type: 'email', autoComplete: 'off', inputMode: 'email' },
-  birthDate: { type: 'date', autoComplete: 'off' },
+  birthDate: {}, // a CalendarDateInput
   cardNumber: { type: 'text', autoComplete: 'off', inputMode: 'numeric', spellCheck: false },
   referrerCard: { type: 'text', autoComplete: 'off', inputMode: 'numeric', spellCheck: false },
 };
@@ -250,24 +251,27 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
   const field = (name: EnrolField, autoFocus = false) => {
     const inputId = `${id}-${name}`;
     const problem = problems[name];
+    const common = {
+      id: inputId,
+      ref: (el: HTMLInputElement | null) => {
+        inputs.current[name] = el;
+      },
+      name,
+      onFocus: () => (focused.current = name),
+      onBlur: () => (focused.current = null),
+      autoFocus,
+      'aria-invalid': problem ? true : undefined,
+      'aria-describedby': `${inputId}-error`,
+    };
     return (
       <div className="form-field" key={name}>
         <label htmlFor={inputId}>{t(LABELS[name])}</label>
-        <input
-          {...INPUTS[name]}
-          id={inputId}
-          ref={(el) => {
-            inputs.current[name] = el;
-          }}
-          name={name}
-          value={form[name]}
-          onChange={(e) => set(name, e.target.value)}
-          onFocus={() => (focused.current = name)}
-          onBlur={() => (focused.current = null)}
-          autoFocus={autoFocus}
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={`${inputId}-error`}
-        />
+        {name === 'birthDate' ? (
+          // In the store's date layout, not the browser's picker (which follows the OS language); a partial date stays invalid.
+          <CalendarDateInput {...common} value={form.birthDate} onChange={(iso, text) => set(name, iso ?? text.trim())} />
+        ) : (
+          <input {...INPUTS[name]} {...common} value={form[name]} onChange={(e) => set(name, e.target.value)} />
+        )}
         <p id={`${inputId}-error`} className="field-error">
           {problem ? `⚠ ${problem}` : ''}
         </p>

@@ -202,6 +202,35 @@ describe.each(SIZES)('German at $width×$height: no English, no raw ids', (viewp
     expect(found, found.join('\n')).toEqual([]);
   }, 90_000);
 
+  it('enrol’s date of birth is typed in the store’s layout (TT.MM.JJJJ); a partial date is refused in German; a whole one is stored', async () => {
+    const page = await signedInGerman(viewport);
+    try {
+      await nav(page, de['nav.enrol']);
+      const birth = page.getByLabel(de['enrol.birthDate'], { exact: true });
+      await birth.waitFor();
+      expect(await birth.getAttribute('type')).toBe('text');
+      expect(await birth.getAttribute('placeholder')).toBe('TT.MM.JJJJ');
+      const name = `Lena Datum${Date.now() % 100_000}`;
+      await page.getByLabel(de['enrol.name'], { exact: true }).fill(name);
+      await birth.fill('14.03');
+      await page.locator('main').getByRole('button', { name: de['enrol.submit'], exact: true }).click();
+      await page.getByText(de['enrol.birthDateInvalid']).waitFor();
+      await birth.fill('14.03.1990');
+      await page.locator('main').getByRole('button', { name: de['enrol.submit'], exact: true }).click();
+      await page.getByText(de['enrol.done'].replace('{name}', name)).waitFor();
+      // The enrolment reaches the server with the date as entered.
+      let stored: string | null | undefined;
+      for (let i = 0; i < 50 && !stored; i++) {
+        stored = (await stack.db.query<{ birth_date: string | null }>('SELECT birth_date FROM members WHERE name = $1', [name]))[0]
+          ?.birth_date;
+        if (!stored) await page.waitForTimeout(200);
+      }
+      expect(stored).toBe('1990-03-14');
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
   it('the day report’s date field is in the store’s layout (TT.MM.JJJJ), not the browser’s', async () => {
     const page = await signedInGerman(viewport);
     try {

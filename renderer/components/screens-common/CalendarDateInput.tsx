@@ -1,14 +1,14 @@
-import { useEffect, useState, type InputHTMLAttributes } from 'react';
+import { useEffect, useState, type InputHTMLAttributes, type Ref } from 'react';
 import { dateLayout, formatCalendarDate, parseCalendarDate } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 /**
  * A date field in the store's layout ("14.03.2026" for a German store), not the browser's date
  * picker, which follows the operating system's language rather than the store's. The value in and
- * out is YYYY-MM-DD; `onChange` gets null while the text is not a whole, real date.
+ * out is YYYY-MM-DD; `onChange` gets null while the text is not a whole, real date, and the text as typed.
  */
 export function CalendarDateInput(
-  props: { value: string; onChange(isoDate: string | null): void } & Omit<
+  props: { value: string; onChange(isoDate: string | null, text: string): void; ref?: Ref<HTMLInputElement> } & Omit<
     InputHTMLAttributes<HTMLInputElement>,
     'value' | 'onChange' | 'type'
   >,
@@ -30,7 +30,7 @@ export function CalendarDateInput(
       value={text}
       onChange={(e) => {
         setText(e.target.value);
-        onChange(parseCalendarDate(e.target.value, format.locale));
+        onChange(parseCalendarDate(e.target.value, format.locale), e.target.value);
       }}
     />
   );
