@@ -135,12 +135,12 @@ export function App({ connection }: { connection: HostConnection }) {
             <SessionContext.Provider value={{ staff, info, signOut: () => signOut(), checkout, dispatch }}>
               <NavigationContext.Provider value={{ route, go: setRoute }}>
                 <TopBar syncBadge={<SyncBadge />} />
+                <ServerLinkBanner />
                 <Screen route={route} />
               </NavigationContext.Provider>
             </SessionContext.Provider>
           ) : (
             <>
-              <ServerLinkBanner />
               <div className="language-switch">
                 <label>
                   {i18n.t('app.language')}

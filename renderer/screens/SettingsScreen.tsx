@@ -38,21 +38,21 @@ function SettingsView() {
   const { t, format, language, setLanguage } = useI18n();
   const [camera, setCamera] = useState(false);
   const [lastScan, setLastScan] = useState<ScanEvent | null>(null);
-  const id = useId();
   /** Counts pairings made here, so the pairing shown is read again after one. */
   const [pairings, setPairings] = useState(0);
+  const id = useId();
   // A live scanner test: whatever any scanner reads shows here as it arrives.
   useScans(setLastScan);
 
   return (
     <main className="screen settings">
       <h1>{t('settings.title')}</h1>
-      <section aria-labelledby={`${id}-about`}>
-        <section aria-labelledby={`${id}-pairing`}>
-          <h2 id={`${id}-pairing`}>{t('settings.pairing')}</h2>
-          <PairingFigures version={pairings} />
-        </section>
+      <section aria-labelledby={`${id}-pairing`}>
+        <h2 id={`${id}-pairing`}>{t('settings.pairing')}</h2>
+        <PairingFigures version={pairings} />
+      </section>
 
+      <section aria-labelledby={`${id}-about`}>
         <h2 id={`${id}-about`}>{t('settings.about')}</h2>
         <dl className="settings-figures">
           <div>
@@ -107,8 +107,6 @@ function SettingsView() {
     </main>
   );
 }
-
-type PairField = 'serverUrl' | 'code' | 'terminalName' | 'caPem';
 
 /** The store's locale, currency and time zone in words ("Deutsch (Deutschland) · Euro · Europe/Berlin"), not codes. */
 function storeFormat(info: { locale: string; currency: string; timeZone: string }, language: Language): string {
@@ -172,6 +170,8 @@ function PairingFigures({ version }: { version: number }) {
   );
 }
 
+type PairField = 'serverUrl' | 'code' | 'terminalName' | 'caPem';
+
 function checkPairing(form: Record<PairField, string>): Partial<Record<PairField, 'settings.serverUrlInvalid' | 'settings.codeRequired'>> {
   const problems: Partial<Record<PairField, 'settings.serverUrlInvalid' | 'settings.codeRequired'>> = {};
   let url: URL | null;
@@ -219,9 +219,9 @@ function SettingsSync({ onPaired }: { onPaired(): void }) {
         }),
       );
       setForm((f) => ({ ...f, code: '' }));
+      onPaired();
     } catch (e) {
       if (e instanceof ApiError && e.payload.code === 'VALIDATION' && Array.isArray(e.payload.details?.issues)) {
-        onPaired();
         const fields: Partial<Record<PairField, string>> = {};
         for (const issue of e.payload.details.issues as { path?: string; message?: string }[]) {
           const f = issue.path as PairField | undefined;
