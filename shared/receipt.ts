@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SaleResult } from './api.ts';
 import { pointsToMinor } from './loyalty/redeem.ts';
-import type { ProgramConfig } from './program.ts';
+import { labelIn, type ProgramConfig } from './program.ts';
 
 /**
  * A receipt, built once from a completed sale and rendered twice: on screen
@@ -91,7 +91,13 @@ export function buildReceipt(input: ReceiptInput): Receipt {
   const redemption = sale.redemption;
   const reward = redemption?.rewardId ? (program.rewards.find((r) => r.id === redemption.rewardId) ?? null) : null;
   const isVoucher = redemption !== null && (redemption.issuesVoucher || reward?.kind === 'voucher');
-  const rewardLabel = reward?.label ?? redemption?.explanation.label ?? null;
+  // Programme words in the store's language (a keyed line's description is its category's id when none was typed).
+  const language = input.format.locale;
+  const rewardLabel = reward ? labelIn(reward, language) : (redemption?.explanation.label ?? null);
+  const categoryWord = (id: string) => {
+    const category = program.categories?.find((c) => c.id === id);
+    return category ? labelIn(category, language) : id;
+  };
   return {
     saleId: sale.saleId,
     createdAt: sale.createdAt,
@@ -99,7 +105,7 @@ export function buildReceipt(input: ReceiptInput): Receipt {
     store: input.store,
     staffName: firstName(input.staffName),
     lines: sale.lines.map((l) => ({
-      description: l.description,
+      description: l.sku === null && l.description === l.category ? categoryWord(l.category) : l.description,
       quantity: l.quantity,
       unitPriceMinor: l.unitPriceMinor,
       amountMinor: l.amountMinor,

@@ -105,6 +105,22 @@ describe('the receipt model', () => {
     expect(text.join('\n')).not.toContain('0,00\u00a0€ off');
   });
 
+  it('words the programme in the store’s language: a keyed amount by its category’s name, a reward by its German label', () => {
+    const sale = t.call(
+      'sale.commit',
+      {
+        saleId: uuidv7(t.clock.now()),
+        memberId,
+        lines: [{ category: 'organic', amountMinor: 500 }, { sku: 'COFFEE-CUP' }],
+        redemption: { kind: 'reward', rewardId: 'free-coffee' },
+      },
+      cashier,
+    );
+    const r = t.call('receipt.get', { saleId: sale.saleId }, cashier);
+    expect(r.lines[0]?.description).toBe('Bio'); // the category 'organic', labelled for German
+    expect(r.pointsDiscount?.label).toBe('Gratis-Kaffee');
+  });
+
   it('a sale of someone else’s id is not found', () => {
     expect(t.fail('receipt.get', { saleId: uuidv7(t.clock.now()) }, cashier).code).toBe('NOT_FOUND');
   });

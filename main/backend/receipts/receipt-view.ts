@@ -9,6 +9,7 @@ import { currentProgram } from '../store/program.ts';
 import { qrSvg } from '../members/member-qr.ts';
 import { saleById } from '../store/sales.ts';
 import { staffById } from '../store/staff.ts';
+import { storeDisplayName } from '../terminal/store-name.ts';
 
 /** Days ahead a receipt warns about expiring points (the member panel's window). */
 export const EXPIRING_SOON_DAYS = 30;
@@ -34,7 +35,7 @@ export function receiptForSale(ctx: ReadCallContext, saleId: string): Receipt {
     format: { locale: ctx.terminal.locale, currency: program.currency, timeZone: program.timeZone },
     store: {
       id: ctx.storeId,
-      name: settings.storeName ?? ctx.storeId,
+      name: storeDisplayName(ctx) ?? ctx.storeId,
       headerLines: settings.headerLines,
       footerLines: settings.footerLines,
     },
