@@ -106,9 +106,10 @@ export async function signedInPage(
   const b = browser ?? (await launchChromium());
   const page = await b.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(stack.host.url);
-  await page.getByLabel('Staff ID').fill(staffId);
-  await page.getByLabel('PIN', { exact: true }).fill(pin);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // By the fields' names: the numeric pad beside the PIN field is labelled "PIN" too.
+  await page.locator('input[name="staffId"]').fill(staffId);
+  await page.locator('input[name="pin"]').fill(pin);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('.topbar').waitFor();
   return { browser: b, page };
 }

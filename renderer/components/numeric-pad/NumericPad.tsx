@@ -48,7 +48,10 @@ export function NumericPad(props: NumericPadProps) {
   const press = (key: PadKey) => {
     const { value: current, onChange: change, rules: r } = latest.current;
     const next = applyPadKey(current, key, r);
-    if (next !== current) change(next);
+    if (next === current) return;
+    // Keys replayed in one burst (a held-back wedge burst) come before React renders again: each builds on the last.
+    latest.current = { ...latest.current, value: next };
+    change(next);
   };
   const enter = () => {
     const { onEnter: submit, enterDisabled: off, disabled: all } = latest.current;
