@@ -278,7 +278,15 @@ export const scanOutcomeSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('unknown-product'), gtin: z.string() }),
   /** Refused before any lookup: a forged or expired token, a bad check digit, scanner garbage. */
-  z.object({ kind: z.literal('rejected'), code: z.string(), reason: z.string() }),
+  z.object({
+    kind: z.literal('rejected'),
+    /** Why, as a stable code (shared/scan-result.ts SCAN_REJECTION_CODES): the screens word it in their language. */
+    code: z.string(),
+    /** The same in English, for logs and older screens; never shown. */
+    reason: z.string(),
+    /** For a refused member QR code (BAD_TOKEN): expired, revoked, bad-signature, unknown-key, not-yet-valid, malformed… */
+    tokenReason: z.string().optional(),
+  }),
 ]);
 export type ScanOutcome = z.infer<typeof scanOutcomeSchema>;
 

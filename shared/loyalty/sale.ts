@@ -15,7 +15,7 @@ import { isQualifyingSale } from './earn-rules.ts';
 import { computeEarn, type EarnResult } from './earn.ts';
 import { sum } from './integer-math.ts';
 import { formatMinor } from './money.ts';
-import { redemptionLimits, validatePointsRedemption, validateReward } from './redeem.ts';
+import { pointsToMinor, redemptionLimits, validatePointsRedemption, validateReward } from './redeem.ts';
 import type { BasketLine, Explanation, MemberState, PricedLine, RedemptionRequest, SaleQuote } from './types.ts';
 
 export function priceSale(args: {
@@ -105,7 +105,10 @@ function priceRedemption(
     label: r.reward.label,
     points: -r.reward.points,
     detail: r.issuesVoucher ? 'voucher issued at payment' : `1 unit free, discount ${money(r.discountMinor)} (line ${r.lineNo})`,
-    params: r.issuesVoucher ? { voucher: 1 } : { discountMinor: r.discountMinor, ...(r.lineNo !== null && { lineNo: r.lineNo }) },
+    // A voucher takes nothing off today; it is worth what its points would take off (as on the receipt).
+    params: r.issuesVoucher
+      ? { voucher: 1, valueMinor: pointsToMinor(program, r.reward.points) }
+      : { discountMinor: r.discountMinor, ...(r.lineNo !== null && { lineNo: r.lineNo }) },
   };
   return {
     quote: {

@@ -48,6 +48,7 @@ describe('scan.resolve', () => {
     expect(scan(CARD)).toEqual({ kind: 'blank-card', cardNumber: CARD });
     const bad = CARD.slice(0, -1) + String((Number(CARD.at(-1)) + 1) % 10);
     expect(scan(bad)).toMatchObject({ kind: 'rejected', code: 'BAD_CHECK_DIGIT' });
+    expect(scan(bad)).not.toHaveProperty('tokenReason'); // only a member QR code has one
   });
 
   test('a blank card scanned at enrolment is issued; a mistyped range number is refused before it is issued', () => {
@@ -76,14 +77,21 @@ describe('scan.resolve', () => {
   test('forged, revoked and wrong-key tokens are refused with a reason and logged without personal data', () => {
     const member = t.enrol(t.login('manager'), { name: 'Grace Hopper', phone: '+44 20 7946 0000', cardNumber: CARD });
     const forged = tokenFor(makeKey(3), { memberId: member.id, issuedAt: t.clock.now() - 1000, expiresAt: null });
-    expect(scan(forged)).toMatchObject({ kind: 'rejected', code: 'BAD_TOKEN', reason: expect.stringContaining('not genuine') });
+    // The token's reason travels as a code too, for the screens to word in their language.
+    expect(scan(forged)).toMatchObject({
+      kind: 'rejected',
+      code: 'BAD_TOKEN',
+      tokenReason: 'bad-signature',
+      reason: expect.stringContaining('not genuine'),
+    });
     const unknownKey = tokenFor(makeKey(9), { memberId: member.id, issuedAt: t.clock.now() - 1000, expiresAt: null });
-    expect(scan(unknownKey)).toMatchObject({ kind: 'rejected', code: 'BAD_TOKEN' });
+    expect(scan(unknownKey)).toMatchObject({ kind: 'rejected', code: 'BAD_TOKEN', tokenReason: 'unknown-key' });
     const revoked = tokenFor(key, { memberId: member.id, tokenId: 'abcdefabcdef', issuedAt: t.clock.now() - 1000, expiresAt: null });
     writeTransaction(t.backend.store, (db) => revokeMemberToken(db, 'abcdefabcdef', t.clock.now()));
     expect(scan(revoked)).toMatchObject({
       kind: 'rejected',
       code: 'BAD_TOKEN',
+      tokenReason: 'revoked',
       reason: expect.stringMatching(/revoked|no longer valid|withdrawn/i),
     });
     const refusals = logLines.filter((l) => l.includes('scan.refused'));

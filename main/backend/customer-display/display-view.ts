@@ -12,6 +12,7 @@ import { pointsNow } from '../store/expiry.ts';
 import { memberById } from '../store/members.ts';
 import { currentProgram } from '../store/program.ts';
 import { saleById } from '../store/sales.ts';
+import { programLabels } from '../terminal/program-labels.ts';
 
 /**
  * The checkout's sale as the customer sees it, priced by the same engine as
@@ -23,6 +24,7 @@ export function customerDisplayState(ctx: ReadCallContext, input: ParsedInput<'d
   const program = currentProgram(db);
   const now = ctx.clock.now();
   const format = { locale: ctx.terminal.locale, currency: program.currency, timeZone: program.timeZone };
+  const { tiers, categories } = programLabels(program);
   const base: CustomerDisplayState = {
     seq,
     phase: 'idle',
@@ -36,6 +38,8 @@ export function customerDisplayState(ctx: ReadCallContext, input: ParsedInput<'d
     redeemPoints: 0,
     balanceAfter: null,
     tierAfterLabel: null,
+    tierAfter: null,
+    labels: { tiers, categories },
   };
   const tierLabel = (tier: string | null) => (tier === null ? null : (tierById(program, tier)?.label ?? tier));
 
@@ -46,7 +50,7 @@ export function customerDisplayState(ctx: ReadCallContext, input: ParsedInput<'d
     return {
       ...base,
       phase: 'paid',
-      lines: sale.lines.map((l) => ({ description: l.description, quantity: l.quantity, amountMinor: l.amountMinor })),
+      lines: sale.lines.map(displayLine),
       totalMinor: sale.totalMinor,
       discountMinor: sale.discountMinor,
       payableMinor: sale.payableMinor,
@@ -54,6 +58,7 @@ export function customerDisplayState(ctx: ReadCallContext, input: ParsedInput<'d
       redeemPoints: sale.redemption?.points ?? 0,
       balanceAfter: sale.balanceAfter,
       tierAfterLabel: tierLabel(sale.tierAfter),
+      tierAfter: sale.tierAfter,
     };
   }
   // No basket yet: a member just identified is greeted; nobody at all is the idle screen.
@@ -64,7 +69,7 @@ export function customerDisplayState(ctx: ReadCallContext, input: ParsedInput<'d
   return {
     ...base,
     phase: 'basket',
-    lines: quote.lines.map((l) => ({ description: l.description, quantity: l.quantity, amountMinor: l.amountMinor })),
+    lines: quote.lines.map(displayLine),
     totalMinor: quote.totalMinor,
     discountMinor: quote.discountMinor,
     payableMinor: quote.payableMinor,
@@ -72,7 +77,14 @@ export function customerDisplayState(ctx: ReadCallContext, input: ParsedInput<'d
     redeemPoints: quote.redemption?.points ?? 0,
     balanceAfter: quote.balanceAfter,
     tierAfterLabel: tierLabel(quote.tierAfter),
+    tierAfter: quote.tierAfter,
   };
+}
+
+/** A line as the customer sees it; a keyed amount described by its category id names it, for the display to word. */
+function displayLine(l: { sku: string | null; description: string; category: string; quantity: number; amountMinor: number }) {
+  const line = { description: l.description, quantity: l.quantity, amountMinor: l.amountMinor };
+  return l.sku === null && l.description === l.category ? { ...line, category: l.category } : line;
 }
 
 /** The cashier's screen shows a redemption the engine refuses as an error beside it; the customer sees the basket without it. */
@@ -94,6 +106,7 @@ function memberPart(db: ReadableDb, program: ProgramConfig, memberId: string | n
   if (row === undefined) return null;
   return {
     firstName: firstName(row.name),
+    tier: row.tier,
     tierLabel: tierById(program, row.tier)?.label ?? row.tier,
     points: pointsNow(db, row, now).available,
   };

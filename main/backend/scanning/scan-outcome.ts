@@ -25,7 +25,10 @@ export function resolveScan(ctx: ReadStaffContext, event: ScanEvent): ScanOutcom
   switch (parsed.kind) {
     case 'rejected':
       ctx.log.log('warn', 'scan.refused', { code: parsed.code, ...parsed.log });
-      return { kind: 'rejected', code: parsed.code, reason: parsed.reason };
+      // The member token's own reason (expired, withdrawn, not genuine…) lets the screen say what to do.
+      return parsed.code === 'BAD_TOKEN' && typeof parsed.log.tokenReason === 'string'
+        ? { kind: 'rejected', code: parsed.code, reason: parsed.reason, tokenReason: parsed.log.tokenReason }
+        : { kind: 'rejected', code: parsed.code, reason: parsed.reason };
     case 'member-token': {
       const row = memberById(db, parsed.memberId);
       // Genuine but not here yet: enrolled on another terminal, not synced to this one.
