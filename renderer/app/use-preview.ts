@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Quote } from '../../shared/api.ts';
 import { ApiError } from '../api/client.ts';
+import { errorText } from '../components/screens-common/error-text.ts';
+import { useI18n } from '../i18n/i18n.tsx';
 import { useApi } from './api-context.tsx';
 import { saleInput, type CheckoutState } from './checkout-state.ts';
 
@@ -9,13 +11,14 @@ export interface RedemptionProblem {
   code: string;
   /** The engine's figures: min, max, step, available, capMinor (when it gave them). */
   details: Record<string, unknown>;
+  /** The backend's English message, for logs: never shown (redemption-words.ts words the code and figures). */
   message: string;
 }
 
 export interface Preview {
   /** The backend's latest price of the basket (without the redemption when that was refused). */
   quote: Quote | null;
-  /** The basket itself could not be priced (say, a product no longer in the catalogue). */
+  /** The basket itself could not be priced (say, a product no longer in the catalogue), in the screen's language. */
   error: string | null;
   /** The requested points or reward were refused: the quote then has no discount, and Complete waits. */
   redemptionProblem: RedemptionProblem | null;
@@ -33,8 +36,10 @@ const REDEMPTION_CODES = new Set(['REDEMPTION_NOT_ALLOWED', 'INSUFFICIENT_POINTS
  */
 export function usePreview(state: CheckoutState, revision = 0): Preview {
   const { client } = useApi();
+  const { t, format } = useI18n();
   const [quote, setQuote] = useState<Quote | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The failure itself, worded at render: a change of language words it again.
+  const [failure, setFailure] = useState<{ error: unknown } | null>(null);
   const [redemptionProblem, setRedemptionProblem] = useState<RedemptionProblem | null>(null);
   const [answered, setAnswered] = useState(0);
   const latest = useRef(0);
@@ -46,7 +51,7 @@ export function usePreview(state: CheckoutState, revision = 0): Preview {
     const done = () => setAnswered(ticket);
     if (input === null) {
       setQuote(null);
-      setError(null);
+      setFailure(null);
       setRedemptionProblem(null);
       done();
       return;
@@ -57,24 +62,24 @@ export function usePreview(state: CheckoutState, revision = 0): Preview {
         const q = await client.call('sale.preview', request);
         if (ticket !== latest.current) return;
         setQuote(q);
-        setError(null);
+        setFailure(null);
         setRedemptionProblem(null);
       } catch (e) {
         if (ticket !== latest.current) return;
         const refused = e instanceof ApiError && request.redemption && REDEMPTION_CODES.has(e.payload.code);
         if (!refused) {
-          setError(e instanceof ApiError ? e.message : String(e));
+          setFailure({ error: e });
         } else {
           setRedemptionProblem({ code: e.payload.code, details: e.payload.details ?? {}, message: e.message });
           try {
             const bare = await client.call('sale.preview', { ...request, redemption: null });
             if (ticket !== latest.current) return;
             setQuote(bare);
-            setError(null);
+            setFailure(null);
           } catch (again) {
             if (ticket !== latest.current) return;
             setQuote(null);
-            setError(again instanceof ApiError ? again.message : String(again));
+            setFailure({ error: again });
           }
         }
       }
@@ -94,5 +99,6 @@ export function usePreview(state: CheckoutState, revision = 0): Preview {
     () => (answered === latest.current ? Promise.resolve() : new Promise<void>((resolve) => waiters.current.push(resolve))),
     [answered],
   );
+  const error = failure === null ? null : errorText(failure.error, t, format);
   return { quote, error, redemptionProblem, settled };
 }

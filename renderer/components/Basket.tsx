@@ -1,7 +1,8 @@
 import type { Quote } from '../../shared/api.ts';
 import type { BasketLine } from '../app/checkout-state.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { formatMoney } from '../i18n/format.ts';
+import { formatMoney, formatPoints } from '../i18n/format.ts';
+import { useProgramText } from '../i18n/use-program-text.tsx';
 
 /**
  * The basket as rung up, priced by the last preview (the backend prices; the screen never does
@@ -14,7 +15,9 @@ export function Basket(props: {
   onRemove(line: BasketLine): void;
 }) {
   const { lines, quote } = props;
-  const { t, format } = useI18n();
+  const i18n = useI18n();
+  const { t, format } = i18n;
+  const words = useProgramText(i18n);
   const money = (m: number) => formatMoney(m, format);
   if (lines.length === 0) return <p className="basket-empty">{t('basket.empty')}</p>;
   return (
@@ -22,7 +25,8 @@ export function Basket(props: {
       <tbody>
         {lines.map((line, i) => {
           const priced = quote?.lines[i];
-          const name = line.kind === 'product' ? line.name : line.category;
+          // A keyed line is described by its category: the programme's word for it, not its id.
+          const name = line.kind === 'product' ? line.name : words.category(line.category);
           return (
             <tr key={line.key} data-line={line.key}>
               <td className="basket-name">{name}</td>
@@ -47,7 +51,7 @@ export function Basket(props: {
                     ? money(line.amountMinor)
                     : money(line.unitPriceMinor * line.quantity)}
               </td>
-              <td className="basket-points">{priced && priced.earnPoints > 0 ? `+${priced.earnPoints}` : ''}</td>
+              <td className="basket-points">{priced && priced.earnPoints > 0 ? `+${formatPoints(priced.earnPoints, format)}` : ''}</td>
               <td className="basket-remove">
                 <button type="button" className="icon" aria-label={t('basket.remove', { name })} onClick={() => props.onRemove(line)}>
                   ✕

@@ -1,6 +1,7 @@
 import { forwardRef, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import { parseMoney } from '../i18n/format.ts';
+import { useProgramText } from '../i18n/use-program-text.tsx';
 
 /**
  * An amount keyed with a category, for goods without a barcode: typed in the field (F4 puts the
@@ -10,7 +11,9 @@ export const KeyedAmountForm = forwardRef<
   HTMLInputElement,
   { categories: string[]; onAdd(category: string, amountMinor: number): void; onPad(category: string): void; shortcut: string }
 >(function KeyedAmountForm({ categories, onAdd, onPad, shortcut }, ref) {
-  const { t, format } = useI18n();
+  const i18n = useI18n();
+  const { t, format } = i18n;
+  const words = useProgramText(i18n);
   const [amount, setAmount] = useState('');
   const [category, setCategory] = useState(categories[0] ?? '');
   const [error, setError] = useState(false);
@@ -52,7 +55,7 @@ export const KeyedAmountForm = forwardRef<
         <select name="category" value={category} onChange={(e) => setCategory(e.target.value)}>
           {categories.map((c) => (
             <option key={c} value={c}>
-              {c}
+              {words.category(c)}
             </option>
           ))}
         </select>

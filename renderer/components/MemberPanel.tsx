@@ -1,20 +1,23 @@
 import type { Member } from '../../shared/api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatPoints } from '../i18n/format.ts';
+import { useProgramText } from '../i18n/use-program-text.tsx';
 
 /**
  * The member's figures exactly as the backend last answered them: points available, and when some
  * of them are not confirmed by the central server yet, the split in a cashier's words.
  */
 export function MemberPanel({ member, actions }: { member: Member; actions?: React.ReactNode }) {
-  const { t, format } = useI18n();
+  const i18n = useI18n();
+  const { t, format } = i18n;
+  const words = useProgramText(i18n);
   const p = (n: number) => formatPoints(n, format);
   const pending = member.pendingPoints;
   return (
     <section className="member-panel" aria-label={t('member.panel')} data-member-id={member.id}>
       <div className="member-head">
         <h2 className="member-name">{member.name}</h2>
-        <span className={`tier tier-${member.tier}`}>{member.tierLabel}</span>
+        <span className={`tier tier-${member.tier}`}>{words.tier(member.tier, member.tierLabel)}</span>
         {actions && <div className="member-panel-actions">{actions}</div>}
       </div>
       {member.status === 'blocked' && (

@@ -4,8 +4,9 @@ import type { Redemption } from '../app/checkout-state.ts';
 import { QUICK_COMMANDS, SHORTCUTS } from '../app/checkout-shortcuts.ts';
 import type { TerminalInfo } from '../app/session.tsx';
 import type { RedemptionProblem } from '../app/use-preview.ts';
-import { useI18n } from '../i18n/i18n.tsx';
+import { useI18n, type I18n } from '../i18n/i18n.tsx';
 import { formatMoney, formatPoints } from '../i18n/format.ts';
+import { useProgramText } from '../i18n/use-program-text.tsx';
 import { limitsText, problemText } from './redemption-words.ts';
 
 /**
@@ -30,6 +31,7 @@ export function RedemptionPanel(props: {
   const { member, quote, redemption, problem, rewards, onChange } = props;
   const i18n = useI18n();
   const { t, format } = i18n;
+  const words = useProgramText(i18n);
   const p = (n: number) => formatPoints(n, format);
   const limits = quote?.limits;
   const offline = limits?.offline;
@@ -110,7 +112,7 @@ export function RedemptionPanel(props: {
                 aria-pressed={redemption?.kind === 'reward' && redemption.rewardId === r.id}
                 onClick={() => onChange({ kind: 'reward', rewardId: r.id })}
               >
-                <span className="reward-label">{r.label}</span>
+                <span className="reward-label">{words.reward(r.id, r.label)}</span>
                 <span className="reward-points">
                   {t('redeem.rewardPoints', { points: p(r.points) })}
                   {overCap && <span className="needs-manager">{t('redeem.offline.needsManager')}</span>}
@@ -144,7 +146,7 @@ export function RedemptionPanel(props: {
           </p>
         ) : applied ? (
           <p className="notice notice-good" data-redeemed={applied.points}>
-            <span>{t('redeem.using', { points: p(applied.points), amount: formatMoney(applied.discountMinor, format) })}</span>
+            <span>{usingText(applied, words.reward, i18n)}</span>
             <button type="button" onClick={() => onChange(null)}>
               {t('redeem.clear')}
             </button>
@@ -153,4 +155,24 @@ export function RedemptionPanel(props: {
       </div>
     </section>
   );
+}
+
+/**
+ * What the applied redemption gives: money off the basket, or a voucher for later, which takes
+ * nothing off today and is worth what its points would take off (the engine's figure, as the
+ * receipt prints it), never "0,00 € off".
+ */
+function usingText(
+  applied: NonNullable<Quote['redemption']>,
+  reward: (id: string, fallback?: string) => string,
+  i18n: Pick<I18n, 't' | 'format'>,
+): string {
+  const { t, format } = i18n;
+  const points = formatPoints(applied.points, format);
+  if (!applied.issuesVoucher) return t('redeem.using', { points, amount: formatMoney(applied.discountMinor, format) });
+  const name = applied.rewardId === null ? t('redeem.voucher') : reward(applied.rewardId, applied.explanation.label);
+  const value = applied.explanation.params?.valueMinor;
+  return typeof value === 'number'
+    ? t('redeem.usingVoucher', { points, reward: name, amount: formatMoney(value, format) })
+    : t('redeem.usingReward', { points, reward: name });
 }

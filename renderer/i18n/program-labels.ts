@@ -135,7 +135,9 @@ export function programText(labels: ProgramLabels, i18n: Words): ProgramText {
           label: reward(id, e.label),
           detail:
             p.voucher === 1
-              ? t('explain.voucherIssued')
+              ? has('valueMinor')
+                ? t('explain.voucherWorth', { amount: money(p.valueMinor) })
+                : t('explain.voucherIssued')
               : has('discountMinor')
                 ? t('explain.rewardFree', { amount: money(p.discountMinor) })
                 : oldDetail,

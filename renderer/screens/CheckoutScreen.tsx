@@ -26,6 +26,9 @@ import { RedemptionPanel } from '../components/RedemptionPanel.tsx';
 import { offlineRefusalText } from '../components/redemption-words.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatPoints, parseMoney } from '../i18n/format.ts';
+import { useProgramText } from '../i18n/use-program-text.tsx';
+import { errorText } from '../components/screens-common/error-text.ts';
+import { scanRejectionText } from '../components/screens-common/scan-text.ts';
 
 type Notice = { tone: 'good' | 'bad'; text: string; action?: { label: string; run(): void } };
 
@@ -49,6 +52,7 @@ export function CheckoutScreen() {
   const { client, connection } = useApi();
   const i18n = useI18n();
   const { t, format } = i18n;
+  const words = useProgramText(i18n);
   const { staff, info, checkout, dispatch } = useSession();
   useCustomerDisplayFeed(checkout); // the customer display follows this sale (renderer/customer-display/)
   const { go } = useNavigation();
@@ -165,7 +169,7 @@ export function CheckoutScreen() {
       case 'unknown-product':
         return say('bad', t('scan.unknownProduct'));
       case 'rejected':
-        return say('bad', t('scan.rejected', { reason: outcome.reason }));
+        return say('bad', scanRejectionText(outcome, t));
     }
   };
 
@@ -173,7 +177,7 @@ export function CheckoutScreen() {
     try {
       show(await client.call('scan.resolve', scan));
     } catch (e) {
-      say('bad', e instanceof ApiError ? e.message : t('scan.failed'));
+      say('bad', e instanceof ApiError ? errorText(e, t, format) : t('scan.failed'));
     }
   };
   useScans(onScan);
@@ -185,7 +189,7 @@ export function CheckoutScreen() {
     if (e.payload.code === 'REDEMPTION_NOT_ALLOWED' && details.reason === 'override_refused') return t('redeem.overrideRefused');
     if (e.payload.code === 'REDEMPTION_NOT_ALLOWED' && typeof details.reason === 'string' && details.reason.endsWith('_daily_cap'))
       return offlineRefusalText(details.reason, typeof details.capRemaining === 'number' ? details.capRemaining : null, i18n);
-    return t('sale.failed', { reason: e.message });
+    return t('sale.failed', { reason: errorText(e, t, format) });
   };
 
   const complete = async () => {
@@ -264,7 +268,7 @@ export function CheckoutScreen() {
           : t('sale.voided'),
       );
     } catch (e) {
-      say('bad', e instanceof ApiError ? e.message : t('error.generic'));
+      say('bad', errorText(e, t, format));
     }
   };
 
@@ -510,7 +514,7 @@ export function CheckoutScreen() {
             <select value={dialog.category} onChange={(e) => setDialog({ kind: 'keyed', category: e.target.value })}>
               {info.categories.map((c) => (
                 <option key={c} value={c}>
-                  {c}
+                  {words.category(c)}
                 </option>
               ))}
             </select>

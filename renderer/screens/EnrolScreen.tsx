@@ -20,6 +20,7 @@ import {
 } from '../components/enrol/enrol-validation.ts';
 import { CalendarDateInput } from '../components/screens-common/CalendarDateInput.tsx';
 import { errorText } from '../components/screens-common/error-text.ts';
+import { scanRejectionText } from '../components/screens-common/scan-text.ts';
 import { formatPoints } from '../i18n/format.ts';
 import { QrCard } from '../components/enrol/QrCard.tsx';
 import { useI18n, type MessageKey } from '../i18n/i18n.tsx';
@@ -28,10 +29,13 @@ import './enrol.css';
 const PROBLEM_MESSAGES: Record<EnrolProblem, MessageKey> = {
   nameRequired: 'enrol.nameRequired',
   nameTooLong: 'enrol.nameTooLong',
+  nameInvalid: 'enrol.nameInvalid',
   phoneInvalid: 'enrol.phoneInvalid',
   emailInvalid: 'enrol.emailInvalid',
   birthDateInvalid: 'enrol.birthDateInvalid',
   cardInvalid: 'enrol.cardInvalid',
+  cardCheckDigit: 'enrol.cardCheckDigit',
+  cardLength: 'enrol.cardLength',
   referralInvalid: 'enrol.referralInvalid',
 };
 
@@ -120,12 +124,12 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
       } else if (outcome.kind === 'member') {
         setCardNotice({ tone: 'bad', text: t('enrol.cardTaken', { name: outcome.member.name }) });
       } else if (outcome.kind === 'rejected') {
-        setCardNotice({ tone: 'bad', text: t('scan.rejected', { reason: outcome.reason }) });
+        setCardNotice({ tone: 'bad', text: scanRejectionText(outcome, t) });
       } else {
         setCardNotice({ tone: 'bad', text: t('enrol.notACard') });
       }
     } catch (e) {
-      setCardNotice({ tone: 'bad', text: errorText(e, t) });
+      setCardNotice({ tone: 'bad', text: errorText(e, t, format) });
     }
   };
   useScans((scan) => void onScan(scan));
@@ -184,17 +188,17 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
       }
       setDone(await client.call('member.enrol', input));
     } catch (e) {
+      // Each refused field said in the catalogue's words (the backend's English message is for logs).
       let fields: Partial<Record<EnrolField, string>> = {};
       if (e instanceof ApiError) {
-        if (e.payload.code === 'VALIDATION') fields = serverFieldErrors(e.payload.details, e.message);
-        else if (e.payload.code === 'CARD_IN_USE') fields = { cardNumber: e.message };
+        if (e.payload.code === 'VALIDATION')
+          fields = Object.fromEntries(Object.entries(serverFieldErrors(e.payload.details)).map(([f, p]) => [f, t(PROBLEM_MESSAGES[p])]));
+        else if (e.payload.code === 'CARD_IN_USE') fields = { cardNumber: errorText(e, t, format) };
         // The only thing enrolment looks up is the referral card.
-        else if (e.payload.code === 'NOT_FOUND') fields = { referrerCard: e.message };
+        else if (e.payload.code === 'NOT_FOUND') fields = { referrerCard: t('enrol.referrerUnknown') };
       }
       setProblems(fields);
-      setFormError(
-        Object.keys(fields).length > 0 ? t('enrol.fixFieldsServer', { reason: e instanceof ApiError ? e.message : '' }) : errorText(e, t),
-      );
+      setFormError(Object.keys(fields).length > 0 ? t('enrol.fixFields') : errorText(e, t, format));
       focusFirst(fields);
     } finally {
       setBusy(false);

@@ -8,9 +8,11 @@ import { useSession } from '../app/session.tsx';
 import { recentMembers, rememberMember, type MemberSummary } from '../components/find-member/recent-members.ts';
 import { classifyQuery } from '../components/find-member/search-query.ts';
 import { errorText, isApiError } from '../components/screens-common/error-text.ts';
+import { scanRejectionText } from '../components/screens-common/scan-text.ts';
 import { useSlowFlag } from '../components/screens-common/use-slow-flag.ts';
 import { formatPoints } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { useProgramText } from '../i18n/use-program-text.tsx';
 
 /** Typing pauses this long before a search goes out. */
 const DEBOUNCE_MS = 150;
@@ -35,7 +37,9 @@ function summaryOf(m: Member): MemberSummary {
  */
 export function FindMemberScreen() {
   const { client } = useApi();
-  const { t, format } = useI18n();
+  const i18n = useI18n();
+  const { t, format } = i18n;
+  const words = useProgramText(i18n);
   const { staff, dispatch } = useSession();
   const { go } = useNavigation();
   const [text, setText] = useState('');
@@ -105,7 +109,7 @@ export function FindMemberScreen() {
       if (outcome.kind === 'member') return void pick(summaryOf(outcome.member), outcome.member);
       setNotice(
         outcome.kind === 'rejected'
-          ? t('scan.rejected', { reason: outcome.reason })
+          ? scanRejectionText(outcome, t)
           : outcome.kind === 'blank-card'
             ? t('scan.blankCard')
             : outcome.kind === 'unknown-member'
@@ -221,7 +225,7 @@ export function FindMemberScreen() {
             >
               <span className="find-row-name">{m.name}</span>
               <span className="find-row-phone">{m.phone ?? ''}</span>
-              <span className="find-row-tier">{m.tierLabel}</span>
+              <span className="find-row-tier">{words.tier(m.tier, m.tierLabel)}</span>
               <span className="find-row-points">{t('find.points', { points: formatPoints(m.balance, format) })}</span>
               {m.status === 'blocked' && <span className="find-row-blocked">⚠ {t('find.blocked')}</span>}
             </button>

@@ -105,6 +105,12 @@ describe('checkout', () => {
     await page.getByRole('button', { name: 'New sale' }).click();
     await memberOnSale(page, RICH.cardNumber, RICH.name);
     await productOnSale(page, 'COFFEE-CUP', 1);
+    // The €10 voucher takes nothing off today: what it is worth is said (the receipt's figure), never "0.00 off".
+    await page.getByRole('button', { name: /€10 voucher/ }).click();
+    const voucher = page.locator('.redemption [data-redeemed="1000"]');
+    await voucher.waitFor();
+    expect(await voucher.textContent()).toMatch(/€10 voucher, a voucher worth (€\s?10[.,]00|10[.,]00\s?€)/);
+    expect(await voucher.textContent()).not.toMatch(/\boff\b/);
     await page.getByRole('button', { name: /Free coffee/ }).click();
     await page.locator('.redemption [data-redeemed="300"]').waitFor();
     await complete(page);

@@ -20,7 +20,16 @@ export const ENROL_FIELDS: readonly EnrolField[] = ['name', 'phone', 'email', 'b
 
 /** Why a field is refused; the screen turns each into a message key. */
 export type EnrolProblem =
-  'nameRequired' | 'nameTooLong' | 'phoneInvalid' | 'emailInvalid' | 'birthDateInvalid' | 'cardInvalid' | 'referralInvalid';
+  | 'nameRequired'
+  | 'nameTooLong'
+  | 'nameInvalid'
+  | 'phoneInvalid'
+  | 'emailInvalid'
+  | 'birthDateInvalid'
+  | 'cardInvalid'
+  | 'cardCheckDigit'
+  | 'cardLength'
+  | 'referralInvalid';
 
 export type EnrolErrors = Partial<Record<EnrolField, EnrolProblem>>;
 
@@ -100,22 +109,37 @@ export function fieldOfPath(path: unknown): EnrolField | null {
   return (ENROL_FIELDS as readonly string[]).includes(head) ? (head as EnrolField) : null;
 }
 
+/** A field the server refused: said with the field's own rule (its English message is for logs). */
+const SERVER_PROBLEMS: Record<EnrolField, EnrolProblem> = {
+  name: 'nameInvalid',
+  phone: 'phoneInvalid',
+  email: 'emailInvalid',
+  birthDate: 'birthDateInvalid',
+  cardNumber: 'cardInvalid',
+  referrerCard: 'referralInvalid',
+};
+
 /**
- * A refused enrolment's details mapped to fields: `{field}` (a card that failed
- * its check digit) or `{issues: [{path, message}]}` (the schema). Messages are
- * the backend's plain words.
+ * A refused enrolment's details mapped to fields and why: `{field, reason}` (a programme card
+ * that failed its check digit or has the wrong length) or `{issues: [{path}]}` (the schema). The
+ * screen words each problem from the catalogue, never the backend's English message.
  */
-export function serverFieldErrors(details: Record<string, unknown> | undefined, message: string): Partial<Record<EnrolField, string>> {
-  const out: Partial<Record<EnrolField, string>> = {};
+export function serverFieldErrors(details: Record<string, unknown> | undefined): EnrolErrors {
+  const out: EnrolErrors = {};
   if (!details) return out;
   const field = fieldOfPath(details.field);
-  if (field) out[field] = message;
+  if (field)
+    out[field] =
+      field === 'cardNumber' && details.reason === 'bad-check-digit'
+        ? 'cardCheckDigit'
+        : field === 'cardNumber' && details.reason === 'wrong-length'
+          ? 'cardLength'
+          : SERVER_PROBLEMS[field];
   if (Array.isArray(details.issues)) {
     for (const issue of details.issues as unknown[]) {
       if (typeof issue !== 'object' || issue === null) continue;
       const f = fieldOfPath((issue as { path?: unknown }).path);
-      const m = (issue as { message?: unknown }).message;
-      if (f && !out[f]) out[f] = typeof m === 'string' && m !== '' ? m : message;
+      if (f && !out[f]) out[f] = SERVER_PROBLEMS[f];
     }
   }
   return out;

@@ -95,22 +95,19 @@ describe('enrolment validation', () => {
     expect(fieldOfPath('phone.0')).toBe('phone');
     expect(fieldOfPath('memberId')).toBeNull();
     expect(fieldOfPath(3)).toBeNull();
-    expect(serverFieldErrors({ field: 'cardNumber', reason: 'bad-check-digit' }, 'Check digit is wrong.')).toEqual({
-      cardNumber: 'Check digit is wrong.',
-    });
+    // Problems, not the backend's English messages: the screen words them in its language.
+    expect(serverFieldErrors({ field: 'cardNumber', reason: 'bad-check-digit' })).toEqual({ cardNumber: 'cardCheckDigit' });
+    expect(serverFieldErrors({ field: 'cardNumber', reason: 'wrong-length' })).toEqual({ cardNumber: 'cardLength' });
     expect(
-      serverFieldErrors(
-        {
-          issues: [
-            { path: 'email', message: 'Invalid email address' },
-            { path: 'memberId', message: 'expected a UUID' },
-            { path: 'phone', message: '' },
-            'junk',
-          ],
-        },
-        'Some of the information is missing or not valid.',
-      ),
-    ).toEqual({ email: 'Invalid email address', phone: 'Some of the information is missing or not valid.' });
-    expect(serverFieldErrors(undefined, 'x')).toEqual({});
+      serverFieldErrors({
+        issues: [
+          { path: 'email', message: 'Invalid email address' },
+          { path: 'memberId', message: 'expected a UUID' },
+          { path: 'name', message: '' },
+          'junk',
+        ],
+      }),
+    ).toEqual({ email: 'emailInvalid', name: 'nameInvalid' });
+    expect(serverFieldErrors(undefined)).toEqual({});
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { programLabels } from '../../../main/backend/terminal/program-labels.ts';
 import { demoProgram as demoStoreProgram } from '../../../main/demo/demo-data.ts';
 import { computeEarn } from '../../../shared/loyalty/earn.ts';
+import { pointsToMinor } from '../../../shared/loyalty/redeem.ts';
 import { priceSale } from '../../../shared/loyalty/sale.ts';
 import { labelIn, programConfigSchema } from '../../../shared/program.ts';
 import { translate, type Language } from '../../../renderer/i18n/translate.ts';
@@ -87,5 +88,16 @@ describe('programme labels in the screen’s language', () => {
     const line = { lineNo: 1, sku: null, category: 'grocery', quantity: 1, unitPriceMinor: 3000, amountMinor: 3000 };
     const q = priceSale({ program: demoProgram, now: 0, lines: [line], member, redemption: { kind: 'points', points: 1000 } });
     expect(plain(words('de').explanation(q.redemption!.explanation))).toEqual({ label: 'Punkte eingelöst', detail: 'Rabatt 10,00 €' });
+
+    // A voucher takes nothing off today: it is worth what its points would take off (the receipt's pointsToMinor figure).
+    const gold = { ...member, tier: 'gold' };
+    const v = priceSale({ program: demoProgram, now: 0, lines: [line], member: gold, redemption: { kind: 'reward', rewardId: 'spa-day' } });
+    expect(v.redemption).toMatchObject({ discountMinor: 0, issuesVoucher: true });
+    expect(v.redemption!.explanation.params?.valueMinor).toBe(pointsToMinor(demoProgram, 5000));
+    expect(plain(words('de').explanation(v.redemption!.explanation))).toEqual({
+      label: 'Gutschein Wellnesstag',
+      detail: 'Gutschein im Wert von 50,00 €, wird beim Bezahlen ausgegeben',
+    });
+    expect(plain(words('en').explanation(v.redemption!.explanation)).detail).toBe('voucher worth 50,00 €, issued at payment');
   });
 });
