@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { ApiError } from '../api/client.ts';
 import { useApi } from '../app/api-context.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatPoints } from '../i18n/format.ts';
+import { errorText } from './screens-common/error-text.ts';
 
 type Stats = Record<string, unknown>;
 
@@ -15,8 +15,8 @@ export function DiagnosticsPanel() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    client.call('terminal.stats', {}).then(setStats, (e: unknown) => setError(e instanceof ApiError ? e.message : t('error.generic')));
-  }, [client, t]);
+    client.call('terminal.stats', {}).then(setStats, (e: unknown) => setError(errorText(e, t, format)));
+  }, [client, t, format]);
 
   const exportBundle = async () => {
     setBusy(true);
@@ -31,7 +31,7 @@ export function DiagnosticsPanel() {
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : t('error.generic'));
+      setError(errorText(e, t, format));
     } finally {
       setBusy(false);
     }

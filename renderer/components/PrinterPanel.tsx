@@ -1,8 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import type { PrintOutcome, PrinterStatus } from '../../shared/receipt.ts';
-import { ApiError } from '../api/client.ts';
 import { useApi } from '../app/api-context.tsx';
 import { useI18n, type MessageKey } from '../i18n/i18n.tsx';
+import { errorText } from './screens-common/error-text.ts';
 
 /**
  * The receipt printer in Settings: how it is configured (the fleet
@@ -11,7 +11,7 @@ import { useI18n, type MessageKey } from '../i18n/i18n.tsx';
  */
 export function PrinterPanel() {
   const { client } = useApi();
-  const { t, language } = useI18n();
+  const { t, language, format } = useI18n();
   const id = useId();
   const [status, setStatus] = useState<PrinterStatus | null>(null);
   const [outcome, setOutcome] = useState<PrintOutcome | null>(null);
@@ -19,8 +19,8 @@ export function PrinterPanel() {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    client.call('printer.status', {}).then(setStatus, (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
-  }, [client]);
+    client.call('printer.status', {}).then(setStatus, (e: unknown) => setError(errorText(e, t, format)));
+  }, [client, t, format]);
 
   const test = async () => {
     setBusy(true);
@@ -29,7 +29,7 @@ export function PrinterPanel() {
     try {
       setOutcome(await client.call('printer.test', { language }));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errorText(e, t, format));
     } finally {
       setBusy(false);
     }

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SaleResult } from '../../shared/api.ts';
 import { receiptRows, type PrintOutcome, type PrinterStatus, type Receipt as ReceiptModel, type ReceiptRow } from '../../shared/receipt.ts';
-import { ApiError } from '../api/client.ts';
 import { useApi } from '../app/api-context.tsx';
 import { useI18n, type MessageKey } from '../i18n/i18n.tsx';
+import { errorText } from './screens-common/error-text.ts';
 import './receipt.css';
 
 /** Sales already sent to the receipt printer: a receipt shown again (a remount, a trip to another screen) is not printed twice. */
@@ -21,7 +21,7 @@ type PrintState = { state: 'idle' | 'printing' | 'printed' } | { state: 'failed'
  */
 export function Receipt({ receipt: sale }: { receipt: SaleResult }) {
   const { client } = useApi();
-  const { t, language } = useI18n();
+  const { t, language, format } = useI18n();
   const [model, setModel] = useState<ReceiptModel | null>(null);
   const [printer, setPrinter] = useState<PrinterStatus | null>(null);
   const [print, setPrint] = useState<PrintState>({ state: 'idle' });
@@ -33,9 +33,9 @@ export function Receipt({ receipt: sale }: { receipt: SaleResult }) {
       const outcome = await client.call('receipt.print', { saleId, language });
       setPrint(outcome.ok ? { state: 'printed' } : { state: 'failed', reason: outcome });
     } catch (e) {
-      setPrint({ state: 'failed', reason: { ok: false, reason: 'failed', detail: e instanceof ApiError ? e.message : String(e) } });
+      setPrint({ state: 'failed', reason: { ok: false, reason: 'failed', detail: errorText(e, t, format) } });
     }
-  }, [client, saleId, language]);
+  }, [client, saleId, language, t, format]);
 
   useEffect(() => {
     let live = true;

@@ -4,6 +4,7 @@ import { createClient } from '../api/client.ts';
 import type { HostConnection } from '../api/ws-transport.ts';
 import { savedLanguage, translate, type Language, type MessageKey } from '../i18n/i18n.tsx';
 import { formatMoney, formatPoints } from '../i18n/format.ts';
+import { programText } from '../i18n/program-labels.ts';
 
 /**
  * What the customer sees while the cashier rings the sale up: their items and
@@ -62,6 +63,13 @@ export function CustomerDisplay({ connection }: { connection: HostConnection }) 
   const money = (m: number) => formatMoney(m, state.format);
   const pts = (p: number) => formatPoints(p, state.format);
   const member = state.member;
+  // No session here: the tier and category words come with the state, in the language chosen at the till.
+  const words = programText(
+    { categories: {}, tiers: {}, rewards: {}, promotions: {}, rules: {}, ...state.labels },
+    { t, language, format: state.format },
+  );
+  const tierName = member === null ? null : member.tier === undefined ? member.tierLabel : words.tier(member.tier, member.tierLabel);
+  const tierAfterName = state.tierAfter != null ? words.tier(state.tierAfter, state.tierAfterLabel ?? undefined) : state.tierAfterLabel;
 
   return (
     <main className="customer-display" data-phase={state.phase} data-seq={state.seq}>
@@ -81,7 +89,7 @@ export function CustomerDisplay({ connection }: { connection: HostConnection }) 
                   <li key={i} className="cd-line">
                     <span className="cd-description">
                       {l.quantity > 1 && <span className="cd-qty">{l.quantity} × </span>}
-                      {l.description}
+                      {l.category === undefined ? l.description : words.category(l.category)}
                     </span>
                     <span className="cd-amount">{money(l.amountMinor)}</span>
                   </li>
@@ -117,7 +125,7 @@ export function CustomerDisplay({ connection }: { connection: HostConnection }) 
           <>
             <p className="cd-hello">{t('display.hello', { name: member.firstName })}</p>
             <p className="cd-tier" data-tier={member.tierLabel}>
-              {t('display.tier', { tier: member.tierLabel })}
+              {t('display.tier', { tier: tierName ?? '' })}
             </p>
             {state.phase === 'paid' ? (
               <p className="cd-earn" data-points={state.earnPoints}>
@@ -141,8 +149,8 @@ export function CustomerDisplay({ connection }: { connection: HostConnection }) 
             <p className="cd-balance" data-points={state.balanceAfter ?? member.points}>
               {t('display.points', { points: pts(state.balanceAfter ?? member.points) })}
             </p>
-            {state.tierAfterLabel && state.tierAfterLabel !== member.tierLabel && (
-              <p className="cd-tier-after">{t('display.tierAfter', { tier: state.tierAfterLabel })}</p>
+            {tierAfterName && tierAfterName !== tierName && (
+              <p className="cd-tier-after">{t('display.tierAfter', { tier: tierAfterName })}</p>
             )}
           </>
         )}

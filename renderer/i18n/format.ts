@@ -98,3 +98,16 @@ export function parseCalendarDate(text: string, locale: string): string | null {
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
   return `${value.year}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
+
+/**
+ * A time zone's name for people in `language` ("Mitteleuropäische Zeit", "Central European Time"),
+ * not its IANA id; the id itself only where the platform has no name for it.
+ */
+export function timeZoneName(timeZone: string, language: string, at: number = Date.now()): string {
+  try {
+    const parts = new Intl.DateTimeFormat(language, { timeZone, timeZoneName: 'longGeneric' }).formatToParts(at);
+    return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  } catch {
+    return timeZone; // an id this platform does not know
+  }
+}

@@ -5,7 +5,7 @@ import { dayReportCsv, dayReportFileName, localDateIn, type DayReport } from '..
 import { CalendarDateInput, useDatePattern } from '../components/screens-common/CalendarDateInput.tsx';
 import { errorText } from '../components/screens-common/error-text.ts';
 import { useSlowFlag } from '../components/screens-common/use-slow-flag.ts';
-import { formatMoney, formatPoints, minorPerMajor } from '../i18n/format.ts';
+import { formatMoney, formatPoints, minorPerMajor, timeZoneName } from '../i18n/format.ts';
 import { useI18n, type MessageKey } from '../i18n/i18n.tsx';
 
 /** Day report (manager): the store's day in figures, and as a CSV file for the office. */
@@ -27,7 +27,7 @@ export function DayReportScreen() {
 
 function DayReportView() {
   const { client } = useApi();
-  const { t, format } = useI18n();
+  const { t, format, language } = useI18n();
   const today = useMemo(() => localDateIn(format.timeZone, Date.now()), [format.timeZone]);
   // null while the field does not hold a whole date in the store's layout.
   const [date, setDate] = useState<string | null>(today);
@@ -133,7 +133,9 @@ function DayReportView() {
       </div>
       {report && (
         <section aria-labelledby={`${id}-figures`} aria-busy={busy}>
-          <h2 id={`${id}-figures`}>{t('report.for', { date: calendarDate(report.date, format.locale), timeZone: report.timeZone })}</h2>
+          <h2 id={`${id}-figures`}>
+            {t('report.for', { date: calendarDate(report.date, format.locale), timeZone: timeZoneName(report.timeZone, language) })}
+          </h2>
           <dl className="report-figures">
             {figures.map(([key, value]) => (
               <div key={key}>

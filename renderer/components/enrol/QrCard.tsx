@@ -3,13 +3,14 @@ import type { Output } from '../../../shared/api.ts';
 import { ApiError } from '../../api/client.ts';
 import { useApi } from '../../app/api-context.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { errorText, isApiError } from '../screens-common/error-text.ts';
 
 type Issued = Output<'member.issueToken'>;
 
 /** A member QR card from the central server, shown to print or to hold up to a phone. */
 export function QrCard({ memberId, name }: { memberId: string; name: string }) {
   const { client } = useApi();
-  const { t } = useI18n();
+  const { t, format } = useI18n();
   const [issued, setIssued] = useState<Issued | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -20,7 +21,8 @@ export function QrCard({ memberId, name }: { memberId: string; name: string }) {
     try {
       setIssued(await client.call('member.issueToken', { memberId }));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : t('enrol.qrOffline'));
+      // The card comes from the central server: out of reach (or no answer at all) says so with what to do instead.
+      setError(e instanceof ApiError && !isApiError(e, 'SERVER_UNREACHABLE') ? errorText(e, t, format) : t('enrol.qrOffline'));
     } finally {
       setBusy(false);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatMoney, parseMoney } from '../../../renderer/i18n/format.ts';
+import { formatMoney, parseMoney, timeZoneName } from '../../../renderer/i18n/format.ts';
 
 const eur = { locale: 'de-DE', currency: 'EUR', timeZone: 'Europe/Berlin' };
 const gbp = { locale: 'en-GB', currency: 'GBP', timeZone: 'Europe/London' };
@@ -34,5 +34,13 @@ describe('money on screen', () => {
     expect(formatMoney(123456, eur)).toMatch(/^1\.234,56\s€$/);
     expect(formatMoney(123456, gbp)).toBe('£1,234.56');
     expect(formatMoney(1500, jpy)).toMatch(/1,500/);
+  });
+});
+
+describe('a time zone for people', () => {
+  test('named in the screen’s language, not by its IANA id; an unknown id stays as it is', () => {
+    expect(timeZoneName('Europe/Berlin', 'de')).toBe('Mitteleuropäische Zeit');
+    expect(timeZoneName('Europe/Berlin', 'en')).toBe('Central European Time');
+    expect(timeZoneName('Mars/Olympus', 'de')).toBe('Mars/Olympus');
   });
 });
