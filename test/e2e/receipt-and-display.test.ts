@@ -177,18 +177,27 @@ describe.each(SIZES)('at $width×$height', { timeout: 90_000 }, (size) => {
     expect(balance).toBeGreaterThan(0);
     expect(await receipt.locator('.receipt-sale-code').getAttribute('data-code')).toBe(saleId);
     expect(await receipt.locator('.receipt-provisional').count()).toBe(0); // online: nothing provisional
-    // Every figure inside the viewport or reachable in the receipt's own scroll area; the QR code decodes to the sale id.
-    await receipt.locator('.receipt-sale-code img').scrollIntoViewIfNeeded();
+    await page.locator('.receipt-print-status[data-print-state="printed"]').waitFor({ timeout: 10_000 });
+    // The QR code the cashier sees decodes to the sale id. The very image is drawn on a page of its own at its
+    // on-screen size: a shot inside the checkout's scroll area was clipped whenever the area moved under it.
+    const qr = receipt.locator('.receipt-sale-code img');
+    const [src, width] = [await qr.getAttribute('src'), await qr.getAttribute('width')];
+    const qrPage = await page.context().browser()!.newPage();
     const qrShot = join(SHOTS, `receipt-qr-${size.width}x${size.height}.png`);
-    await receipt.locator('.receipt-sale-code img').screenshot({ path: qrShot });
+    try {
+      await qrPage.setContent(`<body style="margin:16px;background:#fff"><img src="${src}" width="${width}" height="${width}"></body>`);
+      await qrPage.locator('img').screenshot({ path: qrShot });
+    } finally {
+      await qrPage.close();
+    }
     const decoder = await createZxingWasmDecoder(nodeReaderWasm());
     expect((await decoder.decode(readPng(qrShot), { tryHarder: true }))?.text).toBe(saleId);
+    await qr.scrollIntoViewIfNeeded(); // reachable in the receipt's own scroll area
     await page.screenshot({ path: join(SHOTS, `receipt-bottom-${size.width}x${size.height}.png`) });
     await receipt.locator('.receipt-store').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, `receipt-${size.width}x${size.height}.png`) });
 
-    // Printed by itself on the receipt printer: decode the bytes and check them against the sale.
-    await page.locator('.receipt-print-status[data-print-state="printed"]').waitFor({ timeout: 10_000 });
+    // Printed by itself on the receipt printer (status above): decode the bytes and check them against the sale.
     const paper = decodeEscPos(await printer.cut());
     const text = paper.lines.join('\n');
     expect(paper.codes).toEqual([{ kind: 'qr', data: saleId }]);

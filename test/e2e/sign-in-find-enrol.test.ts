@@ -131,10 +131,10 @@ describe('numeric pad', () => {
       await page.locator('.staff-button', { hasText: cashier.name }).click();
       await expect.poll(() => page.locator('.sign-in-chosen').innerText()).toBe(`PIN for ${cashier.name}`);
       // Four keys in one task, as the wedge listener gives back a burst it judged typing: no render in between.
-      await page.evaluate((pin) => {
-        (document.activeElement as HTMLElement | null)?.blur();
-        for (const key of pin) window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
-      }, cashier.pin);
+      await page.evaluate(
+        `document.activeElement?.blur();
+         for (const key of ${JSON.stringify(cashier.pin)}) window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));`,
+      );
       await expect.poll(() => page.locator('input[name="pin"]').inputValue()).toBe(cashier.pin);
     } finally {
       await page.close();
