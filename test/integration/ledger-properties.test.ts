@@ -14,7 +14,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Input, Output } from '../../shared/api.ts';
+import { lotExpiry } from '../../shared/loyalty/expiry.ts';
 import { CASHIER_VOID_WINDOW_MS } from '../../main/backend/sales/void.ts';
+import { demoProgram } from '../fixtures/program.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { checkInvariants } from '../helpers/ledger-invariants.ts';
 import { createTestTerminal, PRODUCTS, type TestTerminal } from '../helpers/terminal.ts';
@@ -417,8 +419,10 @@ class VoidCommand implements Cmd {
            FROM ledger WHERE sale_id = ? GROUP BY member_id`,
         )
         .all(sale.input.saleId) as { member_id: string; given: number; spent: number; taken: number; returned: number }[];
+      // Points whose expiry has come by the void are not taken back (the refund and void policy, docs/programme.md).
+      const expired = t.clock.now() >= lotExpiry(sale.result.createdAt, demoProgram);
       for (const row of perMember) {
-        expect(row.taken, `member ${row.member_id}`).toBe(row.given);
+        expect(row.taken, `member ${row.member_id}`).toBe(expired ? 0 : row.given);
         expect(row.returned, `member ${row.member_id}`).toBe(row.spent);
       }
     } else {
@@ -471,14 +475,17 @@ class RefundCommand implements Cmd {
       expect(result.balanceAfter).toBe(row.balance);
       expect(result.debtAfter).toBe(row.debt);
     }
-    // Refunding every unit of a line gives back exactly what the line earned and spent, summed over all its refunds.
+    // Earned points whose expiry has come by the refund are not taken back, and are said to have expired.
+    const expired = t.clock.now() >= lotExpiry(sale.result.createdAt, demoProgram);
+    for (const l of result.lines) expect(expired ? l.reversedEarn : l.expiredEarn, `line ${l.lineNo}`).toBe(0);
+    // Refunding every unit of a line gives back exactly what the line earned (taken back or expired) and spent, summed over all its refunds.
     const refundsOfSale = m.refunds.filter((x) => x.input.saleId === sale.input.saleId).map((x) => x.result);
     refundsOfSale.push(result);
     sale.result.lines.forEach((line, i) => {
       if (sale.lines[i]!.refunded !== sale.lines[i]!.quantity) return;
       const parts = refundsOfSale.flatMap((x) => x.lines.filter((l) => l.lineNo === line.lineNo));
       expect(
-        parts.reduce((s, l) => s + l.reversedEarn, 0),
+        parts.reduce((s, l) => s + l.reversedEarn + l.expiredEarn, 0),
         `line ${line.lineNo} earn`,
       ).toBe(line.earnPoints);
       expect(
