@@ -587,6 +587,13 @@ export const api = {
     writes: 'local',
   },
   'sync.status': { input: z.object({}), output: syncStatusSchema, role: 'cashier', writes: false },
+  /** Whether the central server can be reached, before anyone signs in (the sign-in screen's banner): the link alone, no figures of the day. */
+  'sync.link': {
+    input: z.object({}),
+    output: syncStatusSchema.pick({ paired: true, state: true, lastSuccessAt: true, queueLength: true }),
+    role: null,
+    writes: false,
+  },
   /** Push and pull now (after a network fix, before closing the day). */
   'sync.now': { input: z.object({}), output: syncStatusSchema, role: 'manager', writes: 'local' },
   /** Events the server applied but flagged for review (overdrafts, earn by a blocked member, duplicate enrolments). */

@@ -3,7 +3,7 @@ import { uuidv7 } from '../../shared/ids.ts';
 import { ApiError, createClient } from '../api/client.ts';
 import type { ConnectionState, HostConnection } from '../api/ws-transport.ts';
 import { NeedsConfiguration, type ConfigProblem } from '../components/NeedsConfiguration.tsx';
-import { ServerLinkBanner } from '../components/ServerLinkBanner.tsx';
+import { ServerLinkBanner, SignedOutLinkBanner } from '../components/ServerLinkBanner.tsx';
 import { SyncBadge } from '../components/SyncBadge.tsx';
 import { TopBar } from '../components/TopBar.tsx';
 import {
@@ -141,6 +141,7 @@ export function App({ connection }: { connection: HostConnection }) {
             </SessionContext.Provider>
           ) : (
             <>
+              <SignedOutLinkBanner />
               <div className="language-switch">
                 <label>
                   {i18n.t('app.language')}

@@ -1,3 +1,6 @@
+import { useEffect, useState } from 'react';
+import type { SyncStatus } from '../../shared/api.ts';
+import { useApi } from '../app/api-context.tsx';
 import { useSyncStatus } from '../app/use-sync-status.ts';
 import { formatDateTime } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -9,9 +12,34 @@ import './server-link-banner.css';
  * show as waiting. Nothing is shown while the link works.
  */
 export function ServerLinkBanner() {
+  return <LinkBanner status={useSyncStatus().snapshot?.status ?? null} />;
+}
+
+/** The same banner before anyone has signed in: the link's state from `sync.link`, kept live by the backend's status events. */
+export function SignedOutLinkBanner() {
+  const { client, connection } = useApi();
+  const [status, setStatus] = useState<LinkState | null>(null);
+  useEffect(() => {
+    let current = true;
+    const off = connection.onEvent((event) => {
+      if (event.name === 'sync.status') setStatus(event.status);
+    });
+    client.call('sync.link', {}).then(
+      (link) => current && setStatus((s) => s ?? link),
+      () => undefined, // no answer: no banner rather than a wrong one
+    );
+    return () => {
+      current = false;
+      off();
+    };
+  }, [client, connection]);
+  return <LinkBanner status={status} />;
+}
+
+type LinkState = Pick<SyncStatus, 'paired' | 'state' | 'lastSuccessAt' | 'queueLength'>;
+
+function LinkBanner({ status }: { status: LinkState | null }) {
   const { t, format } = useI18n();
-  const { snapshot } = useSyncStatus();
-  const status = snapshot?.status;
   if (!status) return null;
   let text: string | null = null;
   if (!status.paired) text = t('link.unpaired');

@@ -301,7 +301,7 @@ describe('settings and the link to the server', () => {
     }, 60_000);
   }
 
-  it('a terminal that cannot reach its server says so on every screen, at full opacity; the banner goes when it is back', async () => {
+  it('a terminal that cannot reach its server says so on every screen, sign-in included, at full opacity; the banner goes when it is back', async () => {
     const page = await open(SIZES[0]);
     try {
       await signIn(page, cashier);
@@ -322,6 +322,17 @@ describe('settings and the link to the server', () => {
       await page.getByLabel('Phone, name or card number').waitFor();
       expect(await banner.isVisible()).toBe(true);
       await page.screenshot({ path: join(SHOTS, 'offline-banner-find-1024x768.png') });
+      // The sign-in screen says so too, before anyone signs in (a new window: no session at all).
+      const signInPage = await open(SIZES[0]);
+      try {
+        const signedOut = signInPage.locator('.server-link-banner');
+        await signedOut.waitFor({ timeout: 20_000 });
+        expect(await signedOut.innerText()).toContain('No connection to the loyalty server');
+        expect(await signInPage.locator('.staff-grid').isVisible()).toBe(true);
+        await signInPage.screenshot({ path: join(SHOTS, 'offline-banner-sign-in-1024x768.png') });
+      } finally {
+        await signInPage.close();
+      }
       await stack.restartServer();
       await banner.waitFor({ state: 'detached', timeout: 30_000 });
     } finally {

@@ -73,6 +73,7 @@ test('every command writes what the contract declares, and one declared to write
   await call('staff.login', { staffId: STAFF.cashier2.id, pin: '0000' }); // a wrong PIN, for the unlock to clear
   await call('staff.unlock', { staffId: STAFF.cashier2.id }, manager);
   await call('sync.status', {}, cashier);
+  await call('sync.link', {});
   await call('sync.flags', {}, manager);
   await call('sync.now', {}, manager); // not paired: nothing to do
   await call('member.issueToken', { memberId }, manager); // not paired: refused
