@@ -643,37 +643,18 @@ export function observeApplied(model: AppliedModel, x: ProxyExchange): void {
   }
 }
 
-export interface ConvergedTerminal {
-  name: string;
-  t: SyncTerminal;
-  terminalId: string;
-  /** A manager's session token. */
-  token: string;
-}
-
 /**
- * After healing: every terminal's events applied exactly once and none unsent;
- * server balance = sum(ledger) = the model's, live lots = a positive balance;
- * overdraft flags exactly where the model's running balance went below zero on
- * a redemption; every terminal shows the server's balance with nothing
- * pending and passes its own ledger invariants. `members`: the members
- * concerned (with those the terminals hold).
+ * Every committed event of these terminals applied exactly once (as the server answered, `applied`)
+ * and none left unsent; the server's ledger rows of each event are its entries, once; each terminal
+ * passes its own ledger invariants. Step 1 of checkConverged and of the simulation's check.
  */
-export async function checkConverged(
+export async function checkAppliedOnce(
   server: SyncServer,
-  tills: ConvergedTerminal[],
-  members: string[],
-  model: AppliedModel,
+  tills: readonly { name: string; t: SyncTerminal; terminalId: string }[],
+  applied: readonly { id: string }[],
 ): Promise<void> {
-  expect(model.violations, 'a re-delivery of an answered batch must be answered duplicate').toEqual([]);
-  const allMembers = new Set(members);
-  for (const t of tills)
-    for (const r of t.t.backend.store.db.prepare('SELECT id FROM members').pluck().all() as string[]) allMembers.add(r);
-  const ids = [...allMembers];
-
-  // 1. Every committed event applied exactly once; nothing left unsent.
   const appliedOnce = new Map<string, number>();
-  for (const e of model.applied) appliedOnce.set(e.id, (appliedOnce.get(e.id) ?? 0) + 1);
+  for (const e of applied) appliedOnce.set(e.id, (appliedOnce.get(e.id) ?? 0) + 1);
   const outboxIds: string[] = [];
   for (const t of tills) {
     const db = t.t.backend.store.db;
@@ -716,6 +697,38 @@ export async function checkConverged(
     expect(checkInvariants(db), `${t.name}: local ledger invariants`).toEqual([]);
   }
   expect([...appliedOnce.keys()].sort(), "the server applied exactly the terminals' events").toEqual([...outboxIds].sort());
+}
+
+export interface ConvergedTerminal {
+  name: string;
+  t: SyncTerminal;
+  terminalId: string;
+  /** A manager's session token. */
+  token: string;
+}
+
+/**
+ * After healing: every terminal's events applied exactly once and none unsent;
+ * server balance = sum(ledger) = the model's, live lots = a positive balance;
+ * overdraft flags exactly where the model's running balance went below zero on
+ * a redemption; every terminal shows the server's balance with nothing
+ * pending and passes its own ledger invariants. `members`: the members
+ * concerned (with those the terminals hold).
+ */
+export async function checkConverged(
+  server: SyncServer,
+  tills: ConvergedTerminal[],
+  members: string[],
+  model: AppliedModel,
+): Promise<void> {
+  expect(model.violations, 'a re-delivery of an answered batch must be answered duplicate').toEqual([]);
+  const allMembers = new Set(members);
+  for (const t of tills)
+    for (const r of t.t.backend.store.db.prepare('SELECT id FROM members').pluck().all() as string[]) allMembers.add(r);
+  const ids = [...allMembers];
+
+  // 1. Every committed event applied exactly once; nothing left unsent.
+  await checkAppliedOnce(server, tills, model.applied);
 
   // 2. Server: balance = sum(ledger) = the model's, and live lots hold a positive balance.
   const rows = await server.db.query<{ id: string; balance: number; ledger: number; lots: number }>(

@@ -53,11 +53,11 @@ import { AppError } from '../../shared/errors.ts';
 import { prng } from '../../shared/prng.ts';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
-import { checkInvariants } from '../helpers/ledger-invariants.ts';
 import { scratchRoot } from '../helpers/scratch-dir.ts';
 import { SATURDAY } from '../helpers/terminal.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import {
+  checkAppliedOnce,
   openSyncTerminal,
   pairVia,
   serverCursor,
@@ -766,50 +766,11 @@ async function checkSimulation(server: SyncServer, tills: CheckedTerminal[], mem
   const ids = [...new Set([...members, ...model.members.keys()])];
 
   // 1. Every committed event applied exactly once; nothing left unsent.
-  const appliedOnce = new Map<string, number>();
-  for (const e of model.applied) appliedOnce.set(e.id, (appliedOnce.get(e.id) ?? 0) + 1);
-  const outboxIds: string[] = [];
-  for (const t of tills) {
-    const name = `T${t.index}`;
-    const db = t.t.backend.store.db;
-    const outbox = db.prepare('SELECT id, seq, payload, sent_at FROM outbox ORDER BY seq').all() as {
-      id: string;
-      seq: number;
-      payload: string;
-      sent_at: number | null;
-    }[];
-    expect(
-      outbox.filter((o) => o.sent_at === null).map((o) => o.seq),
-      `${name}: unsent events`,
-    ).toEqual([]);
-    expect(t.t.backend.sync.status(), `${name} status`).toMatchObject({ state: 'online', queueLength: 0 });
-    const onServer = await server.db.query<{ id: string; seq: number }>(
-      'SELECT id, seq FROM applied_events WHERE terminal_id = $1 ORDER BY seq',
-      [t.terminalId],
-    );
-    expect(
-      onServer.map((r) => [r.id, Number(r.seq)]),
-      `${name}: applied_events = outbox`,
-    ).toEqual(outbox.map((o) => [o.id, o.seq]));
-    for (const o of outbox) {
-      outboxIds.push(o.id);
-      expect(appliedOnce.get(o.id) ?? 0, `event ${o.seq} of ${name} applied (as the server answered)`).toBe(1);
-    }
-    const expected = new Map(
-      outbox.map((o) => {
-        const ledger = (JSON.parse(o.payload) as { ledger: { points: number }[] }).ledger;
-        return [o.id, { n: ledger.length, sum: ledger.reduce((a, e) => a + e.points, 0) }];
-      }),
-    );
-    const rows = await server.db.query<{ event_id: string; n: number; sum: number }>(
-      "SELECT l.event_id, count(*)::int AS n, sum(l.points)::bigint AS sum FROM ledger l JOIN applied_events a ON a.id = l.event_id WHERE a.terminal_id = $1 AND l.kind <> 'expire' GROUP BY l.event_id",
-      [t.terminalId],
-    );
-    const got = new Map(rows.map((r) => [r.event_id, { n: r.n, sum: Number(r.sum) }]));
-    for (const [id, want] of expected) expect(got.get(id) ?? { n: 0, sum: 0 }, `server ledger rows of event ${id}`).toEqual(want);
-    expect(checkInvariants(db), `${name}: local ledger invariants`).toEqual([]);
-  }
-  expect([...appliedOnce.keys()].sort(), "the server applied exactly the terminals' events").toEqual([...outboxIds].sort());
+  await checkAppliedOnce(
+    server,
+    tills.map((t) => ({ name: `T${t.index}`, t: t.t, terminalId: t.terminalId })),
+    model.applied,
+  );
 
   // 2. Server = model, member by member.
   const rows = await server.db.query<{ id: string; balance: number; ledger: number; expired: number; restored: number; lots: number }>(
