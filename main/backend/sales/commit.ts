@@ -176,6 +176,9 @@ export function commitSale(ctx: CommitContext & { lockout: Lockout }, input: Par
         holdId: postedHold,
         rewardId: quote.redemption?.rewardId ?? null,
         programVersion: program.version,
+        // What this till knew of the member when it priced the sale (the tier as of now, the completed purchases
+        // before it): the server checks each against its own knowledge before it accepts the points.
+        ...(member ? { memberFacts: { tier: member.state.tier, purchaseCount: member.state.purchaseCount } } : {}),
         lines: result.lines.map((l) => ({
           lineNo: l.lineNo,
           sku: l.sku,
