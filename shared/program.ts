@@ -113,6 +113,64 @@ export const cardRangeSchema = z
 /** A product category's name on screen (keyed amounts, the basket); the id is what products and rules refer to. */
 export const categorySchema = z.object({ id, label: z.string().min(1).max(80), labels: labelTranslationsSchema });
 
+/**
+ * Member QR tokens: every token expires (a terminal's requested lifetime is
+ * capped at `lifetimeDays`), and terminals mint within two rates. Each field
+ * has a default, so a programme written before these settings parses.
+ */
+export const tokenPolicySchema = z.object({
+  lifetimeDays: z.number().int().min(1).max(3650).default(730),
+  /** Tokens the terminals together may mint for one member in 24 hours (admin-issued tokens do not count). */
+  perMemberPerDay: z.number().int().min(1).max(1000).default(5),
+  /** Tokens one terminal may mint in an hour, for any members. */
+  perTerminalPerHour: z.number().int().min(1).max(100_000).default(60),
+});
+
+/**
+ * What the server grants a till without a person looking (docs/programme.md,
+ * "Bounds"). Points the server derives (a re-priced sale) and points it cannot
+ * (a manager's adjustment, earn on keyed amounts) are both bounded; above a
+ * bound an event is held for approval (server command `approve`), never applied.
+ */
+export const boundsSchema = z.object({
+  /** Points one sale may credit its member (earn and bonuses). */
+  pointsPerSale: z.number().int().min(1).max(1_000_000_000).default(50_000),
+  /** Points credited to one member in a store-local day, by all tills. */
+  pointsPerMemberPerDay: z.number().int().min(1).max(1_000_000_000).default(100_000),
+  /** Points one manager adjustment may add or take (either sign). */
+  adjustmentPoints: z.number().int().min(1).max(1_000_000_000).default(5_000),
+  /** Adjustment points (either sign, summed) one terminal may make in a store-local day. */
+  adjustmentPointsPerTerminalPerDay: z.number().int().min(1).max(1_000_000_000).default(20_000),
+  /** Points one sale may earn on keyed amounts (lines without a product the server knows); above it the bound is granted. */
+  keyedEarnPerSale: z.number().int().min(0).max(1_000_000_000).default(500),
+});
+export type Bounds = z.infer<typeof boundsSchema>;
+
+/** The programme's bounds with every default filled in. */
+export function boundsOf(config: Pick<ProgramConfig, 'bounds'>): Bounds {
+  return boundsSchema.parse(config.bounds ?? {});
+}
+
+/** Online redemption holds (server/holds/holds.ts): size, lifetime and rate bounds. */
+export const holdPolicySchema = z.object({
+  /** The most points one hold may reserve. */
+  maxPoints: z.number().int().min(1).default(100_000),
+  /** A hold's lifetime is capped at this (the protocol's own cap is 10 minutes). */
+  maxTtlSeconds: z.number().int().min(10).max(600).default(300),
+  /** Holds one terminal may place in a minute (a replayed hold id does not count). */
+  perTerminalPerMinute: z.number().int().min(1).max(10_000).default(30),
+});
+
+/** Redemption at the till. */
+export const redemptionPolicySchema = z.object({
+  /** Points or a reward are redeemed only for a member identified by a scan in the sale, or with a manager's PIN. */
+  requirePresence: z.boolean().default(true),
+});
+
+export type TokenPolicy = z.output<typeof tokenPolicySchema>;
+export type HoldPolicy = z.output<typeof holdPolicySchema>;
+export type RedemptionPolicy = z.output<typeof redemptionPolicySchema>;
+
 export const programConfigSchema = z
   .object({
     version: z.number().int().min(1),
@@ -159,6 +217,14 @@ export const programConfigSchema = z
     cards: z.object({ ranges: z.array(cardRangeSchema).default([]) }).optional(),
     /** Names of the categories for the screens; optional (a category without one is shown by its id, made readable). */
     categories: z.array(categorySchema).optional(),
+    /** Member QR tokens the server signs (docs/programme.md): read through tokenPolicy(), which fills the defaults. */
+    tokens: tokenPolicySchema.optional(),
+    /** Online redemption holds' bounds: read through holdPolicy(). */
+    holds: holdPolicySchema.optional(),
+    /** Who may redeem: read through redemptionPolicy(). */
+    redemption: redemptionPolicySchema.optional(),
+    /** What the server grants a till unchecked by a person: read through boundsOf(). */
+    bounds: boundsSchema.partial().optional(),
   })
   .superRefine((cfg, ctx) => {
     const levels = cfg.tiers.levels;
@@ -215,6 +281,21 @@ export function labelIn(item: { label: string; labels?: LabelTranslations | unde
   const labels = item.labels;
   if (!labels) return item.label;
   return labels[language] ?? labels[language.split('-')[0]!] ?? item.label;
+}
+
+/** The member token settings, with the defaults filled in (also for no programme at all). */
+export function tokenPolicy(config: Pick<ProgramConfig, 'tokens'> | null): TokenPolicy {
+  return tokenPolicySchema.parse(config?.tokens ?? {});
+}
+
+/** The hold bounds, with the defaults filled in. */
+export function holdPolicy(config: Pick<ProgramConfig, 'holds'> | null): HoldPolicy {
+  return holdPolicySchema.parse(config?.holds ?? {});
+}
+
+/** The redemption settings, with the defaults filled in. */
+export function redemptionPolicy(config: Pick<ProgramConfig, 'redemption'> | null): RedemptionPolicy {
+  return redemptionPolicySchema.parse(config?.redemption ?? {});
 }
 
 /** The programme's card ranges; none when the configuration predates them. */

@@ -2,6 +2,7 @@ import type { Backend, Printing, TerminalIdentity } from './context.ts';
 import { CustomerDisplayFeed } from './customer-display/display-feed.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { silentLogger, type Logger } from './platform/logging.ts';
+import { MemberPresence } from './sales/member-presence.ts';
 import { createScanHub } from './scanning/scan-hub.ts';
 import { ScannerMonitor } from './scanning/scanner-monitor.ts';
 import { Sessions } from './staff/sessions.ts';
@@ -56,5 +57,6 @@ export function createBackend(options: BackendOptions): Backend {
     sync,
     printing: { printer: null, receipt: { headerLines: [], footerLines: [] }, problem: null, ...options.printing },
     display: new CustomerDisplayFeed(),
+    presence: new MemberPresence(),
   };
 }

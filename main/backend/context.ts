@@ -2,6 +2,7 @@ import type { CustomerDisplayFeed } from './customer-display/display-feed.ts';
 import type { Clock } from './platform/clock.ts';
 import type { PrinterConfig, ReceiptConfig } from './receipts/printer-config.ts';
 import type { Logger } from './platform/logging.ts';
+import type { MemberPresence } from './sales/member-presence.ts';
 import type { ScanHub } from './scanning/scan-hub.ts';
 import type { ScannerMonitor } from './scanning/scanner-monitor.ts';
 import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
@@ -32,6 +33,8 @@ export interface Backend {
   printing: Printing;
   /** What the customer-facing display shows (main/backend/customer-display/). */
   display: CustomerDisplayFeed;
+  /** Members a scan identified, per signed-in staff member: redemption needs one (sales/member-presence.ts). */
+  presence: MemberPresence;
 }
 
 export interface Printing {

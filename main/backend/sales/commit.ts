@@ -11,6 +11,8 @@ import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
 import { insertOfflineRedemption, markHoldPosted, offlineRedeemedSince, usableHold } from '../store/sync-redemptions.ts';
 import { judgeOfflineRedemption, REFUSAL_MESSAGES, storeDayStart, type OfflineCaps } from './offline-policy.ts';
 import { verifyManagerOverride } from './redemption-override.ts';
+import type { MemberPresence } from './member-presence.ts';
+import { redemptionPolicy, type ProgramConfig } from '../../../shared/program.ts';
 import type { Lockout } from '../staff/pin-check.ts';
 import { expireDue } from '../store/expiry.ts';
 import { credit, debit } from '../store/points.ts';
@@ -29,6 +31,12 @@ export interface CommitContext {
    * (its ledger is then the only one, and its balance check is enough).
    */
   offlineCaps?: OfflineCaps | null;
+  /**
+   * Members a scan identified at this till (sales/member-presence.ts): with the programme's
+   * redemption.requirePresence, a redemption for a member no scan identified needs a manager's
+   * override. Absent: not checked (callers below the command layer, such as imports and tests).
+   */
+  presence?: MemberPresence | null;
 }
 
 /**
@@ -45,14 +53,18 @@ export function commitSale(ctx: CommitContext & { lockout: Lockout }, input: Par
     input.override != null && saleById(ctx.store.db, input.saleId) === undefined
       ? verifyManagerOverride(ctx.store, ctx.lockout, input.override, now)
       : null;
-  return writeTransaction(ctx.store, (db) => {
+  let committedFor: string | null = null;
+  const result = writeTransaction(ctx.store, (db) => {
     const existing = saleById(db, input.saleId);
     if (existing) return JSON.parse(existing.result) as SaleResult;
+    committedFor = input.memberId;
 
     const mark = ledgerMark(db);
     const program = currentProgram(db);
     if (input.memberId !== null) expireDue(db, input.memberId, now);
     const { basket, quote, member } = price(db, program, input, now);
+    if (quote.redemption && input.memberId !== null)
+      checkPresence(db, ctx, program, input.memberId, quote.redemption.points, overrideStaffId, input.saleId);
     const voucherCode = quote.redemption?.issuesVoucher ? newVoucherCode() : null;
 
     let tierAfter: string | null = null;
@@ -197,6 +209,41 @@ export function commitSale(ctx: CommitContext & { lockout: Lockout }, input: Par
       now,
     );
     return result;
+  });
+  // The member's scan was for this sale: the next sale needs its own.
+  if (committedFor !== null) ctx.presence?.consume(ctx.staffId, committedFor);
+  return result;
+}
+
+/**
+ * A redemption (points or a reward) for a member no scan identified at this till in this sale
+ * (found by search) needs a manager's override when the programme requires presence; the
+ * override is audited. The cashier's own PIN is no override (verifyManagerOverride asks for a manager).
+ */
+function checkPresence(
+  db: WritableDb,
+  ctx: CommitContext,
+  program: ProgramConfig,
+  memberId: string,
+  points: number,
+  overrideStaffId: string | null,
+  saleId: string,
+): void {
+  if (ctx.presence == null || !redemptionPolicy(program).requirePresence) return;
+  if (ctx.presence.isPresent(ctx.staffId, memberId, ctx.now)) return;
+  if (overrideStaffId === null) {
+    throw new AppError(
+      'REDEMPTION_NOT_ALLOWED',
+      "The member's card or QR code was not scanned in this sale: redeeming for a member found by search needs a manager's PIN.",
+      { reason: 'presence_required', overrideAllowed: true },
+    );
+  }
+  audit(db, {
+    at: ctx.now,
+    staffId: overrideStaffId,
+    action: 'redemption.presence_override',
+    subject: saleId,
+    details: { memberId, points, cashierId: ctx.staffId },
   });
 }
 

@@ -6,7 +6,11 @@ import { refundAtAnyTill } from './refund-at-any-till.ts';
 import { voidSale } from './void.ts';
 
 export const saleHandlers = {
-  'sale.preview': (input, ctx) => previewSale(ctx.store.db, currentProgram(ctx.store.db), input, ctx.clock.now(), offlineCapsNow(ctx.sync)),
+  'sale.preview': (input, ctx) =>
+    previewSale(ctx.store.db, currentProgram(ctx.store.db), input, ctx.clock.now(), offlineCapsNow(ctx.sync), {
+      presence: ctx.presence,
+      staffId: ctx.staff.id,
+    }),
   'sale.commit': (input, ctx) =>
     commitSale(
       {
@@ -16,6 +20,7 @@ export const saleHandlers = {
         storeId: ctx.storeId,
         offlineCaps: ctx.sync.offlineCaps(),
         lockout: ctx.lockout,
+        presence: ctx.presence,
       },
       input,
     ),

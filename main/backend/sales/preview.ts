@@ -1,5 +1,5 @@
 import type { Output, ParsedInput } from '../../../shared/api.ts';
-import type { ProgramConfig } from '../../../shared/program.ts';
+import { redemptionPolicy, type ProgramConfig } from '../../../shared/program.ts';
 import { quickAmounts } from '../../../shared/loyalty/redeem.ts';
 import { priceSale } from '../../../shared/loyalty/sale.ts';
 import type { SaleQuote } from '../../../shared/loyalty/types.ts';
@@ -8,6 +8,7 @@ import type { ReadableDb } from '../store/connection.ts';
 import { offlineRedeemedSince } from '../store/sync-redemptions.ts';
 import { resolveBasket, type DescribedLine } from './basket.ts';
 import { loadMemberState, type LoadedMember } from './member-state.ts';
+import type { MemberPresence } from './member-presence.ts';
 import { judgedOffline, offlineAllowance, offlineLimits, storeDayStart, type OfflineCaps } from './offline-policy.ts';
 import { quoteView } from './quote-view.ts';
 
@@ -29,6 +30,7 @@ export function price(db: ReadableDb, program: ProgramConfig, input: ParsedInput
  * The sale as the checkout shows it. `offlineCaps` is given while a redemption would be judged
  * offline now (see `offlineCapsNow`): the limits then say what today's offline allowance leaves
  * and offer quick amounts only within it, so a manager's PIN is asked for up front, never at Complete.
+ * `seen` (the command layer's): a member no scan identified at this till gets `limits.presenceOverride`.
  */
 export function previewSale(
   db: ReadableDb,
@@ -36,9 +38,18 @@ export function previewSale(
   input: ParsedInput<'sale.preview'>,
   now: number,
   offlineCaps: OfflineCaps | null = null,
+  seen: { presence: MemberPresence; staffId: string } | null = null,
 ): Output<'sale.preview'> {
   const { basket, quote } = price(db, program, input, now);
-  const view = quoteView(quote, basket, program);
+  const priced = quoteView(quote, basket, program);
+  // Found by search, not scanned: the screen asks for a manager's PIN before Complete (sales/commit.ts enforces it).
+  const view =
+    seen !== null &&
+    input.memberId !== null &&
+    redemptionPolicy(program).requirePresence &&
+    !seen.presence.isPresent(seen.staffId, input.memberId, now)
+      ? { ...priced, limits: { ...priced.limits, presenceOverride: true } }
+      : priced;
   if (offlineCaps === null || input.memberId === null || !view.limits.allowed) return view;
   const since = storeDayStart(now, program.timeZone);
   const allowance = offlineAllowance(
