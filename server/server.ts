@@ -3,9 +3,12 @@
  * (expire due points, forget old nonces). Tests, `npm run server`, `npm start`
  * and the terminal's tests start it in-process (port 0 = an ephemeral port).
  */
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { expireDuePoints } from './apply/expiry.ts';
+import type { ProtocolPolicy } from './auth/protocol-window.ts';
 import { pruneNonces } from './auth/verify-request.ts';
+import type { AbuseLimits } from './http/abuse-limits.ts';
 import { buildApp } from './http/app.ts';
 import type { LogOptions } from './http/logging.ts';
 import { onContention } from './store/contention.ts';
@@ -17,8 +20,32 @@ export interface StartOptions {
   host?: string;
   log?: LogOptions | false;
   clock?: () => number;
+  /** Protocol version 1 (HMAC) transition window; absent: 90 days after version 2 first ran on this database. */
+  protocol?: ProtocolPolicy;
   /** How often to expire due points and prune nonces; 0 = never (tests drive it). Default 10 minutes. */
   maintenanceIntervalMs?: number;
+  /** Serve HTTPS with this certificate (PEM, the chain after the leaf) and private key (PEM). Absent: plain HTTP. */
+  tls?: { certFile: string; keyFile: string };
+  /** Behind a reverse proxy: its addresses or CIDRs, so per-address limits count X-Forwarded-For's client (see app.ts). */
+  trustProxy?: string | string[];
+  /** Rates and time limits (server/http/abuse-limits.ts); each absent one has its default. */
+  limits?: Partial<AbuseLimits>;
+}
+
+/** A TLS file that cannot be read: said with its path, so the operator knows which. */
+export class TlsFileError extends Error {
+  override readonly name = 'TlsFileError';
+}
+
+function readTlsFile(path: string, what: string): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(path);
+  } catch (error) {
+    throw new TlsFileError(`The TLS ${what} file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  if (!pem.includes('-----BEGIN ')) throw new TlsFileError(`The TLS ${what} file ${path} is not PEM (no -----BEGIN line).`);
+  return pem;
 }
 
 export interface RunningServer {
@@ -34,7 +61,19 @@ export const DEFAULT_HOST = '127.0.0.1';
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const clock = options.clock ?? Date.now;
-  const app = buildApp({ db: options.db, log: options.log, clock });
+  const https =
+    options.tls === undefined
+      ? undefined
+      : { cert: readTlsFile(options.tls.certFile, 'certificate'), key: readTlsFile(options.tls.keyFile, 'key') };
+  const app = buildApp({
+    db: options.db,
+    log: options.log,
+    clock,
+    ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
+    ...(https === undefined ? {} : { https }),
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  });
   const maintain = async () => {
     const now = clock();
     const expired = await expireDuePoints(options.db, now);
@@ -58,7 +97,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       : null;
   timer?.unref();
   return {
-    url: `http://${options.host ?? DEFAULT_HOST}:${port}`,
+    url: `${https === undefined ? 'http' : 'https'}://${urlHost(options.host ?? DEFAULT_HOST)}:${port}`,
     app,
     maintain,
     close: async () => {
@@ -68,4 +107,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       stopContentionLog();
     },
   };
+}
+
+/** An IPv6 literal goes in brackets in a URL. */
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

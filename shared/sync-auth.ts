@@ -1,18 +1,28 @@
 /**
- * Request signing for the sync protocol, with WebCrypto only (globalThis.crypto),
- * so this file typechecks in both the Node and the web configuration; in
- * practice the terminal's backend signs and the server verifies.
+ * Request signing for the sync protocol. Two schemes share one canonical
+ * request (method, target, timestamp, nonce, body hash):
  *
- *   Authorization: LT1-HMAC-SHA256 terminal=<id>, ts=<ms>, nonce=<random>, sig=<base64url>
+ *   Authorization: LT2-ED25519 terminal=<id>, ts=<ms>, nonce=<random>, sig=<base64url, 86 chars>
+ *   sig = base64url(Ed25519-sign(device private key, canonical))          (protocol version 2)
  *
- *   sig = base64url(HMAC-SHA256(key, METHOD "\n" pathWithQuery "\n" ts "\n" nonce "\n" sha256hex(body)))
- *   key = SHA-256(secret bytes)   (secret = the base64url string from /v1/pair, decoded)
+ *   Authorization: LT1-HMAC-SHA256 terminal=<id>, ts=<ms>, nonce=<random>, sig=<base64url, 43 chars>
+ *   sig = base64url(HMAC-SHA256(SHA-256(secret), canonical))               (protocol version 1)
  *
- * Why SHA-256(secret) as the key: the server must hold the HMAC key to verify,
- * and holding only this derivation means a copy of its database does not reveal
- * the secret the terminal was given. (The key still lets one sign as the
- * terminal, so the server treats that column like a password hash: never logged,
- * never returned.)
+ *   canonical = METHOD "\n" pathWithQuery "\n" ts "\n" nonce "\n" sha256hex(body)
+ *
+ * Version 2: the terminal makes an Ed25519 key pair when it pairs, keeps the
+ * private key sealed in its credentials and gives the server only the public
+ * key, so a copy of the server's database cannot sign as any terminal. The
+ * Ed25519 signer runs only on the terminal (main/backend/sync/request-signer.ts,
+ * node:crypto) and the verifier only on the server (server/auth/verify-request.ts);
+ * this file keeps what both sides share and stays pure enough for the web
+ * configuration.
+ *
+ * Version 1 (HMAC) is accepted by the server only during a transition window
+ * (docs/sync-protocol.md, "Protocol version 2"): its key, SHA-256(secret), is in
+ * the server's database and therefore signs as the terminal for anyone holding a
+ * copy. `signRequest` (HMAC, WebCrypto only) stays for terminals that still hold
+ * a secret until they register a device key (POST /v1/device-key).
  *
  * `pathWithQuery` is the request target exactly as sent (`/v1/changes?cursor=x&limit=5`);
  * `body` is the exact bytes sent (empty for GET). `ts` must be within ±5 minutes of
@@ -22,7 +32,10 @@
 
 import { UUID_PATTERN } from './ids.ts';
 
+/** Protocol version 1: HMAC with a key the server also holds (accepted only during the transition window). */
 export const AUTH_SCHEME = 'LT1-HMAC-SHA256';
+/** Protocol version 2: Ed25519 with a key pair whose private half never leaves the terminal. */
+export const AUTH_SCHEME_ED25519 = 'LT2-ED25519';
 
 /** The string that is signed. `bodySha256Hex` is the lower-case hex SHA-256 of the exact body bytes. */
 export function canonicalRequest(method: string, pathWithQuery: string, ts: number, nonce: string, bodySha256Hex: string): string {
@@ -55,7 +68,25 @@ export async function signRequest(input: SignRequestInput): Promise<string> {
   return `${AUTH_SCHEME} terminal=${input.terminalId}, ts=${ts}, nonce=${nonce}, sig=${sig}`;
 }
 
+/** The Authorization header value of the Ed25519 scheme, from a signature already made over canonicalRequest(...). */
+export function ed25519Authorization(terminalId: string, ts: number, nonce: string, sig: Uint8Array): string {
+  return `${AUTH_SCHEME_ED25519} terminal=${terminalId}, ts=${ts}, nonce=${nonce}, sig=${base64urlEncode(sig)}`;
+}
+
+/** 16 random bytes, base64url: a fresh nonce. */
+export function newNonce(): string {
+  return base64urlEncode(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** Lower-case hex SHA-256 of the body bytes (for canonicalRequest). */
+export async function bodySha256Hex(body: string | Uint8Array | undefined): Promise<string> {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : Uint8Array.from(body ?? []);
+  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
+}
+
 export interface ParsedAuthorization {
+  /** 1 = LT1-HMAC-SHA256, 2 = LT2-ED25519. */
+  protocolVersion: 1 | 2;
   terminalId: string;
   ts: number;
   nonce: string;
@@ -65,8 +96,9 @@ export interface ParsedAuthorization {
 /** null when the header is not of this scheme, or a field is missing, repeated or malformed. */
 export function parseAuthorization(header: string | undefined): ParsedAuthorization | null {
   if (header === undefined) return null;
-  const prefix = `${AUTH_SCHEME} `;
-  if (!header.startsWith(prefix)) return null;
+  const protocolVersion = header.startsWith(`${AUTH_SCHEME} `) ? 1 : header.startsWith(`${AUTH_SCHEME_ED25519} `) ? 2 : null;
+  if (protocolVersion === null) return null;
+  const prefix = `${protocolVersion === 1 ? AUTH_SCHEME : AUTH_SCHEME_ED25519} `;
   const fields = new Map<string, string>();
   for (const part of header.slice(prefix.length).split(',')) {
     const eq = part.indexOf('=');
@@ -80,10 +112,18 @@ export function parseAuthorization(header: string | undefined): ParsedAuthorizat
   const nonce = fields.get('nonce');
   const sig = fields.get('sig');
   if (terminalId === undefined || ts === undefined || nonce === undefined || sig === undefined || fields.size !== 4) return null;
-  if (!UUID_PATTERN.test(terminalId) || !/^\d{1,16}$/.test(ts) || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !/^[A-Za-z0-9_-]{43}$/.test(sig))
+  if (
+    !UUID_PATTERN.test(terminalId) ||
+    !/^\d{1,16}$/.test(ts) ||
+    !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) ||
+    !SIG_PATTERN[protocolVersion].test(sig)
+  )
     return null;
-  return { terminalId, ts: Number(ts), nonce, sig };
+  return { protocolVersion, terminalId, ts: Number(ts), nonce, sig };
 }
+
+// HMAC-SHA256 is 32 bytes (43 base64url characters), an Ed25519 signature 64 (86).
+const SIG_PATTERN = { 1: /^[A-Za-z0-9_-]{43}$/, 2: /^[A-Za-z0-9_-]{86}$/ } as const;
 
 function hex(bytes: Uint8Array): string {
   let out = '';

@@ -3,8 +3,10 @@ import { programConfigSchema } from './program.ts';
 import { uuidSchema } from './ids.ts';
 
 /**
- * The sync protocol between a terminal and a central loyalty server, version 1
- * (routes under `/v1/`). JSON over HTTP. This file is the contract: the
+ * The sync protocol between a terminal and a central loyalty server, version 2
+ * (routes still under `/v1/`: version 2 changed how requests are signed, not a
+ * route or a body a version-1 terminal sends, so the paths stay and a fleet
+ * can update in waves; see docs/sync-protocol.md, "Protocol version 2"). JSON over HTTP. This file is the contract: the
  * reference server (server/) validates every request with these schemas, the
  * terminal's sync client is typed from them, and server/openapi.json embeds
  * their JSON Schema (a test keeps the two equal). Another loyalty back end can
@@ -15,12 +17,14 @@ import { uuidSchema } from './ids.ts';
  * members, sales, holds …) are UUIDs in canonical lower-case form.
  *
  * Authentication: `POST /v1/pair` is authenticated by its one-time code; every
- * other route by an HMAC signature of the request (see shared/sync-auth.ts).
+ * other route by the terminal's Ed25519 signature of the request (version 2),
+ * or, during the transition window only, by the HMAC signature of version 1
+ * (see shared/sync-auth.ts).
  * Objects are open for additions: a receiver ignores fields it does not know,
  * so new optional fields never need a new version.
  */
 
-export const SYNC_PROTOCOL_VERSION = 1;
+export const SYNC_PROTOCOL_VERSION = 2;
 
 // ---- limits ------------------------------------------------------------------
 
@@ -30,6 +34,10 @@ export const DEFAULT_PUSH_BATCH = 500;
 export const MAX_PUSH_BATCH = 1000;
 /** Largest request body the server reads; more answers 413 PAYLOAD_TOO_LARGE. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** Largest body of POST /v1/pair (a code, a name and a key); more answers 413 before any of it is read. */
+export const MAX_PAIR_BODY_BYTES = 4 * 1024;
+/** Largest body of the small requests (holds, hold releases, member tokens); more answers 413. */
+export const MAX_SMALL_BODY_BYTES = 16 * 1024;
 export const DEFAULT_PULL_LIMIT = 1000;
 export const MAX_PULL_LIMIT = 5000;
 /** How far a request's timestamp may differ from the server's clock. */
@@ -41,8 +49,14 @@ export const DEFAULT_HOLD_TTL_MS = 2 * 60_000;
 
 /** Milliseconds since the Unix epoch. */
 export const timestampSchema = z.number().int().min(0).max(8.64e15);
-const pointsSchema = z.number().int().safe();
-const minorSchema = z.number().int().safe();
+/**
+ * Bounds on every integer a till sends: far above any real figure, far below
+ * 2^53, so no sum the server or a till makes of them can lose precision.
+ */
+export const MAX_POINTS = 1_000_000_000;
+export const MAX_MINOR = 1_000_000_000_000;
+const pointsSchema = z.number().int().min(-MAX_POINTS).max(MAX_POINTS);
+const minorSchema = z.number().int().min(-MAX_MINOR).max(MAX_MINOR);
 const idSchema = z.string().min(1).max(64);
 const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'expected base64url without padding');
 
@@ -56,8 +70,14 @@ const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'expected base64url witho
  * - SEQUENCE_GAP (409): the first new event is not appliedSeq + 1 (`details.expectedSeq`).
  * - SEQUENCE_CONFLICT (409): a sequence number at or below appliedSeq carries an id the
  *   server never applied: the terminal reused a number (e.g. restored from a backup).
- * - INSUFFICIENT_POINTS (409): a hold asks for more than is available (`details.available`).
+ * - INSUFFICIENT_POINTS (409): a hold asks for more than is available (no figure: the balance is not revealed).
  * - MEMBER_BLOCKED (409): a hold or token for a blocked member.
+ * - RATE_LIMITED (429): too many requests for now — from one address (`details.limitedBy`
+ *   'address', or 'pairing' for POST /v1/pair), from one terminal ('terminal'), or too many
+ *   holds or member tokens; `Retry-After` (seconds) and `details.retryAfterSeconds` say when
+ *   to try again. Nothing was applied; a terminal waits at least that long before retrying.
+ * - HOLD_TOO_LARGE (409): a hold asks for more points than one hold may reserve
+ *   (the programme's holds.maxPoints, in `details.maxPoints`).
  * - CONFLICT (409): an id reused with different content (a hold id for another member).
  * - PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), INTERNAL (500, no details).
  */
@@ -73,6 +93,8 @@ export const SYNC_ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'INTERNAL',
+  'RATE_LIMITED',
+  'HOLD_TOO_LARGE',
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
@@ -88,6 +110,10 @@ export type SyncError = z.infer<typeof syncErrorSchema>;
  * Why a request was refused with 401 (`details.reason`). A terminal shows
  * `clock_skew` as "check this terminal's clock" and `revoked`/`unknown_terminal`
  * as "pair this terminal again"; the others are retried with a fresh signature.
+ * `protocol_retired`: an HMAC (version 1) signature after the server's transition
+ * window; the terminal must be paired again. `device_key_registered`: an HMAC
+ * signature from a terminal that has registered an Ed25519 device key (from then
+ * on only that key signs for it).
  */
 export const AUTH_FAILURE_REASONS = [
   'missing',
@@ -100,6 +126,8 @@ export const AUTH_FAILURE_REASONS = [
   'pairing_code_invalid',
   'pairing_code_expired',
   'pairing_code_used',
+  'protocol_retired',
+  'device_key_registered',
 ] as const;
 export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
 
@@ -123,6 +151,13 @@ export const pairRequestSchema = z.object({
   code: z.string().min(1).max(40),
   /** A label for the administrator's list of terminals (never personal data). */
   terminalName: z.string().trim().min(1).max(80),
+  /**
+   * The terminal's Ed25519 device public key: the raw 32 bytes, base64url (43
+   * characters). The terminal keeps the private key; the server stores only this
+   * and verifies LT2-ED25519 signatures with it. Absent: a version-1 terminal,
+   * given an HMAC secret instead (only during the transition window).
+   */
+  publicKey: base64url.length(43).optional(),
 });
 export type PairRequest = z.infer<typeof pairRequestSchema>;
 
@@ -139,11 +174,12 @@ export type StoreRecord = z.infer<typeof storeSchema>;
 export const pairResponseSchema = z.object({
   terminalId: uuidSchema,
   /**
-   * 32 random bytes, base64url. Shown once: keep it in the terminal's protected
-   * configuration, never in a log. Requests are signed with sha256(secret)
-   * (see shared/sync-auth.ts), which is all the server keeps.
+   * Version 1 only (the request had no publicKey): 32 random bytes, base64url.
+   * Shown once: keep it in the terminal's protected configuration, never in a
+   * log. Requests are signed with sha256(secret) (see shared/sync-auth.ts).
+   * Absent when the terminal paired with a device public key.
    */
-  secret: base64url.length(43),
+  secret: base64url.length(43).optional(),
   storeId: idSchema,
   store: storeSchema,
   serverTime: timestampSchema,
@@ -151,14 +187,39 @@ export const pairResponseSchema = z.object({
 });
 export type PairResponse = z.infer<typeof pairResponseSchema>;
 
+// ---- POST /v1/device-key -------------------------------------------------------
+
+/**
+ * A terminal paired with an HMAC secret (version 1) registers its Ed25519
+ * device public key, signed with that secret. The server stores the key and
+ * forgets the HMAC key in one transaction: from then on only the device key
+ * signs for this terminal. Sending the same key again (signed with it, after
+ * the terminal lost the answer) is answered the same; another key is a CONFLICT.
+ */
+export const deviceKeyRequestSchema = z.object({
+  /** The raw 32-byte Ed25519 public key, base64url (43 characters). */
+  publicKey: base64url.length(43),
+});
+export type DeviceKeyRequest = z.infer<typeof deviceKeyRequestSchema>;
+
+export const deviceKeyResponseSchema = z.object({
+  terminalId: uuidSchema,
+  /** The key the server now verifies this terminal's requests with. */
+  publicKey: base64url.length(43),
+  /** The protocol version the terminal now signs with (always 2). */
+  protocolVersion: z.literal(2),
+  registeredAt: timestampSchema,
+});
+export type DeviceKeyResponse = z.infer<typeof deviceKeyResponseSchema>;
+
 // ---- events (POST /v1/events) --------------------------------------------------
 
 export const LEDGER_KINDS = ['earn', 'redeem', 'bonus', 'reverse', 'adjust'] as const;
 
 /**
  * One change to one member's points, as the terminal computed it with the
- * programme version it had. The server does not re-price sales: it applies
- * these deltas to its own ledger. `earn` and `bonus` are positive, `redeem`
+ * programme version it had. The server derives its own figures (it re-prices
+ * sales, bounds adjustments) and applies these entries only where they agree. `earn` and `bonus` are positive, `redeem`
  * negative, `reverse` and `adjust` either.
  */
 export const ledgerEntrySchema = z
@@ -211,13 +272,13 @@ export const memberEnrolledSchema = z.object({
  * to another till of the store that refunds the sale).
  */
 export const saleLineRecordSchema = z.object({
-  lineNo: z.number().int().min(1),
+  lineNo: z.number().int().min(1).max(10_000),
   /** The product's SKU, or null for a keyed amount (then `category` says what it was). */
   sku: idSchema.nullable(),
   category: z.string().max(200),
   /** The product's name as printed on the receipt (never personal data). */
   description: z.string().max(1000).optional(),
-  quantity: z.number().int().min(1).safe(),
+  quantity: z.number().int().min(1).max(1_000_000),
   unitPriceMinor: minorSchema.optional(),
   amountMinor: minorSchema.optional(),
   discountMinor: minorSchema.optional(),
@@ -229,8 +290,8 @@ export type SaleLineRecord = z.infer<typeof saleLineRecordSchema>;
 
 /** A line (or part of one) a refund gave back. */
 export const refundedLineSchema = z.object({
-  lineNo: z.number().int().min(1),
-  quantity: z.number().int().min(1).safe(),
+  lineNo: z.number().int().min(1).max(10_000),
+  quantity: z.number().int().min(1).max(1_000_000),
 });
 
 export const saleCommittedSchema = z.object({
@@ -248,8 +309,19 @@ export const saleCommittedSchema = z.object({
   rewardId: idSchema.nullable().optional(),
   /** The programme version the terminal priced the sale with. */
   programVersion: z.number().int().min(1).optional(),
-  /** The sale's lines (terminals before this field sent none: their sales cannot be refunded at another till). */
+  /**
+   * The sale's lines. The server re-prices the sale from them with the programme version above
+   * (docs/sync-protocol.md, "How the server checks a till"). Terminals before protocol 2 sent none:
+   * their sales cannot be refunded at another till and their points are bounded and flagged `unverified`.
+   */
   lines: z.array(saleLineRecordSchema).max(500).optional(),
+  /** What the terminal knew of the member when it priced the sale; the server checks each against its own knowledge. */
+  memberFacts: z
+    .object({
+      tier: z.string().max(64),
+      purchaseCount: z.number().int().min(0).max(MAX_POINTS),
+    })
+    .optional(),
   ledger,
 });
 
@@ -322,8 +394,8 @@ export const pushRequestSchema = z.object({
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
 /**
- * Why the server flagged an event for review (its answer is then `applied_with_adjustment`,
- * and the flag is listed by the server's `flags` command). The event is applied in full:
+ * Why the server flagged an event for review, held it or refused it (listed by the server's
+ * `flags` and `held` commands). Applied in full unless the kind says otherwise:
  * - overdraft: a redemption or adjustment took the member's balance below zero
  *   (another terminal spent the same points meanwhile);
  * - blocked_member_earn: points were earned by a member blocked meanwhile;
@@ -332,6 +404,17 @@ export type PushRequest = z.infer<typeof pushRequestSchema>;
  *   refunded them already): none of its points were applied; its money and goods are recorded;
  * - refund_expired_points: a refund took back earned points that had expired by then (the refund policy
  *   leaves those alone): the server took back only what had not expired.
+ * The server's checks of a till (docs/sync-protocol.md, "How the server checks a till"):
+ * - points_repriced: the server's figure differs from the till's; the server's was applied (details: both);
+ * - keyed_earn_capped: points on keyed amounts above the programme's bound: the bound was applied;
+ * - unverified: a sale from a terminal on protocol 1 (no lines to re-price): its points were bounded;
+ * - over_limit: above a bound of the programme (`bounds`): held for a person (status `held`);
+ * - awaiting_sale: a void or refund of a sale the server does not hold yet: held, judged when it arrives;
+ * - wrong_store: the event names another store than the terminal's;
+ * - staff_not_allowed: its staff is unknown, inactive, of another store, or lacks the role;
+ * - event_id_taken: another terminal sent this event id first: refused, nothing applied;
+ * - hold_not_owned: the sale names a hold another terminal placed: not posted (the redemption is judged as offline);
+ * - invalid_sale: the server cannot price the sale as sent (a line's amount, a redemption the programme does not allow).
  */
 export const FLAG_KINDS = [
   'overdraft',
@@ -339,14 +422,33 @@ export const FLAG_KINDS = [
   'duplicate_enrolment',
   'refund_exceeds_sale',
   'refund_expired_points',
+  'points_repriced',
+  'keyed_earn_capped',
+  'unverified',
+  'over_limit',
+  'awaiting_sale',
+  'wrong_store',
+  'staff_not_allowed',
+  'event_id_taken',
+  'hold_not_owned',
+  'invalid_sale',
 ] as const;
 export type FlagKind = (typeof FLAG_KINDS)[number];
+
+/**
+ * - applied: applied as sent; applied_with_adjustment: applied as the server derived or bounded it (`reasons`);
+ * - duplicate: applied before (by id, or seq ≤ appliedSeq), nothing done again, with the reasons of its first answer;
+ * - held: recorded, its points not applied until a person approves (server command `approve`); a sale's
+ *   redemption (the customer had the discount) is applied;
+ * - refused: recorded, nothing applied (`reasons` say why). The terminal marks both sent and shows them.
+ */
+export const EVENT_STATUSES = ['applied', 'duplicate', 'applied_with_adjustment', 'held', 'refused'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 export const eventResultSchema = z.object({
   id: uuidSchema,
   seq: z.number().int(),
-  /** applied now; duplicate = applied before (by id, or seq ≤ appliedSeq), nothing done again, with the reasons of its first application. */
-  status: z.enum(['applied', 'duplicate', 'applied_with_adjustment']),
+  status: z.enum(EVENT_STATUSES),
   reasons: z.array(z.enum(FLAG_KINDS)).optional(),
 });
 export type EventResult = z.infer<typeof eventResultSchema>;
@@ -461,9 +563,9 @@ export const holdResponseSchema = z.object({
   holdId: uuidSchema,
   status: z.enum(HOLD_STATUSES),
   points: z.number().int(),
+  /** The server may cut the requested ttl (the programme's holds.maxTtlSeconds): this is the hold's real end. */
   expiresAt: timestampSchema,
-  /** Balance minus active holds, after this hold. */
-  available: pointsSchema,
+  // No balance and no `available`: a till learns whether the points were reserved, never how many the member has.
 });
 export type HoldResponse = z.infer<typeof holdResponseSchema>;
 
@@ -511,7 +613,10 @@ export type MemberSalesResponse = z.infer<typeof memberSalesResponseSchema>;
 
 export const memberTokenRequestSchema = z.object({
   memberId: uuidSchema,
-  /** Lifetime; absent or null = no expiry (a printed card). */
+  /**
+   * Requested lifetime; absent or null = the programme's tokens.lifetimeDays (two years
+   * by default), and a longer one is cut to it: every token expires.
+   */
   ttlMs: z
     .number()
     .int()
@@ -527,6 +632,7 @@ export const memberTokenResponseSchema = z.object({
   keyId: z.number().int().min(0).max(255),
   tokenId: z.string(),
   issuedAt: timestampSchema,
+  /** Always set by this server (nullable for servers that issued never-expiring tokens). */
   expiresAt: timestampSchema.nullable(),
 });
 export type MemberTokenResponse = z.infer<typeof memberTokenResponseSchema>;

@@ -8,8 +8,17 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
 import { MAX_BODY_BYTES, type SyncError } from '../../shared/sync-protocol.ts';
+import type { ProtocolPolicy } from '../auth/protocol-window.ts';
 import { verifyRequest } from '../auth/verify-request.ts';
 import type { Db } from '../store/db.ts';
+import {
+  abuseLimits,
+  installAbuseLimits,
+  pairingRateConfig,
+  timeoutOptions,
+  type AbuseLimits,
+  type TerminalRateCheck,
+} from './abuse-limits.ts';
 import { HttpError, notFound } from './errors.ts';
 import { loggerOptions, type LogOptions } from './logging.ts';
 import { ROUTES, type RouteContext, type RouteDef } from './route-table.ts';
@@ -19,6 +28,18 @@ export interface AppOptions {
   db: Db;
   log?: LogOptions | false;
   clock?: () => number;
+  /** Protocol version 1 (HMAC) transition window (auth/protocol-window.ts); absent: 90 days after version 2 first ran here. */
+  protocol?: ProtocolPolicy;
+  /** Rates and time limits (abuse-limits.ts); each absent one has its default. */
+  limits?: Partial<AbuseLimits>;
+  /**
+   * Behind a reverse proxy: the proxy's addresses or CIDRs (fastify's trustProxy), so the
+   * per-address limits count the client in X-Forwarded-For. Absent: the socket's address
+   * counts and X-Forwarded-For is ignored (anyone could write it).
+   */
+  trustProxy?: string | string[];
+  /** Serve HTTPS with this certificate chain and key (PEM). Absent: plain HTTP (loopback or behind a proxy). */
+  https?: { cert: string | Buffer; key: string | Buffer };
 }
 
 const ROUTES_SEEN = new WeakMap<FastifyInstance, readonly string[]>();
@@ -30,7 +51,19 @@ export function registeredRoutes(app: FastifyInstance): readonly string[] {
 
 export function buildApp(options: AppOptions): FastifyInstance {
   const clock = options.clock ?? Date.now;
-  const app = Fastify({ logger: loggerOptions(options.log), bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
+  const limits = abuseLimits(options.limits);
+  const { connectionsCheckingInterval, ...timeouts } = timeoutOptions(limits);
+  const app = Fastify({
+    logger: loggerOptions(options.log),
+    bodyLimit: MAX_BODY_BYTES,
+    return503OnClosing: true,
+    ...timeouts,
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+    ...(options.https === undefined
+      ? { http: { connectionsCheckingInterval } }
+      : { https: { ...options.https, connectionsCheckingInterval } }),
+  }) as unknown as FastifyInstance;
+  const checkTerminalRate = installAbuseLimits(app, limits);
 
   // Keep the exact bytes: the signature covers them, and they are parsed only after it holds.
   app.removeAllContentTypeParsers();
@@ -41,22 +74,38 @@ export function buildApp(options: AppOptions): FastifyInstance {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${r.url}`);
   });
   ROUTES_SEEN.set(app, routes);
-  for (const def of ROUTES) {
-    app.route({ method: def.method, url: def.url, handler: (req, reply) => handle(def, req, reply, options.db, clock) });
-  }
+  // Inside a plugin registered after the rate limits: fastify adds these routes once that plugin has loaded, so its hooks see them.
+  void app.register(async (scope) => {
+    for (const def of ROUTES) {
+      scope.route({
+        method: def.method,
+        url: def.url,
+        bodyLimit: def.bodyLimit ?? MAX_BODY_BYTES,
+        ...(def.operationId === 'pair' ? { config: pairingRateConfig(limits) } : {}),
+        handler: (req, reply) => handle(def, req, reply, options.db, clock, checkTerminalRate, options.protocol ?? {}),
+      });
+    }
+  });
 
   app.setNotFoundHandler((req, reply) => {
     void sendError(reply, notFound(`No route ${req.method} ${req.url.split('?')[0]}.`));
   });
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     if (err instanceof HttpError) return sendError(reply, err);
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = req.routeOptions.bodyLimit ?? MAX_BODY_BYTES;
       return sendError(
         reply,
-        new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes. Send smaller batches.`, {
-          limit: MAX_BODY_BYTES,
-        }),
+        new HttpError(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `The body is larger than ${limit} bytes${limit === MAX_BODY_BYTES ? '. Send smaller batches' : ''}.`,
+          {
+            limit,
+          },
+        ),
       );
+    }
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return sendError(reply, new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.'));
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
@@ -69,17 +118,29 @@ export function buildApp(options: AppOptions): FastifyInstance {
   return app;
 }
 
-async function handle(def: RouteDef, req: FastifyRequest, reply: FastifyReply, db: Db, clock: () => number): Promise<void> {
+async function handle(
+  def: RouteDef,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  db: Db,
+  clock: () => number,
+  checkTerminalRate: TerminalRateCheck,
+  protocol: ProtocolPolicy,
+): Promise<void> {
   const now = clock();
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const ctx: RouteContext = { db, now, terminal: null, logFields: {} };
+  const ctx: RouteContext = { db, now, terminal: null, logFields: {}, protocol };
   if (def.auth) {
     ctx.terminal = await verifyRequest(
       db,
       { method: req.method, pathWithQuery: req.url, authorization: req.headers.authorization, body: raw },
       now,
+      protocol,
     );
     ctx.logFields.terminalId = ctx.terminal.terminalId;
+    ctx.logFields.protocolVersion = ctx.terminal.protocolVersion;
+    // Counted only now: a request that is not this terminal's cannot spend its budget.
+    await checkTerminalRate(req, ctx.terminal.terminalId);
   }
   const body = def.body === undefined ? undefined : validate(def.body, parseJson(raw), 'body');
   const query = def.query === undefined ? undefined : validate(def.query, req.query, 'query');
@@ -113,5 +174,6 @@ function validate<T>(schema: ZodType<T>, value: unknown, where: 'body' | 'query'
 function sendError(reply: FastifyReply, err: HttpError): FastifyReply {
   const body: SyncError =
     err.details === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, details: err.details };
+  if (err.headers !== undefined) void reply.headers(err.headers);
   return reply.code(err.status).send(body);
 }

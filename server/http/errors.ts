@@ -5,13 +5,16 @@ export class HttpError extends Error {
   readonly status: number;
   readonly code: SyncErrorCode;
   readonly details: Record<string, unknown> | undefined;
+  /** Response headers the answer carries (Retry-After on a 429). */
+  readonly headers: Record<string, string> | undefined;
 
-  constructor(status: number, code: SyncErrorCode, message: string, details?: Record<string, unknown>) {
+  constructor(status: number, code: SyncErrorCode, message: string, details?: Record<string, unknown>, headers?: Record<string, string>) {
     super(message);
     this.name = 'HttpError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.headers = headers;
   }
 }
 
@@ -26,6 +29,9 @@ const AUTH_MESSAGES: Record<AuthFailureReason, string> = {
   pairing_code_invalid: 'This pairing code is not valid. Check it, or ask for a new one.',
   pairing_code_expired: 'This pairing code has expired. Ask for a new one.',
   pairing_code_used: 'This pairing code was already used. Ask for a new one.',
+  protocol_retired:
+    'HMAC request signing (protocol version 1) is no longer accepted by this server. Update the terminal and pair it again.',
+  device_key_registered: 'This terminal signs with its Ed25519 device key now; an HMAC signature is no longer accepted for it.',
 };
 
 export function unauthenticated(reason: AuthFailureReason): HttpError {

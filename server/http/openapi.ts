@@ -5,19 +5,20 @@
  * a test fails when the file and the code differ.
  */
 import { z } from 'zod';
-import { AUTH_SCHEME } from '../../shared/sync-auth.ts';
-import { SYNC_PROTOCOL_VERSION, syncErrorSchema } from '../../shared/sync-protocol.ts';
+import { AUTH_SCHEME, AUTH_SCHEME_ED25519 } from '../../shared/sync-auth.ts';
+import { MAX_BODY_BYTES, SYNC_PROTOCOL_VERSION, syncErrorSchema } from '../../shared/sync-protocol.ts';
 import { ROUTES, type RouteDef } from './route-table.ts';
 
 type Json = Record<string, unknown>;
 
 const COMMON_ERRORS: Record<number, string> = {
   400: 'VALIDATION: malformed JSON, wrong types (details.issues lists each problem), or a bad cursor.',
-  401: 'UNAUTHENTICATED: details.reason says why (missing, malformed, unknown_terminal, revoked, bad_signature, clock_skew, replay, pairing_code_*). Nothing was applied.',
+  401: 'UNAUTHENTICATED: details.reason says why (missing, malformed, unknown_terminal, revoked, bad_signature, clock_skew, replay, pairing_code_*, protocol_retired, device_key_registered). Nothing was applied.',
   404: 'NOT_FOUND: the member, hold or route does not exist.',
   409: 'SEQUENCE_GAP (details.expectedSeq), SEQUENCE_CONFLICT, INSUFFICIENT_POINTS (details.available), MEMBER_BLOCKED or CONFLICT. Nothing was applied.',
-  413: 'PAYLOAD_TOO_LARGE: the body exceeds 5 MiB.',
+  413: "PAYLOAD_TOO_LARGE: the body exceeds the route's limit (details.limit, bytes); nothing of it was read.",
   415: 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json.',
+  429: 'RATE_LIMITED: too many requests from this address or terminal (details.limitedBy), or too many holds or tokens. The Retry-After header and details.retryAfterSeconds say when to try again. Nothing was applied.',
   500: 'INTERNAL: nothing was applied; retry.',
 };
 
@@ -39,7 +40,7 @@ export function buildOpenApiDocument(): Json {
   for (const def of ROUTES) {
     const n = names(def);
     const path = def.url.replace(/:([A-Za-z]+)/g, '{$1}');
-    const operation: Json = { operationId: def.operationId, summary: def.summary, security: def.auth ? [{ terminalHmac: [] }] : [] };
+    const operation: Json = { operationId: def.operationId, summary: def.summary, security: def.auth ? [{ terminalSignature: [] }] : [] };
     const parameters: Json[] = [];
     if (def.params !== undefined) {
       const s = jsonSchema(def.params, 'input') as { properties: Record<string, Json> };
@@ -53,7 +54,11 @@ export function buildOpenApiDocument(): Json {
     if (parameters.length > 0) operation.parameters = parameters;
     if (def.body !== undefined) {
       schemas[n.body] = jsonSchema(def.body, 'input');
-      operation.requestBody = { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${n.body}` } } } };
+      operation.requestBody = {
+        required: true,
+        description: `At most ${def.bodyLimit ?? MAX_BODY_BYTES} bytes (413 PAYLOAD_TOO_LARGE above).`,
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${n.body}` } } },
+      };
     }
     schemas[n.response] = jsonSchema(def.response, 'output');
     const responses: Json = {
@@ -62,7 +67,10 @@ export function buildOpenApiDocument(): Json {
         content: { 'application/json': { schema: { $ref: `#/components/schemas/${n.response}` } } },
       },
     };
-    for (const status of [...new Set([400, ...def.errors, ...(def.body === undefined ? [] : [413, 415]), 500])].sort((a, b) => a - b)) {
+    // Any route may answer 429: every route has a per-address rate (server/http/abuse-limits.ts).
+    for (const status of [...new Set([400, ...def.errors, ...(def.body === undefined ? [] : [413, 415]), 429, 500])].sort(
+      (a, b) => a - b,
+    )) {
       responses[String(status)] = {
         description: COMMON_ERRORS[status] ?? 'Error.',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/SyncError' } } },
@@ -83,11 +91,11 @@ export function buildOpenApiDocument(): Json {
     paths,
     components: {
       securitySchemes: {
-        terminalHmac: {
+        terminalSignature: {
           type: 'apiKey',
           in: 'header',
           name: 'Authorization',
-          description: `${AUTH_SCHEME} terminal=<id>, ts=<ms>, nonce=<16–64 base64url chars>, sig=<base64url HMAC-SHA256(sha256(secret), METHOD\\nPATH?QUERY\\nts\\nnonce\\nsha256hex(body))>. ts within ±5 minutes of the server clock; each nonce accepted once.`,
+          description: `${AUTH_SCHEME_ED25519} terminal=<id>, ts=<ms>, nonce=<16–64 base64url chars>, sig=<base64url (86 chars) Ed25519 signature with the terminal's device key of METHOD\\nPATH?QUERY\\nts\\nnonce\\nsha256hex(body)> (protocol version 2; the public key was given at POST /v1/pair or POST /v1/device-key). During the transition window only, from a terminal without a device key: ${AUTH_SCHEME} with sig=<base64url HMAC-SHA256(sha256(secret), the same string)> (protocol version 1; after the window 401 protocol_retired). ts within ±5 minutes of the server clock; each nonce accepted once.`,
         },
       },
       schemas,

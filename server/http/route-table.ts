@@ -7,8 +7,12 @@
 import { z } from 'zod';
 import {
   changesQuerySchema,
+  deviceKeyRequestSchema,
+  deviceKeyResponseSchema,
   holdRequestSchema,
   holdResponseSchema,
+  MAX_PAIR_BODY_BYTES,
+  MAX_SMALL_BODY_BYTES,
   memberSalesQuerySchema,
   memberSalesResponseSchema,
   memberTokenRequestSchema,
@@ -22,7 +26,9 @@ import {
 } from '../../shared/sync-protocol.ts';
 import { uuidSchema } from '../../shared/ids.ts';
 import { pushEvents } from '../apply/push.ts';
+import { registerDeviceKey } from '../auth/device-key.ts';
 import { pairTerminal } from '../auth/pair.ts';
+import type { ProtocolPolicy } from '../auth/protocol-window.ts';
 import type { AuthenticatedTerminal } from '../auth/verify-request.ts';
 import { placeHold, releaseHold } from '../holds/holds.ts';
 import { pullChanges } from '../pull/changes.ts';
@@ -38,6 +44,8 @@ export interface RouteContext {
   terminal: AuthenticatedTerminal | null;
   /** Ids and counts for the request's log line: never personal data. */
   logFields: Record<string, unknown>;
+  /** The protocol version 1 transition window (auth/protocol-window.ts). */
+  protocol: ProtocolPolicy;
 }
 
 export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
@@ -55,6 +63,8 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
   response: z.ZodType;
   /** Error statuses this route may answer (besides 400/413/415/500, which any route may). */
   errors: number[];
+  /** The largest body this route reads (413 PAYLOAD_TOO_LARGE above it, before any of it is read); default MAX_BODY_BYTES. */
+  bodyLimit?: number;
   handler: (input: { body: B; query: Q; params: P }, ctx: RouteContext) => Promise<unknown>;
 }
 
@@ -72,14 +82,34 @@ export const ROUTES: readonly RouteDef[] = [
     summary: 'Pair a terminal with a one-time code; returns its device credentials (once).',
     auth: false,
     body: pairRequestSchema,
+    bodyLimit: MAX_PAIR_BODY_BYTES,
     status: 200,
     response: pairResponseSchema,
     errors: [401],
     handler: async ({ body }, ctx) => {
-      const paired = await pairTerminal(ctx.db, body, ctx.now);
+      const paired = await pairTerminal(ctx.db, body, ctx.now, ctx.protocol);
       ctx.logFields.terminalId = paired.terminalId;
       ctx.logFields.storeId = paired.storeId;
+      ctx.logFields.protocolVersion = body.publicKey === undefined ? 1 : 2;
       return paired;
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/v1/device-key',
+    operationId: 'registerDeviceKey',
+    summary:
+      'A terminal paired with an HMAC secret registers its Ed25519 device public key (signed with the secret); the HMAC key is forgotten in the same transaction. The same key again is answered the same.',
+    auth: true,
+    body: deviceKeyRequestSchema,
+    bodyLimit: MAX_SMALL_BODY_BYTES,
+    status: 200,
+    response: deviceKeyResponseSchema,
+    errors: [401, 409],
+    handler: async ({ body }, ctx) => {
+      const registered = await registerDeviceKey(ctx.db, terminalOf(ctx), body, ctx.now);
+      ctx.logFields.deviceKey = 'registered';
+      return registered;
     },
   }),
   route({
@@ -93,7 +123,7 @@ export const ROUTES: readonly RouteDef[] = [
     response: pushResponseSchema,
     errors: [401, 409],
     handler: async ({ body }, ctx) => {
-      const outcome = await pushEvents(ctx.db, terminalOf(ctx).terminalId, body.events, ctx.now);
+      const outcome = await pushEvents(ctx.db, terminalOf(ctx), body.events, ctx.now);
       Object.assign(ctx.logFields, { events: body.events.length, ...outcome.counts, appliedSeq: outcome.appliedSeq });
       return { results: outcome.results, appliedSeq: outcome.appliedSeq };
     },
@@ -118,12 +148,14 @@ export const ROUTES: readonly RouteDef[] = [
     method: 'POST',
     url: '/v1/holds',
     operationId: 'placeHold',
-    summary: 'Reserve points for an online redemption (idempotent on holdId).',
+    summary:
+      "Reserve points for an online redemption (idempotent on holdId), within the member's available points and the programme's hold bounds (size, lifetime, rate).",
     auth: true,
     body: holdRequestSchema,
+    bodyLimit: MAX_SMALL_BODY_BYTES,
     status: 200,
     response: holdResponseSchema,
-    errors: [401, 404, 409],
+    errors: [401, 404, 409, 429],
     handler: async ({ body }, ctx) => {
       ctx.logFields.holdId = body.holdId;
       return placeHold(ctx.db, terminalOf(ctx).terminalId, body, ctx.now);
@@ -136,6 +168,7 @@ export const ROUTES: readonly RouteDef[] = [
     summary: 'Release a hold (void or abandoned sale); a closed hold is reported as it is.',
     auth: true,
     params: z.object({ id: uuidSchema }),
+    bodyLimit: MAX_SMALL_BODY_BYTES,
     status: 200,
     response: holdResponseSchema,
     errors: [401, 404],
@@ -181,14 +214,19 @@ export const ROUTES: readonly RouteDef[] = [
     method: 'POST',
     url: '/v1/member-tokens',
     operationId: 'issueMemberToken',
-    summary: "Issue a signed member QR token (for printing or a member's phone).",
+    summary:
+      "Issue a signed member QR token (for printing or a member's phone) for an active member; recorded, it expires within the programme's token lifetime, within per-member and per-terminal rates.",
     auth: true,
     body: memberTokenRequestSchema,
+    bodyLimit: MAX_SMALL_BODY_BYTES,
     status: 200,
     response: memberTokenResponseSchema,
-    errors: [401, 404, 409],
+    errors: [401, 404, 409, 429],
     handler: async ({ body }, ctx) => {
-      const issued = await issueMemberToken(ctx.db, body.memberId, body.ttlMs ?? null, ctx.now);
+      const issued = await issueMemberToken(ctx.db, body.memberId, body.ttlMs ?? null, ctx.now, {
+        kind: 'terminal',
+        terminalId: terminalOf(ctx).terminalId,
+      });
       Object.assign(ctx.logFields, { keyId: issued.keyId, tokenId: issued.tokenId });
       return issued;
     },

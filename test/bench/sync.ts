@@ -223,7 +223,7 @@ async function pushChild(url: string, code: string, template: string, dir: strin
   const credentials = loadCredentials(backend.store, keyFileSource(`${dbPath}.key`))!;
   const client = new SyncHttpClient({
     serverUrl: url,
-    auth: { terminalId: credentials.terminalId, secret: credentials.secret },
+    auth: { terminalId: credentials.terminalId, signingKey: credentials.signingKey! },
     now: () => Date.now(),
   });
   const queued = backend.store.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;

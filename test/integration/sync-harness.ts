@@ -25,7 +25,7 @@ import { closeTerminalDb, writeTransaction } from '../../main/backend/store/conn
 import { savePullCursor } from '../../main/backend/store/sync-state.ts';
 import { keyFileSource } from '../../main/backend/sync/credentials.ts';
 import { loadCredentials } from '../../main/backend/sync/pair.ts';
-import { signRequest } from '../../shared/sync-auth.ts';
+import { authorizationFor } from '../../main/backend/sync/request-signer.ts';
 import { encodeCursor } from '../../server/pull/cursor.ts';
 import { importProducts, importProgram } from '../../server/admin/catalogue.ts';
 import { createStore } from '../../server/admin/stores.ts';
@@ -37,6 +37,7 @@ import { demoProgram } from '../fixtures/program.ts';
 import { PRODUCTS, seed, STAFF, tempDir } from '../helpers/terminal.ts';
 import { openTestDb, type Driver } from '../server/harness.ts';
 export { usePostgresCluster } from '../server/harness.ts';
+import { seedServerStaff } from '../server/staff-seed.ts';
 import { pgliteDataDir } from '../server/pglite-template.ts';
 
 export const STORE_ID = 'store-1';
@@ -100,6 +101,7 @@ export async function startSyncServer(clock: Clock, options: SyncServerOptions =
   await createStore(db, { id: STORE_ID, name: 'Paris Bastille', timeZone: 'Europe/Paris', currency: 'EUR' }, clock.now());
   await importProgram(db, demoProgram, clock.now());
   await importProducts(db, PRODUCTS);
+  await seedServerStaff(db);
   return {
     url: server.url,
     db,
@@ -585,15 +587,12 @@ export function terminalTemplate(clock: ManualClock): string {
 export function signerFor(t: SyncTerminal, clock: Clock): (method: string, path: string, body: Buffer) => Promise<string> {
   const credentials = loadCredentials(t.backend.store, keyFileSource(`${t.dbPath}.key`));
   if (credentials === null) throw new Error('the terminal is not paired');
-  return (method, path, body) =>
-    signRequest({
-      terminalId: credentials.terminalId,
-      secret: credentials.secret,
-      method,
-      pathWithQuery: path,
-      body: new Uint8Array(body),
-      ts: clock.now(),
-    });
+  // The device key once the terminal has one registered; a pairing of protocol version 1 signs with its secret.
+  const auth =
+    credentials.secret !== undefined
+      ? { terminalId: credentials.terminalId, secret: credentials.secret }
+      : { terminalId: credentials.terminalId, signingKey: credentials.signingKey! };
+  return (method, path, body) => authorizationFor(auth, { method, pathWithQuery: path, body: new Uint8Array(body), ts: clock.now() });
 }
 
 /** The server's change sequence now, as a pull cursor. */

@@ -1,5 +1,6 @@
 /**
- * Pairing and device credentials: the secret is sealed with a device key kept
+ * Pairing and device credentials: the Ed25519 device signing key made at pairing
+ * (the server gets only its public half) is sealed with a device key kept
  * outside the database (a 0600 key file by default, or a key the shell gives),
  * never in the database file in clear, never in a log; one-time codes are
  * refused with their reason; the programme's public keys arrive with the pairing.
@@ -11,6 +12,7 @@ import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { activeTokenKeys } from '../../main/backend/store/member-token-keys.ts';
 import { keyFileSource, openCredentials } from '../../main/backend/sync/credentials.ts';
 import { pairTerminal } from '../../main/backend/sync/pair.ts';
+import { devicePublicKeyOf } from '../../main/backend/sync/request-signer.ts';
 import { silentLogger } from '../../main/backend/platform/logging.ts';
 import { SATURDAY } from '../helpers/terminal.ts';
 import { openSyncTerminal, startSyncServer, type SyncServer, type SyncTerminal } from './sync-harness.ts';
@@ -26,7 +28,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-test('pairs with a one-time code; the secret is sealed, absent from the raw database files and from the logs', async () => {
+test('pairs with a one-time code and a device key pair; the private key is sealed, absent from the raw database files and from the logs', async () => {
   const t = openSyncTerminal(clock);
   open.push(t);
   const admin = await t.login('admin');
@@ -43,21 +45,32 @@ test('pairs with a one-time code; the secret is sealed, absent from the raw data
   const sealed = t.backend.store.db.prepare("SELECT value FROM settings WHERE key = 'sync.credentials'").pluck().get() as string;
   const credentials = openCredentials(sealed, keyFileSource(keyPath)());
   expect(credentials).toMatchObject({ serverUrl: server.url, terminalId: paired.terminalId, storeId: 'store-1' });
-  expect(credentials.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  // Protocol version 2: an Ed25519 private key, no HMAC secret; the server holds only the public key.
+  expect(credentials.secret).toBeUndefined();
+  const privateKey = Buffer.from(credentials.signingKey!, 'base64url');
+  expect(privateKey).toHaveLength(48); // PKCS#8 DER of an Ed25519 key
+  const [row] = await server.db.query<{ hmac_key: Uint8Array | null; public_key: Uint8Array }>(
+    'SELECT hmac_key, public_key FROM terminals WHERE id = $1',
+    [paired.terminalId],
+  );
+  expect(row!.hmac_key).toBeNull();
+  expect(Buffer.from(row!.public_key).toString('base64url')).toBe(devicePublicKeyOf(credentials.signingKey!));
 
-  // Use it, then look for the secret (and the code) in every byte of the database, WAL and logs.
+  // Use it, then look for the private key (and the code) in every byte of the database, WAL and logs.
   await t.backend.sync.syncNow();
   t.backend.store.db.pragma('wal_checkpoint(TRUNCATE)');
-  const secretBytes = Buffer.from(credentials.secret);
+  const seed = privateKey.subarray(16); // the 32-byte seed after the PKCS#8 header
   for (const file of readdirSync(t.dir).filter((f) => f.startsWith('terminal.sqlite') && !f.endsWith('.key'))) {
     const raw = readFileSync(join(t.dir, file));
-    expect(raw.includes(secretBytes), file).toBe(false);
+    expect(raw.includes(seed), file).toBe(false);
+    expect(raw.includes(Buffer.from(credentials.signingKey!)), file).toBe(false);
     expect(raw.includes(Buffer.from(code)), file).toBe(false);
   }
   const logs = [...t.logs, ...server.logs].join('\n');
-  expect(logs).not.toContain(credentials.secret);
+  expect(logs).not.toContain(credentials.signingKey);
+  expect(logs).not.toContain(seed.toString('base64url'));
   expect(logs).not.toContain(code);
-  expect(logs).not.toMatch(/LT1-HMAC-SHA256/);
+  expect(logs).not.toMatch(/LT1-HMAC-SHA256|LT2-ED25519/);
   expect(t.logs.some((l) => l.includes('sync.paired'))).toBe(true);
 
   // The code is single use.

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMAND_PATH } from '../../server/admin-channel/channel-server.ts';
 import { openDatabase } from '../../server/store/open.ts';
-import { signRequest } from '../../shared/sync-auth.ts';
+import { authorizationFor, newDeviceKeyPair } from '../../main/backend/sync/request-signer.ts';
 import type { PairResponse, PushResponse, SyncEventInput } from '../../shared/sync-protocol.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { scratchDir } from '../helpers/scratch-dir.ts';
@@ -98,24 +98,24 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-async function pair(url: string, code: string): Promise<{ status: number; body: PairResponse }> {
+type PairedTerminal = PairResponse & { signingKey: string };
+
+async function pair(url: string, code: string): Promise<{ status: number; body: PairedTerminal }> {
+  const keys = newDeviceKeyPair();
   const res = await fetch(`${url}/v1/pair`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, terminalName: 'Till 1' }),
+    body: JSON.stringify({ code, terminalName: 'Till 1', publicKey: keys.publicKey }),
   });
-  return { status: res.status, body: (await res.json()) as PairResponse };
+  return { status: res.status, body: { ...((await res.json()) as PairResponse), signingKey: keys.signingKey } };
 }
 
-async function push(url: string, terminal: PairResponse, events: SyncEventInput[]): Promise<PushResponse> {
+async function push(url: string, terminal: PairedTerminal, events: SyncEventInput[]): Promise<PushResponse> {
   const body = JSON.stringify({ events });
-  const authorization = await signRequest({
-    terminalId: terminal.terminalId,
-    secret: terminal.secret,
-    method: 'POST',
-    pathWithQuery: '/v1/events',
-    body,
-  });
+  const authorization = await authorizationFor(
+    { terminalId: terminal.terminalId, signingKey: terminal.signingKey },
+    { method: 'POST', pathWithQuery: '/v1/events', body, ts: Date.now() },
+  );
   const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
   if (res.status !== 200) throw new Error(`push answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as PushResponse;

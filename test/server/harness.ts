@@ -9,14 +9,15 @@ import { Writable } from 'node:stream';
 import { afterAll } from 'vitest';
 import { createStore } from '../../server/admin/stores.ts';
 import { createPairingCode } from '../../server/admin/terminals.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../server/server.ts';
 import type { Db } from '../../server/store/db.ts';
 import { openDatabase } from '../../server/store/open.ts';
-import { signRequest } from '../../shared/sync-auth.ts';
+import { authorizationFor, newDeviceKeyPair } from '../../main/backend/sync/request-signer.ts';
 import { ROUTES } from '../../server/http/route-table.ts';
 import { syncErrorSchema, type PairResponse } from '../../shared/sync-protocol.ts';
 import { pgliteDataDir } from './pglite-template.ts';
 import { startPostgres, type PostgresCluster } from './postgres.ts';
+import { seedServerStaff } from './staff-seed.ts';
 
 export type Driver = 'pglite' | 'postgres';
 export const DRIVERS: Driver[] = ['pglite', 'postgres'];
@@ -38,7 +39,13 @@ export function usePostgresCluster(): void {
 
 export const T0 = Date.parse('2026-03-02T10:00:00Z');
 
-export type Terminal = PairResponse;
+/**
+ * A paired terminal as the tests hold it: what /v1/pair answered, and the
+ * device key pair it made (`signingKey`, private, base64url PKCS#8; `publicKey`,
+ * raw base64url). A terminal paired the old way (`pairLegacy`) has a `secret`
+ * instead and signs with HMAC (protocol version 1).
+ */
+export type Terminal = PairResponse & { signingKey?: string; publicKey?: string };
 
 export interface Harness {
   driver: Driver;
@@ -49,15 +56,21 @@ export interface Harness {
   /** The server's clock; tests move it. */
   clock: { now: number };
   storeId: string;
+  /** Pairs a terminal with a new Ed25519 device key pair (protocol version 2). */
   pair(name?: string): Promise<Terminal>;
-  /** A signed request from a terminal; `sign` overrides parts of the signature for forgery tests. */
+  /** Pairs a terminal the version-1 way: no public key, an HMAC secret in the answer. */
+  pairLegacy(name?: string): Promise<Terminal>;
+  /**
+   * A signed request from a terminal; `sign` overrides parts of the signature for forgery tests:
+   * `signingKey` signs with another Ed25519 key, `secret` with HMAC (version 1) and that secret.
+   */
   request(
     terminal: Terminal | null,
     method: 'GET' | 'POST',
     path: string,
     body?: unknown,
-    sign?: { ts?: number; nonce?: string; secret?: string; rawBody?: string },
-  ): Promise<{ status: number; body: unknown }>;
+    sign?: { ts?: number; nonce?: string; secret?: string; signingKey?: string; rawBody?: string },
+  ): Promise<{ status: number; body: unknown; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -70,7 +83,11 @@ export async function openTestDb(driver: Driver): Promise<{ db: Db; dispose: () 
   return { db: await openDatabase({ dataDir: dir }), dispose: () => rmSync(dir, { recursive: true, force: true }), dataDir: dir };
 }
 
-export async function startHarness(driver: Driver): Promise<Harness> {
+/** `serverOptions`: the server's abuse limits or trusted proxy, for the tests of those (defaults otherwise). */
+export async function startHarness(
+  driver: Driver,
+  serverOptions: Pick<StartOptions, 'limits' | 'trustProxy' | 'protocol'> = {},
+): Promise<Harness> {
   const { db, dispose } = await openTestDb(driver);
   const clock = { now: T0 };
   const logs: string[] = [];
@@ -92,9 +109,11 @@ export async function startHarness(driver: Driver): Promise<Harness> {
     log: { level: 'info', stream },
     clock: () => clock.now,
     maintenanceIntervalMs: 0,
+    ...serverOptions,
   });
   const storeId = 'paris-1';
   await createStore(db, { id: storeId, name: 'Paris Bastille', timeZone: 'Europe/Paris', currency: 'EUR' }, clock.now);
+  await seedServerStaff(db);
 
   const h: Harness = {
     driver,
@@ -106,6 +125,13 @@ export async function startHarness(driver: Driver): Promise<Harness> {
     storeId,
     async pair(name = 'Till 1') {
       const { code } = await createPairingCode(db, { storeId }, clock.now);
+      const keys = newDeviceKeyPair();
+      const res = await h.request(null, 'POST', '/v1/pair', { code, terminalName: name, publicKey: keys.publicKey });
+      if (res.status !== 200) throw new Error(`pairing failed: ${JSON.stringify(res.body)}`);
+      return { ...(res.body as PairResponse), ...keys };
+    },
+    async pairLegacy(name = 'Till 1') {
+      const { code } = await createPairingCode(db, { storeId }, clock.now);
       const res = await h.request(null, 'POST', '/v1/pair', { code, terminalName: name });
       if (res.status !== 200) throw new Error(`pairing failed: ${JSON.stringify(res.body)}`);
       return res.body as Terminal;
@@ -115,9 +141,16 @@ export async function startHarness(driver: Driver): Promise<Harness> {
       const headers: Record<string, string> = {};
       if (text !== undefined) headers['content-type'] = 'application/json';
       if (terminal !== null) {
-        headers.authorization = await signRequest({
-          terminalId: terminal.terminalId,
-          secret: sign.secret ?? terminal.secret,
+        const secret = sign.secret ?? (sign.signingKey === undefined && terminal.signingKey === undefined ? terminal.secret : undefined);
+        const signingKey = sign.signingKey ?? terminal.signingKey;
+        const auth =
+          secret !== undefined
+            ? { terminalId: terminal.terminalId, secret }
+            : signingKey !== undefined
+              ? { terminalId: terminal.terminalId, signingKey }
+              : null;
+        if (auth === null) throw new Error('this terminal has neither a device key nor a secret');
+        headers.authorization = await authorizationFor(auth, {
           method,
           pathWithQuery: path,
           body: text ?? '',
@@ -134,7 +167,7 @@ export async function startHarness(driver: Driver): Promise<Harness> {
         // left as text: the test will say so
       }
       checkAgainstContract(method, path, res.status, parsed);
-      return { status: res.status, body: parsed };
+      return { status: res.status, body: parsed, headers: res.headers };
     },
     async close() {
       await server.close();

@@ -78,6 +78,8 @@ describe.each(DRIVERS)('bad input and logs (%s)', (driver) => {
       code.replace('-', ''),
       token.token,
       'LT1-HMAC-SHA256',
+      'LT2-ED25519',
+      t.signingKey!,
     ]) {
       expect(all, `log contains ${secretText}`).not.toContain(secretText);
     }

@@ -1,7 +1,9 @@
 /**
- * The terminal's device credentials, encrypted at rest. The secret from
- * /v1/pair signs every request; a copy of the database alone (a backup, a
- * support dump) must not let anyone sign as this terminal. So the credentials
+ * The terminal's device credentials, encrypted at rest. The Ed25519 device
+ * private key made at pairing (request-signer.ts) signs every request — or, for
+ * a pairing made before device keys, the HMAC secret from /v1/pair until the
+ * terminal registers a device key (device-key.ts). A copy of the database alone
+ * (a backup, a support dump) must not let anyone sign as this terminal. So the credentials
  * are sealed with AES-256-GCM under a device key kept OUTSIDE the database:
  * by default a key file next to it (`<db>.key`, mode 0600, made on first use);
  * the Electron shell can supply a key from safeStorage instead (DeviceKeySource).
@@ -11,16 +13,28 @@ import { chmodSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 
-export const syncCredentialsSchema = z.object({
-  serverUrl: z.string(),
-  terminalId: z.string(),
-  storeId: z.string(),
-  secret: z.string(),
-  caPem: z.string().nullable(),
-  /** The store's and this terminal's names as the server had them at pairing, for Settings (absent in pairings made before they were kept). */
-  storeName: z.string().optional(),
-  terminalName: z.string().optional(),
-});
+export const syncCredentialsSchema = z
+  .object({
+    serverUrl: z.string(),
+    terminalId: z.string(),
+    storeId: z.string(),
+    /**
+     * Protocol version 1: the HMAC secret from /v1/pair. Present only in a pairing
+     * made before device keys; dropped once the server has the device key.
+     */
+    secret: z.string().optional(),
+    /**
+     * Protocol version 2: the Ed25519 device signing key, private (PKCS#8 DER, base64url).
+     * With `secret` beside it, the key pair is made but not yet known to be registered
+     * (POST /v1/device-key): the secret still signs until the server confirms.
+     */
+    signingKey: z.string().optional(),
+    caPem: z.string().nullable(),
+    /** The store's and this terminal's names as the server had them at pairing, for Settings (absent in pairings made before they were kept). */
+    storeName: z.string().optional(),
+    terminalName: z.string().optional(),
+  })
+  .refine((c) => c.secret !== undefined || c.signingKey !== undefined, 'credentials hold neither a device key nor a secret');
 export type SyncCredentials = z.infer<typeof syncCredentialsSchema>;
 
 /** Gives the 32-byte device key (creating it if the source can). */

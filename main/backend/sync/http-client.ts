@@ -1,22 +1,22 @@
 /**
  * The sync protocol's HTTP client: node:http / node:https, the on-premise
  * server's CA honoured, a timeout per request, every request signed
- * (shared/sync-auth.ts) with a fresh nonce, the typed error body parsed, and
+ * (request-signer.ts: the device key, or a version-1 pairing's secret) with a fresh nonce, the typed error body parsed, and
  * every failure turned into a SyncFailure (see failure.ts). It never logs:
  * the caller logs the classified reason, never a header, a body or a secret.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { ZodType } from 'zod';
-import { signRequest } from '../../../shared/sync-auth.ts';
 import { syncErrorSchema } from '../../../shared/sync-protocol.ts';
 import { SyncFailure } from './failure.ts';
+import { authorizationFor, type RequestAuth } from './request-signer.ts';
 
 export interface HttpClientOptions {
   serverUrl: string;
   caPem?: string | null;
   /** Absent for POST /v1/pair (authenticated by its code). */
-  auth?: { terminalId: string; secret: string } | null;
+  auth?: RequestAuth | null;
   timeoutMs?: number;
   /** The terminal's clock for the signature's timestamp. */
   now?: () => number;
@@ -27,6 +27,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Called once the request is written to the socket (signing is asynchronous: a request made now may leave later). */
   onSent?: () => void;
+  /** Sign this request with other credentials than the client's (the device key's registration, device-key.ts). */
+  auth?: RequestAuth;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -78,9 +80,9 @@ export class SyncHttpClient {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(body));
     }
-    if (this.options.auth) {
-      headers.authorization = await signRequest({
-        ...this.options.auth,
+    const auth = options.auth ?? this.options.auth;
+    if (auth) {
+      headers.authorization = await authorizationFor(auth, {
         method,
         pathWithQuery: target,
         body: body ?? '',

@@ -1,8 +1,9 @@
 /**
- * Pairing: trade a one-time code for device credentials (POST /v1/pair), seal
- * them with the device key, and keep the programme's public keys. Headless, so
- * the command line (`--pair CODE --server URL --ca FILE`) reuses it. Never logs
- * the code or the secret.
+ * Pairing: make an Ed25519 device key pair, trade a one-time code and the
+ * public key for the terminal's identity (POST /v1/pair), seal the private key
+ * in the credentials with the device key source, and keep the programme's
+ * public keys. Headless, so the command line (`--pair CODE --server URL --ca
+ * FILE`) reuses it. Never logs the code or a key.
  */
 import { hostname } from 'node:os';
 import { AppError } from '../../../shared/errors.ts';
@@ -14,6 +15,7 @@ import { resetPullCursor, saveSealedCredentials, sealedCredentials } from '../st
 import { openCredentials, sealCredentials, type DeviceKeySource, type SyncCredentials } from './credentials.ts';
 import { SyncFailure } from './failure.ts';
 import { SyncHttpClient } from './http-client.ts';
+import { newDeviceKeyPair } from './request-signer.ts';
 
 export interface PairInput {
   serverUrl: string;
@@ -37,8 +39,10 @@ export async function pairTerminal(
   const client = new SyncHttpClient({ serverUrl: input.serverUrl, caPem: input.caPem ?? null, timeoutMs: deps.timeoutMs ?? 15_000 });
   let answer;
   const terminalName = (input.terminalName ?? hostname()).slice(0, 80) || 'terminal';
+  // The private half stays here; the server keeps only the public key.
+  const keyPair = newDeviceKeyPair();
   try {
-    answer = await client.post('/v1/pair', { code: input.code, terminalName }, pairResponseSchema);
+    answer = await client.post('/v1/pair', { code: input.code, terminalName, publicKey: keyPair.publicKey }, pairResponseSchema);
   } catch (error) {
     throw pairingError(error);
   } finally {
@@ -48,7 +52,9 @@ export async function pairTerminal(
     serverUrl: input.serverUrl,
     terminalId: answer.terminalId,
     storeId: answer.storeId,
-    secret: answer.secret,
+    // A server of protocol version 1 ignores the key and gives a secret instead: sign with that
+    // until the server can take the key (device-key.ts registers a new pair then).
+    ...(answer.secret === undefined ? { signingKey: keyPair.signingKey } : { secret: answer.secret }),
     caPem: input.caPem ?? null,
     storeName: answer.store.name,
     terminalName,
@@ -61,7 +67,12 @@ export async function pairTerminal(
     for (const k of answer.publicKeys)
       upsertTokenKey(db, { keyId: k.kid, publicKey: Buffer.from(k.publicKey, 'base64url'), revokedAt: k.revoked ? now : null, now });
   });
-  deps.log.log('info', 'sync.paired', { terminalId: answer.terminalId, storeId: answer.storeId, keys: answer.publicKeys.length });
+  deps.log.log('info', 'sync.paired', {
+    terminalId: answer.terminalId,
+    storeId: answer.storeId,
+    keys: answer.publicKeys.length,
+    protocolVersion: answer.secret === undefined ? 2 : 1,
+  });
   return { terminalId: answer.terminalId, storeId: answer.storeId, storeName: answer.store.name };
 }
 

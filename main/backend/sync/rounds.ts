@@ -135,11 +135,13 @@ export class SyncRounds {
   }
 
   /** One push + pull; resolves with when the next round is due (null when stopping). Never rejects. */
-  private async round(client: SyncHttpClient): Promise<number | null> {
+  private async round(linkClient: SyncHttpClient): Promise<number | null> {
     const { store, settings, clock, log, hooks } = this.options;
     const now = () => clock.now();
     const signal = this.controller.signal;
     try {
+      // A pairing made before device keys moves to its own key first (device-key.ts); then the round signs with it.
+      const client = (await this.options.link.upgradeSigning({ signal, timeoutMs: settings.requestTimeoutMs })) ?? linkClient;
       const pushed = await pushOutbox({
         store,
         client,
@@ -155,6 +157,7 @@ export class SyncRounds {
         client,
         now,
         pageSize: settings.pullPageSize,
+        log,
         signal,
         timeoutMs: settings.requestTimeoutMs,
         ...(hooks?.afterPullPage ? { afterPage: hooks.afterPullPage } : {}),
@@ -164,9 +167,12 @@ export class SyncRounds {
         log.log('info', 'sync.round', {
           pushed: pushed.sent,
           flagged: pushed.flagged,
+          held: pushed.held,
+          refused: pushed.refused,
           pages: pulled.pages,
           members: pulled.members,
           corrections: pulled.corrections,
+          unreadable: pulled.unreadable,
         });
       this.failure = null;
       this.attempt = 0;
