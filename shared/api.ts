@@ -130,6 +130,12 @@ export const redemptionLimitsSchema = z.object({
    * `quick` then offers only amounts up to `maxWithoutOverride`; more needs a manager's PIN.
    */
   offline: z.object({ remaining: points, limitedBy: z.enum(['member', 'terminal']), maxWithoutOverride: points }).optional(),
+  /**
+   * True when the programme requires the member present to redeem (redemption.requirePresence) and
+   * no scan of their card or QR code at this till identified them in this sale (found by search):
+   * any redemption then needs a manager's PIN (`override` of sale.commit). Absent otherwise.
+   */
+  presenceOverride: z.boolean().optional(),
 });
 
 export const bonusSchema = z.object({
@@ -301,7 +307,14 @@ export const syncStatusSchema = z.object({
   lastSuccessAt: z.number().nullable(),
   /** The oldest unsent event is older than the configured limit (default 24 h). */
   alert: z.boolean(),
+  /** Events the server applied with an adjustment (its figure or bound instead of the till's, or a flag for review). */
   flagged: z.number().int(),
+  /** Events the server recorded but holds for a person at head office (their points not applied yet). */
+  held: z.number().int(),
+  /** Events the server recorded and refused (nothing applied). */
+  refused: z.number().int(),
+  /** Pulled records this terminal could not read and skipped (the rest of their page applied). */
+  unreadable: z.object({ members: z.number().int(), products: z.number().int(), staff: z.number().int() }),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
@@ -430,7 +443,10 @@ export const api = {
       saleId: uuid,
       /** The online hold (redemption.hold) that reserved this sale's points; without one the offline caps apply. */
       holdId: uuid.nullable().default(null),
-      /** A manager's PIN allowing a redemption beyond the offline caps (audited). */
+      /**
+       * A manager's PIN allowing a redemption beyond the offline caps, or for a member found by
+       * search rather than scanned (limits.presenceOverride); audited either way.
+       */
       override: z
         .object({ staffId: text(64), pin: z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits') })
         .nullable()
@@ -596,12 +612,27 @@ export const api = {
   },
   /** Push and pull now (after a network fix, before closing the day). */
   'sync.now': { input: z.object({}), output: syncStatusSchema, role: 'manager', writes: 'local' },
-  /** Events the server applied but flagged for review (overdrafts, earn by a blocked member, duplicate enrolments). */
+  /**
+   * Events the server applied with an adjustment (flagged for review, or its figure instead of the till's),
+   * held for a person at head office, or refused; the newest first.
+   */
   'sync.flags': {
     input: z.object({ limit: z.number().int().min(1).max(500).default(100) }),
     output: z.object({
       flags: z.array(
-        z.object({ seq: z.number().int(), id: z.string(), kind: z.string(), createdAt: z.number(), reasons: z.array(z.enum(FLAG_KINDS)) }),
+        z.object({
+          seq: z.number().int(),
+          id: z.string(),
+          /** The event's kind (sale.committed, sale.voided, sale.refunded, member.enrolled, points.adjusted). */
+          kind: z.string(),
+          createdAt: z.number(),
+          status: z.enum(['applied_with_adjustment', 'held', 'refused']),
+          reasons: z.array(z.enum(FLAG_KINDS)),
+          /** A sale's total (a void: the voided sale's), a refund's amount; null for other events. */
+          amountMinor: z.number().int().nullable(),
+          /** A manager's adjustment's points; null for other events. */
+          points: z.number().int().nullable(),
+        }),
       ),
     }),
     role: 'manager',
@@ -615,7 +646,8 @@ export const api = {
   'redemption.hold': {
     input: z.object({ holdId: uuid, memberId: text(64), points: points.min(1) }),
     output: z.discriminatedUnion('mode', [
-      z.object({ mode: z.literal('online'), holdId: z.string(), available: points, expiresAt: z.number() }),
+      // No balance figure: the server answers only whether the points were reserved.
+      z.object({ mode: z.literal('online'), holdId: z.string(), expiresAt: z.number() }),
       z.object({ mode: z.literal('offline'), allowed: z.boolean(), reason: z.string().nullable(), capRemaining: points.nullable() }),
     ]),
     role: 'cashier',

@@ -133,23 +133,64 @@ export function unacknowledgedPoints(db: ReadableDb, memberId: string): number {
     .get(memberId) as number;
 }
 
-/** Events the server applied with an adjustment (overdraft, blocked member, duplicate enrolment), newest first. */
-export function flaggedEvents(
-  db: ReadableDb,
-  limit: number,
-): { seq: number; id: string; kind: string; createdAt: number; reasons: FlagKind[] }[] {
+/** The answers a manager is shown: applied with an adjustment, held for a person at head office, refused. */
+export const NOTABLE_STATUSES = ['applied_with_adjustment', 'held', 'refused'] as const;
+export type NotableStatus = (typeof NOTABLE_STATUSES)[number];
+
+/** The same list as in the partial index outbox_notable (migration 0009): only then can SQLite read that index. */
+const NOTABLE = "json_extract(result, '$.status') IN ('applied_with_adjustment', 'held', 'refused')";
+
+export interface NotableEvent {
+  seq: number;
+  id: string;
+  kind: OutboxKind;
+  createdAt: number;
+  status: NotableStatus;
+  reasons: FlagKind[];
+  /** The sale's total (a void: the voided sale's), a refund's amount; null for other events. */
+  amountMinor: number | null;
+  /** A manager's adjustment's points; null for other events. */
+  points: number | null;
+}
+
+/**
+ * Events the server flagged (applied with an adjustment), held or refused, newest first: the manager's list.
+ * A sale's total and time are shown, never a member's name or an id.
+ */
+export function flaggedEvents(db: ReadableDb, limit: number): NotableEvent[] {
   const rows = prepare(
     db,
-    `SELECT seq, id, kind, created_at AS createdAt, json_extract(result, '$.reasons') AS reasons FROM outbox
-     WHERE json_extract(result, '$.status') = 'applied_with_adjustment' ORDER BY seq DESC LIMIT ?`,
-  ).all(limit) as { seq: number; id: string; kind: string; createdAt: number; reasons: string | null }[];
+    `SELECT seq, id, kind, created_at AS createdAt, json_extract(result, '$.status') AS status,
+       json_extract(result, '$.reasons') AS reasons,
+       CASE kind
+         WHEN 'sale.committed' THEN json_extract(payload, '$.totalMinor')
+         WHEN 'sale.refunded' THEN json_extract(payload, '$.refundedMinor')
+         WHEN 'sale.voided' THEN (SELECT s.total_minor FROM sales s WHERE s.id = json_extract(outbox.payload, '$.saleId'))
+       END AS amountMinor,
+       CASE kind WHEN 'points.adjusted' THEN json_extract(payload, '$.points') END AS points
+     FROM outbox WHERE ${NOTABLE} ORDER BY seq DESC LIMIT ?`,
+  ).all(limit) as (Omit<NotableEvent, 'reasons'> & { reasons: string | null })[];
   // The answers were checked against the contract when they arrived; a kind this version does not know is not shown.
   const known = (k: string): k is FlagKind => (FLAG_KINDS as readonly string[]).includes(k);
   return rows.map((r) => ({ ...r, reasons: r.reasons === null ? [] : (JSON.parse(r.reasons) as string[]).filter(known) }));
 }
 
+/** Events applied with an adjustment (the diagnostics' figure). */
 export function flaggedCount(db: ReadableDb): number {
   return prepare(db, "SELECT count(*) FROM outbox WHERE json_extract(result, '$.status') = 'applied_with_adjustment'")
     .pluck()
     .get() as number;
+}
+
+/** How many events the server flagged, held and refused: one read of the index outbox_notable, after every sale. */
+export function notableCounts(db: ReadableDb): { flagged: number; held: number; refused: number } {
+  const rows = prepare(
+    db,
+    `SELECT json_extract(result, '$.status') AS status, count(*) AS n FROM outbox WHERE ${NOTABLE} GROUP BY 1`,
+  ).all() as {
+    status: NotableStatus;
+    n: number;
+  }[];
+  const count = (status: NotableStatus) => rows.find((r) => r.status === status)?.n ?? 0;
+  return { flagged: count('applied_with_adjustment'), held: count('held'), refused: count('refused') };
 }

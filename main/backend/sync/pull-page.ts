@@ -3,7 +3,9 @@
  * a crash the pull resumes at the first page not applied, and a page is never
  * half there. Programmes first (members' tiers and lot expiry use them). How a
  * pulled member's balance meets this terminal's pending events is
- * reconcile.ts's; the rows are written by store functions.
+ * reconcile.ts's; the rows are written by store functions. Records the
+ * terminal could not read (pull-records.ts) are noted in the same
+ * transaction, and the ones that now arrived readable are forgotten.
  */
 import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
 import type { MemberRecord, PullResponse } from '../../../shared/sync-protocol.ts';
@@ -17,6 +19,13 @@ import { currentProgram, installProgram } from '../store/program.ts';
 import { upsertStaff } from '../store/staff.ts';
 import { cachedBalance, heldMemberIds, insertPulledMembers, newestProgramVersion, updatePulledMember } from '../store/sync-pull.ts';
 import { savePullCursor } from '../store/sync-state.ts';
+import {
+  anyUnreadable,
+  forgetAllUnreadable,
+  forgetUnreadable,
+  noteUnreadable,
+  type UnreadableRecord,
+} from '../store/unreadable-records.ts';
 import { balanceCorrection, keepsLocalTier, NEVER_EXPIRES, openingBalance } from './reconcile.ts';
 
 export interface PageStats {
@@ -26,11 +35,40 @@ export interface PageStats {
   products: number;
   staff: number;
   keys: number;
+  /** Records left out because they could not be read. */
+  unreadable: number;
 }
 
-export function applyPullPage(store: TerminalDb, page: PullResponse, now: number): PageStats {
+export interface PageReading {
+  /** Records of the page the terminal could not read (left out of `page`). */
+  unreadable?: readonly UnreadableRecord[];
+  /** The page was asked for without a cursor: every record is read again, the list of unreadable ones starts anew. */
+  fromStart?: boolean;
+}
+
+export function applyPullPage(store: TerminalDb, page: PullResponse, now: number, reading: PageReading = {}): PageStats {
   return writeTransaction(store, (db) => {
+    if (reading.fromStart) forgetAllUnreadable(db);
+    else if (anyUnreadable(db)) {
+      forgetUnreadable(
+        db,
+        'member',
+        page.members.map((m) => m.id),
+      );
+      forgetUnreadable(
+        db,
+        'product',
+        page.products.map((p) => p.sku),
+      );
+      forgetUnreadable(
+        db,
+        'staff',
+        page.staff.map((s) => s.id),
+      );
+    }
+    noteUnreadable(db, reading.unreadable ?? [], now);
     const stats: PageStats = {
+      unreadable: reading.unreadable?.length ?? 0,
       members: page.members.length,
       corrections: 0,
       programs: 0,

@@ -11,8 +11,13 @@
  * order; after a failure the answers of later batches are dropped unrecorded,
  * as if lost: the next attempt sends those events again and the server
  * answers `duplicate`, with the reasons of their first application.
+ *
+ * Every answered event is marked sent, whatever the answer: one the server
+ * holds for a person at head office (`held`) or refuses (`refused`) is recorded
+ * there and never sent again, so the queue never sticks on it; the sync details
+ * count and list them apart from the flagged ones.
  */
-import { pushResponseSchema, type EventResult, type PushResponse } from '../../../shared/sync-protocol.ts';
+import { pushResponseSchema, type EventResult, type FlagKind, type PushResponse } from '../../../shared/sync-protocol.ts';
 import { writeTransaction, type TerminalDb } from '../store/connection.ts';
 import { markSent, outboxBatch, pushBody, recordAttempt, type OutboxRow } from '../store/outbox.ts';
 import { classifyFailure, SyncFailure } from './failure.ts';
@@ -34,7 +39,12 @@ export interface PushDeps {
 export interface PushResult {
   batches: number;
   sent: number;
+  /** Applied with an adjustment (the server's figure or bound replaced the till's, or a flag for review). */
   flagged: number;
+  /** Recorded on the server, their points waiting for a person at head office. */
+  held: number;
+  /** Recorded on the server, nothing applied. */
+  refused: number;
 }
 
 interface InFlight {
@@ -43,7 +53,7 @@ interface InFlight {
 }
 
 export async function pushOutbox(deps: PushDeps): Promise<PushResult> {
-  const result: PushResult = { batches: 0, sent: 0, flagged: 0 };
+  const result: PushResult = { batches: 0, sent: 0, flagged: 0, held: 0, refused: 0 };
   const depth = Math.max(1, deps.pipeline ?? 1);
   const options = { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) };
   // Set when the server lost events we had marked sent (restored from a backup): resend from there on.
@@ -95,7 +105,12 @@ export async function pushOutbox(deps: PushDeps): Promise<PushResult> {
     record(deps, rows, answer);
     result.batches++;
     result.sent += rows.length;
-    result.flagged += answer.results.filter((r) => outcome(r) === 'applied_with_adjustment').length;
+    for (const r of answer.results) {
+      const status = outcome(r);
+      if (status === 'applied_with_adjustment') result.flagged++;
+      else if (status === 'held') result.held++;
+      else if (status === 'refused') result.refused++;
+    }
     if (resendFrom !== null) resendFrom = last + 1;
   }
 }
@@ -112,7 +127,19 @@ function record(deps: PushDeps, rows: readonly OutboxRow[], answer: PushResponse
   writeTransaction(deps.store, (db) => markSent(db, results, deps.now()));
 }
 
-/** What happened to the event on the server: a duplicate with reasons was applied with an adjustment the first time (that answer was lost). */
-function outcome(r: EventResult): EventResult['status'] {
-  return r.status === 'duplicate' && r.reasons !== undefined && r.reasons.length > 0 ? 'applied_with_adjustment' : r.status;
+/** Reasons the server gives only when it refuses an event: nothing of it was applied. */
+const REFUSED_REASONS: ReadonlySet<FlagKind> = new Set(['event_id_taken', 'wrong_store', 'staff_not_allowed']);
+/** Reasons the server gives when it holds an event's points for a person at head office. */
+const HELD_REASONS: ReadonlySet<FlagKind> = new Set(['over_limit', 'awaiting_sale', 'invalid_sale']);
+
+/**
+ * What happened to the event on the server. A `duplicate` with reasons is the repeat of a first answer this
+ * terminal lost: it is recorded as that first answer, read from its reasons (a refusal's reasons, else a
+ * hold's, else an adjustment). A duplicate without reasons was applied as sent.
+ */
+export function outcome(r: Pick<EventResult, 'status' | 'reasons'>): EventResult['status'] {
+  if (r.status !== 'duplicate' || r.reasons === undefined || r.reasons.length === 0) return r.status;
+  if (r.reasons.some((k) => REFUSED_REASONS.has(k))) return 'refused';
+  if (r.reasons.some((k) => HELD_REASONS.has(k))) return 'held';
+  return 'applied_with_adjustment';
 }

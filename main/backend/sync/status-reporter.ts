@@ -7,7 +7,8 @@
 import type { SyncStatus } from '../../../shared/api.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { TerminalDb } from '../store/connection.ts';
-import { flaggedCount, outboxStats } from '../store/outbox.ts';
+import { notableCounts, outboxStats } from '../store/outbox.ts';
+import { unreadableCounts } from '../store/unreadable-records.ts';
 import { lastSyncSuccess } from '../store/sync-state.ts';
 import { computeStatus, sameStatus, type StatusInput } from './status.ts';
 
@@ -43,7 +44,8 @@ export class SyncStatusReporter {
       queueLength: stats.pending,
       oldestUnsentAt: stats.oldestPendingAt,
       lastSuccessAt: lastSyncSuccess(store.db),
-      flagged: flaggedCount(store.db),
+      ...notableCounts(store.db),
+      unreadable: unreadableCounts(store.db),
       now: clock.now(),
       alertAfterMs,
     });

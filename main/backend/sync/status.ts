@@ -16,6 +16,9 @@ export interface StatusInput {
   oldestUnsentAt: number | null;
   lastSuccessAt: number | null;
   flagged: number;
+  held: number;
+  refused: number;
+  unreadable: SyncStatus['unreadable'];
   now: number;
   alertAfterMs: number;
 }
@@ -28,6 +31,9 @@ export function computeStatus(s: StatusInput): SyncStatus {
     oldestUnsentAgeMs,
     lastSuccessAt: s.lastSuccessAt,
     flagged: s.flagged,
+    held: s.held,
+    refused: s.refused,
+    unreadable: { ...s.unreadable },
     alert: s.paired && oldestUnsentAgeMs !== null && oldestUnsentAgeMs > s.alertAfterMs,
   };
   if (!s.paired) return { ...base, state: 'offline', reason: 'not paired' };
@@ -47,6 +53,11 @@ export function sameStatus(a: SyncStatus | null, b: SyncStatus): boolean {
     a.alert === b.alert &&
     a.lastSuccessAt === b.lastSuccessAt &&
     a.paired === b.paired &&
-    a.flagged === b.flagged
+    a.flagged === b.flagged &&
+    a.held === b.held &&
+    a.refused === b.refused &&
+    a.unreadable.members === b.unreadable.members &&
+    a.unreadable.products === b.unreadable.products &&
+    a.unreadable.staff === b.unreadable.staff
   );
 }

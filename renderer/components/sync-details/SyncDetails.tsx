@@ -15,6 +15,13 @@ const STATE_LABELS: Record<SyncStatus['state'], MessageKey> = {
 /** Never colour alone: each state has its own symbol too. */
 const STATE_ICONS: Record<SyncStatus['state'], string> = { online: '✓', offline: '⚠', syncing: '↻', error: '✗' };
 
+/** Records of a pull this terminal could not read, by kind: the words for one and for more. */
+const UNREADABLE: [keyof SyncStatus['unreadable'], MessageKey, MessageKey][] = [
+  ['members', 'sync.unreadableMembers.one', 'sync.unreadableMembers'],
+  ['products', 'sync.unreadableProducts.one', 'sync.unreadableProducts'],
+  ['staff', 'sync.unreadableStaff.one', 'sync.unreadableStaff'],
+];
+
 /** The sync status as a definition list, ages ticking while it is shown (ages are words: the UI's language; dates: the store's locale). */
 export function SyncDetails({ snapshot }: { snapshot: SyncSnapshot }) {
   const { t, format, language } = useI18n();
@@ -26,6 +33,9 @@ export function SyncDetails({ snapshot }: { snapshot: SyncSnapshot }) {
   const { status, at } = snapshot;
   const oldestSince = status.oldestUnsentAgeMs === null ? null : at - status.oldestUnsentAgeMs;
   const state = status.paired ? status.state : null;
+  const unreadable = UNREADABLE.filter(([kind]) => status.unreadable[kind] > 0).map(([kind, one, many]) =>
+    status.unreadable[kind] === 1 ? t(one) : t(many, { count: formatPoints(status.unreadable[kind], format) }),
+  );
 
   return (
     <>
@@ -67,7 +77,30 @@ export function SyncDetails({ snapshot }: { snapshot: SyncSnapshot }) {
           <dt>{t('sync.flagged')}</dt>
           <dd>{formatPoints(status.flagged, format)}</dd>
         </div>
+        <div>
+          <dt>{t('sync.held')}</dt>
+          <dd className="sync-held" data-count={status.held}>
+            {formatPoints(status.held, format)}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('sync.refused')}</dt>
+          <dd className="sync-refused" data-count={status.refused}>
+            {formatPoints(status.refused, format)}
+          </dd>
+        </div>
       </dl>
+      {unreadable.length > 0 && (
+        <section className="sync-unreadable" aria-labelledby="sync-unreadable">
+          <h2 id="sync-unreadable">{t('sync.unreadableTitle')}</h2>
+          <ul>
+            {unreadable.map((line) => (
+              <li key={line}>⚠ {line}</li>
+            ))}
+          </ul>
+          <p className="muted">{t('sync.unreadableHint')}</p>
+        </section>
+      )}
     </>
   );
 }

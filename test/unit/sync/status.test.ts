@@ -10,6 +10,9 @@ const base: StatusInput = {
   oldestUnsentAt: null,
   lastSuccessAt: 1_000,
   flagged: 0,
+  held: 0,
+  refused: 0,
+  unreadable: { members: 0, products: 0, staff: 0 },
   now: 10 * H,
   alertAfterMs: 24 * H,
 };
@@ -44,4 +47,9 @@ test('only changes people see count as a change (not the age ticking)', () => {
   expect(sameStatus(a, computeStatus({ ...base, queueLength: 1, oldestUnsentAt: 0, now: base.now + 1000 }))).toBe(true);
   expect(sameStatus(a, computeStatus({ ...base, queueLength: 2, oldestUnsentAt: 0 }))).toBe(false);
   expect(sameStatus(null, a)).toBe(false);
+  // Events held or refused on the server, records that could not be read: each is a change people see.
+  expect(sameStatus(a, computeStatus({ ...base, queueLength: 1, oldestUnsentAt: 0, held: 1 }))).toBe(false);
+  expect(sameStatus(a, computeStatus({ ...base, queueLength: 1, oldestUnsentAt: 0, refused: 1 }))).toBe(false);
+  const unreadable = { members: 2, products: 0, staff: 0 };
+  expect(sameStatus(a, computeStatus({ ...base, queueLength: 1, oldestUnsentAt: 0, unreadable }))).toBe(false);
 });
