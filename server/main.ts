@@ -13,10 +13,11 @@ import { mkdirSync } from 'node:fs';
 import { findChannel, databaseIdentity } from './admin-channel/channel-file.ts';
 import { sendAdminCommand } from './admin-channel/channel-client.ts';
 import { openAdminChannel, type AdminChannel } from './admin-channel/channel-server.ts';
-import { parseArgs, parsePort, stringFlag, type ParsedArgs } from './cli/args.ts';
+import { parseArgs, stringFlag, type ParsedArgs } from './cli/args.ts';
 import { usage, type Command } from './cli/commands.ts';
 import { errorMessage, exitCodeFor, findCommand, runCommand } from './cli/run-command.ts';
-import { DEFAULT_HOST, DEFAULT_PORT, startServer, type RunningServer } from './server.ts';
+import { plainHttpWarning, serveConfig } from './cli/serve-config.ts';
+import { startServer, type RunningServer } from './server.ts';
 import { DataDirInUseError } from './store/data-dir-lock.ts';
 import { DEFAULT_DATA_DIR, openDatabase } from './store/open.ts';
 
@@ -82,15 +83,15 @@ function report(outcome: { exitCode: number; error?: string | undefined }): numb
 }
 
 async function serve(args: ParsedArgs, url: string | undefined, dataDir: string): Promise<number> {
-  const port = parsePort(stringFlag(args, 'port') ?? String(DEFAULT_PORT));
-  const host = stringFlag(args, 'host') ?? DEFAULT_HOST;
+  // TLS, the trusted proxy and the abuse limits: flags over LOYALTY_* variables over the defaults.
+  const config = serveConfig(args, process.env);
   const db = await openDatabase({ url, dataDir, holder: 'the loyalty server' }).catch((err: unknown) => {
     throw refusal(err, 'Start the server again when it has finished.');
   });
   let server: RunningServer | null = null;
   let channel: AdminChannel | null = null;
   try {
-    server = await startServer({ db, port, host });
+    server = await startServer({ db, ...config });
     if (dataDir !== 'memory://') {
       // On PostgreSQL the folder holds only the channel file; it is made if missing.
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -103,6 +104,8 @@ async function serve(args: ParsedArgs, url: string | undefined, dataDir: string)
     throw err;
   }
   print(`Loyalty server listening on ${server.url} (${db.kind === 'postgres' ? 'PostgreSQL' : 'PGlite'})`);
+  const warning = plainHttpWarning(config);
+  if (warning !== null) console.error(warning);
   const stop = async () => {
     await channel?.close();
     await server.close();

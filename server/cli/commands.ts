@@ -21,14 +21,17 @@ import { createStore } from '../admin/stores.ts';
 import { createPairingCode, listTerminals, revokeTerminal } from '../admin/terminals.ts';
 import { buildOpenApiDocument } from '../http/openapi.ts';
 import type { Db } from '../store/db.ts';
-import { issueMemberToken } from '../tokens/member-tokens.ts';
+import { issueMemberToken, revokeMemberToken, revokeMemberTokensOf } from '../tokens/member-tokens.ts';
 import { revokeSigningKey, rotateSigningKey } from '../tokens/signing-keys.ts';
 import { parseDuration, requiredFlag, stringFlag, UsageError, type ParsedArgs } from './args.ts';
+import { serveUsage } from './serve-config.ts';
 
 export interface CommandContext {
   db: Db;
   now: number;
   out: (line: string) => void;
+  /** Counts (never personal data) for the server's audit line of this command; absent outside a server. */
+  audit?: (fields: Record<string, number>) => void;
 }
 
 export interface Command {
@@ -176,12 +179,36 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'issue-token': {
-    usage: 'issue-token <id | card | phone> [--ttl 30d]   (no --ttl: a token that does not expire, for printing)',
-    async run(args, { db, now, out }) {
+    usage:
+      "issue-token <id | card | phone> [--ttl 30d]   (recorded; expires after --ttl or the programme's token lifetime, whichever is shorter)",
+    async run(args, { db, now, out, audit }) {
       const member = await findMember(db, arg(args, 1, 'member'));
       const ttl = stringFlag(args, 'ttl');
-      const issued = await issueMemberToken(db, member.id, ttl === undefined ? null : parseDuration(ttl, '--ttl'), now);
+      const issued = await issueMemberToken(db, member.id, ttl === undefined ? null : parseDuration(ttl, '--ttl'), now, { kind: 'admin' });
+      audit?.({ issued: 1 });
       out(issued.token);
+      out(`Token ${issued.tokenId}; expires ${iso(issued.expiresAt!)}. Revoke it with: revoke-token ${issued.tokenId}`);
+    },
+  },
+  'revoke-token': {
+    usage: 'revoke-token <tokenId>   (a lost card: terminals refuse that member QR code after their next pull)',
+    async run(args, { db, now, out, audit }) {
+      const tokenId = arg(args, 1, 'token id').toLowerCase();
+      const { revoked } = await revokeMemberToken(db, tokenId, now);
+      audit?.({ revoked });
+      out(revoked === 1 ? `Token ${tokenId} revoked: terminals refuse it after their next pull.` : `Token ${tokenId} was already revoked.`);
+    },
+  },
+  'revoke-member-tokens': {
+    usage:
+      'revoke-member-tokens <id | card | phone>   (every live member QR code of the member; terminals refuse them after their next pull)',
+    async run(args, { db, now, out, audit }) {
+      const member = await findMember(db, arg(args, 1, 'member'));
+      const { revoked } = await revokeMemberTokensOf(db, member.id, now);
+      audit?.({ revoked });
+      out(
+        `${revoked} member QR code${revoked === 1 ? '' : 's'} of member ${member.id} revoked: terminals refuse them after their next pull.`,
+      );
     },
   },
   'rotate-key': {
@@ -221,6 +248,8 @@ export function usage(): string {
     'Usage: npm run server [-- --port 8787 --host 127.0.0.1 --data ./.data/server]   start the server',
     '       npm run server -- <command> [--data DIR]                                  administration',
     '       DATABASE_URL=postgres://… selects a PostgreSQL server instead of the embedded PGlite data directory.',
+    '       Serving (flag or environment variable; see docs/operations.md, "Central server"):',
+    ...serveUsage(),
     '',
     'Commands:',
     ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),

@@ -52,16 +52,14 @@ export function registeredRoutes(app: FastifyInstance): readonly string[] {
 export function buildApp(options: AppOptions): FastifyInstance {
   const clock = options.clock ?? Date.now;
   const limits = abuseLimits(options.limits);
-  const { connectionsCheckingInterval, ...timeouts } = timeoutOptions(limits);
+  const { node, ...timeouts } = timeoutOptions(limits);
   const app = Fastify({
     logger: loggerOptions(options.log),
     bodyLimit: MAX_BODY_BYTES,
     return503OnClosing: true,
     ...timeouts,
     ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
-    ...(options.https === undefined
-      ? { http: { connectionsCheckingInterval } }
-      : { https: { ...options.https, connectionsCheckingInterval } }),
+    ...(options.https === undefined ? { http: node } : { https: { ...options.https, ...node } }),
   }) as unknown as FastifyInstance;
   const checkTerminalRate = installAbuseLimits(app, limits);
 
