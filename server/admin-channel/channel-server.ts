@@ -8,8 +8,8 @@
  *
  * A random bearer token, written only to the 0600 channel file, guards it;
  * it is checked before the body is read. Every command is audited in the
- * server's log by its name only: arguments and imported files may hold
- * personal data.
+ * server's log by its name only (and the counts it reports, such as tokens
+ * revoked): arguments and imported files may hold personal data.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
@@ -73,6 +73,7 @@ export async function openAdminChannel(options: AdminChannelOptions): Promise<Ad
     if (!parsed.success) return reply.code(400).send({ code: 'VALIDATION', message: 'The admin request is malformed.' });
     const output: string[] = [];
     let name = '(none)';
+    const audited: Record<string, number> = {};
     let outcome: { exitCode: number; error?: string };
     try {
       const args = parseArgs(parsed.data.argv);
@@ -83,13 +84,14 @@ export async function openAdminChannel(options: AdminChannelOptions): Promise<Ad
       outcome = await runCommand(
         found.command,
         args,
-        { db: options.db, now: clock(), out: (line) => output.push(line) },
+        { db: options.db, now: clock(), out: (line) => output.push(line), audit: (fields) => Object.assign(audited, fields) },
         parsed.data.input,
       );
     } catch (err) {
       outcome = { exitCode: exitCodeFor(err), error: errorMessage(err) };
     }
-    log.info({ adminCommand: name, exitCode: outcome.exitCode }, 'admin command');
+    // Counts a command reports (tokens revoked…) beside its name: never its arguments.
+    log.info({ adminCommand: name, exitCode: outcome.exitCode, ...audited }, 'admin command');
     return reply.code(200).send({ output, ...outcome } satisfies AdminResponse);
   });
 

@@ -19,6 +19,7 @@ import { demoProgram } from '../fixtures/program.ts';
 import { EventLog } from './events.ts';
 import { DRIVERS, openTestDb, usePostgresCluster, type Driver } from './harness.ts';
 import { syncEventSchema } from '../../shared/sync-protocol.ts';
+import { seedServerStaff } from './staff-seed.ts';
 
 usePostgresCluster();
 const run = promisify(execFile);
@@ -91,9 +92,10 @@ describe.each(DRIVERS)('command line (%s)', (driver: Driver) => {
       log.enrol(m1, { phone: '+33700000001', cardNumber: '2911111111116', bonus: 100, at: now });
       log.enrol(m2, { phone: '+33700000001', at: now });
       log.sale(m1, { redeem: 300, at: now });
+      await seedServerStaff(opened);
       await pushEvents(
         opened,
-        paired.terminalId,
+        { terminalId: paired.terminalId, storeId: 'lyon-2' },
         log.events.map((e) => syncEventSchema.parse(e)),
         now,
       );
@@ -110,7 +112,7 @@ describe.each(DRIVERS)('command line (%s)', (driver: Driver) => {
     const overdrafts = JSON.parse((await cli('flags', '--kind', 'overdraft')).stdout) as { memberId: string }[];
     expect(overdrafts.map((f) => f.memberId)).toEqual([m1]);
 
-    const token = (await cli('issue-token', m1)).stdout.trim();
+    const token = (await cli('issue-token', m1)).stdout.split('\n')[0]!.trim();
     const check = await openTestDbAgain();
     try {
       const keys = new Map((await publicKeys(check)).map((k) => [k.kid, new Uint8Array(Buffer.from(k.publicKey, 'base64url'))]));

@@ -44,21 +44,35 @@ export async function placeHold(deps: HoldDeps, input: ParsedInput<'redemption.h
     writeTransaction(deps.store, (db) =>
       recordHold(db, { holdId: input.holdId, memberId: input.memberId, points: input.points, now: started, expiresAt: res.expiresAt }),
     );
-    return { mode: 'online', holdId: res.holdId, available: res.available, expiresAt: res.expiresAt };
+    return { mode: 'online', holdId: res.holdId, expiresAt: res.expiresAt };
   } catch (error) {
     if (!(error instanceof SyncFailure)) throw error;
     if (error.kind === 'http' && error.status === 409) {
-      if (error.code === 'INSUFFICIENT_POINTS') {
-        const available = typeof error.details?.available === 'number' ? Math.max(0, error.details.available) : 0;
-        throw new AppError('INSUFFICIENT_POINTS', `Only ${available} points are available (checked with the loyalty server).`, {
-          available,
+      // The server names no figure (it does not reveal balances to a till): neither does this answer.
+      if (error.code === 'INSUFFICIENT_POINTS')
+        throw new AppError('INSUFFICIENT_POINTS', 'The member does not have enough points for this (checked with the loyalty server).', {
           source: 'server',
+        });
+      if (error.code === 'HOLD_TOO_LARGE') {
+        const maxPoints = typeof error.details?.maxPoints === 'number' ? error.details.maxPoints : null;
+        throw new AppError('REDEMPTION_NOT_ALLOWED', 'This is more points than one redemption may use.', {
+          reason: 'hold_too_large',
+          ...(maxPoints === null ? {} : { max: maxPoints }),
         });
       }
       if (error.code === 'MEMBER_BLOCKED') throw new AppError('MEMBER_BLOCKED', 'This member is blocked: points cannot be redeemed.');
       if (error.code === 'CONFLICT')
         throw new AppError('CONFLICT', 'This hold id was already used for another redemption. Start the redemption again.');
     }
+    // Too many holds from this till for now: not a reason to spend offline instead. The cashier tries again shortly.
+    if (error.kind === 'http' && error.status === 429)
+      throw new AppError(
+        'REDEMPTION_NOT_ALLOWED',
+        'The loyalty server asks this till to wait a moment. Try the redemption again shortly.',
+        {
+          reason: 'rate_limited',
+        },
+      );
     // Timeout, offline, the server erring, or a member it does not know yet (enrolled here, not pushed): decide offline.
     deps.log.log('info', 'hold.offline', { holdId: input.holdId, reason: error.kind === 'http' ? `http ${error.status}` : error.kind });
     if (error.kind === 'timeout' || error.kind === 'aborted' || error.kind === 'network') void releaseOnServer(deps, input.holdId);
