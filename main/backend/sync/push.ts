@@ -17,7 +17,7 @@
  * there and never sent again, so the queue never sticks on it; the sync details
  * count and list them apart from the flagged ones.
  */
-import { pushResponseSchema, type EventResult, type FlagKind, type PushResponse } from '../../../shared/sync-protocol.ts';
+import { pushResponseSchema, type EventResult, type PushResponse } from '../../../shared/sync-protocol.ts';
 import { writeTransaction, type TerminalDb } from '../store/connection.ts';
 import { markSent, outboxBatch, pushBody, recordAttempt, type OutboxRow } from '../store/outbox.ts';
 import { classifyFailure, SyncFailure } from './failure.ts';
@@ -127,19 +127,11 @@ function record(deps: PushDeps, rows: readonly OutboxRow[], answer: PushResponse
   writeTransaction(deps.store, (db) => markSent(db, results, deps.now()));
 }
 
-/** Reasons the server gives only when it refuses an event: nothing of it was applied. */
-const REFUSED_REASONS: ReadonlySet<FlagKind> = new Set(['event_id_taken', 'wrong_store', 'staff_not_allowed']);
-/** Reasons the server gives when it holds an event's points for a person at head office. */
-const HELD_REASONS: ReadonlySet<FlagKind> = new Set(['over_limit', 'awaiting_sale', 'invalid_sale']);
-
 /**
- * What happened to the event on the server. A `duplicate` with reasons is the repeat of a first answer this
- * terminal lost: it is recorded as that first answer, read from its reasons (a refusal's reasons, else a
- * hold's, else an adjustment). A duplicate without reasons was applied as sent.
+ * What happened to the event on the server. A `duplicate` with reasons repeats a first answer this terminal
+ * lost, which applied the event with an adjustment; it is recorded as that. (The server answers a held or
+ * refused event sent again `held` or `refused` again, with the same reasons, never `duplicate`.)
  */
 export function outcome(r: Pick<EventResult, 'status' | 'reasons'>): EventResult['status'] {
-  if (r.status !== 'duplicate' || r.reasons === undefined || r.reasons.length === 0) return r.status;
-  if (r.reasons.some((k) => REFUSED_REASONS.has(k))) return 'refused';
-  if (r.reasons.some((k) => HELD_REASONS.has(k))) return 'held';
-  return 'applied_with_adjustment';
+  return r.status === 'duplicate' && r.reasons !== undefined && r.reasons.length > 0 ? 'applied_with_adjustment' : r.status;
 }

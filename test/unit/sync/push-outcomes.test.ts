@@ -1,7 +1,7 @@
 /**
  * The server's answer to each pushed event, as recorded from a server that checks every till
- * (held for approval at head office, refused, re-priced, and the duplicates that repeat those
- * answers' reasons after the first answer was lost): every answered event is marked sent, so the
+ * (held for approval at head office, refused, re-priced, and the answers repeated after the first
+ * answer was lost): every answered event is marked sent, so the
  * queue never sticks on one, and the sync details count and list them apart. (The real server's
  * answers are in test/integration/sync-held-refused.test.ts.)
  */
@@ -52,9 +52,9 @@ test('held and refused events are marked sent and counted and listed apart from 
         { status: 'held', reasons: ['over_limit'] },
         { status: 'applied_with_adjustment', reasons: ['points_repriced'] },
         { status: 'refused', reasons: ['staff_not_allowed'] },
-        // Answers repeated after a lost first answer: treated as that first answer, read from its reasons.
-        { status: 'duplicate', reasons: ['awaiting_sale'] },
-        { status: 'duplicate', reasons: ['event_id_taken'] },
+        // Sent again after a lost answer: a held or refused event is answered so again, with its reasons.
+        { status: 'held', reasons: ['awaiting_sale'] },
+        { status: 'refused', reasons: ['event_id_taken'] },
         { status: 'duplicate' },
       ]) as never,
       now: () => t.clock.now(),
@@ -79,13 +79,11 @@ test('held and refused events are marked sent and counted and listed apart from 
   expect(flags.every((f) => typeof f.createdAt === 'number')).toBe(true);
 });
 
-test('a duplicate is read as its first answer: refusal reasons first, then a hold, else an adjustment; without reasons as sent', () => {
+test('a duplicate with reasons is read as its first answer (applied with an adjustment); without reasons, as sent', () => {
   expect(outcome({ status: 'duplicate' })).toBe('duplicate');
   expect(outcome({ status: 'duplicate', reasons: [] })).toBe('duplicate');
   expect(outcome({ status: 'duplicate', reasons: ['overdraft'] })).toBe('applied_with_adjustment');
   expect(outcome({ status: 'duplicate', reasons: ['points_repriced', 'keyed_earn_capped'] })).toBe('applied_with_adjustment');
-  expect(outcome({ status: 'duplicate', reasons: ['over_limit'] })).toBe('held');
-  expect(outcome({ status: 'duplicate', reasons: ['over_limit', 'wrong_store'] })).toBe('refused');
   expect(outcome({ status: 'held', reasons: ['over_limit'] })).toBe('held');
-  expect(outcome({ status: 'refused', reasons: ['invalid_sale'] })).toBe('refused');
+  expect(outcome({ status: 'refused', reasons: ['staff_not_allowed'] })).toBe('refused');
 });
