@@ -30,7 +30,15 @@ export const ERROR_CODES = [
   'SALE_AT_OTHER_TILL',
   /** The terminal's fleet configuration is invalid or incomplete; details.problems: [{source, field, message}]. */
   'NOT_CONFIGURED',
+  /**
+   * The central server's address is plain http:// to another machine: refused, nothing was sent
+   * (the connection would not be encrypted). Use its https:// address, or IT sets
+   * sync.allowInsecureHttp; details.origin: the address refused.
+   */
+  'INSECURE_SERVER_URL',
   'INTERNAL',
+  /** The central server asks this till to wait (too many holds or QR codes for now); details.retryAfterSeconds. */
+  'RATE_LIMITED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -23,6 +23,11 @@ export function RedemptionPanel(props: {
   /** The chosen points need a manager's PIN offline and none was given yet. */
   needsOverride: boolean;
   overrideGiven: boolean;
+  /**
+   * The member was found by search, not scanned, and the programme wants them present to redeem
+   * (limits.presenceOverride): 'needed' until a manager's PIN is given for this sale, then 'given'.
+   */
+  presence?: 'needed' | 'given' | null;
   rewards: TerminalInfo['rewards'];
   onChange(r: Redemption): void;
   onExact(): void;
@@ -122,6 +127,7 @@ export function RedemptionPanel(props: {
           })}
         </div>
       )}
+      {props.presence === 'given' && applied && <p className="redeem-presence-given">{t('redeem.presence.given')}</p>}
       <div className="redeem-status" aria-live="polite">
         {problem ? (
           <p className="notice notice-bad redeem-problem" role="alert" data-problem={problem.code}>
@@ -130,6 +136,16 @@ export function RedemptionPanel(props: {
                 ? t('redeem.refusedPoints', { points: p(requested), reason: problemText(problem, requested, member, i18n) })
                 : t('redeem.refused', { reason: problemText(problem, requested, member, i18n) })}
             </span>
+            <button type="button" onClick={() => onChange(null)}>
+              {t('redeem.clear')}
+            </button>
+          </p>
+        ) : props.presence === 'needed' && applied && !props.needsOverride ? (
+          <p className="notice notice-bad redeem-needs-presence" role="alert">
+            <span>{t('redeem.presence.needed')}</span>
+            <button type="button" onClick={props.onAskOverride}>
+              {t('redeem.offline.ask')}
+            </button>
             <button type="button" onClick={() => onChange(null)}>
               {t('redeem.clear')}
             </button>

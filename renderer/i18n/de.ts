@@ -203,6 +203,13 @@ export const de: Record<MessageKey, string> = {
     'Der Kundenkarten-Server ist nicht erreichbar und das heutige Offline-Limit dieser Kasse ist erreicht (noch {remaining} Punkte). Die Marktleitung kann mehr freigeben.',
   'redeem.overrideRefused': 'Personalnummer oder PIN der Marktleitung wurde nicht akzeptiert. Bitte erneut eingeben lassen.',
   'redeem.overrideLocked': 'Zu viele falsche PINs: Diese Marktleitung ist vorübergehend gesperrt. Bitte eine andere Marktleitung fragen.',
+  'redeem.presence.needed':
+    'Über die Suche gefunden: Punkte werden nur eingelöst, wenn Karte oder QR-Code in diesem Vorgang gescannt wurden, oder mit der PIN der Marktleitung.',
+  'redeem.presence.overrideReason':
+    '{name} wurde über die Suche gefunden, nicht gescannt. Karte oder QR-Code scannen, oder die Marktleitung gibt diese Einlösung mit Personalnummer und PIN frei.',
+  'redeem.presence.given': 'Die Marktleitung hat diese Einlösung ohne Scan freigegeben.',
+  'redeem.presence.required':
+    'Karte oder QR-Code des Mitglieds wurden in diesem Vorgang nicht gescannt: bitte scannen, oder die Marktleitung um Freigabe bitten.',
 
   'receipt.title': 'Vorgang abgeschlossen',
   'receipt.earned': 'Gesammelte Punkte',
@@ -543,7 +550,10 @@ export const de: Record<MessageKey, string> = {
   'error.code.SALE_AT_OTHER_TILL':
     'Dieser Einkauf wurde an einer anderen Kasse gemacht und der Kundenkarten-Server ist nicht erreichbar. Bitte später erneut versuchen.',
   'error.code.NOT_CONFIGURED': 'Dieses Terminal muss konfiguriert werden. Bitte die IT anrufen.',
+  'error.code.INSECURE_SERVER_URL':
+    'Diese Serveradresse beginnt mit http://, die Verbindung wäre also unverschlüsselt. Bitte die https://-Adresse eingeben oder die IT anrufen.',
   'error.code.INTERNAL': 'Im Terminal ist ein Fehler aufgetreten. Bitte erneut versuchen; passiert es wieder, die IT anrufen.',
+  'error.code.RATE_LIMITED': 'Der Kundenkarten-Server bittet diese Kasse, kurz zu warten. Bitte gleich noch einmal versuchen.',
   'error.lockedUntil': 'Zu viele falsche PINs: gesperrt bis {time} Uhr. Die Marktleitung kann an diesem Terminal entsperren.',
   'error.insufficientAvailable': 'Nicht genug Punkte: {available} sind verfügbar.',
   'error.rewardTier': 'Diese Prämie gibt es für die Stufe des Mitglieds nicht.',
@@ -556,6 +566,9 @@ export const de: Record<MessageKey, string> = {
   'error.offlineTerminalCap':
     'Der Kundenkarten-Server ist nicht erreichbar und das heutige Offline-Limit dieser Kasse ist erreicht (noch {remaining} Punkte). Die Marktleitung kann mehr freigeben.',
   'error.overrideRefused': 'Personalnummer oder PIN der Marktleitung wurde nicht akzeptiert. Bitte erneut eingeben lassen.',
+  'error.presenceRequired':
+    'Das Mitglied wurde über die Suche gefunden: Zum Einlösen Karte oder QR-Code scannen, oder die Marktleitung gibt ihre PIN ein.',
+  'error.holdTooLarge': 'Das sind mehr Punkte, als eine Einlösung verwenden darf.',
   'explain.base': '{points} P. je {amount}',
   'explain.baseOld': 'Grundpunkte',
   'explain.on': 'auf {amount}',

@@ -200,6 +200,13 @@ export const en = {
     'The loyalty server cannot be reached and this till’s offline limit for today is reached ({remaining} points left). A manager can allow more.',
   'redeem.overrideRefused': 'The manager ID or PIN was not accepted. Ask the manager to enter it again.',
   'redeem.overrideLocked': 'Too many wrong PINs: this manager is locked for a while. Ask another manager.',
+  'redeem.presence.needed':
+    'Found by search: points are used only for a member whose card or QR code was scanned in this sale, or with a manager’s PIN.',
+  'redeem.presence.overrideReason':
+    '{name} was found by search, not scanned. Scan their card or QR code, or a manager allows this redemption with their staff ID and PIN.',
+  'redeem.presence.given': 'A manager has allowed this redemption without a scan.',
+  'redeem.presence.required':
+    'The member’s card or QR code was not scanned in this sale: scan it, or ask a manager to allow the redemption.',
 
   'receipt.title': 'Sale complete',
   'receipt.earned': 'Points earned',
@@ -525,7 +532,10 @@ export const en = {
   'error.code.SALE_AT_OTHER_TILL':
     'This sale was made at another till and the loyalty server cannot be reached. Try again when it is back.',
   'error.code.NOT_CONFIGURED': 'This terminal needs configuration. Call IT.',
+  'error.code.INSECURE_SERVER_URL':
+    'This server address starts with http://, so the connection would not be encrypted. Enter its https:// address, or call IT.',
   'error.code.INTERNAL': 'Something went wrong in the terminal. Try again; if it happens again, call IT.',
+  'error.code.RATE_LIMITED': 'The loyalty server asks this till to wait a moment. Try again shortly.',
   'error.lockedUntil': 'Too many wrong PINs: locked until {time}. A manager can unlock it on this terminal.',
   'error.insufficientAvailable': 'Not enough points: {available} are available.',
   'error.rewardTier': 'This reward is not available at the member’s tier.',
@@ -538,6 +548,8 @@ export const en = {
   'error.offlineTerminalCap':
     'The loyalty server cannot be reached and this till’s offline limit for today is reached ({remaining} points left). A manager can allow more.',
   'error.overrideRefused': 'The manager ID or PIN was not accepted. Ask the manager to enter it again.',
+  'error.presenceRequired': 'The member was found by search: to use points, scan their card or QR code, or a manager enters their PIN.',
+  'error.holdTooLarge': 'That is more points than one redemption may use.',
   'explain.base': '{points} pt per {amount}',
   'explain.baseOld': 'Base points',
   'explain.on': 'on {amount}',

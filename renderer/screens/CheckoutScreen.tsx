@@ -63,8 +63,11 @@ export function CheckoutScreen() {
   const [camera, setCamera] = useState(false);
   const [busy, setBusy] = useState(false);
   const [dialog, setDialog] = useState<Dialog | null>(null);
-  /** A manager's PIN given for this sale's offline redemption (checked by the backend at Complete). */
-  const [override, setOverride] = useState<(Override & { saleId: string }) | null>(null);
+  /**
+   * A manager's PIN given for this sale's redemption (checked by the backend at Complete): beyond
+   * the offline allowance, or for a member found by search rather than scanned (for that member only).
+   */
+  const [override, setOverride] = useState<(Override & { saleId: string; memberId: string | null }) | null>(null);
   /** Why the last Complete did not go through, said beside Complete until the sale changes. */
   const [completeProblem, setCompleteProblem] = useState<string | null>(null);
   const amountField = useRef<HTMLInputElement>(null);
@@ -76,10 +79,13 @@ export function CheckoutScreen() {
 
   const p = (n: number) => formatPoints(n, format);
   const member = checkout.member;
-  const givenOverride = override?.saleId === checkout.saleId ? override : null;
+  const givenOverride = override?.saleId === checkout.saleId && override.memberId === (member?.id ?? null) ? override : null;
   const offline = quote?.limits.offline;
   const appliedPoints = quote?.redemption?.points ?? 0;
   const needsOverride = !!offline && !givenOverride && appliedPoints > offline.maxWithoutOverride;
+  // Found by search, not scanned: a redemption needs a manager's PIN (the backend refuses it without one).
+  const presence = quote?.limits.presenceOverride && quote.redemption ? (givenOverride ? 'given' : 'needed') : null;
+  const presenceReason = () => t('redeem.presence.overrideReason', { name: member?.name ?? '' });
 
   const say = (tone: Notice['tone'], text: string, action?: Notice['action']) => {
     setNotice({ tone, text, ...(action ? { action } : {}) });
@@ -152,6 +158,8 @@ export function CheckoutScreen() {
     switch (outcome.kind) {
       case 'member':
         dispatch({ type: 'member', member: outcome.member });
+        // The scan tells the backend the member is here: a member found by search may now redeem without a PIN.
+        setRevision((r) => r + 1);
         return say('good', t('scan.memberFound', { name: outcome.member.name }));
       case 'product':
         dispatch({ type: 'addProduct', sku: outcome.product.sku, name: outcome.product.name, unitPriceMinor: outcome.product.priceMinor });
@@ -187,6 +195,7 @@ export function CheckoutScreen() {
     const details = e.payload.details ?? {};
     if (e.payload.code === 'LOCKED_OUT') return t('redeem.overrideLocked');
     if (e.payload.code === 'REDEMPTION_NOT_ALLOWED' && details.reason === 'override_refused') return t('redeem.overrideRefused');
+    if (e.payload.code === 'REDEMPTION_NOT_ALLOWED' && details.reason === 'presence_required') return t('redeem.presence.required');
     if (e.payload.code === 'REDEMPTION_NOT_ALLOWED' && typeof details.reason === 'string' && details.reason.endsWith('_daily_cap'))
       return offlineRefusalText(details.reason, typeof details.capRemaining === 'number' ? details.capRemaining : null, i18n);
     return t('sale.failed', { reason: errorText(e, t, format) });
@@ -205,17 +214,27 @@ export function CheckoutScreen() {
       }
       const q = priced.quote;
       const points = q.redemption?.points ?? 0;
-      const ov = override?.saleId === sale.saleId ? { staffId: override.staffId, pin: override.pin } : null;
+      const ov =
+        override?.saleId === sale.saleId && override.memberId === (sale.member?.id ?? null)
+          ? { staffId: override.staffId, pin: override.pin }
+          : null;
       if (q.limits.offline && !ov && points > q.limits.offline.maxWithoutOverride) {
         setDialog({ kind: 'override', reason: t('redeem.offline.overrideReason', { max: p(q.limits.offline.maxWithoutOverride) }) });
         return;
       }
+      // Found by search: the manager's PIN first (Complete asks for it; the backend would refuse without it).
+      if (q.limits.presenceOverride && q.redemption && !ov) {
+        setDialog({ kind: 'override', reason: presenceReason() });
+        return;
+      }
+      // A PIN given for the offline allowance stands in for the hold; one given only for presence does not.
+      const offlineOverride = ov !== null && !!q.limits.offline && points > q.limits.offline.maxWithoutOverride;
       let holdId: string | null = null;
-      if (sale.member && points > 0 && !ov) {
+      if (sale.member && points > 0 && !offlineOverride) {
         if (hold.current?.saleId !== sale.saleId) hold.current = { saleId: sale.saleId, holdId: uuidv7() };
         const held = await client.call('redemption.hold', { holdId: hold.current.holdId, memberId: sale.member.id, points });
         if (held.mode === 'online') holdId = held.holdId;
-        else if (!held.allowed) {
+        else if (!held.allowed && !ov) {
           // The server stopped answering since the basket was priced: the same question, asked now, in words.
           setRevision((r) => r + 1);
           setDialog({ kind: 'override', reason: offlineRefusalText(held.reason, held.capRemaining, i18n) });
@@ -433,11 +452,18 @@ export function CheckoutScreen() {
                 problem={redemptionProblem}
                 needsOverride={needsOverride}
                 overrideGiven={givenOverride !== null}
+                presence={presence}
                 rewards={info.rewards}
                 onChange={(r) => dispatch({ type: 'redeem', redemption: r })}
                 onExact={() => setDialog({ kind: 'exact' })}
                 onAskOverride={() =>
-                  setDialog({ kind: 'override', reason: t('redeem.offline.overrideReason', { max: p(offline?.maxWithoutOverride ?? 0) }) })
+                  setDialog({
+                    kind: 'override',
+                    reason:
+                      presence === 'needed' && !needsOverride
+                        ? presenceReason()
+                        : t('redeem.offline.overrideReason', { max: p(offline?.maxWithoutOverride ?? 0) }),
+                  })
                 }
               />
             )}
@@ -526,7 +552,7 @@ export function CheckoutScreen() {
           reason={dialog.reason}
           onCancel={() => setDialog(null)}
           onSubmit={(o) => {
-            setOverride({ ...o, saleId: checkout.saleId });
+            setOverride({ ...o, saleId: checkout.saleId, memberId: checkout.member?.id ?? null });
             setDialog(null);
           }}
         />

@@ -65,19 +65,21 @@ export async function placeHold(deps: HoldDeps, input: ParsedInput<'redemption.h
         throw new AppError('CONFLICT', 'This hold id was already used for another redemption. Start the redemption again.');
     }
     // Too many holds from this till for now: not a reason to spend offline instead. The cashier tries again shortly.
-    if (error.kind === 'http' && error.status === 429)
-      throw new AppError(
-        'REDEMPTION_NOT_ALLOWED',
-        'The loyalty server asks this till to wait a moment. Try the redemption again shortly.',
-        {
-          reason: 'rate_limited',
-        },
-      );
+    if (error.kind === 'http' && error.status === 429) throw rateLimited(error, 'Try the redemption again shortly.');
     // Timeout, offline, the server erring, or a member it does not know yet (enrolled here, not pushed): decide offline.
     deps.log.log('info', 'hold.offline', { holdId: input.holdId, reason: error.kind === 'http' ? `http ${error.status}` : error.kind });
     if (error.kind === 'timeout' || error.kind === 'aborted' || error.kind === 'network') void releaseOnServer(deps, input.holdId);
     return offlineAnswer(deps, input);
   }
+}
+
+/** The server's 429, for the cashier: wait and try again (never a reason to decide offline instead). */
+export function rateLimited(error: SyncFailure, what: string): AppError {
+  const retryAfterSeconds = typeof error.details?.retryAfterSeconds === 'number' ? error.details.retryAfterSeconds : null;
+  return new AppError('RATE_LIMITED', `The loyalty server asks this till to wait. ${what}`, {
+    ...(retryAfterSeconds === null ? {} : { retryAfterSeconds }),
+    ...(typeof error.details?.limitedBy === 'string' ? { limitedBy: error.details.limitedBy } : {}),
+  });
 }
 
 /** Gives a hold back on the server (an abandoned or voided sale). Best effort: it expires there anyway. */

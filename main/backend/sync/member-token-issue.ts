@@ -8,6 +8,7 @@ import { memberTokenResponseSchema, type MemberTokenResponse } from '../../../sh
 import type { TerminalDb } from '../store/connection.ts';
 import { outboxStats } from '../store/outbox.ts';
 import { SyncFailure } from './failure.ts';
+import { rateLimited } from './holds.ts';
 import type { ServerLink } from './server-link.ts';
 
 export interface MemberTokenDeps {
@@ -26,10 +27,14 @@ export async function issueMemberToken(deps: MemberTokenDeps, memberId: string):
     );
   if (outboxStats(deps.store.db).pending > 0) await deps.syncNow();
   try {
+    // No lifetime asked: the server gives the programme's (tokens.lifetimeDays), the longest it allows.
     return await client.post('/v1/member-tokens', { memberId, ttlMs: null }, memberTokenResponseSchema, { timeoutMs: 5_000 });
   } catch (error) {
     if (error instanceof SyncFailure && error.kind === 'http' && error.code === 'MEMBER_BLOCKED')
       throw new AppError('MEMBER_BLOCKED', 'This member is blocked: no QR card is issued.');
+    // Too many QR codes for this member today, or from this till this hour (the programme's tokens rates).
+    if (error instanceof SyncFailure && error.kind === 'http' && error.status === 429)
+      throw rateLimited(error, 'Try the QR card again later.');
     if (error instanceof SyncFailure && error.kind === 'http' && error.status === 404) {
       throw new AppError(
         'SERVER_UNREACHABLE',

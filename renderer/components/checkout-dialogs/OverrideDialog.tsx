@@ -9,8 +9,8 @@ export interface Override {
 }
 
 /**
- * A manager allows more points than the offline allowance leaves: asked when the cashier chooses
- * the amount, before Complete, with the reason in words. The PIN is checked by the backend when the
+ * A manager allows more points than the offline allowance leaves, or a redemption for a member
+ * found by search rather than scanned: asked before Complete, with the reason in words. The PIN is checked by the backend when the
  * sale is completed (a wrong one counts towards the manager's lockout and is said beside Complete).
  */
 export function OverrideDialog(props: { reason: string; onSubmit(o: Override): void; onCancel(): void }) {

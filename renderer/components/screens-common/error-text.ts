@@ -29,7 +29,9 @@ export const ERROR_MESSAGES: Record<ErrorCode, MessageKey> = {
   SERVER_UNREACHABLE: 'error.code.SERVER_UNREACHABLE',
   SALE_AT_OTHER_TILL: 'error.code.SALE_AT_OTHER_TILL',
   NOT_CONFIGURED: 'error.code.NOT_CONFIGURED',
+  INSECURE_SERVER_URL: 'error.code.INSECURE_SERVER_URL',
   INTERNAL: 'error.code.INTERNAL',
+  RATE_LIMITED: 'error.code.RATE_LIMITED',
 };
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -71,6 +73,8 @@ export function errorText(error: unknown, t: Translate, format?: StoreFormat): s
       if (details.reason === 'member_daily_cap') return t('error.offlineMemberCap', { remaining: p(Math.max(0, remaining ?? 0)) });
       if (details.reason === 'terminal_daily_cap') return t('error.offlineTerminalCap', { remaining: p(Math.max(0, remaining ?? 0)) });
       if (details.reason === 'override_refused') return t('error.overrideRefused');
+      if (details.reason === 'presence_required') return t('error.presenceRequired');
+      if (details.reason === 'hold_too_large') return t('error.holdTooLarge');
       if (typeof details.minTier === 'string') return t('error.rewardTier');
       if (typeof details.sku === 'string') return t('error.rewardScanFirst');
       const step = num(details.step);

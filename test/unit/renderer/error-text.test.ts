@@ -45,6 +45,21 @@ describe('backend errors are worded by the screens, in the cashier’s language'
     );
   });
 
+  it('a redemption for a member found by search, too many points in one hold, and a server asking to wait, in words', () => {
+    expect(errorText(fail('REDEMPTION_NOT_ALLOWED', { reason: 'presence_required', overrideAllowed: true }), t('de'), store)).toBe(
+      de['error.presenceRequired'],
+    );
+    expect(errorText(fail('REDEMPTION_NOT_ALLOWED', { reason: 'presence_required' }), t('en'), store)).toMatch(
+      /scan their card or QR code/,
+    );
+    expect(errorText(fail('REDEMPTION_NOT_ALLOWED', { reason: 'hold_too_large', max: 2000 }), t('de'), store)).toBe(
+      de['error.holdTooLarge'],
+    );
+    expect(errorText(fail('RATE_LIMITED', { retryAfterSeconds: 20 }), t('de'), store)).toBe(de['error.code.RATE_LIMITED']);
+    // The server's "not enough points" names no figure: neither does the screen.
+    expect(errorText(fail('INSUFFICIENT_POINTS', { source: 'server' }), t('en'), store)).toBe(en['error.code.INSUFFICIENT_POINTS']);
+  });
+
   it('a failure that is not the backend’s answer is a plain “try again”', () => {
     expect(errorText(new Error('socket closed'), t('de'))).toBe(de['error.generic']);
   });
