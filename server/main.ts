@@ -17,6 +17,7 @@ import { parseArgs, stringFlag, type ParsedArgs } from './cli/args.ts';
 import { usage, type Command } from './cli/commands.ts';
 import { errorMessage, exitCodeFor, findCommand, runCommand } from './cli/run-command.ts';
 import { plainHttpWarning, serveConfig } from './cli/serve-config.ts';
+import { masterKeyFile, masterKeyNotice, protocolPolicy, requireMasterKeyFile } from './cli/trust-config.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { DataDirInUseError } from './store/data-dir-lock.ts';
 import { DEFAULT_DATA_DIR, openDatabase } from './store/open.ts';
@@ -49,9 +50,12 @@ async function administer(command: Command, argv: string[], args: ParsedArgs, ur
     return report(answer);
   }
 
-  const db = await openDatabase({ url, dataDir, holder: ADMIN_COMMAND }).catch((err: unknown) => {
-    throw refusal(err, 'Run the command again when it has finished.', NO_CHANNEL);
-  });
+  // With DATABASE_URL and no master key, a command that signs (issue-token, rotate-key) names the missing setting.
+  const db = await openDatabase({ url, dataDir, holder: ADMIN_COMMAND, masterKeyFile: masterKeyFile(args, process.env) }).catch(
+    (err: unknown) => {
+      throw refusal(err, 'Run the command again when it has finished.', NO_CHANNEL);
+    },
+  );
   // Ctrl-C mid-command: let the running statement finish, close (and unlock) the database, then stop.
   const stop = (signal: NodeJS.Signals) => void db.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   process.once('SIGINT', stop);
@@ -85,13 +89,23 @@ function report(outcome: { exitCode: number; error?: string | undefined }): numb
 async function serve(args: ParsedArgs, url: string | undefined, dataDir: string): Promise<number> {
   // TLS, the trusted proxy and the abuse limits: flags over LOYALTY_* variables over the defaults.
   const config = serveConfig(args, process.env);
-  const db = await openDatabase({ url, dataDir, holder: 'the loyalty server' }).catch((err: unknown) => {
+  // The master key the token-signing keys are sealed under, and the end of HMAC signing (cli/trust-config.ts).
+  const keyFile = masterKeyFile(args, process.env);
+  requireMasterKeyFile(url, keyFile);
+  const protocol = protocolPolicy(args, process.env);
+  const db = await openDatabase({
+    url,
+    dataDir,
+    holder: 'the loyalty server',
+    masterKeyFile: keyFile,
+    onMasterKey: (event) => print(masterKeyNotice(event)),
+  }).catch((err: unknown) => {
     throw refusal(err, 'Start the server again when it has finished.');
   });
   let server: RunningServer | null = null;
   let channel: AdminChannel | null = null;
   try {
-    server = await startServer({ db, ...config });
+    server = await startServer({ db, ...config, protocol });
     if (dataDir !== 'memory://') {
       // On PostgreSQL the folder holds only the channel file; it is made if missing.
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });

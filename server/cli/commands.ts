@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { expireDuePoints } from '../apply/expiry.ts';
 import { listFlags, resolveFlag } from '../admin/flags.ts';
+import { decideHeld, listHeld } from '../admin/held.ts';
 import { FLAG_KINDS } from '../../shared/sync-protocol.ts';
 import { importProducts, importProgram, importStaff } from '../admin/catalogue.ts';
 import { importMembers } from '../admin/import-members.ts';
@@ -66,6 +67,30 @@ function readJsonFile(path: string): unknown {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export const COMMANDS: Record<string, Command> = {
+  held: {
+    usage: "held   (events held for a person: above a bound, out of a till's scope, or awaiting their sale; JSON)",
+    async run(_args, { db, out, audit }) {
+      const list = await listHeld(db);
+      audit?.({ held: list.length });
+      out(JSON.stringify(list, null, 2));
+    },
+  },
+  approve: {
+    usage: 'approve <eventId> --by <name>   (applies the points the server judged for a held event)',
+    async run(args, { db, now, out, audit }) {
+      const r = await decideHeld(db, arg(args, 1, 'event id'), 'approved', requiredFlag(args, 'by', 'who decides, for the record'), now);
+      audit?.({ approved: 1 });
+      out(`Approved: ${r.pointsApplied} points applied.`);
+    },
+  },
+  refuse: {
+    usage: 'refuse <eventId> --by <name>   (a held event: nothing of it is applied)',
+    async run(args, { db, now, out, audit }) {
+      await decideHeld(db, arg(args, 1, 'event id'), 'refused', requiredFlag(args, 'by', 'who decides, for the record'), now);
+      audit?.({ refused: 1 });
+      out('Refused: nothing applied.');
+    },
+  },
   'create-store': {
     usage: 'create-store <id> --name <name> --timezone <IANA zone> --currency <ISO code>',
     async run(args, { db, now, out }) {
@@ -250,6 +275,8 @@ export function usage(): string {
     '       DATABASE_URL=postgres://… selects a PostgreSQL server instead of the embedded PGlite data directory.',
     '       Serving (flag or environment variable; see docs/operations.md, "Central server"):',
     ...serveUsage(),
+    '         --master-key-file (LOYALTY_MASTER_KEY_FILE)        the master key the token-signing keys are sealed under (required with DATABASE_URL; PGlite: <data>.master-key, made on first start)',
+    '         --v1-accepted-until (LOYALTY_V1_ACCEPTED_UNTIL)    refuse HMAC request signing (protocol 1) from this ISO date (90 days after this server first ran protocol 2)',
     '',
     'Commands:',
     ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),

@@ -9,6 +9,7 @@ import { isAppError } from '../../shared/errors.ts';
 import { AdminError } from '../admin/admin-error.ts';
 import { HttpError } from '../http/errors.ts';
 import { DataDirInUseError } from '../store/data-dir-lock.ts';
+import { MasterKeyError } from '../tokens/master-key.ts';
 import { SigningKeyError } from '../tokens/signing-keys.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
 import { COMMANDS, usage, type Command, type CommandContext } from './commands.ts';
@@ -22,6 +23,7 @@ export function exitCodeFor(err: unknown): 1 | 2 {
   return err instanceof UsageError ||
     err instanceof AdminError ||
     err instanceof SigningKeyError ||
+    err instanceof MasterKeyError ||
     err instanceof HttpError ||
     err instanceof DataDirInUseError ||
     err instanceof AdminChannelError ||

@@ -2,11 +2,14 @@
  * The programme's Ed25519 keys for member QR tokens. Key ids are 0–255 (one
  * byte in the token). The newest unrevoked key signs; older keys stay valid
  * for verification until revoked, so rotating never breaks printed cards.
- * Private keys are stored as PKCS#8 DER and never logged or returned.
+ * Private keys are stored as PKCS#8 DER sealed under the server's master key
+ * (master-key.ts: AES-256-GCM, bound to their kid), never in plain form, and
+ * never logged or returned: a copy of the database cannot sign a token.
  */
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { PublicKeyRecord } from '../../shared/sync-protocol.ts';
 import { changeTransaction, type Db, type Queryable } from '../store/db.ts';
+import { masterKeyOf, openPrivateKey, sealPrivateKey, type MasterKey } from './master-key.ts';
 
 export class SigningKeyError extends Error {}
 
@@ -23,10 +26,11 @@ export function toPublicRecord(r: { kid: number; public_key: Uint8Array; revoked
 
 /** Makes a new signing key; it signs every token from now on. */
 export async function rotateSigningKey(db: Db, now: number): Promise<{ kid: number }> {
-  return changeTransaction(db, (tx) => insertKey(tx, now));
+  const masterKey = masterKeyOf(db);
+  return changeTransaction(db, (tx) => insertKey(tx, masterKey, now));
 }
 
-async function insertKey(tx: Queryable, now: number): Promise<{ kid: number }> {
+async function insertKey(tx: Queryable, masterKey: MasterKey, now: number): Promise<{ kid: number }> {
   const [row] = await tx.query<{ next: number | null }>('SELECT max(kid) + 1 AS next FROM signing_keys');
   const kid = row?.next ?? 0;
   if (kid > 255) throw new SigningKeyError('All 256 key ids are used: this programme cannot rotate its token key again.');
@@ -35,7 +39,7 @@ async function insertKey(tx: Queryable, now: number): Promise<{ kid: number }> {
   await tx.query('INSERT INTO signing_keys (kid, public_key, private_key, created_at) VALUES ($1, $2, $3, $4)', [
     kid,
     raw,
-    privateKey.export({ format: 'der', type: 'pkcs8' }),
+    sealPrivateKey(masterKey, kid, privateKey.export({ format: 'der', type: 'pkcs8' })),
     now,
   ]);
   return { kid };
@@ -43,6 +47,7 @@ async function insertKey(tx: Queryable, now: number): Promise<{ kid: number }> {
 
 /** The key that signs: the newest unrevoked one, made on first use. */
 export async function activeSigningKey(db: Db, now: number): Promise<{ kid: number; privateKey: KeyObject }> {
+  const masterKey = masterKeyOf(db);
   const load = async (q: Queryable) =>
     (
       await q.query<{ kid: number; private_key: Uint8Array }>(
@@ -54,11 +59,12 @@ export async function activeSigningKey(db: Db, now: number): Promise<{ kid: numb
     row = await changeTransaction(db, async (tx) => {
       const again = await load(tx);
       if (again !== undefined) return again;
-      await insertKey(tx, now);
+      await insertKey(tx, masterKey, now);
       return (await load(tx))!;
     });
   }
-  return { kid: row.kid, privateKey: createPrivateKey({ key: Buffer.from(row.private_key), format: 'der', type: 'pkcs8' }) };
+  const pkcs8 = openPrivateKey(masterKey, row.kid, row.private_key);
+  return { kid: row.kid, privateKey: createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }) };
 }
 
 /** Revokes a key: terminals refuse its tokens after their next pull. */

@@ -50,6 +50,7 @@ import { startServer, type RunningServer } from '../../server/server.ts';
 import { contentionCounts, type ContentionCounts } from '../../server/store/contention.ts';
 import type { Db } from '../../server/store/db.ts';
 import { openDatabase } from '../../server/store/open.ts';
+import { testMasterKeyFile } from '../server/master-key-file.ts';
 import { lotExpiry } from '../../shared/loyalty/expiry.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { pgliteDataDir } from '../server/pglite-template.ts';
@@ -190,7 +191,7 @@ async function drain(
  * land on different processes. Returns events/s and the processes' deadlocks and retries.
  */
 async function drainTwoServers(template: string, dir: string, url: string): Promise<{ perS: number; contention: ContentionCounts }> {
-  const db = await openDatabase({ url });
+  const db = await openDatabase({ url, masterKeyFile: testMasterKeyFile() });
   await seedServerDb(db);
   const servers = await Promise.all([0, 1].map(() => startServerProcess(url, { level: 'warn' })));
   const proxy = await startRoundRobinProxy(servers.map((s) => s.url));
@@ -373,14 +374,14 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
 
     // 1. Push against PGlite and PostgreSQL, each with its baseline.
     const pgliteDir = await pgliteDataDir();
-    const pglite = await startUnderTest(await openDatabase({ dataDir: pgliteDir }));
+    const pglite = await startUnderTest(await openDatabase({ dataDir: pgliteDir, masterKeyFile: testMasterKeyFile() }));
     const bodies = requestBodies(outbox);
     const pushLite = await drain(outbox, dir, pglite);
     const baseLite = await baseline(pglite.db, bodies);
     await pglite.close();
     rmSync(pgliteDir, { recursive: true, force: true });
 
-    const pg = await startUnderTest(await openDatabase({ url: await cluster.createDatabase() }));
+    const pg = await startUnderTest(await openDatabase({ url: await cluster.createDatabase(), masterKeyFile: testMasterKeyFile() }));
     const pushPg = await drain(outbox, dir, pg);
     const basePg = await baseline(pg.db, bodies);
 

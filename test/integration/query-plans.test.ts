@@ -31,6 +31,7 @@ import { createPairingCode } from '../../server/admin/terminals.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import type { Db } from '../../server/store/db.ts';
 import { openDatabase } from '../../server/store/open.ts';
+import { testMasterKeyFile } from '../server/master-key-file.ts';
 import { lotExpiry } from '../../shared/loyalty/expiry.ts';
 import { BENCH_NOW, cardNumber, ensureCoreDatabase, memberId, phoneOf } from '../bench/core-data.ts';
 import { demoProgram } from '../fixtures/program.ts';
@@ -139,7 +140,7 @@ type Call = <M extends Method>(method: M, input: Input<M>, token?: string | null
 
 beforeAll(async () => {
   cluster = await startPostgres();
-  rawServerDb = await openDatabase({ url: await cluster.createDatabase() });
+  rawServerDb = await openDatabase({ url: await cluster.createDatabase(), masterKeyFile: testMasterKeyFile() });
   const clock = new ManualClock(BENCH_NOW + 3_600_000);
   await createStore(rawServerDb, { id: STORE, name: 'Paris Bastille', timeZone: 'Europe/Paris', currency: 'EUR' }, clock.now());
   await importProgram(rawServerDb, demoProgram, clock.now());

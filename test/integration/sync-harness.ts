@@ -30,7 +30,7 @@ import { encodeCursor } from '../../server/pull/cursor.ts';
 import { importProducts, importProgram } from '../../server/admin/catalogue.ts';
 import { createStore } from '../../server/admin/stores.ts';
 import { createPairingCode } from '../../server/admin/terminals.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../server/server.ts';
 import type { Db } from '../../server/store/db.ts';
 import { openDatabase } from '../../server/store/open.ts';
 import { demoProgram } from '../fixtures/program.ts';
@@ -39,6 +39,7 @@ import { openTestDb, type Driver } from '../server/harness.ts';
 export { usePostgresCluster } from '../server/harness.ts';
 import { seedServerStaff } from '../server/staff-seed.ts';
 import { pgliteDataDir } from '../server/pglite-template.ts';
+import { testMasterKeyFile } from '../server/master-key-file.ts';
 
 export const STORE_ID = 'store-1';
 
@@ -60,6 +61,8 @@ export interface SyncServerOptions {
   driver?: Driver;
   /** PGlite only: a parent directory for the server's data (e.g. /dev/shm: a tmpfs makes PGlite's commits cheap). */
   scratch?: string;
+  /** The server's TLS files (it then serves https://) or abuse limits, for the tests of those. */
+  server?: Pick<StartOptions, 'tls' | 'limits' | 'host'>;
 }
 
 export async function startSyncServer(clock: Clock, options: SyncServerOptions = {}): Promise<SyncServer> {
@@ -75,7 +78,7 @@ export async function startSyncServer(clock: Clock, options: SyncServerOptions =
       rmSync(dir, { recursive: true, force: true });
       dir = moved;
     }
-    db = await openDatabase({ dataDir: dir });
+    db = await openDatabase({ dataDir: dir, masterKeyFile: testMasterKeyFile() });
     dispose = () => rmSync(dir, { recursive: true, force: true });
   }
   const logs: string[] = [];
@@ -97,6 +100,7 @@ export async function startSyncServer(clock: Clock, options: SyncServerOptions =
     log: { level: 'info', stream },
     clock: () => clock.now(),
     maintenanceIntervalMs: 0,
+    ...options.server,
   });
   await createStore(db, { id: STORE_ID, name: 'Paris Bastille', timeZone: 'Europe/Paris', currency: 'EUR' }, clock.now());
   await importProgram(db, demoProgram, clock.now());

@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { startServer } from '../../server/server.ts';
 import { contentionCounts } from '../../server/store/contention.ts';
 import { openDatabase } from '../../server/store/open.ts';
+import { testMasterKeyFile } from '../server/master-key-file.ts';
 
 const [url, fixedNow, level] = process.argv.slice(2);
 const send = (message: unknown) => process.send?.(message);
@@ -20,7 +21,7 @@ const stream = new Writable({
     done();
   },
 });
-const db = await openDatabase({ url: url! });
+const db = await openDatabase({ url: url!, masterKeyFile: testMasterKeyFile() });
 const server = await startServer({
   db,
   port: 0,

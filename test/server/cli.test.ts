@@ -15,9 +15,9 @@ import { verifyMemberToken } from '../../main/backend/scanning/member-token-veri
 import { pushEvents } from '../../server/apply/push.ts';
 import { pairTerminal } from '../../server/auth/pair.ts';
 import { publicKeys } from '../../server/tokens/signing-keys.ts';
-import { demoProgram } from '../fixtures/program.ts';
-import { EventLog } from './events.ts';
+import { EventLog, serverTestProgram } from './events.ts';
 import { DRIVERS, openTestDb, usePostgresCluster, type Driver } from './harness.ts';
+import { testMasterKeyFile } from './master-key-file.ts';
 import { syncEventSchema } from '../../shared/sync-protocol.ts';
 import { seedServerStaff } from './staff-seed.ts';
 
@@ -43,7 +43,7 @@ describe.each(DRIVERS)('command line (%s)', (driver: Driver) => {
   });
 
   const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    const env = { ...process.env, DATABASE_URL: target.url ?? '' };
+    const env = { ...process.env, DATABASE_URL: target.url ?? '', LOYALTY_MASTER_KEY_FILE: testMasterKeyFile() };
     const full = ['server/main.ts', ...args, ...(target.dataDir === undefined ? [] : ['--data', target.dataDir])];
     try {
       const { stdout, stderr } = await run(TSX, full, { env, cwd: process.cwd() });
@@ -71,7 +71,7 @@ describe.each(DRIVERS)('command line (%s)', (driver: Driver) => {
     const pairing = code.stdout.split('\n')[0]!;
     expect(pairing).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
 
-    expect(await cli('import-program', json('program.json', demoProgram))).toMatchObject({
+    expect(await cli('import-program', json('program.json', serverTestProgram))).toMatchObject({
       code: 0,
       stdout: expect.stringMatching(/version 1 imported/),
     });
@@ -79,8 +79,8 @@ describe.each(DRIVERS)('command line (%s)', (driver: Driver) => {
     // Pair and push through the library on the same database, then inspect from the CLI.
     const opened =
       target.url !== undefined
-        ? await (await import('../../server/store/open.ts')).openDatabase({ url: target.url })
-        : await (await import('../../server/store/open.ts')).openDatabase({ dataDir: target.dataDir });
+        ? await (await import('../../server/store/open.ts')).openDatabase({ url: target.url, masterKeyFile: testMasterKeyFile() })
+        : await (await import('../../server/store/open.ts')).openDatabase({ dataDir: target.dataDir, masterKeyFile: testMasterKeyFile() });
     const m1 = randomUUID();
     const m2 = randomUUID();
     let terminalId: string;
@@ -128,6 +128,7 @@ describe.each(DRIVERS)('command line (%s)', (driver: Driver) => {
 
   async function openTestDbAgain() {
     const { openDatabase } = await import('../../server/store/open.ts');
-    return openDatabase(target.url !== undefined ? { url: target.url } : { dataDir: target.dataDir });
+    const masterKeyFile = testMasterKeyFile();
+    return openDatabase(target.url !== undefined ? { url: target.url, masterKeyFile } : { dataDir: target.dataDir, masterKeyFile });
   }
 });

@@ -15,6 +15,7 @@ import { openDatabase } from '../../server/store/open.ts';
 import { authorizationFor, newDeviceKeyPair } from '../../main/backend/sync/request-signer.ts';
 import { ROUTES } from '../../server/http/route-table.ts';
 import { syncErrorSchema, type PairResponse } from '../../shared/sync-protocol.ts';
+import { testMasterKeyFile } from './master-key-file.ts';
 import { pgliteDataDir } from './pglite-template.ts';
 import { startPostgres, type PostgresCluster } from './postgres.ts';
 import { seedServerStaff } from './staff-seed.ts';
@@ -77,10 +78,14 @@ export interface Harness {
 export async function openTestDb(driver: Driver): Promise<{ db: Db; dispose: () => void; url?: string; dataDir?: string }> {
   if (driver === 'postgres') {
     const url = await (await postgres()).createDatabase();
-    return { db: await openDatabase({ url }), dispose: () => undefined, url };
+    return { db: await openDatabase({ url, masterKeyFile: testMasterKeyFile() }), dispose: () => undefined, url };
   }
   const dir = await pgliteDataDir();
-  return { db: await openDatabase({ dataDir: dir }), dispose: () => rmSync(dir, { recursive: true, force: true }), dataDir: dir };
+  return {
+    db: await openDatabase({ dataDir: dir, masterKeyFile: testMasterKeyFile() }),
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+    dataDir: dir,
+  };
 }
 
 /** `serverOptions`: the server's abuse limits or trusted proxy, for the tests of those (defaults otherwise). */

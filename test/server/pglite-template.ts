@@ -9,6 +9,7 @@ import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMigrations } from '../../server/store/migrations.ts';
 import { openDatabase } from '../../server/store/open.ts';
+import { testMasterKeyFile } from './master-key-file.ts';
 import { scratchDir, scratchRoot } from '../helpers/scratch-dir.ts';
 
 async function templateDir(): Promise<string> {
@@ -23,7 +24,7 @@ async function templateDir(): Promise<string> {
   const dir = join(scratchRoot(), `lt-server-pglite-template-${key}`);
   if (existsSync(dir)) return dir;
   const building = scratchDir('lt-server-pglite-building-');
-  const db = await openDatabase({ dataDir: building });
+  const db = await openDatabase({ dataDir: building, masterKeyFile: testMasterKeyFile() });
   await db.close();
   try {
     renameSync(building, dir);
