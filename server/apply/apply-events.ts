@@ -3,12 +3,14 @@
  * write. Pure: the caller loads the state (rows locked) and writes the plan in
  * the same transaction, so a batch is applied whole or not at all.
  *
- * The server does not re-price: it applies the ledger deltas the terminal
- * computed. A completed offline sale is never refused; what needs a person is
- * flagged (overdraft, earn by a blocked member, duplicate enrolment).
+ * Every event is judged first (trust/judge.ts): the server applies only the
+ * points it derives or bounds; what is outside the till's scope or above a
+ * bound is held for a person or refused. A completed offline sale is never
+ * lost: a held sale is recorded with its points waiting. What needs a person
+ * is flagged (overdraft, earn by a blocked member, duplicate enrolment).
  */
 import { lotExpiry } from '../../shared/loyalty/expiry.ts';
-import { evaluateTier, qualifyingWindowStart } from '../../shared/loyalty/tiers.ts';
+import { evaluateTier, qualifyingWindowStart, tierIndex } from '../../shared/loyalty/tiers.ts';
 import type { ProgramConfig } from '../../shared/program.ts';
 import type { FlagKind, EventResult, LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
 import type { MemberRow } from '../store/member-rows.ts';
@@ -16,6 +18,18 @@ import { countsForTier } from './qualifying.ts';
 import { checkedLedger, type RefundBook } from './refund-check.ts';
 import { expireDue } from './expiry.ts';
 import { applyEntry, type LedgerRowOut, type LotState, type PointsState, type PointsWriter } from './member-points.ts';
+import { judgeEvent, type Judgement, type Reason, type TrustBook } from './trust/judge.ts';
+import type { ServerMemberFacts } from './trust/reprice-sale.ts';
+
+/** What the server holds of a member's bonuses and purchases (push.ts loads them for the batch's sale members). */
+export interface MemberHistory {
+  /** "kind|period" of bonus_grants. */
+  grants: Set<string>;
+  /** Times of the member's purchases inside the nth-purchase window (all tills), ascending. */
+  purchaseTimes: number[];
+  /** When the member last got the nth-purchase bonus, or null. */
+  lastNthAt: number | null;
+}
 
 export interface ApplyInput {
   terminalId: string;
@@ -30,11 +44,16 @@ export interface ApplyInput {
   cardOwners: Map<string, string>;
   /** The sales the batch's refunds name (push.ts loads them): refunds are checked against them (refund-check.ts). */
   refunds?: RefundBook;
+  /** The server's checks (trust/judge.ts); without it (approving a held event) the event's ledger is applied as judged before. */
+  trust?: Omit<TrustBook, 'factsOf'>;
+  history?: Map<string, MemberHistory>;
+  /** Hold id → the terminal that placed it, for the holds the batch's sales name. */
+  holdOwners?: Map<string, string>;
 }
 
 export interface FlagRow {
   kind: FlagKind;
-  member_id: string;
+  member_id: string | null;
   event_id: string;
   details: Record<string, unknown>;
   created_at: number;
@@ -60,9 +79,26 @@ export interface ApplyPlan {
   cards: { card: string; member_id: string; created_at: number }[];
   flags: FlagRow[];
   holdPosts: { id: string; sale_id: string }[];
+  held: HeldRow[];
+  grants: { member_id: string; kind: string; period: string; event_id: string; granted_at: number }[];
+  usage: { key: string; points: number }[];
+  /** Payloads the server rewrote (a re-priced sale: its figures, the till's beside them), by event id. */
+  storedPayloads: Map<string, string>;
 }
 
-type Flagger = (kind: FlagKind, memberId: string, details: Record<string, unknown>) => void;
+export interface HeldRow {
+  event_id: string;
+  terminal_id: string;
+  kind: string;
+  member_id: string | null;
+  sale_id: string | null;
+  reasons: FlagKind[];
+  details: Record<string, unknown>[];
+  ledger: LedgerEntry[];
+  created_at: number;
+}
+
+type Flagger = (kind: FlagKind, memberId: string | null, details: Record<string, unknown>) => void;
 type EnrolmentPayload = Extract<SyncEvent, { kind: 'member.enrolled' }>['payload'];
 
 export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): ApplyPlan {
@@ -77,6 +113,10 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
     cards: [],
     flags: [],
     holdPosts: [],
+    held: [],
+    grants: [],
+    usage: [],
+    storedPayloads: new Map(),
   };
   let lotIds = 0;
   const writer: PointsWriter = { ledger: plan.ledger, nextLotId: () => --lotIds, appliedAt: now };
@@ -85,6 +125,23 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
   const states = new Map<string, PointsState>();
   const touched = new Set<string>();
   const contacts = input.contacts.map((c) => ({ ...c }));
+  const histories = input.history ?? new Map<string, MemberHistory>();
+  const historyOf = (id: string): MemberHistory => {
+    let h = histories.get(id);
+    if (h === undefined) histories.set(id, (h = { grants: new Set(), purchaseTimes: [], lastNthAt: null }));
+    return h;
+  };
+  const trust: TrustBook | null =
+    input.trust === undefined
+      ? null
+      : {
+          ...input.trust,
+          factsOf: (id, at, p) => {
+            // A member whose enrolment has not arrived: the server knows nothing of it yet (the lowest tier, no bonus granted).
+            const row = input.members.get(id) ?? member(id, at);
+            return memberFacts(row, states.get(id)?.qualifying ?? input.qualifying.get(id) ?? 0, historyOf(id), at, p);
+          },
+        };
 
   const member = (id: string, at: number): MemberRow => {
     let row = input.members.get(id);
@@ -129,15 +186,63 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
       plan.flags.push({ kind, member_id: memberId, event_id: event.id, details, created_at: now });
     };
 
-    if (event.kind === 'member.enrolled') enrol(event.payload, flag);
-    // Sales, voids and refunds are read from applied_events (the sales and refunds views).
-    if (event.kind === 'sale.committed' && event.payload.holdId != null)
-      plan.holdPosts.push({ id: event.payload.holdId, sale_id: event.payload.saleId });
-
     // Expiry is judged at the event's time (never after now): an offline sale spent points that were alive when it happened.
     const at = Math.min(event.createdAt, now);
+    const judged: Judgement =
+      trust === null
+        ? { verdict: 'apply', reasons: [], ledger: event.payload.ledger, grants: [], usage: [] }
+        : judgeEvent(trust, event, at);
+    for (const r of judged.reasons) flag(r.kind, r.memberId, r.details);
+    if (judged.verdict !== 'apply') {
+      const status = judged.verdict === 'hold' ? 'held' : 'refused';
+      if (judged.verdict === 'hold') {
+        plan.held.push(heldRow(event, judged.reasons, judged.ledger, judged.saleId));
+        // A held sale is recorded with the server's figures: a void of it before approval takes back nothing.
+        if (event.kind === 'sale.committed')
+          plan.storedPayloads.set(
+            event.id,
+            JSON.stringify({
+              ...event.payload,
+              ledger: [],
+              claimed: { pointsEarned: event.payload.pointsEarned, ledger: event.payload.ledger },
+            }),
+          );
+      }
+      plan.results.set(event.id, { id: event.id, seq: event.seq, status, reasons: [...reasons] });
+      plan.appliedEvents.push({
+        id: event.id,
+        terminal_id: input.terminalId,
+        seq: event.seq,
+        kind: event.kind,
+        created_at: event.createdAt,
+        applied_at: now,
+        status,
+        reasons: [...reasons],
+      });
+      continue;
+    }
+    if (judged.storedPayload !== undefined) plan.storedPayloads.set(event.id, JSON.stringify(judged.storedPayload));
+    for (const g of judged.grants) {
+      plan.grants.push({ member_id: g.memberId, kind: g.kind, period: g.period, event_id: event.id, granted_at: at });
+      historyOf(g.memberId).grants.add(`${g.kind}|${g.period}`);
+      if (g.kind === 'nth_purchase') historyOf(g.memberId).lastNthAt = at;
+    }
+    plan.usage.push(...judged.usage);
+
+    if (event.kind === 'member.enrolled') enrol(event.payload, flag);
+    // Sales, voids and refunds are read from applied_events (the sales and refunds views).
+    if (event.kind === 'sale.committed' && event.payload.holdId != null) {
+      const owner = input.holdOwners?.get(event.payload.holdId);
+      if (owner === undefined || owner === input.terminalId)
+        plan.holdPosts.push({ id: event.payload.holdId, sale_id: event.payload.saleId });
+      else flag('hold_not_owned', event.payload.memberId, { holdId: event.payload.holdId });
+    }
+    if (event.kind === 'sale.committed' && event.payload.memberId !== null && judged.ledger.some((e) => e.kind === 'earn'))
+      historyOf(event.payload.memberId).purchaseTimes.push(at);
+
     // A refund's points refused or bounded there: the member's row is rewritten, so tills pull the server's balance.
-    const ledger = checkedLedger(input.refunds, event, program, now, (kind, memberId, details) => {
+    const judgedEvent = { ...event, payload: { ...event.payload, ledger: judged.ledger } } as SyncEvent;
+    const ledger = checkedLedger(input.refunds, judgedEvent, program, now, (kind, memberId, details) => {
       if (input.members.has(memberId)) member(memberId, at);
       flag(kind, memberId, details);
     });
@@ -160,11 +265,35 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
     });
   }
 
+  function heldRow(event: SyncEvent, why: readonly Reason[], ledger: LedgerEntry[], saleId: string | null): HeldRow {
+    return {
+      event_id: event.id,
+      terminal_id: input.terminalId,
+      kind: event.kind,
+      member_id: 'memberId' in event.payload ? (event.payload.memberId ?? null) : null,
+      sale_id: saleId,
+      reasons: why.map((r) => r.kind),
+      details: why.map((r) => ({ kind: r.kind, ...r.details })),
+      ledger,
+      created_at: now,
+    };
+  }
+
   function applyLedgerEntry(entry: LedgerEntry, eventId: string, at: number, inWindow: boolean, flag: Flagger): void {
     const row = member(entry.memberId, at);
     const state = points(row);
     expireDue(state, at, writer);
-    const expiresAt = entry.points > 0 ? (entry.expiresAt ?? (program === null ? null : lotExpiry(at, program))) : null;
+    // A till may shorten a lot's life, never lengthen it past the programme's expiry (a date far in the future is not its to set).
+    const programExpiry = program === null ? null : lotExpiry(at, program);
+    const claimedExpiry = entry.expiresAt ?? null;
+    const expiresAt =
+      entry.points <= 0
+        ? null
+        : claimedExpiry === null
+          ? programExpiry
+          : programExpiry === null
+            ? claimedExpiry
+            : Math.min(claimedExpiry, programExpiry);
     const after = applyEntry(
       state,
       { kind: entry.kind, points: entry.points, qualifying: entry.qualifying, expiresAt, reason: entry.reason ?? null },
@@ -263,4 +392,29 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
     plan.members.push(row);
   }
   return plan;
+}
+
+/** The server's facts of a member for re-pricing a sale at `at` (trust/reprice-sale.ts). */
+function memberFacts(row: MemberRow, qualifying: number, history: MemberHistory, at: number, program: ProgramConfig): ServerMemberFacts {
+  // The highest tier the server can justify: the member's, or what its qualifying points (an upper bound) reach.
+  const reached = evaluateTier({
+    program,
+    currentTier: row.tier,
+    qualifying,
+    enrolledAt: row.enrolled_at,
+    lastReviewAt: null,
+    now: at,
+  }).tier;
+  const allowedTier = tierIndex(program, reached) > tierIndex(program, row.tier) ? reached : row.tier;
+  const nth = program.bonuses.nthPurchase;
+  const since = Math.max(history.lastNthAt ?? 0, nth === null ? at : at - nth.withinDays * 86_400_000);
+  return {
+    tier: row.tier,
+    allowedTier,
+    birthDate: row.birth_date,
+    enrolledAt: row.enrolled_at,
+    referredBy: row.referred_by,
+    grants: history.grants,
+    recentPurchaseTimes: history.purchaseTimes.filter((t) => t > since && t < at),
+  };
 }

@@ -31,16 +31,26 @@ export function checkBatchShape(events: readonly SyncEvent[]): void {
 /**
  * `known` = the ids of this batch the server has applied before (from any
  * terminal), with the reasons of that first application: a duplicate repeats
- * them, so a terminal whose first answer was lost still learns of its flag.
+ * them, so a terminal whose first answer was lost still learns of its flag;
+ * one held or refused is answered so again. An id another terminal sent first
+ * is refused (event_id_taken): ids belong to the terminal that first sent them.
  * An event at or below appliedSeq must be known, else the terminal reused a
  * number (SEQUENCE_CONFLICT): marking it duplicate would silently lose it.
  * The first event above appliedSeq must be appliedSeq + 1 (SEQUENCE_GAP).
  * A new seq whose id was applied before is a duplicate (and advances appliedSeq).
  */
+export interface KnownEvent {
+  reasons: readonly FlagKind[];
+  /** The terminal that sent the id first: the id is its own. */
+  terminalId: string;
+  status: string;
+}
+
 export function classifyBatch(
   events: readonly SyncEvent[],
   appliedSeq: number,
-  known: ReadonlyMap<string, readonly FlagKind[]>,
+  known: ReadonlyMap<string, KnownEvent>,
+  terminalId: string,
 ): Classified {
   const duplicates: (EventResult | undefined)[] = [];
   const fresh: SyncEvent[] = [];
@@ -54,8 +64,14 @@ export function classifyBatch(
     );
   }
   for (const e of events) {
-    const reasons = known.get(e.id);
-    if (reasons !== undefined) {
+    const first = known.get(e.id);
+    const reasons = first?.reasons;
+    if (first !== undefined && first.terminalId !== terminalId) {
+      // Another terminal sent this id first: never "duplicate", which would make this terminal drop its event silently.
+      duplicates.push({ id: e.id, seq: e.seq, status: 'refused', reasons: ['event_id_taken'] });
+    } else if (first !== undefined && (first.status === 'held' || first.status === 'refused')) {
+      duplicates.push({ id: e.id, seq: e.seq, status: first.status, reasons: [...first.reasons] });
+    } else if (reasons !== undefined) {
       duplicates.push(
         reasons.length > 0
           ? { id: e.id, seq: e.seq, status: 'duplicate', reasons: [...reasons] }

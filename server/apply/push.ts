@@ -10,26 +10,36 @@
 import { qualifyingWindowStart } from '../../shared/loyalty/tiers.ts';
 import type { FlagKind, EventResult, PushResponse, SyncEvent } from '../../shared/sync-protocol.ts';
 import { changeTransaction, type Db, type Queryable } from '../store/db.ts';
-import { anyKeyOf, anyOf, insertWrite, jsonList, runWrites, type RowsWrite } from '../store/json-rows.ts';
+import { anyKeyOf, anyOf, insertWrite, jsonList, runWrites, updateWrite, type RowsWrite } from '../store/json-rows.ts';
 import { LEDGER_COLUMNS, lotWrites, qualifyingSince, spendableLots } from '../store/lots.ts';
 import { committedAppliedSeq, lockMembers, lockTerminalForPush } from '../store/lock-order.ts';
 import { insertMembers, updateMemberPoints, updateMembers, type MemberRow } from '../store/member-rows.ts';
 import { currentProgram } from '../store/programs.ts';
 import { refundBookFor } from '../sales/sale-records.ts';
 import { applyEvents, type ApplyPlan } from './apply-events.ts';
+import { holdOwners, loadHistories, loadTrustBook, trustWrites } from '../store/trust-rows.ts';
 import { checkBatchShape, classifyBatch } from './classify.ts';
 import { needsExactQualifying, qualifyingGains } from './qualifying.ts';
 import { Turnstile } from './turnstile.ts';
 
 export interface PushOutcome extends PushResponse {
   /** For logs: counts only. */
-  counts: { applied: number; duplicate: number; adjusted: number };
+  counts: { applied: number; duplicate: number; adjusted: number; held: number; refused: number };
 }
 
 /** One turnstile per database the process serves. */
 const turnstiles = new WeakMap<Db, Turnstile>();
 
-export async function pushEvents(db: Db, terminalId: string, events: readonly SyncEvent[], now: number): Promise<PushOutcome> {
+/** The pushing terminal as authentication found it. */
+export interface PushingTerminal {
+  terminalId: string;
+  storeId: string;
+  /** 1: signed the old way (HMAC); its sales without lines are bounded and flagged `unverified`. */
+  protocolVersion?: 1 | 2;
+}
+
+export async function pushEvents(db: Db, who: PushingTerminal, events: readonly SyncEvent[], now: number): Promise<PushOutcome> {
+  const { terminalId } = who;
   checkBatchShape(events);
   let turnstile = turnstiles.get(db);
   if (turnstile === undefined) turnstiles.set(db, (turnstile = new Turnstile()));
@@ -38,7 +48,7 @@ export async function pushEvents(db: Db, terminalId: string, events: readonly Sy
   const payloads = new Map(events.map((e) => [e.id, JSON.stringify(e.payload)]));
   await turnstile.enter(terminalId, firstSeq, () => committedAppliedSeq(db, terminalId));
   try {
-    return await applyBatch(db, turnstile, terminalId, events, payloads, now);
+    return await applyBatch(db, turnstile, who, events, payloads, now);
   } catch (error) {
     turnstile.failed(terminalId);
     throw error;
@@ -48,11 +58,12 @@ export async function pushEvents(db: Db, terminalId: string, events: readonly Sy
 function applyBatch(
   db: Db,
   turnstile: Turnstile,
-  terminalId: string,
+  who: PushingTerminal,
   events: readonly SyncEvent[],
   payloads: ReadonlyMap<string, string>,
   now: number,
 ): Promise<PushOutcome> {
+  const { terminalId } = who;
   const lastSeq = events[events.length - 1]?.seq ?? 0;
   // Locks in the server's one order (store/lock-order.ts): the change lock, this terminal's row, the batch's members, then holds.
   return changeTransaction(
@@ -61,24 +72,31 @@ function applyBatch(
       const terminal = await lockTerminalForPush(tx, terminalId);
       if (terminal === undefined) throw new Error('authenticated terminal vanished');
       turnstile.locked(terminalId, lastSeq);
-      const knownRows = await tx.query<{ id: string; reasons: FlagKind[] }>(
-        `SELECT id, reasons FROM applied_events WHERE id = ${anyOf('$1', 'uuid')}`,
+      const knownRows = await tx.query<{ id: string; reasons: FlagKind[]; terminal_id: string; status: string }>(
+        `SELECT id, reasons, terminal_id, status FROM applied_events WHERE id = ${anyOf('$1', 'uuid')}`,
         [jsonList(events.map((e) => e.id))],
       );
-      const { duplicates, fresh } = classifyBatch(events, terminal.applied_seq, new Map(knownRows.map((r) => [r.id, r.reasons])));
+      const { duplicates, fresh } = classifyBatch(
+        events,
+        terminal.applied_seq,
+        new Map(knownRows.map((r) => [r.id, { reasons: r.reasons, terminalId: r.terminal_id, status: r.status }])),
+        terminalId,
+      );
       const appliedSeq = Math.max(terminal.applied_seq, events[events.length - 1]?.seq ?? 0);
 
       let plan: ApplyPlan | null = null;
       if (fresh.length > 0) {
-        plan = await applyFresh(tx, terminalId, fresh, payloads, now);
+        plan = await applyFresh(tx, who, fresh, payloads, now);
       }
       await tx.query('UPDATE terminals SET applied_seq = $2, last_seen_at = $3 WHERE id = $1', [terminalId, appliedSeq, now]);
 
       const results: EventResult[] = events.map((e, i) => duplicates[i] ?? plan!.results.get(e.id)!);
-      const counts = { applied: 0, duplicate: 0, adjusted: 0 };
+      const counts = { applied: 0, duplicate: 0, adjusted: 0, held: 0, refused: 0 };
       for (const r of results) {
         if (r.status === 'applied') counts.applied++;
         else if (r.status === 'duplicate') counts.duplicate++;
+        else if (r.status === 'held') counts.held++;
+        else if (r.status === 'refused') counts.refused++;
         else counts.adjusted++;
       }
       return { results, appliedSeq, counts };
@@ -87,13 +105,20 @@ function applyBatch(
   );
 }
 
-async function applyFresh(
+/**
+ * Applies events new to the server. `approving`: one event a person approved
+ * (server/admin/held.ts): its ledger is the one judged when it was held, it is
+ * not judged again, and its applied_events row is updated, not inserted.
+ */
+export async function applyFresh(
   tx: Queryable,
-  terminalId: string,
+  who: PushingTerminal,
   events: readonly SyncEvent[],
   payloads: ReadonlyMap<string, string>,
   now: number,
+  approving = false,
 ): Promise<ApplyPlan> {
+  const { terminalId } = who;
   const program = await currentProgram(tx);
   const memberIds = new Set<string>();
   const phones = new Set<string>();
@@ -140,6 +165,8 @@ async function applyFresh(
 
   // Refunds are checked against their sale's lines and earlier refunds from any till (refund-check.ts).
   const refunds = await refundBookFor(tx, events, program);
+  const trust = approving ? undefined : await loadTrustBook(tx, who, events, program, now);
+  const history = await loadHistories(tx, events, program, now);
   const plan = applyEvents(
     {
       terminalId,
@@ -151,6 +178,9 @@ async function applyFresh(
       contacts,
       cardOwners: new Map(cardRows.map((r) => [r.card, r.member_id])),
       refunds,
+      ...(trust !== undefined && { trust }),
+      history,
+      holdOwners: await holdOwners(tx, events),
     },
     events,
   );
@@ -161,13 +191,24 @@ async function applyFresh(
     insertMembers(plan.members.filter((m) => !stored.has(m.id))),
     updateMembers(plan.members.filter((m) => stored.has(m.id) && filled(m))),
     updateMemberPoints(plan.members.filter((m) => stored.has(m.id) && !filled(m))),
-    insertWrite('applied_events', APPLIED_EVENT_COLUMNS, appliedEventsJson(plan, payloads)),
+    approving
+      ? updateWrite(
+          'applied_events',
+          'id uuid, status text, reasons jsonb',
+          'uuid',
+          plan.appliedEvents.map((e) => ({ id: e.id, status: 'applied_with_adjustment', reasons: e.reasons })),
+        )
+      : insertWrite('applied_events', APPLIED_EVENT_COLUMNS, appliedEventsJson(plan, payloads)),
     insertWrite('ledger', LEDGER_COLUMNS, plan.ledger),
     ...lotWrites(plan.newLots, plan.lotUpdates),
     insertWrite('member_cards', 'card text, member_id uuid, created_at bigint', plan.cards, 'ON CONFLICT (card) DO NOTHING'),
     insertWrite('flags', 'kind text, member_id uuid, event_id uuid, details jsonb, created_at bigint', plan.flags),
     // The sale's redemption is in the ledger; posting closes the hold so it stops counting against "available".
-    holdPosts(plan.holdPosts.map((h) => ({ ...h, closed_at: now }))),
+    holdPosts(
+      plan.holdPosts.map((h) => ({ ...h, closed_at: now })),
+      terminalId,
+    ),
+    ...trustWrites(plan),
   ]);
   return plan;
 }
@@ -177,14 +218,16 @@ const APPLIED_EVENT_COLUMNS =
 
 /** The applied events as JSON array text, each payload spliced in from the text made before the locks were taken. */
 function appliedEventsJson(plan: ApplyPlan, payloads: ReadonlyMap<string, string>): string {
-  return `[${plan.appliedEvents.map((e) => `${JSON.stringify(e).slice(0, -1)},"payload":${payloads.get(e.id)!}}`).join(',')}]`;
+  const payloadOf = (id: string) => plan.storedPayloads.get(id) ?? payloads.get(id)!;
+  return `[${plan.appliedEvents.map((e) => `${JSON.stringify(e).slice(0, -1)},"payload":${payloadOf(e.id)}}`).join(',')}]`;
 }
 
-function holdPosts(rows: readonly { id: string; sale_id: string; closed_at: number }[]): RowsWrite | null {
+/** Only the terminal that placed a hold posts it (another's is flagged hold_not_owned in apply-events.ts). */
+function holdPosts(rows: readonly { id: string; sale_id: string; closed_at: number }[], terminalId: string): RowsWrite | null {
   if (rows.length === 0) return null;
   return {
     sql: (source) =>
-      `UPDATE holds h SET status = 'posted', closed_at = x.closed_at, sale_id = x.sale_id FROM jsonb_to_recordset(${source}) AS x(id uuid, sale_id uuid, closed_at bigint) WHERE h.id = x.id AND h.id = ${anyKeyOf(source, 'id', 'uuid')} AND h.status = 'active'`,
-    json: JSON.stringify(rows),
+      `UPDATE holds h SET status = 'posted', closed_at = x.closed_at, sale_id = x.sale_id FROM jsonb_to_recordset(${source}) AS x(id uuid, sale_id uuid, closed_at bigint, terminal_id uuid) WHERE h.id = x.id AND h.id = ${anyKeyOf(source, 'id', 'uuid')} AND h.status = 'active' AND h.terminal_id = x.terminal_id`,
+    json: JSON.stringify(rows.map((r) => ({ ...r, terminal_id: terminalId }))),
   };
 }

@@ -7,6 +7,7 @@
 import type { ProgramConfig } from '../../shared/program.ts';
 import type { SaleRecord, SyncEvent } from '../../shared/sync-protocol.ts';
 import { refundableSale, saleEarnExpiry, type RefundBook } from '../apply/refund-check.ts';
+import type { StoredSale } from '../apply/trust/judge.ts';
 import type { Queryable } from '../store/db.ts';
 import { anyOf, jsonList } from '../store/json-rows.ts';
 
@@ -15,6 +16,7 @@ type Refunded = Extract<SyncEvent, { kind: 'sale.refunded' }>['payload'];
 
 interface SaleEventRow {
   kind: 'sale.committed' | 'sale.refunded';
+  status: string;
   terminal_id: string;
   store_id: string;
   created_at: number;
@@ -27,6 +29,8 @@ interface Found {
   storeId: string;
   createdAt: number;
   sale: Committed;
+  /** held: recorded, its points not applied (yet). */
+  held: boolean;
   /** Refunds whose points were applied (one refused as exceeding the sale is left out). */
   refunds: Refunded[];
   voided: boolean;
@@ -38,7 +42,7 @@ async function salesById(tx: Queryable, saleIds: ReadonlySet<string>): Promise<M
   if (saleIds.size === 0) return found;
   const ids = jsonList(saleIds);
   const rows = await tx.query<SaleEventRow>(
-    `SELECT a.kind, a.terminal_id, t.store_id, a.created_at, a.reasons, a.payload
+    `SELECT a.kind, a.status, a.terminal_id, t.store_id, a.created_at, a.reasons, a.payload
      FROM applied_events a JOIN terminals t ON t.id = a.terminal_id
      WHERE a.kind IN ('sale.committed', 'sale.refunded') AND a.payload->>'saleId' = ${anyOf('$1', 'text')}
      ORDER BY a.applied_at, a.seq`,
@@ -52,6 +56,7 @@ async function salesById(tx: Queryable, saleIds: ReadonlySet<string>): Promise<M
         storeId: r.store_id,
         createdAt: Number(r.created_at),
         sale: r.payload as Committed,
+        held: r.status === 'held',
         refunds: [],
         voided: false,
       });
@@ -61,14 +66,15 @@ async function salesById(tx: Queryable, saleIds: ReadonlySet<string>): Promise<M
   for (const r of rows) {
     if (r.kind !== 'sale.refunded') continue;
     const refund = r.payload as Refunded;
-    if (seenRefunds.has(refund.refundId) || r.reasons.includes('refund_exceeds_sale')) continue;
+    if (seenRefunds.has(refund.refundId) || r.reasons.includes('refund_exceeds_sale') || r.status === 'held' || r.status === 'refused')
+      continue;
     seenRefunds.add(refund.refundId);
     found.get(refund.saleId)?.refunds.push(refund);
   }
   const voids = await tx.query<{ sale_id: string }>(
     // A void refused because the sale was refunded or voided before does not count.
     `SELECT DISTINCT payload->>'saleId' AS sale_id FROM applied_events WHERE kind = 'sale.voided' AND payload->>'saleId' = ${anyOf('$1', 'text')}
-     AND NOT reasons @> '["refund_exceeds_sale"]'`,
+     AND NOT reasons @> '["refund_exceeds_sale"]' AND status NOT IN ('held', 'refused')`,
     [ids],
   );
   for (const v of voids) {
@@ -76,6 +82,16 @@ async function salesById(tx: Queryable, saleIds: ReadonlySet<string>): Promise<M
     if (f !== undefined) f.voided = true;
   }
   return found;
+}
+
+/** The sales with these ids as the server's checks judge a void or refund against them (apply/trust/judge.ts). */
+export async function storedSalesFor(tx: Queryable, saleIds: ReadonlySet<string>): Promise<Map<string, StoredSale>> {
+  const out = new Map<string, StoredSale>();
+  for (const [id, f] of await salesById(tx, saleIds)) {
+    // A held sale's points were not applied: a void or refund of it takes back nothing until it is approved.
+    out.set(id, { storeId: f.storeId, memberId: f.sale.memberId, ledger: f.held ? [] : f.sale.ledger });
+  }
+  return out;
 }
 
 /** The sales a batch's refunds and voids name, for refund-check.ts; undefined when the batch has neither. */

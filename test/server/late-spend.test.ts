@@ -9,8 +9,7 @@ import { listFlags } from '../../server/admin/flags.ts';
 import { showMember } from '../../server/admin/members.ts';
 import { importProgram } from '../../server/admin/catalogue.ts';
 import { pushResponseSchema, type PushResponse } from '../../shared/sync-protocol.ts';
-import { demoProgram } from '../fixtures/program.ts';
-import { EventLog } from './events.ts';
+import { EventLog, serverTestProgram } from './events.ts';
 import { DRIVERS, startHarness, T0, usePostgresCluster, type Harness, type Terminal } from './harness.ts';
 
 usePostgresCluster();
@@ -27,7 +26,7 @@ describe.each(DRIVERS)('late offline spending (%s)', (driver) => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(driver);
-    await importProgram(h.db, demoProgram, T0);
+    await importProgram(h.db, serverTestProgram, T0);
   }, 60_000);
   afterAll(() => h?.close());
 

@@ -5,8 +5,7 @@ import { listFlags } from '../../server/admin/flags.ts';
 import { importProgram } from '../../server/admin/catalogue.ts';
 import { addMonths } from '../../shared/loyalty/local-time.ts';
 import { pushResponseSchema, syncErrorSchema, type PushResponse } from '../../shared/sync-protocol.ts';
-import { demoProgram } from '../fixtures/program.ts';
-import { EventLog } from './events.ts';
+import { EventLog, serverTestProgram } from './events.ts';
 import { DRIVERS, startHarness, T0, usePostgresCluster, type Harness, type Terminal } from './harness.ts';
 
 usePostgresCluster();
@@ -15,7 +14,7 @@ describe.each(DRIVERS)('push (%s)', (driver) => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(driver);
-    await importProgram(h.db, demoProgram, T0);
+    await importProgram(h.db, serverTestProgram, T0);
   }, 60_000);
   afterAll(() => h?.close());
 
@@ -101,13 +100,14 @@ describe.each(DRIVERS)('push (%s)', (driver) => {
     const b = await h.pair('Till B');
     const m = randomUUID();
     const la = new EventLog(h.storeId);
-    la.enrol(m, { bonus: 500 });
+    la.enrol(m, { bonus: 100 });
+    la.sale(m, { earn: 400 });
     ok(await push(a, la.events));
     // Both tills spend the same 400 points offline.
     la.sale(m, { redeem: 400 });
     const lb = new EventLog(h.storeId);
     lb.sale(m, { redeem: 400 });
-    expect(ok(await push(a, la.events.slice(1))).results[0]!.status).toBe('applied');
+    expect(ok(await push(a, la.events.slice(2))).results[0]!.status).toBe('applied');
     const second = ok(await push(b, lb.events));
     expect(second.results[0]).toMatchObject({ status: 'applied_with_adjustment', reasons: ['overdraft'] });
     expect(await balance(m)).toBe(-300);

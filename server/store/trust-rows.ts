@@ -1,0 +1,181 @@
+/**
+ * What the server's checks of a pushed batch read and write
+ * (server/apply/trust/judge.ts): staff, programme versions, the catalogue's
+ * categories, stored sales, bonus grants, daily usage, holds' owners, and the
+ * events held for a person. Read inside the push's transaction, after its
+ * member locks: the rows a check depends on belong to locked members or to the
+ * locked terminal.
+ */
+import { programConfigSchema, type ProgramConfig } from '../../shared/program.ts';
+import type { SyncEvent } from '../../shared/sync-protocol.ts';
+import type { ApplyPlan, MemberHistory } from '../apply/apply-events.ts';
+import type { PushingTerminal } from '../apply/push.ts';
+import { dayOf, type Role, type StaffFacts, type TrustBook } from '../apply/trust/judge.ts';
+import { storedSalesFor } from '../sales/sale-records.ts';
+import type { Queryable } from './db.ts';
+import { anyOf, insertWrite, jsonList, type RowsWrite } from './json-rows.ts';
+
+/** Programme versions never change once imported: parsed once per process. */
+const parsedPrograms = new Map<string, ProgramConfig>();
+
+async function programVersions(tx: Queryable, versions: ReadonlySet<number>): Promise<Map<number, ProgramConfig>> {
+  const out = new Map<number, ProgramConfig>();
+  if (versions.size === 0) return out;
+  const stamps = await tx.query<{ version: number; imported_at: number }>(
+    'SELECT version, imported_at FROM programs WHERE version = ANY (ARRAY(SELECT value::int FROM jsonb_array_elements_text($1::jsonb)))',
+    [JSON.stringify([...versions].map(String))],
+  );
+  const missing = stamps.filter((r) => !parsedPrograms.has(`${r.version}@${r.imported_at}`));
+  if (missing.length > 0) {
+    const rows = await tx.query<{ version: number; imported_at: number; config: unknown }>(
+      'SELECT version, imported_at, config FROM programs WHERE version = ANY (ARRAY(SELECT value::int FROM jsonb_array_elements_text($1::jsonb)))',
+      [JSON.stringify(missing.map((r) => String(r.version)))],
+    );
+    for (const r of rows) parsedPrograms.set(`${r.version}@${r.imported_at}`, programConfigSchema.parse(r.config));
+  }
+  for (const r of stamps) out.set(Number(r.version), parsedPrograms.get(`${r.version}@${r.imported_at}`)!);
+  return out;
+}
+
+export async function loadTrustBook(
+  tx: Queryable,
+  who: PushingTerminal,
+  events: readonly SyncEvent[],
+  program: ProgramConfig | null,
+  now: number,
+): Promise<Omit<TrustBook, 'factsOf'>> {
+  const staffIds = new Set(events.map((e) => e.payload.staffId));
+  const versions = new Set<number>();
+  const skus = new Set<string>();
+  const saleIds = new Set<string>();
+  const usageKeys: { scope: string; key: string; day: string }[] = [];
+  for (const e of events) {
+    if (e.kind === 'sale.committed') {
+      if (e.payload.programVersion !== undefined) versions.add(e.payload.programVersion);
+      for (const l of e.payload.lines ?? []) if (l.sku !== null) skus.add(l.sku);
+    }
+    if (e.kind === 'sale.voided' || e.kind === 'sale.refunded') saleIds.add(e.payload.saleId);
+    if (program !== null) {
+      const day = dayOf(Math.min(e.createdAt, now), program);
+      for (const l of e.payload.ledger) usageKeys.push({ scope: 'member_credit', key: l.memberId, day });
+      if (e.kind === 'sale.committed' && e.payload.memberId !== null)
+        usageKeys.push({ scope: 'member_credit', key: e.payload.memberId, day });
+      if (e.kind === 'points.adjusted') {
+        usageKeys.push({ scope: 'member_credit', key: e.payload.memberId, day });
+        usageKeys.push({ scope: 'terminal_adjust', key: who.terminalId, day });
+      }
+    }
+  }
+  const [staffRows, products, usageRows] = await Promise.all([
+    tx.query<{ id: string; role: Role; active: boolean; store_id: string | null }>(
+      `SELECT id, role, active, store_id FROM staff WHERE id = ${anyOf('$1', 'text')}`,
+      [jsonList(staffIds)],
+    ),
+    skus.size === 0
+      ? Promise.resolve([])
+      : tx.query<{ sku: string; category: string }>(`SELECT sku, category FROM products WHERE sku = ${anyOf('$1', 'text')}`, [
+          jsonList(skus),
+        ]),
+    usageKeys.length === 0
+      ? Promise.resolve([])
+      : tx.query<{ scope: string; key: string; day: string; points: number }>(
+          `SELECT u.scope, u.key, u.day, u.points FROM daily_usage u
+           JOIN (SELECT DISTINCT scope, key, day FROM jsonb_to_recordset($1::jsonb) AS x(scope text, key text, day text)) k
+             ON u.scope = k.scope AND u.key = k.key AND u.day = k.day`,
+          [JSON.stringify(usageKeys)],
+        ),
+  ]);
+  const programs = await programVersions(tx, versions);
+  const staff = new Map<string, StaffFacts>(staffRows.map((r) => [r.id, { role: r.role, active: r.active, storeId: r.store_id }]));
+  return {
+    terminalId: who.terminalId,
+    storeId: who.storeId,
+    protocolVersion: who.protocolVersion ?? 2,
+    staff,
+    programs,
+    current: program,
+    productCategories: new Map(products.map((r) => [r.sku, r.category])),
+    sales: await storedSalesFor(tx, saleIds),
+    usage: new Map(usageRows.map((r) => [`${r.scope}|${r.key}|${r.day}`, Number(r.points)])),
+  };
+}
+
+/** Bonus grants and recent purchases of the members the batch's sales and enrolments name. */
+export async function loadHistories(
+  tx: Queryable,
+  events: readonly SyncEvent[],
+  program: ProgramConfig | null,
+  now: number,
+): Promise<Map<string, MemberHistory>> {
+  const ids = new Set<string>();
+  let earliest = now;
+  for (const e of events) {
+    if (e.kind === 'sale.committed' && e.payload.memberId !== null) {
+      ids.add(e.payload.memberId);
+      earliest = Math.min(earliest, e.createdAt);
+    }
+    if (e.kind === 'member.enrolled') ids.add(e.payload.memberId);
+  }
+  const out = new Map<string, MemberHistory>();
+  if (ids.size === 0) return out;
+  for (const id of ids) out.set(id, { grants: new Set(), purchaseTimes: [], lastNthAt: null });
+  const grants = await tx.query<{ member_id: string; kind: string; period: string; granted_at: number }>(
+    `SELECT member_id, kind, period, granted_at FROM bonus_grants WHERE member_id = ${anyOf('$1', 'uuid')}`,
+    [jsonList(ids)],
+  );
+  for (const g of grants) {
+    const h = out.get(g.member_id)!;
+    h.grants.add(`${g.kind}|${g.period}`);
+    if (g.kind === 'nth_purchase') h.lastNthAt = Math.max(h.lastNthAt ?? 0, Number(g.granted_at));
+  }
+  const nth = program?.bonuses.nthPurchase ?? null;
+  if (nth !== null) {
+    const purchases = await tx.query<{ member_id: string; created_at: number }>(
+      `SELECT payload->>'memberId' AS member_id, created_at FROM applied_events
+       WHERE kind = 'sale.committed' AND payload->>'memberId' = ${anyOf('$1', 'text')} AND created_at > $2 AND status NOT IN ('held', 'refused')
+       ORDER BY created_at`,
+      [jsonList(ids), earliest - nth.withinDays * 86_400_000],
+    );
+    for (const p of purchases) out.get(p.member_id)?.purchaseTimes.push(Number(p.created_at));
+  }
+  return out;
+}
+
+/** Hold id → the terminal that placed it, for the holds the batch's sales name. */
+export async function holdOwners(tx: Queryable, events: readonly SyncEvent[]): Promise<Map<string, string>> {
+  const ids = events.flatMap((e) => (e.kind === 'sale.committed' && e.payload.holdId != null ? [e.payload.holdId] : []));
+  if (ids.length === 0) return new Map();
+  const rows = await tx.query<{ id: string; terminal_id: string }>(`SELECT id, terminal_id FROM holds WHERE id = ${anyOf('$1', 'uuid')}`, [
+    jsonList(ids),
+  ]);
+  return new Map(rows.map((r) => [r.id, r.terminal_id]));
+}
+
+/** The plan's held events, bonus grants and daily usage, as writes of the push's one statement. */
+export function trustWrites(plan: ApplyPlan): (RowsWrite | null)[] {
+  const usage = new Map<string, number>();
+  for (const u of plan.usage) usage.set(u.key, (usage.get(u.key) ?? 0) + u.points);
+  const usageRows = [...usage].map(([k, points]) => {
+    const [scope, key, day] = k.split('|');
+    return { scope, key, day, points };
+  });
+  return [
+    insertWrite(
+      'held_events',
+      'event_id uuid, terminal_id uuid, kind text, member_id uuid, sale_id uuid, reasons jsonb, details jsonb, ledger jsonb, created_at bigint',
+      plan.held,
+    ),
+    insertWrite(
+      'bonus_grants',
+      'member_id uuid, kind text, period text, event_id uuid, granted_at bigint',
+      plan.grants,
+      'ON CONFLICT DO NOTHING',
+    ),
+    insertWrite(
+      'daily_usage',
+      'scope text, key text, day text, points bigint',
+      usageRows,
+      'ON CONFLICT (scope, key, day) DO UPDATE SET points = daily_usage.points + EXCLUDED.points',
+    ),
+  ];
+}
