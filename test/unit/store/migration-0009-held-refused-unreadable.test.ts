@@ -28,8 +28,9 @@ test('indexes the flagged, held and refused answers; records that could not be r
     answers.forEach((result, i) =>
       insert.run(`e${i}`, 'sale.committed', `{"totalMinor":${(i + 1) * 100}}`, 10 + i, result === null ? null : 20 + i, result),
     );
-    const counts = `SELECT json_extract(result, '$.status') AS status, count(*) AS n FROM outbox
-      WHERE json_extract(result, '$.status') IN ('applied_with_adjustment', 'held', 'refused') GROUP BY 1`;
+    const status = "json_extract(result, '$.status')";
+    const counts = `SELECT count(*) FILTER (WHERE ${status} = 'applied_with_adjustment') AS flagged, count(*) FILTER (WHERE ${status} = 'held') AS held,
+      count(*) FILTER (WHERE ${status} = 'refused') AS refused FROM outbox WHERE ${status} IN ('applied_with_adjustment', 'held', 'refused')`;
     const latest = `SELECT seq FROM outbox WHERE json_extract(result, '$.status') IN ('applied_with_adjustment', 'held', 'refused') ORDER BY seq DESC LIMIT ?`;
     const flagged = "SELECT count(*) FROM outbox WHERE json_extract(result, '$.status') = 'applied_with_adjustment'";
     expect(planOf(db, counts)).toMatch(/SCAN outbox(?! USING)/); // every event's answer read
@@ -37,20 +38,16 @@ test('indexes the flagged, held and refused answers; records that could not be r
 
     migrate(db, loadMigrations().slice(0, 9));
     expect(db.pragma('user_version', { simple: true })).toBe(9);
-    expect(planOf(db, counts)).toMatch(/SCAN outbox USING (COVERING )?INDEX outbox_notable/);
+    expect(planOf(db, counts)).toMatch(/SCAN outbox USING COVERING INDEX outbox_notable/); // the index alone
     expect(planOf(db, latest)).toMatch(/SCAN outbox USING (COVERING )?INDEX outbox_notable/);
     expect(planOf(db, flagged)).toMatch(/SCAN outbox USING COVERING INDEX outbox_flagged/);
-    expect(db.prepare(counts).all()).toEqual([
-      { status: 'applied_with_adjustment', n: 1 },
-      { status: 'held', n: 2 },
-      { status: 'refused', n: 1 },
-    ]);
+    expect(db.prepare(counts).get()).toEqual({ flagged: 1, held: 2, refused: 1 });
     expect(db.prepare(latest).pluck().all(10)).toEqual([7, 6, 5, 4]);
     expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(8);
 
     // An answer recorded after the migration is in the index at once.
     db.prepare(`UPDATE outbox SET sent_at = 30, result = '{"status":"refused","reasons":["wrong_store"]}' WHERE id = 'e0'`).run();
-    expect(db.prepare(counts).all()).toContainEqual({ status: 'refused', n: 2 });
+    expect(db.prepare(counts).get()).toEqual({ flagged: 1, held: 2, refused: 2 });
 
     // Records that could not be read: one row per kind and id, of the three kinds a pull skips.
     const note = db.prepare('INSERT INTO unreadable_records (kind, record_id, seen_at) VALUES (?, ?, ?)');
