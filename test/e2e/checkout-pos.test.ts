@@ -457,6 +457,65 @@ async function offlineSale(page: Page, m: (typeof MEMBERS)[number]): Promise<voi
   }
 }
 
+describe('redeeming for a member found by search (not scanned)', () => {
+  for (const [i, size] of SIZES.entries()) {
+    it(`at ${size.width}x${size.height}: Complete asks for a manager's PIN first; a cashier's PIN is refused; the manager's completes the sale`, async () => {
+      const page = await openTill(size);
+      const m = rich(8 + i);
+      const before = await serverBalance(m.id);
+      await page.getByRole('button', { name: 'Find member', exact: true }).click();
+      await page.getByLabel('Phone, name or card number').fill(m.name);
+      await page.locator('.find-results .find-row', { hasText: m.name }).first().click();
+      await page.locator('.checkout:not(:has(.receipt)) .member-name', { hasText: m.name }).waitFor({ timeout: 10_000 });
+      await scanProducts(page, TYPICAL);
+      await page.keyboard.press('F6');
+      const needs = page.locator('.redeem-needs-presence');
+      await needs.waitFor();
+      expect(await page.locator('.redemption [data-redeemed]').count()).toBe(0); // chosen, not yet being used
+      expect(await needs.textContent()).toContain('Found by search: points are used only for a member whose card or QR code was scanned');
+      await expectOnScreen(page, needs.getByRole('button', { name: 'Ask a manager' }), 'Ask a manager');
+      await expectOnScreen(page, page.locator('.complete'), 'Complete');
+      await page.screenshot({ path: join(SHOTS, `checkout-pos-presence-needed-${size.width}x${size.height}.png`) });
+
+      // Complete: the manager is asked first, in words, with the reason.
+      await page.locator('.complete:not([disabled])').click();
+      const override = page.locator('.checkout-dialog.override');
+      await override.waitFor();
+      expect(await override.textContent()).toContain(`${m.name} was found by search, not scanned`);
+      await expectOnScreen(page, override.locator('.numeric-pad-enter'), 'the override’s Confirm');
+      await page.screenshot({ path: join(SHOTS, `checkout-pos-presence-override-${size.width}x${size.height}.png`) });
+
+      // A cashier's own PIN is no override: refused at Complete, in words, nothing spent.
+      await override.getByLabel('Manager ID').fill(cashier.id);
+      for (const d of cashier.pin) await override.locator('.numeric-pad-key', { hasText: new RegExp(`^${d}$`) }).click();
+      await override.locator('.numeric-pad-enter').click();
+      await override.waitFor({ state: 'detached' });
+      await page.locator('.redemption .redeem-presence-given').waitFor();
+      await page.locator('.complete:not([disabled])').click();
+      await page.locator('.checkout-bar', { hasText: 'The manager ID or PIN was not accepted' }).waitFor();
+      expect(await page.locator('.receipt').count()).toBe(0);
+
+      // The manager's PIN: the sale completes with the points, and the server has it.
+      await page.locator('.complete:not([disabled])').click();
+      await override.waitFor();
+      await override.getByLabel('Manager ID').fill(manager.id);
+      for (const d of manager.pin) await override.locator('.numeric-pad-key', { hasText: new RegExp(`^${d}$`) }).click();
+      await override.locator('.numeric-pad-enter').click();
+      await override.waitFor({ state: 'detached' });
+      await page.locator('.redemption [data-redeemed]').waitFor();
+      const redeemed = await num(page.locator('.redemption [data-redeemed]'), 'data-redeemed');
+      expect(redeemed).toBeGreaterThan(0);
+      await page.locator('.complete:not([disabled])').click();
+      await page.locator('.receipt').waitFor();
+      expect(await digits(page.locator('.receipt-redeemed'))).toBe(redeemed);
+      const earned = await digits(page.locator('.receipt .receipt-earned'));
+      await expect.poll(() => serverBalance(m.id), { timeout: 30_000 }).toBe(before - redeemed + earned);
+      expect(await page.locator('body').textContent()).not.toMatch(/presence_required|override_refused/);
+      await page.close();
+    }, 120_000);
+  }
+});
+
 describe('no dead ends', () => {
   it('the basket survives a reload and a backend restart; clearing asks in the app first', async () => {
     const page = await openTill({ width: 1280, height: 800 });
@@ -482,6 +541,11 @@ describe('no dead ends', () => {
     process.kill(stack.host.backend.pid!, 'SIGKILL');
     await page.getByText('The terminal restarted. Please sign in again.').waitFor({ timeout: 30_000 });
     await signIn(page, cashier);
+    // The restart forgot which members were scanned: the points wait for the card (or a manager's PIN).
+    await page.locator('.redeem-needs-presence').waitFor();
+    await scanAndSee(page, m.cardNumber, () =>
+      page.locator('.notice-good', { hasText: `Member found: ${m.name}` }).waitFor({ timeout: 10_000 }),
+    );
     await page.locator('.redemption [data-redeemed]').waitFor();
     expect(await snapshot()).toEqual(before);
     await page.screenshot({ path: join(SHOTS, 'checkout-pos-restored.png') });
