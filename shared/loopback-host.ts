@@ -12,6 +12,9 @@ export function isLoopbackHost(host: string): boolean {
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  // An IPv4-mapped address as a URL writes it: [::ffff:7f00:1] is 127.0.0.1.
+  const hex = /^([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(v4);
+  if (h.startsWith('::ffff:') && hex !== null) return parseInt(hex[1]!, 16) >> 8 === 127;
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(v4);
   return m !== null && Number(m[1]) === 127 && m.slice(2).every((part) => Number(part) <= 255);
 }

@@ -108,7 +108,7 @@ async function pair(code: string, flags: ParsedFlags, resolved: ResolvedConfig, 
     const result = await pairTerminal(
       store,
       { serverUrl: config.server.url, code, terminalName: typeof name === 'string' && name ? name : undefined, caPem },
-      { keySource: deps.keySource(dbPath), now: deps.now, log },
+      { keySource: deps.keySource(dbPath), now: deps.now, log, allowInsecureHttp: config.sync.allowInsecureHttp ?? false },
     );
     deps.out(`Paired: terminal ${result.terminalId} of store ${result.storeId} (${result.storeName}).`);
     if (config.storeId !== result.storeId)
@@ -127,7 +127,7 @@ async function pair(code: string, flags: ParsedFlags, resolved: ResolvedConfig, 
 export function pairExitCode(error: unknown): ExitCode {
   if (!(error instanceof AppError)) return EXIT.FAILED;
   const details = error.details ?? {};
-  if (details.reason === 'tls') return EXIT.TLS;
+  if (details.reason === 'tls' || error.code === 'INSECURE_SERVER_URL') return EXIT.TLS;
   if (error.code === 'VALIDATION' && typeof details.status === 'number') return EXIT.REFUSED;
   if (error.code === 'VALIDATION' && typeof details.reason === 'string') return EXIT.BAD_CODE;
   if (error.code === 'INTERNAL' && details.reason === 'invalid_response') return EXIT.REFUSED;

@@ -7,7 +7,7 @@ export const EXIT = {
   BAD_CODE: 3,
   /** The server could not be reached (DNS, refused, timeout). */
   UNREACHABLE: 4,
-  /** The server's certificate is not trusted: give --ca. */
+  /** The server's certificate is not trusted (give --ca), or its address is plain http:// to another machine (refused: use https://). */
   TLS: 5,
   /** The server answered but refused (not a loyalty server, unknown store, …). */
   REFUSED: 6,

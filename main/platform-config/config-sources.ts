@@ -42,6 +42,7 @@ export const SETTINGS: readonly Setting[] = [
   { field: 'sync.alertAfterMs', env: 'LT_SYNC_ALERT_AFTER_MS', flag: 'sync-alert-after-ms', kind: 'int' },
   { field: 'sync.offlineRedeemMemberDay', env: 'LT_OFFLINE_REDEEM_MEMBER_DAY', flag: 'offline-redeem-member-day', kind: 'int' },
   { field: 'sync.offlineRedeemTerminalDay', env: 'LT_OFFLINE_REDEEM_TERMINAL_DAY', flag: 'offline-redeem-terminal-day', kind: 'int' },
+  { field: 'sync.allowInsecureHttp', env: 'LT_SYNC_ALLOW_INSECURE_HTTP', flag: 'sync-allow-insecure-http', kind: 'bool' },
 ];
 
 /** Where the machine-wide file is, when not in its usual place (tests, unusual installs). */

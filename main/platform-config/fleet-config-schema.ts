@@ -56,6 +56,12 @@ export const syncTuningSchema = z.strictObject({
   alertAfterMs: z.number().int().min(60_000),
   offlineRedeemMemberDay: z.number().int().min(0),
   offlineRedeemTerminalDay: z.number().int().min(0),
+  /**
+   * Allow plain http:// to a central server that is not this machine. Off by default: the
+   * terminal then refuses such an address (INSECURE_SERVER_URL). On, every start of sync logs
+   * a warning. Only for a closed network while its TLS is being set up.
+   */
+  allowInsecureHttp: z.boolean(),
 });
 
 const scalars = {

@@ -28,6 +28,8 @@ const schema = z.object({
   LT_SYNC_ALERT_AFTER_MS: z.coerce.number().int().min(60_000).optional(),
   LT_OFFLINE_REDEEM_MEMBER_DAY: z.coerce.number().int().min(0).optional(),
   LT_OFFLINE_REDEEM_TERMINAL_DAY: z.coerce.number().int().min(0).optional(),
+  /** 'true': plain http:// to a server that is not this machine is allowed (warned about at every start). */
+  LT_SYNC_ALLOW_INSECURE_HTTP: z.enum(['true', 'false']).optional(),
   /** The check run on the database at start-up: 'full' (default), or 'quick' on very large databases where full takes minutes. */
   LT_INTEGRITY_CHECK: z.enum(['full', 'quick']).default('full'),
   LT_LOCALE: z.string().min(2).max(35).default('en-GB'),
@@ -72,6 +74,8 @@ export function syncSettingsFromConfig(config: BackendConfig): SyncSettings {
     holdBudgetMs: config.LT_SYNC_HOLD_BUDGET_MS ?? d.holdBudgetMs,
     requestTimeoutMs: config.LT_SYNC_REQUEST_TIMEOUT_MS ?? d.requestTimeoutMs,
     alertAfterMs: config.LT_SYNC_ALERT_AFTER_MS ?? d.alertAfterMs,
+    allowInsecureHttp:
+      config.LT_SYNC_ALLOW_INSECURE_HTTP === undefined ? d.allowInsecureHttp : config.LT_SYNC_ALLOW_INSECURE_HTTP === 'true',
     offlineCaps: {
       memberPerDay: config.LT_OFFLINE_REDEEM_MEMBER_DAY ?? d.offlineCaps.memberPerDay,
       terminalPerDay: config.LT_OFFLINE_REDEEM_TERMINAL_DAY ?? d.offlineCaps.terminalPerDay,

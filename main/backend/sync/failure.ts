@@ -5,7 +5,8 @@
  */
 import type { AuthFailureReason, SyncErrorCode } from '../../../shared/sync-protocol.ts';
 
-export type FailureKind = 'network' | 'timeout' | 'aborted' | 'tls' | 'http' | 'invalid_response';
+/** `insecure`: refused before sending, a plain http:// server that is not this machine (transport-policy.ts). */
+export type FailureKind = 'network' | 'timeout' | 'aborted' | 'tls' | 'insecure' | 'http' | 'invalid_response';
 
 export class SyncFailure extends Error {
   constructor(
@@ -14,6 +15,8 @@ export class SyncFailure extends Error {
     readonly status: number | null = null,
     readonly code: SyncErrorCode | null = null,
     readonly details: Record<string, unknown> | null = null,
+    /** The server's Retry-After (429, 503) in ms: the next attempt waits at least this long. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = 'SyncFailure';
@@ -27,6 +30,8 @@ export interface FailurePlan {
   /** Short, stable, no personal data: shown in the status and logged. */
   reason: string;
   resendFrom?: number;
+  /** The server said when to try again (Retry-After): no retry before this many ms. */
+  retryAfterMs?: number;
 }
 
 /** 401 reasons a new signature cannot fix: the clock or the pairing must change first. */
@@ -41,6 +46,9 @@ export function classifyFailure(f: SyncFailure): FailurePlan {
     case 'tls':
       // A certificate problem does not heal by itself: set the CA (sync.pair caPem) or fix the server.
       return { retry: 'slow', state: 'error', reason: `tls: ${f.message}` };
+    case 'insecure':
+      // Nothing was sent: the address (https://) or the configuration (sync.allowInsecureHttp) must change.
+      return { retry: 'slow', state: 'error', reason: 'insecure: plain http:// to a server that is not this machine is refused' };
     case 'invalid_response':
       return { retry: 'backoff', state: 'offline', reason: 'invalid response' };
     case 'http':
@@ -57,7 +65,15 @@ export function classifyFailure(f: SyncFailure): FailurePlan {
   }
   if (status === 409 && f.code === 'SEQUENCE_CONFLICT')
     return { retry: 'slow', state: 'error', reason: 'sequence conflict: restored from a backup?' };
-  if (status >= 500 || status === 429 || status === 408) return { retry: 'backoff', state: 'offline', reason: `server error ${status}` };
+  if (status === 429 || status === 503) {
+    const plan: FailurePlan = {
+      retry: 'backoff',
+      state: 'offline',
+      reason: status === 429 ? 'rate limited by the server' : 'server error 503',
+    };
+    return f.retryAfterMs === null ? plan : { ...plan, retryAfterMs: f.retryAfterMs };
+  }
+  if (status >= 500 || status === 408) return { retry: 'backoff', state: 'offline', reason: `server error ${status}` };
   // Another 4xx: the server refused what we sent. Retrying will not change it; someone must look.
   return { retry: 'slow', state: 'error', reason: `refused: ${f.code ?? status}` };
 }

@@ -11,6 +11,7 @@ import type { ZodType } from 'zod';
 import { syncErrorSchema } from '../../../shared/sync-protocol.ts';
 import { SyncFailure } from './failure.ts';
 import { authorizationFor, type RequestAuth } from './request-signer.ts';
+import { INSECURE_REFUSAL, transportVerdict } from './transport-policy.ts';
 
 export interface HttpClientOptions {
   serverUrl: string;
@@ -20,6 +21,8 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** The terminal's clock for the signature's timestamp. */
   now?: () => number;
+  /** Plain http:// to a server that is not this machine (sync.allowInsecureHttp); default refused, nothing sent (transport-policy.ts). */
+  allowInsecureHttp?: boolean;
 }
 
 export interface RequestOptions {
@@ -39,9 +42,11 @@ const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_
 export class SyncHttpClient {
   private readonly base: URL;
   private readonly agent: http.Agent;
+  private readonly refused: boolean;
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.serverUrl);
+    this.refused = transportVerdict(options.serverUrl, options.allowInsecureHttp ?? false).kind === 'refused';
     const keepAlive = { keepAlive: true, maxSockets: 4 };
     this.agent =
       this.base.protocol === 'https:'
@@ -73,6 +78,8 @@ export class SyncHttpClient {
     schema: ZodType<T>,
     options: RequestOptions,
   ): Promise<T> {
+    // Checked before anything is signed or sent: a refused address never sees a byte.
+    if (this.refused) throw new SyncFailure('insecure', INSECURE_REFUSAL);
     // The server may live under a path prefix (a reverse proxy): the signed target is the full path sent.
     const target = this.base.pathname.replace(/\/$/, '') + pathWithQuery;
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -89,8 +96,8 @@ export class SyncHttpClient {
         ts: (this.options.now ?? Date.now)(),
       });
     }
-    const { status, text } = await this.send(method, target, headers, body, options);
-    if (status < 200 || status > 299) throw httpFailure(status, text);
+    const { status, text, retryAfter } = await this.send(method, target, headers, body, options);
+    if (status < 200 || status > 299) throw httpFailure(status, text, retryAfterMs(retryAfter, Date.now()));
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -108,7 +115,7 @@ export class SyncHttpClient {
     headers: Record<string, string>,
     body: string | undefined,
     options: RequestOptions,
-  ): Promise<{ status: number; text: string }> {
+  ): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const lib = this.base.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
@@ -130,7 +137,15 @@ export class SyncHttpClient {
             if (size > MAX_RESPONSE_BYTES) req.destroy(new SyncFailure('invalid_response', 'the answer is too large'));
             else chunks.push(chunk);
           });
-          res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })));
+          res.on('end', () =>
+            finish(() =>
+              resolve({
+                status: res.statusCode ?? 0,
+                text: Buffer.concat(chunks).toString('utf8'),
+                retryAfter: res.headers['retry-after'],
+              }),
+            ),
+          );
           res.on('error', (err) => finish(() => reject(toFailure(err))));
           // A connection cut mid-body ends with 'aborted'/'close' rather than 'end'.
           res.on('close', () => {
@@ -155,14 +170,25 @@ export class SyncHttpClient {
   }
 }
 
-function httpFailure(status: number, text: string): SyncFailure {
+function httpFailure(status: number, text: string, retryAfter: number | null): SyncFailure {
   try {
     const parsed = syncErrorSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return new SyncFailure('http', parsed.data.message, status, parsed.data.code, parsed.data.details ?? null);
+    if (parsed.success)
+      return new SyncFailure('http', parsed.data.message, status, parsed.data.code, parsed.data.details ?? null, retryAfter);
   } catch {
     // not JSON: a proxy's page, or cut short
   }
-  return new SyncFailure('http', `HTTP ${status}`, status);
+  return new SyncFailure('http', `HTTP ${status}`, status, null, null, retryAfter);
+}
+
+/** Retry-After as ms from now: delay-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable. */
+export function retryAfterMs(header: string | undefined, now: number): number | null {
+  if (header === undefined) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP date names its day and month ("Sat, 14 Mar 2026 10:02:00 GMT"); a bare "-5" is not one.
+  const at = /[A-Za-z]/.test(text) ? Date.parse(text) : NaN;
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 function toFailure(err: unknown): SyncFailure {

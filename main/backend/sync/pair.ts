@@ -16,6 +16,7 @@ import { openCredentials, sealCredentials, type DeviceKeySource, type SyncCreden
 import { SyncFailure } from './failure.ts';
 import { SyncHttpClient } from './http-client.ts';
 import { newDeviceKeyPair } from './request-signer.ts';
+import { loggableOrigin, requireAllowedServerUrl, transportVerdict } from './transport-policy.ts';
 
 export interface PairInput {
   serverUrl: string;
@@ -33,10 +34,23 @@ export interface PairResult {
 export async function pairTerminal(
   store: TerminalDb,
   input: PairInput,
-  deps: { keySource: DeviceKeySource; now: () => number; log: Logger; timeoutMs?: number },
+  deps: { keySource: DeviceKeySource; now: () => number; log: Logger; timeoutMs?: number; allowInsecureHttp?: boolean },
 ): Promise<PairResult> {
+  // Before anything else: a refused address must not see the one-time code.
+  requireAllowedServerUrl(input.serverUrl, deps.allowInsecureHttp ?? false);
+  if (transportVerdict(input.serverUrl, deps.allowInsecureHttp ?? false).kind === 'insecure-allowed')
+    deps.log.log('warn', 'sync.insecure_http', {
+      server: loggableOrigin(input.serverUrl),
+      setting: 'sync.allowInsecureHttp',
+      unencrypted: true,
+    });
   const key = deps.keySource(); // fail before spending the one-time code if the key cannot be made
-  const client = new SyncHttpClient({ serverUrl: input.serverUrl, caPem: input.caPem ?? null, timeoutMs: deps.timeoutMs ?? 15_000 });
+  const client = new SyncHttpClient({
+    serverUrl: input.serverUrl,
+    caPem: input.caPem ?? null,
+    timeoutMs: deps.timeoutMs ?? 15_000,
+    allowInsecureHttp: deps.allowInsecureHttp ?? false,
+  });
   let answer;
   const terminalName = (input.terminalName ?? hostname()).slice(0, 80) || 'terminal';
   // The private half stays here; the server keeps only the public key.

@@ -10,7 +10,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logging.ts';
 import { writeTransaction, type TerminalDb } from '../store/connection.ts';
 import { saveLastSyncSuccess } from '../store/sync-state.ts';
-import { backoffDelay } from './backoff.ts';
+import { retryDelay } from './backoff.ts';
 import { classifyFailure, SyncFailure } from './failure.ts';
 import type { SyncHttpClient } from './http-client.ts';
 import { pullChanges, type PullDeps } from './pull.ts';
@@ -186,8 +186,12 @@ export class SyncRounds {
       if (!(error instanceof SyncFailure))
         log.log('error', 'sync.round.crashed', { error: error instanceof Error ? error.message : 'unknown' });
       this.failure = { state: plan.state, reason: plan.reason };
-      const delay =
-        plan.retry === 'slow' ? settings.backoff.capMs : backoffDelay(this.attempt++, this.options.random ?? Math.random, settings.backoff);
+      const delay = retryDelay(
+        plan,
+        plan.retry === 'slow' ? this.attempt : this.attempt++,
+        this.options.random ?? Math.random,
+        settings.backoff,
+      );
       log.log('warn', 'sync.round.failed', { reason: plan.reason, retryInMs: delay });
       return delay;
     }

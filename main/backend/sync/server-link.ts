@@ -24,6 +24,8 @@ export interface ServerLinkOptions {
   log: Logger;
   requestTimeoutMs: number;
   now: () => number;
+  /** Plain http:// to a server that is not this machine (sync.allowInsecureHttp); refused when false (transport-policy.ts). */
+  allowInsecureHttp?: boolean;
 }
 
 export interface Pairing {
@@ -70,6 +72,7 @@ export class ServerLink {
       auth: requestAuth(c),
       timeoutMs: this.options.requestTimeoutMs,
       now: this.options.now,
+      allowInsecureHttp: this.options.allowInsecureHttp ?? false,
     });
     return this.http;
   }

@@ -21,6 +21,7 @@ import { pairTerminal, type PairInput, type PairResult } from './pair.ts';
 import { SyncRounds, type RoundHooks } from './rounds.ts';
 import { ServerLink, type Pairing } from './server-link.ts';
 import { SyncStatusReporter } from './status-reporter.ts';
+import { loggableOrigin, transportVerdict } from './transport-policy.ts';
 import type { SyncSettings } from './sync-settings.ts';
 
 export interface SyncEngineOptions {
@@ -49,6 +50,7 @@ export class SyncEngine {
       log,
       requestTimeoutMs: settings.requestTimeoutMs,
       now: () => clock.now(),
+      allowInsecureHttp: settings.allowInsecureHttp,
     });
     this.rounds = new SyncRounds({
       store,
@@ -94,6 +96,24 @@ export class SyncEngine {
   start(): void {
     if (!this.options.store.health.ok || !this.rounds.start()) return;
     this.reporter.start();
+    this.sayTransport();
+  }
+
+  /** At every start of sync: a plain http:// link to another machine is said loudly (allowed) or refused (not allowed). Never a secret: the origin only. */
+  private sayTransport(): void {
+    const pairing = this.link.pairing();
+    if (pairing === null) return;
+    const verdict = transportVerdict(pairing.serverUrl, this.options.settings.allowInsecureHttp);
+    const server = loggableOrigin(pairing.serverUrl);
+    if (verdict.kind === 'insecure-allowed')
+      this.options.log.log('warn', 'sync.insecure_http', {
+        server,
+        setting: 'sync.allowInsecureHttp',
+        unencrypted: true,
+        message: 'INSECURE: syncing over plain http:// to another machine; anyone on the network can read and alter this traffic',
+      });
+    else if (verdict.kind === 'refused')
+      this.options.log.log('error', 'sync.insecure_http_refused', { server, setting: 'sync.allowInsecureHttp' });
   }
 
   /** Stops cleanly: no timer left, the request in flight aborted and its round awaited. */
@@ -121,6 +141,7 @@ export class SyncEngine {
       keySource: this.options.keySource,
       now: () => this.options.clock.now(),
       log: this.options.log,
+      allowInsecureHttp: this.options.settings.allowInsecureHttp,
     });
     this.link.forget();
     this.rounds.paired();

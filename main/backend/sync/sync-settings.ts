@@ -17,6 +17,8 @@ export interface SyncSettings {
   alertAfterMs: number;
   backoff: BackoffOptions;
   offlineCaps: OfflineCaps;
+  /** Plain http:// to a server that is not this machine: refused unless true, and then warned about at every start (transport-policy.ts). */
+  allowInsecureHttp: boolean;
 }
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
@@ -30,4 +32,5 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   alertAfterMs: DEFAULT_ALERT_AFTER_MS,
   backoff: DEFAULT_BACKOFF,
   offlineCaps: { memberPerDay: 500, terminalPerDay: 5_000 },
+  allowInsecureHttp: false,
 };
