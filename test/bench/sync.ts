@@ -45,6 +45,9 @@ import { DEFAULT_SYNC_SETTINGS } from '../../main/backend/sync/sync-settings.ts'
 import { pushBody, type OutboxRow } from '../../main/backend/store/outbox.ts';
 import { importProducts, importProgram } from '../../server/admin/catalogue.ts';
 import { createStore } from '../../server/admin/stores.ts';
+import { priceSale } from '../../shared/loyalty/sale.ts';
+import type { MemberState } from '../../shared/loyalty/types.ts';
+import { seedServerStaff } from '../server/staff-seed.ts';
 import { createPairingCode } from '../../server/admin/terminals.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { contentionCounts, type ContentionCounts } from '../../server/store/contention.ts';
@@ -77,8 +80,28 @@ interface ServerUnderTest {
 
 async function seedServerDb(db: Db): Promise<void> {
   await createStore(db, { id: STORE, name: 'Bench store', timeZone: 'Europe/Paris', currency: 'EUR' }, Date.now());
-  await importProgram(db, demoProgram, Date.now());
+  // The hold step places a thousand holds from one till in seconds: the programme's hold rate (30 a
+  // minute by default, a bound against a hostile till) is raised to its ceiling so the latency is what is measured.
+  await importProgram(db, { ...demoProgram, holds: { perTerminalPerMinute: 10_000 } }, Date.now());
   await importProducts(db, PRODUCTS);
+  await seedServerStaff(db);
+}
+
+/** A bronze member with no birthday, referral or recent purchases: the bench's sales earn the base rate, as the server derives it. */
+function benchMember(id: string): MemberState {
+  return {
+    id,
+    status: 'active',
+    tier: 'bronze',
+    birthDate: null,
+    enrolledAt: 0,
+    referredBy: null,
+    birthdayBonusYear: null,
+    purchaseCount: 1,
+    recentPurchaseTimes: [],
+    balance: 1_000_000,
+    available: 1_000_000,
+  };
 }
 
 async function startUnderTest(db: Db): Promise<ServerUnderTest> {
@@ -103,6 +126,7 @@ function outboxDatabase(dir: string, events: number): string {
   const now = Date.now();
   const expiry = lotExpiry(now, demoProgram);
   const members = Array.from({ length: ENROLLED }, () => uuidv7(now));
+  const balances = new Map(members.map((m) => [m, demoProgram.bonuses.enrolment]));
   const insert = db.prepare('INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)');
   writeTransaction(backend.store, () => {
     for (let i = 0; i < events; i++) {
@@ -122,17 +146,30 @@ function outboxDatabase(dir: string, events: number): string {
             referredBy: null,
             storeId: STORE,
             enrolledAt: at,
-            staffId: STAFF.cashier.id,
-            ledger: [{ memberId: members[i], kind: 'bonus', points: 100, qualifying: 0, expiresAt: expiry }],
+            staffId: STAFF.manager.id,
+            ledger: [{ memberId: members[i], kind: 'bonus', points: demoProgram.bonuses.enrolment, qualifying: 0, expiresAt: expiry }],
           }),
           at,
         );
         continue;
       }
       const memberId = members[i % ENROLLED]!;
-      const earn = 10 + (i % 90);
-      const ledger: object[] = [{ memberId, kind: 'earn', points: earn, qualifying: earn, expiresAt: expiry }];
-      if (i % 10 === 0) ledger.push({ memberId, kind: 'redeem', points: -50, qualifying: 0 });
+      // Priced with the shared engine as a till prices it, so the server's re-price (server/apply/trust/) reproduces it.
+      // Every tenth sale spends 500 points when the member has them (an overdraft would be flagged: a different path).
+      const redeems = i % 10 === 0 && (balances.get(memberId) ?? 0) >= 500;
+      const amount = (10 + (i % 90)) * 100 + (redeems ? 1000 : 0);
+      const quote = priceSale({
+        program: demoProgram,
+        now: at,
+        lines: [{ lineNo: 1, sku: null, category: 'grocery', quantity: 1, unitPriceMinor: amount, amountMinor: amount }],
+        member: benchMember(memberId),
+        redemption: redeems ? { kind: 'points', points: 500 } : null,
+      });
+      balances.set(memberId, (balances.get(memberId) ?? 0) + quote.earnPoints - (quote.redemption?.points ?? 0));
+      const ledger: object[] = [];
+      if (quote.redemption) ledger.push({ memberId, kind: 'redeem', points: -quote.redemption.points, qualifying: 0 });
+      if (quote.earnPoints > 0)
+        ledger.push({ memberId, kind: 'earn', points: quote.earnPoints, qualifying: quote.earnPoints, expiresAt: expiry });
       insert.run(
         uuidv7(at),
         'sale.committed',
@@ -142,13 +179,26 @@ function outboxDatabase(dir: string, events: number): string {
           storeId: STORE,
           staffId: STAFF.cashier.id,
           createdAt: at,
-          totalMinor: earn * 100,
-          paidMinor: earn * 100,
-          pointsEarned: earn,
-          pointsRedeemed: i % 10 === 0 ? 50 : 0,
+          totalMinor: quote.totalMinor,
+          paidMinor: quote.payableMinor,
+          pointsEarned: quote.earnPoints,
+          pointsRedeemed: quote.redemption?.points ?? 0,
           holdId: null,
           rewardId: null,
-          programVersion: 1,
+          programVersion: demoProgram.version,
+          lines: quote.lines.map((l) => ({
+            lineNo: l.lineNo,
+            sku: l.sku,
+            category: l.category,
+            quantity: l.quantity,
+            unitPriceMinor: l.unitPriceMinor,
+            amountMinor: l.amountMinor,
+            discountMinor: l.discountMinor,
+            paidMinor: l.paidMinor,
+            earnPoints: l.earnPoints,
+            redeemedPoints: l.redeemedPoints,
+          })),
+          memberFacts: { tier: 'bronze', purchaseCount: 1 },
           ledger,
         }),
         at,
@@ -182,6 +232,12 @@ async function drain(
     out.terminalId,
   ]);
   if (applied!.n !== out.queued) throw new Error(`bench: the server applied ${applied!.n} of ${out.queued} events`);
+  // Every sale was re-priced by the server (server/apply/trust/) and agreed with the till: none adjusted, held or refused.
+  const other = await under.db.query<{ status: string; reasons: string[]; n: number }>(
+    "SELECT status, reasons, count(*)::int AS n FROM applied_events WHERE terminal_id = $1 AND status <> 'applied' GROUP BY status, reasons",
+    [out.terminalId],
+  );
+  if (other.length > 0) throw new Error(`bench: events not applied as sent (re-priced, held or refused): ${JSON.stringify(other)}`);
   return { perS: out.perS };
 }
 
