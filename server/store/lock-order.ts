@@ -9,7 +9,10 @@
  *   2. one terminal's row: FOR NO KEY UPDATE by that terminal's push
  *      (lockTerminalForPush); FOR KEY SHARE by a hold (shareTerminal), taken
  *      explicitly before the member, where the hold's INSERT would otherwise
- *      take it late through its foreign key;
+ *      take it late through its foreign key; a hold or a till's member token
+ *      then takes, still at this level, an advisory lock of that till's holds
+ *      or minting (its rate is counted under it: holds/holds.ts,
+ *      tokens/member-tokens.ts);
  *   3. members, in id order, FOR NO KEY UPDATE (lockMembers);
  *   4. holds, after their member, FOR NO KEY UPDATE (lockHold; the push's
  *      posting of holds updates them after the batch's members);
