@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { releaseAwaitingSales } from './apply/awaiting-sales.ts';
 import { expireDuePoints } from './apply/expiry.ts';
 import type { ProtocolPolicy } from './auth/protocol-window.ts';
 import { pruneNonces } from './auth/verify-request.ts';
@@ -78,6 +79,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const now = clock();
     const expired = await expireDuePoints(options.db, now);
     await pruneNonces(options.db, now);
+    await releaseAwaitingSales(options.db, null, now);
     if (expired.points > 0) app.log.info({ members: expired.members, points: expired.points }, 'points expired');
   };
   await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });

@@ -90,7 +90,14 @@ export async function decideHeld(
           createdAt: Number(held.created),
           payload: { ...(held.payload as object), ledger: held.ledger },
         });
-        const plan = await applyFresh(tx, { terminalId: held.terminal_id, storeId: held.store_id }, [event], new Map(), now, true);
+        const plan = await applyFresh(
+          tx,
+          { terminalId: held.terminal_id, storeId: held.store_id },
+          [event],
+          new Map([[eventId, JSON.stringify(held.payload)]]),
+          now,
+          'approve',
+        );
         pointsApplied = plan.ledger.filter((e) => e.kind !== 'expire').reduce((s, e) => s + Number(e.points), 0);
         const reasons = [...new Set([...held.reasons, ...(plan.results.get(event.id)?.reasons ?? [])])];
         // The stored event carries what was applied: a later void or refund of the sale is judged against it.

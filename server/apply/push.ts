@@ -17,6 +17,7 @@ import { insertMembers, updateMemberPoints, updateMembers, type MemberRow } from
 import { currentProgram } from '../store/programs.ts';
 import { refundBookFor } from '../sales/sale-records.ts';
 import { applyEvents, type ApplyPlan } from './apply-events.ts';
+import { releaseAwaitingSales } from './awaiting-sales.ts';
 import { holdOwners, loadHistories, loadTrustBook, trustWrites } from '../store/trust-rows.ts';
 import { checkBatchShape, classifyBatch } from './classify.ts';
 import { needsExactQualifying, qualifyingGains } from './qualifying.ts';
@@ -47,12 +48,17 @@ export async function pushEvents(db: Db, who: PushingTerminal, events: readonly 
   // Serialised before the wait and the locks: only the writes themselves run while the batch holds them.
   const payloads = new Map(events.map((e) => [e.id, JSON.stringify(e.payload)]));
   await turnstile.enter(terminalId, firstSeq, () => committedAppliedSeq(db, terminalId));
+  let outcome: PushOutcome;
   try {
-    return await applyBatch(db, turnstile, who, events, payloads, now);
+    outcome = await applyBatch(db, turnstile, who, events, payloads, now);
   } catch (error) {
     turnstile.failed(terminalId);
     throw error;
   }
+  // Voids and refunds held until these sales arrived are judged now (awaiting-sales.ts).
+  const sales = events.flatMap((e) => (e.kind === 'sale.committed' ? [e.payload.saleId] : []));
+  if (sales.length > 0) await releaseAwaitingSales(db, sales, now);
+  return outcome;
 }
 
 function applyBatch(
@@ -106,17 +112,21 @@ function applyBatch(
 }
 
 /**
- * Applies events new to the server. `approving`: one event a person approved
- * (server/admin/held.ts): its ledger is the one judged when it was held, it is
- * not judged again, and its applied_events row is updated, not inserted.
+ * How applyFresh treats its events: `new` (a push); `approve` (one held event a
+ * person approved, server/admin/held.ts: its ledger is the one judged when it
+ * was held, not judged again); `rejudge` (a held void or refund whose sale has
+ * arrived, awaiting-sales.ts: judged again). The last two update the event's
+ * applied_events row instead of inserting it.
  */
+export type ApplyMode = 'new' | 'approve' | 'rejudge';
+
 export async function applyFresh(
   tx: Queryable,
   who: PushingTerminal,
   events: readonly SyncEvent[],
   payloads: ReadonlyMap<string, string>,
   now: number,
-  approving = false,
+  mode: ApplyMode = 'new',
 ): Promise<ApplyPlan> {
   const { terminalId } = who;
   const program = await currentProgram(tx);
@@ -165,7 +175,7 @@ export async function applyFresh(
 
   // Refunds are checked against their sale's lines and earlier refunds from any till (refund-check.ts).
   const refunds = await refundBookFor(tx, events, program);
-  const trust = approving ? undefined : await loadTrustBook(tx, who, events, program, now);
+  const trust = mode === 'approve' ? undefined : await loadTrustBook(tx, who, events, program, now);
   const history = await loadHistories(tx, events, program, now);
   const plan = applyEvents(
     {
@@ -191,14 +201,19 @@ export async function applyFresh(
     insertMembers(plan.members.filter((m) => !stored.has(m.id))),
     updateMembers(plan.members.filter((m) => stored.has(m.id) && filled(m))),
     updateMemberPoints(plan.members.filter((m) => stored.has(m.id) && !filled(m))),
-    approving
-      ? updateWrite(
+    mode === 'new'
+      ? insertWrite('applied_events', APPLIED_EVENT_COLUMNS, appliedEventsJson(plan, payloads))
+      : updateWrite(
           'applied_events',
-          'id uuid, status text, reasons jsonb',
+          'id uuid, status text, reasons jsonb, payload jsonb',
           'uuid',
-          plan.appliedEvents.map((e) => ({ id: e.id, status: 'applied_with_adjustment', reasons: e.reasons })),
-        )
-      : insertWrite('applied_events', APPLIED_EVENT_COLUMNS, appliedEventsJson(plan, payloads)),
+          plan.appliedEvents.map((e) => ({
+            id: e.id,
+            status: mode === 'approve' ? 'applied_with_adjustment' : e.status,
+            reasons: e.reasons,
+            payload: JSON.parse(plan.storedPayloads.get(e.id) ?? payloads.get(e.id)!) as unknown,
+          })),
+        ),
     insertWrite('ledger', LEDGER_COLUMNS, plan.ledger),
     ...lotWrites(plan.newLots, plan.lotUpdates),
     insertWrite('member_cards', 'card text, member_id uuid, created_at bigint', plan.cards, 'ON CONFLICT (card) DO NOTHING'),

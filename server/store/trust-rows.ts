@@ -164,6 +164,8 @@ export function trustWrites(plan: ApplyPlan): (RowsWrite | null)[] {
       'held_events',
       'event_id uuid, terminal_id uuid, kind text, member_id uuid, sale_id uuid, reasons jsonb, details jsonb, ledger jsonb, created_at bigint',
       plan.held,
+      // Judged again (its sale arrived) and held again, for another reason: the row says why now.
+      'ON CONFLICT (event_id) DO UPDATE SET reasons = EXCLUDED.reasons, details = EXCLUDED.details, ledger = EXCLUDED.ledger, sale_id = EXCLUDED.sale_id',
     ),
     insertWrite(
       'bonus_grants',

@@ -313,6 +313,8 @@ function deriveSale(book: TrustBook, p: Extract<SyncEvent, { kind: 'sale.committ
     return { ok: false };
   }
   if (r.keyedCapped !== null) reasons.push({ kind: 'keyed_earn_capped', memberId, details: r.keyedCapped });
+  // A terminal on protocol 1 (the transition window) sends no member facts: the server's bounded figure applies, flagged.
+  if (book.protocolVersion === 1) reasons.push({ kind: 'unverified', memberId, details: { claimed: r.claimed, server: r.server, protocolVersion: 1 } });
   if (!r.agrees && r.keyedCapped === null)
     reasons.push({ kind: 'points_repriced', memberId, details: { claimed: r.claimed, server: r.server, programVersion: program.version } });
   const grants = r.bonuses.flatMap((b) => {

@@ -1,0 +1,113 @@
+/**
+ * Events the server holds for a person (server/apply/trust/judge.ts): nothing
+ * of them is applied until someone approves; approval applies what the server
+ * judged, once; a refusal applies nothing; a till's retry learns the decision.
+ * A void or refund that arrives before its sale waits for it and is judged
+ * when it comes. On real PostgreSQL: the decisions and pushes lock members.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importProgram } from '../../server/admin/catalogue.ts';
+import { decideHeld, listHeld } from '../../server/admin/held.ts';
+import { showMember } from '../../server/admin/members.ts';
+import { programConfigSchema } from '../../shared/program.ts';
+import { pushResponseSchema, type PushResponse } from '../../shared/sync-protocol.ts';
+import { EventLog, serverTestProgram } from './events.ts';
+import { startHarness, T0, usePostgresCluster, type Harness, type Terminal } from './harness.ts';
+
+usePostgresCluster();
+
+describe('held events (postgres)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('postgres');
+    const bounded = programConfigSchema.parse({ ...serverTestProgram, bounds: { ...serverTestProgram.bounds, adjustmentPoints: 500 } });
+    await importProgram(h.db, bounded, T0);
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  const push = async (t: Terminal, events: unknown[]): Promise<PushResponse> => {
+    const res = await h.request(t, 'POST', '/v1/events', { events });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return pushResponseSchema.parse(res.body);
+  };
+  const balance = async (memberId: string) => {
+    const d = await showMember(h.db, memberId);
+    expect(d.ledgerSum).toBe(d.member.balance);
+    return d.member.balance;
+  };
+
+  it('holds an adjustment above the bound until a person approves it, then applies it once', async () => {
+    const t = await h.pair();
+    const log = new EventLog(h.storeId);
+    const m = randomUUID();
+    log.enrol(m, { bonus: 100 });
+    log.adjust(m, 2_000);
+    const first = await push(t, log.events);
+    expect(first.results[1]).toMatchObject({ status: 'held', reasons: ['over_limit'] });
+    expect(await balance(m)).toBe(100);
+    const held = (await listHeld(h.db)).find((e) => e.eventId === log.events[1]!.id);
+    expect(held).toMatchObject({ kind: 'points.adjusted', reasons: ['over_limit'], points: { [m]: 2_000 } });
+
+    // The till retries before anyone decided: still held, nothing applied.
+    expect((await push(t, log.events)).results[1]).toMatchObject({ status: 'held' });
+    expect(await balance(m)).toBe(100);
+
+    await expect(decideHeld(h.db, log.events[1]!.id, 'approved', 'head office', T0)).resolves.toMatchObject({ pointsApplied: 2_000 });
+    expect(await balance(m)).toBe(2_100);
+    await expect(decideHeld(h.db, log.events[1]!.id, 'approved', 'head office', T0)).rejects.toThrow(/decided already/);
+    expect(await balance(m)).toBe(2_100);
+    expect((await push(t, log.events)).results[1]).toMatchObject({ status: 'duplicate', reasons: ['over_limit'] });
+    expect((await listHeld(h.db)).some((e) => e.eventId === log.events[1]!.id)).toBe(false);
+  });
+
+  it('a refused held event applies nothing, and the till hears so', async () => {
+    const t = await h.pair();
+    const log = new EventLog(h.storeId);
+    const m = randomUUID();
+    log.enrol(m, { bonus: 100 });
+    log.adjust(m, -3_000);
+    expect((await push(t, log.events)).results[1]).toMatchObject({ status: 'held' });
+    await decideHeld(h.db, log.events[1]!.id, 'refused', 'head office', T0);
+    expect(await balance(m)).toBe(100);
+    expect((await push(t, log.events)).results[1]).toMatchObject({ status: 'refused', reasons: ['over_limit'] });
+  });
+
+  it('a refund that arrives before its sale waits for it and is judged when the sale comes, from another till', async () => {
+    const seller = await h.pair('Seller');
+    const refunder = await h.pair('Refunder');
+    const m = randomUUID();
+    const ls = new EventLog(h.storeId);
+    ls.enrol(m, { bonus: 100 });
+    expect((await push(seller, ls.events)).results[0]!.status).toBe('applied');
+    const saleId = randomUUID();
+    ls.sale(m, { earn: 80, saleId });
+    const lr = new EventLog(h.storeId);
+    lr.refund(saleId, m, 80);
+    expect((await push(refunder, lr.events)).results[0]).toMatchObject({ status: 'held', reasons: ['awaiting_sale'] });
+    expect(await balance(m)).toBe(100);
+
+    // The sale arrives: the refund is judged at once and applied; nothing waits any more.
+    expect((await push(seller, ls.events.slice(1))).results[0]!.status).toBe('applied');
+    expect(await balance(m)).toBe(100);
+    expect((await listHeld(h.db)).some((e) => e.eventId === lr.events[0]!.id)).toBe(false);
+    expect((await push(refunder, lr.events)).results[0]).toMatchObject({ status: 'duplicate' });
+  });
+
+  it('a refund waiting for its sale cannot take back more than the sale gave once it arrives', async () => {
+    const seller = await h.pair('Seller 2');
+    const refunder = await h.pair('Refunder 2');
+    const m = randomUUID();
+    const ls = new EventLog(h.storeId);
+    ls.enrol(m, { bonus: 100 });
+    const saleId = randomUUID();
+    ls.sale(m, { earn: 30, saleId });
+    const lr = new EventLog(h.storeId);
+    lr.refund(saleId, m, 90);
+    expect((await push(refunder, lr.events)).results[0]).toMatchObject({ status: 'held', reasons: ['awaiting_sale'] });
+    await push(seller, ls.events);
+    expect(await balance(m)).toBe(100);
+    const retry = await push(refunder, lr.events);
+    expect(retry.results[0]).toMatchObject({ status: 'duplicate', reasons: ['points_repriced'] });
+  });
+});
