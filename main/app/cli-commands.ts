@@ -76,7 +76,13 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<Ex
 
 function resolve(flags: ParsedFlags, env: Record<string, string | undefined>): ResolvedConfig {
   const os = currentOs(env);
-  return resolveConfig({ defaults: builtInDefaults(os), file: readConfigFile(configFilePath(os, flags)), env, flags });
+  return resolveConfig({
+    defaults: builtInDefaults(os),
+    file: readConfigFile(configFilePath(os, flags)),
+    env,
+    flags,
+    platform: os.platform,
+  });
 }
 
 async function pair(code: string, flags: ParsedFlags, resolved: ResolvedConfig, deps: CliDeps, log: Logger): Promise<ExitCode> {

@@ -115,6 +115,8 @@ export async function startShell(resolved: ResolvedConfig, paths = SHELL_PATHS):
       idleSeconds: () => powerMonitor.getSystemIdleTime(),
       now: () => new Date(),
       log,
+      configFile: join(config.dataDir, 'app-update.yml'),
+      platform: process.platform,
     });
   }
 

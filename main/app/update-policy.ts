@@ -16,6 +16,18 @@ export interface UpdateState {
 
 export const DEFAULT_MIN_IDLE_SECONDS = 15 * 60;
 
+/** The updater's own configuration file (app-update.yml), written from the fleet configuration so the publisher checked is the configured one. */
+export function updaterConfigYaml(updates: { url: string; publisherName: string | null }): string {
+  const quote = (s: string) => JSON.stringify(s); // a JSON string is a valid YAML scalar
+  return [
+    'provider: generic',
+    `url: ${quote(updates.url)}`,
+    ...(updates.publisherName === null ? [] : ['publisherName:', `  - ${quote(updates.publisherName)}`]),
+    'updaterCacheDirName: loyalty-terminal-updater',
+    '',
+  ].join('\n');
+}
+
 export function withinHours(hour: number, window: { from: number; to: number }): boolean {
   if (window.from === window.to) return false;
   // A window may wrap midnight (22 → 4).

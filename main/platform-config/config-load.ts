@@ -26,5 +26,11 @@ export function loadConfig(
 ): ResolvedConfig {
   const os = currentOs(env);
   const flags = parseFlags(args, valueFlags);
-  return resolveConfig({ defaults: builtInDefaults(os), file: readConfigFile(configFilePath(os, flags)), env, flags });
+  return resolveConfig({
+    defaults: builtInDefaults(os),
+    file: readConfigFile(configFilePath(os, flags)),
+    env,
+    flags,
+    platform: os.platform,
+  });
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { CONFIG_GROUPS, configLayerSchema, fleetConfigSchema, type ConfigLayer, type FleetConfig } from './fleet-config-schema.ts';
 import { defaultDataDir, defaultLogDir, machineConfigPath, type OsContext } from './os-paths.ts';
 import { CONFIG_FILE_ENV, CONFIG_FILE_FLAG, fromText, SETTINGS, type ParsedFlags } from './config-sources.ts';
+import { updateFeedProblems } from './update-feed.ts';
 
 /**
  * The configuration a terminal runs with: built-in defaults < the machine
@@ -45,7 +46,7 @@ export function builtInDefaults(os: OsContext): FleetConfig {
     receipt: null,
     display: { kiosk: false, fullscreen: true, customerScreen: 'off' },
     server: { url: null, caFile: null },
-    updates: { enabled: false, url: null, maintenanceHours: { from: 2, to: 5 } },
+    updates: { enabled: false, url: null, publisherName: null, maintenanceHours: { from: 2, to: 5 } },
     backups: { enabled: true, intervalMinutes: 60, keep: 24, dir: null },
     sync: {},
   };
@@ -63,6 +64,8 @@ export function resolveConfig(input: {
   file: ConfigFileRead;
   env: Record<string, string | undefined>;
   flags: ParsedFlags;
+  /** The machine's OS, for the rules that differ (updates.publisherName is needed on Windows); absent: every rule applies. */
+  platform?: NodeJS.Platform;
 }): ResolvedConfig {
   const problems: ConfigProblem[] = [];
   const layers: ConfigLayer[] = [];
@@ -81,12 +84,8 @@ export function resolveConfig(input: {
       field: 'storeId',
       message: `is required: set "storeId" in ${input.file.path}, LT_STORE_ID or --store-id`,
     });
-  if (config.updates.enabled && config.updates.url === null)
-    problems.push({
-      source: 'configuration',
-      field: 'updates.url',
-      message: 'is required when updates are enabled (the self-hosted feed address)',
-    });
+  // Updates only from an https:// feed, and on Windows only installers signed by the configured publisher.
+  for (const p of updateFeedProblems(config.updates, input.platform)) problems.push({ source: 'configuration', ...p });
   return { config, problems, needsConfiguration: problems.length > 0, file: input.file };
 }
 

@@ -30,6 +30,7 @@ export const SETTINGS: readonly Setting[] = [
   { field: 'server.caFile', env: 'LT_CA_FILE', flag: 'ca', kind: 'string' },
   { field: 'updates.enabled', env: 'LT_UPDATES', flag: 'updates', kind: 'bool' },
   { field: 'updates.url', env: 'LT_UPDATE_URL', flag: 'update-url', kind: 'string' },
+  { field: 'updates.publisherName', env: 'LT_UPDATE_PUBLISHER', flag: 'update-publisher', kind: 'string' },
   { field: 'backups.enabled', env: 'LT_BACKUPS', flag: 'backups', kind: 'bool' },
   { field: 'backups.intervalMinutes', env: 'LT_BACKUP_INTERVAL_MINUTES', flag: 'backup-interval-minutes', kind: 'int' },
   { field: 'backups.keep', env: 'LT_BACKUP_KEEP', flag: 'backup-keep', kind: 'int' },

@@ -29,8 +29,14 @@ export const serverSchema = z.strictObject({
 export const updatesSchema = z.strictObject({
   /** Off for deb fleets (their package manager updates them). */
   enabled: z.boolean(),
-  /** The self-hosted generic feed (latest.yml / latest-linux.yml and the installers). */
+  /** The self-hosted generic feed (latest.yml / latest-linux.yml and the installers); https:// when enabled (update-policy.ts). */
   url: httpUrl.nullable(),
+  /**
+   * Windows: the publisher named in the installers' code-signing certificate (its subject CN,
+   * as electron-builder's win.signtoolOptions.publisherName); an installer not signed by it is
+   * refused. Required when updates are enabled on Windows.
+   */
+  publisherName: z.string().trim().min(1).max(200).nullable(),
   /** Local hours [from, to) in which a downloaded update may restart an idle terminal. */
   maintenanceHours: z.strictObject({ from: z.number().int().min(0).max(23), to: z.number().int().min(0).max(24) }),
 });

@@ -165,9 +165,12 @@ describe('every invalid configuration names the file, the field and the problem,
     );
   });
 
-  test('updates on without a feed address', () => {
+  test('updates on without a feed address (or, with no platform given, a publisher)', () => {
     const r = resolve({ args: ['--store-id', 's', '--updates'] });
-    expect(r.problems).toEqual([{ source: 'configuration', field: 'updates.url', message: expect.stringContaining('required') }]);
+    expect(r.problems).toEqual([
+      { source: 'configuration', field: 'updates.url', message: expect.stringContaining('required') },
+      { source: 'configuration', field: 'updates.publisherName', message: expect.stringContaining('required') },
+    ]);
   });
 
   test('flags that are not settings (Chromium switches, commands) are set aside, not applied', () => {
