@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPairingCode, revokeTerminal } from '../../server/admin/terminals.ts';
 import { authorizationFor, newDeviceKeyPair } from '../../main/backend/sync/request-signer.ts';
-import { DEFAULT_V1_TRANSITION_MS } from '../../server/auth/protocol-window.ts';
+import { DEFAULT_V1_TRANSITION_MS, parseV1AcceptedUntil } from '../../server/auth/protocol-window.ts';
 import { deviceKeyResponseSchema, pairResponseSchema, syncErrorSchema } from '../../shared/sync-protocol.ts';
 import { EventLog } from './events.ts';
 import { DRIVERS, startHarness, T0, usePostgresCluster, type Harness } from './harness.ts';
@@ -204,5 +204,34 @@ describe.each(DRIVERS)('pairing and authentication (%s)', (driver) => {
       h.clock.now = T0;
       await h.db.query('UPDATE protocol_versions SET first_started_at = $1 WHERE version = 2', [since]);
     }
+  });
+});
+
+describe('the transition window from the configuration', () => {
+  it('refuses HMAC and version-1 pairing from the configured date (protocol.v1AcceptedUntil); device keys are unaffected', async () => {
+    const h = await startHarness('pglite', { protocol: { v1AcceptedUntil: T0 + 60_000 } });
+    try {
+      const legacy = await h.pairLegacy('Old till');
+      const modern = await h.pair('New till');
+      expect((await h.request(legacy, 'GET', '/v1/changes?limit=1')).status).toBe(200);
+      h.clock.now = T0 + 60_000;
+      const retired = await h.request(legacy, 'GET', '/v1/changes?limit=1');
+      expect([retired.status, syncErrorSchema.parse(retired.body).details?.reason]).toEqual([401, 'protocol_retired']);
+      expect(syncErrorSchema.parse(retired.body).message).toMatch(/pair it again/);
+      const { code } = await createPairingCode(h.db, { storeId: h.storeId }, h.clock.now);
+      const oldPairing = await h.request(null, 'POST', '/v1/pair', { code, terminalName: 'Old software' });
+      expect(syncErrorSchema.parse(oldPairing.body).details?.reason).toBe('protocol_retired');
+      expect((await h.request(modern, 'GET', '/v1/changes?limit=1')).status).toBe(200);
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
+
+  it('reads the configured date as ISO, naming the setting when it cannot', () => {
+    expect(parseV1AcceptedUntil('2027-03-31', 'X')).toBe(Date.UTC(2027, 2, 31));
+    expect(parseV1AcceptedUntil(' 2027-03-31T12:00:00+02:00 ', 'X')).toBe(Date.UTC(2027, 2, 31, 10));
+    expect(() => parseV1AcceptedUntil('next spring', '--v1-accepted-until / LOYALTY_V1_ACCEPTED_UNTIL')).toThrow(
+      /--v1-accepted-until \/ LOYALTY_V1_ACCEPTED_UNTIL must be an ISO date/,
+    );
   });
 });

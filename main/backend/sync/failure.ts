@@ -35,7 +35,7 @@ export interface FailurePlan {
 }
 
 /** 401 reasons a new signature cannot fix: the clock or the pairing must change first. */
-const OPERATOR_AUTH: readonly AuthFailureReason[] = ['clock_skew', 'revoked', 'unknown_terminal'];
+const OPERATOR_AUTH: readonly AuthFailureReason[] = ['clock_skew', 'revoked', 'unknown_terminal', 'protocol_retired'];
 
 export function classifyFailure(f: SyncFailure): FailurePlan {
   switch (f.kind) {

@@ -17,7 +17,7 @@ test('network, timeouts, 5xx and bad answers are retried with backoff, shown as 
 });
 
 test('401s an operator must fix are errors without hot retry; others retry with a fresh signature', () => {
-  for (const reason of ['clock_skew', 'revoked', 'unknown_terminal']) {
+  for (const reason of ['clock_skew', 'revoked', 'unknown_terminal', 'protocol_retired']) {
     expect(classifyFailure(http(401, 'UNAUTHENTICATED', { reason }))).toEqual({ retry: 'slow', state: 'error', reason });
   }
   expect(classifyFailure(http(401, 'UNAUTHENTICATED', { reason: 'replay' }))).toEqual({
