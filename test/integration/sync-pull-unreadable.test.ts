@@ -72,7 +72,9 @@ test('a corrupted member row is skipped and reported; every other member and lat
   expect((await till.call('member.get', { memberId: m1 }, cashier)).balance).toBe((await server.balances()).get(m1)!.balance);
 
   // The server's row is mended: the next pull brings it, and it is no longer counted.
-  await server.db.query('UPDATE members SET balance = (SELECT coalesce(sum(points), 0) FROM ledger WHERE member_id = $1) WHERE id = $1', [big]);
+  await server.db.query('UPDATE members SET balance = (SELECT coalesce(sum(points), 0) FROM ledger WHERE member_id = $1) WHERE id = $1', [
+    big,
+  ]);
   const mended = await till.backend.sync.syncNow();
   expect(mended.unreadable).toEqual({ members: 1, products: 0, staff: 0 });
   expect(held()).toContain(big);
