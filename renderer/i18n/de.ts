@@ -203,8 +203,7 @@ export const de: Record<MessageKey, string> = {
     'Der Kundenkarten-Server ist nicht erreichbar und das heutige Offline-Limit dieser Kasse ist erreicht (noch {remaining} Punkte). Die Marktleitung kann mehr freigeben.',
   'redeem.overrideRefused': 'Personalnummer oder PIN der Marktleitung wurde nicht akzeptiert. Bitte erneut eingeben lassen.',
   'redeem.overrideLocked': 'Zu viele falsche PINs: Diese Marktleitung ist vorübergehend gesperrt. Bitte eine andere Marktleitung fragen.',
-  'redeem.presence.needed':
-    'Über die Suche gefunden: Punkte werden nur eingelöst, wenn Karte oder QR-Code in diesem Vorgang gescannt wurden, oder mit der PIN der Marktleitung.',
+  'redeem.presence.needed': 'Über die Suche gefunden: Punkte erst nach Scan von Karte oder QR-Code, oder mit PIN der Marktleitung.',
   'redeem.presence.overrideReason':
     '{name} wurde über die Suche gefunden, nicht gescannt. Karte oder QR-Code scannen, oder die Marktleitung gibt diese Einlösung mit Personalnummer und PIN frei.',
   'redeem.presence.given': 'Die Marktleitung hat diese Einlösung ohne Scan freigegeben.',

@@ -200,8 +200,7 @@ export const en = {
     'The loyalty server cannot be reached and this till’s offline limit for today is reached ({remaining} points left). A manager can allow more.',
   'redeem.overrideRefused': 'The manager ID or PIN was not accepted. Ask the manager to enter it again.',
   'redeem.overrideLocked': 'Too many wrong PINs: this manager is locked for a while. Ask another manager.',
-  'redeem.presence.needed':
-    'Found by search: points are used only for a member whose card or QR code was scanned in this sale, or with a manager’s PIN.',
+  'redeem.presence.needed': 'Found by search: points only once their card or QR code is scanned, or with a manager’s PIN.',
   'redeem.presence.overrideReason':
     '{name} was found by search, not scanned. Scan their card or QR code, or a manager allows this redemption with their staff ID and PIN.',
   'redeem.presence.given': 'A manager has allowed this redemption without a scan.',

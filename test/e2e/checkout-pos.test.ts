@@ -472,7 +472,9 @@ describe('redeeming for a member found by search (not scanned)', () => {
       const needs = page.locator('.redeem-needs-presence');
       await needs.waitFor();
       expect(await page.locator('.redemption [data-redeemed]').count()).toBe(0); // chosen, not yet being used
-      expect(await needs.textContent()).toContain('Found by search: points are used only for a member whose card or QR code was scanned');
+      expect(await needs.textContent()).toContain(
+        'Found by search: points only once their card or QR code is scanned, or with a manager’s PIN',
+      );
       await expectOnScreen(page, needs.getByRole('button', { name: 'Ask a manager' }), 'Ask a manager');
       await expectOnScreen(page, page.locator('.complete'), 'Complete');
       await page.screenshot({ path: join(SHOTS, `checkout-pos-presence-needed-${size.width}x${size.height}.png`) });
@@ -514,6 +516,36 @@ describe('redeeming for a member found by search (not scanned)', () => {
       await page.close();
     }, 120_000);
   }
+});
+
+describe('redeeming for a member found by search, in German', () => {
+  it('at 1024x768 the notice, its buttons and the manager prompt are in German and on screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    await page.addInitScript('localStorage.setItem("loyalty-terminal.language", "de")');
+    await page.goto(stack.host.url);
+    await signIn(page, cashier);
+    const m = rich(10);
+    await page.keyboard.press('F2');
+    await page.locator('input.find-input').fill(m.name);
+    await page.locator('.find-results .find-row', { hasText: m.name }).first().click();
+    await page.locator('.checkout:not(:has(.receipt)) .member-name', { hasText: m.name }).waitFor({ timeout: 10_000 });
+    await scanProducts(page, TYPICAL);
+    await page.keyboard.press('F6');
+    const needs = page.locator('.redeem-needs-presence');
+    await needs.waitFor();
+    expect(await needs.textContent()).toContain('Über die Suche gefunden');
+    await expectOnScreen(page, needs.getByRole('button', { name: 'Marktleitung fragen' }), 'Marktleitung fragen');
+    for (const [what, locator, target] of primaryActions(page)) await expectOnScreen(page, locator, what, target);
+    await expectNoPageScroll(page);
+    await page.screenshot({ path: join(SHOTS, 'checkout-pos-presence-needed-de-1024x768.png') });
+    await needs.getByRole('button', { name: 'Marktleitung fragen' }).click();
+    const override = page.locator('.checkout-dialog.override');
+    await override.waitFor();
+    expect(await override.textContent()).toContain(`${m.name} wurde über die Suche gefunden, nicht gescannt`);
+    await expectOnScreen(page, override.locator('.numeric-pad-enter'), 'Bestätigen');
+    await page.screenshot({ path: join(SHOTS, 'checkout-pos-presence-override-de-1024x768.png') });
+    await page.close();
+  }, 90_000);
 });
 
 describe('no dead ends', () => {
