@@ -23,6 +23,7 @@ import { demoProgram } from '../fixtures/program.ts';
 import { scratchDir } from '../helpers/scratch-dir.ts';
 import { EventLog } from './events.ts';
 import { pgliteDataDir } from './pglite-template.ts';
+import { testMasterKeyFile } from './master-key-file.ts';
 import { startPostgres, type PostgresCluster } from './postgres.ts';
 
 const NODE_ARGS = ['--import', 'tsx', 'server/main.ts'];
@@ -260,7 +261,8 @@ describe('admin commands on a running server (PostgreSQL)', () => {
 
   it('go through a live server of the same database when several share the folder, and run directly when none runs', async () => {
     cluster = await startPostgres();
-    const env = { DATABASE_URL: await cluster.createDatabase() };
+    // On PostgreSQL the server needs its master key file (both processes share it).
+    const env = { DATABASE_URL: await cluster.createDatabase(), LOYALTY_MASTER_KEY_FILE: testMasterKeyFile() };
     const dir = scratchDir('lt-admin-channel-pg-');
     const first = await startServerProcess(dir, env);
     const second = await startServerProcess(dir, env);
@@ -280,7 +282,7 @@ describe('admin commands on a running server (PostgreSQL)', () => {
       expect([paired.status, paired.body.storeId]).toEqual([200, 'lyon-1']);
 
       // A server of another database in the same folder is not asked.
-      const other = { DATABASE_URL: await cluster.createDatabase() };
+      const other = { DATABASE_URL: await cluster.createDatabase(), LOYALTY_MASTER_KEY_FILE: testMasterKeyFile() };
       expect(await cli(['pairing-code', '--store', 'lyon-1', '--data', dir], other)).toMatchObject({
         code: 2,
         stderr: expect.stringMatching(/^error: /),
