@@ -568,6 +568,8 @@ export const de: Record<MessageKey, string> = {
   'error.presenceRequired':
     'Das Mitglied wurde über die Suche gefunden: Zum Einlösen Karte oder QR-Code scannen, oder die Marktleitung gibt ihre PIN ein.',
   'error.holdTooLarge': 'Das sind mehr Punkte, als eine Einlösung verwenden darf.',
+  'error.rateLimitedMember':
+    'Dieses Mitglied hat heute schon so viele neue QR-Codes erhalten wie erlaubt. Bitte einen vorhandenen nutzen oder morgen erneut versuchen.',
   'explain.base': '{points} P. je {amount}',
   'explain.baseOld': 'Grundpunkte',
   'explain.on': 'auf {amount}',

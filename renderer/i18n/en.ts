@@ -549,6 +549,7 @@ export const en = {
   'error.overrideRefused': 'The manager ID or PIN was not accepted. Ask the manager to enter it again.',
   'error.presenceRequired': 'The member was found by search: to use points, scan their card or QR code, or a manager enters their PIN.',
   'error.holdTooLarge': 'That is more points than one redemption may use.',
+  'error.rateLimitedMember': 'This member already has as many new QR codes today as allowed. Use one they have, or try again tomorrow.',
   'explain.base': '{points} pt per {amount}',
   'explain.baseOld': 'Base points',
   'explain.on': 'on {amount}',

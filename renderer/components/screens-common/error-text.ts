@@ -86,6 +86,10 @@ export function errorText(error: unknown, t: Translate, format?: StoreFormat): s
       if (refundable !== null) return t('error.refundLeft', { count: refundable });
       break;
     }
+    case 'RATE_LIMITED':
+      // The member's daily QR codes are used up: not "shortly", tomorrow.
+      if (details.limitedBy === 'member') return t('error.rateLimitedMember');
+      break;
     case 'VOID_NOT_ALLOWED':
       if (details.atOtherTill === true) return t('error.voidOtherTill');
       break;

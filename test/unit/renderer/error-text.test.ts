@@ -56,6 +56,9 @@ describe('backend errors are worded by the screens, in the cashier’s language'
       de['error.holdTooLarge'],
     );
     expect(errorText(fail('RATE_LIMITED', { retryAfterSeconds: 20 }), t('de'), store)).toBe(de['error.code.RATE_LIMITED']);
+    // A member's QR codes for today are used up: not "try again shortly".
+    expect(errorText(fail('RATE_LIMITED', { limitedBy: 'member', retryAfterSeconds: 80_000 }), t('en'), store)).toMatch(/tomorrow/);
+    expect(errorText(fail('RATE_LIMITED', { limitedBy: 'member' }), t('de'), store)).toBe(de['error.rateLimitedMember']);
     // The server's "not enough points" names no figure: neither does the screen.
     expect(errorText(fail('INSUFFICIENT_POINTS', { source: 'server' }), t('en'), store)).toBe(en['error.code.INSUFFICIENT_POINTS']);
   });
