@@ -41,6 +41,8 @@ export interface TerminalListing {
   pairedAt: number;
   lastSeenAt: number | null;
   revokedAt: number | null;
+  /** How it signs: 2 = its own Ed25519 device key, 1 = still the HMAC key of a pairing before device keys. */
+  protocolVersion: 1 | 2;
 }
 
 export async function listTerminals(db: Db): Promise<TerminalListing[]> {
@@ -52,7 +54,10 @@ export async function listTerminals(db: Db): Promise<TerminalListing[]> {
     paired_at: number;
     last_seen_at: number | null;
     revoked_at: number | null;
-  }>('SELECT id, store_id, name, applied_seq, paired_at, last_seen_at, revoked_at FROM terminals ORDER BY paired_at, id');
+    has_device_key: boolean;
+  }>(
+    'SELECT id, store_id, name, applied_seq, paired_at, last_seen_at, revoked_at, public_key IS NOT NULL AS has_device_key FROM terminals ORDER BY paired_at, id',
+  );
   return rows.map((r) => ({
     id: r.id,
     storeId: r.store_id,
@@ -61,5 +66,6 @@ export async function listTerminals(db: Db): Promise<TerminalListing[]> {
     pairedAt: r.paired_at,
     lastSeenAt: r.last_seen_at,
     revokedAt: r.revoked_at,
+    protocolVersion: r.has_device_key ? 2 : 1,
   }));
 }

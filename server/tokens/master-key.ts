@@ -172,18 +172,20 @@ function wrongKey(masterKey: MasterKey, sealedId: string): MasterKeyError {
 
 /**
  * The start-up step that seals keys stored in plain form by a server from before
- * master keys. First checks that every key already sealed is under this master
- * key (a wrong key fails here, before anything is written); then seals the
- * plain ones, each in place. Returns how many it sealed.
+ * master keys. First checks that every unrevoked key already sealed is under
+ * this master key (a wrong key fails here, before anything is written; a revoked
+ * key never signs again, so one sealed under a lost master key does not stop the
+ * start); then seals the plain ones, each in place. Returns how many it sealed.
  */
 export async function sealPlainSigningKeys(db: Db, masterKey: MasterKey): Promise<{ sealed: number }> {
   return db.transaction(
     async (tx: Queryable) => {
-      const rows = await tx.query<{ kid: number; private_key: Uint8Array }>(
-        'SELECT kid, private_key FROM signing_keys ORDER BY kid FOR UPDATE',
+      const rows = await tx.query<{ kid: number; private_key: Uint8Array; revoked_at: number | null }>(
+        'SELECT kid, private_key, revoked_at FROM signing_keys ORDER BY kid FOR UPDATE',
       );
       for (const r of rows)
-        if (isSealed(r.private_key) && sealedWith(r.private_key) !== masterKey.id) throw wrongKey(masterKey, sealedWith(r.private_key));
+        if (r.revoked_at === null && isSealed(r.private_key) && sealedWith(r.private_key) !== masterKey.id)
+          throw wrongKey(masterKey, sealedWith(r.private_key));
       let sealed = 0;
       for (const r of rows) {
         if (isSealed(r.private_key)) continue;

@@ -40,6 +40,9 @@ describe.each(DRIVERS)('administration (%s)', (driver) => {
   it('lists and revokes terminals, and rotates keys keeping the old ones', async () => {
     const t = await h.pair();
     expect((await listTerminals(h.db)).map((x) => x.id)).toContain(t.terminalId);
+    expect((await listTerminals(h.db)).find((x) => x.id === t.terminalId)?.protocolVersion).toBe(2);
+    const old = await h.pairLegacy('Old till');
+    expect((await listTerminals(h.db)).find((x) => x.id === old.terminalId)?.protocolVersion).toBe(1);
     await revokeTerminal(h.db, t.terminalId, T0);
     expect((await listTerminals(h.db)).find((x) => x.id === t.terminalId)?.revokedAt).toBe(T0);
     const before = (await publicKeys(h.db)).length;

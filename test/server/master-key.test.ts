@@ -152,6 +152,21 @@ describe('token-signing keys under the master key', () => {
       await db.close();
     }
     expect((await rawRows(dir)).every((r) => r.private_key.subarray(0, 4).toString('ascii') === 'LTK1')).toBe(true);
+
+    // The right file lost for good: once every key is revoked (by hand), a new master key starts and signs with a new key.
+    const raw = await openPglite(dir);
+    try {
+      await raw.query('UPDATE signing_keys SET revoked_at = $1 WHERE revoked_at IS NULL', [T0]);
+    } finally {
+      await raw.close();
+    }
+    const fresh = await openDatabase({ dataDir: dir, masterKeyFile: wrong });
+    try {
+      expect(await tokenVerifies(fresh)).toBe(true);
+      expect((await activeSigningKey(fresh, T0)).kid).toBe(2);
+    } finally {
+      await fresh.close();
+    }
   });
 
   test('with no master key, no token is signed: the error names the setting', async () => {
