@@ -23,8 +23,11 @@ import { lockHold, lockMembers, shareTerminal, type HoldRow } from '../store/loc
 import { currentProgram } from '../store/programs.ts';
 
 const MINUTE_MS = 60_000;
-/** Advisory-lock namespace of a terminal's hold placing (its rate is counted under it). */
-const HOLD_RATE_LOCK = 'hold-rate:';
+/**
+ * Advisory lock class of a terminal's hold placing (its rate is counted under it): the two-key form,
+ * whose key space never overlaps the single-key change and migration locks (store/db.ts).
+ */
+const HOLD_RATE_LOCK_CLASS = 72_617_310;
 
 async function heldPoints(tx: Queryable, memberId: string, now: number): Promise<number> {
   const [row] = await tx.query<{ held: number }>(
@@ -45,7 +48,7 @@ export async function placeHold(db: Db, terminalId: string, req: HoldRequest, no
       // The terminal's row first, shared (the INSERT's foreign key would take it late, after the member: the old deadlock with a push).
       if (!(await shareTerminal(tx, terminalId))) throw new Error('authenticated terminal vanished');
       // The terminal's holds one at a time (still level 2: before any member), so its rate is counted exactly.
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [HOLD_RATE_LOCK + terminalId]);
+      await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [HOLD_RATE_LOCK_CLASS, terminalId]);
       // Then the member: two terminals reserving the same points serialise here.
       const member = (await lockMembers(tx, [req.memberId])).get(req.memberId);
       const [existing] = await tx.query<HoldRow>('SELECT id, terminal_id, member_id, points, expires_at, status FROM holds WHERE id = $1', [

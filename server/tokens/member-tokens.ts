@@ -27,8 +27,8 @@ const HOUR_MS = 3_600_000;
 /** Who asks for a token: a paired terminal (rate-limited) or an administrator at the console. */
 export type TokenIssuer = { kind: 'terminal'; terminalId: string } | { kind: 'admin' };
 
-/** Advisory-lock namespace of a terminal's token minting (its per-terminal rate is counted under it). */
-const TOKEN_RATE_LOCK = 'member-token-rate:';
+/** Advisory lock class of a terminal's token minting (its per-terminal rate is counted under it; two-key form, as holds.ts). */
+const TOKEN_RATE_LOCK_CLASS = 72_617_311;
 
 /**
  * Issues and records a signed member QR token with the member's first card, if any.
@@ -50,7 +50,7 @@ export async function issueMemberToken(
         // The server's lock order: the terminal's row (shared), then the member.
         if (!(await shareTerminal(tx, issuer.terminalId))) throw new Error('authenticated terminal vanished');
         // One terminal's mints are counted one at a time, so a burst cannot pass its rate together.
-        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [TOKEN_RATE_LOCK + issuer.terminalId]);
+        await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [TOKEN_RATE_LOCK_CLASS, issuer.terminalId]);
       }
       const member = (await lockMembers(tx, [memberId])).get(memberId);
       if (member === undefined || member.status === 'pending_enrolment') throw notFound('No such member.', { memberId });
