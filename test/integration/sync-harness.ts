@@ -35,7 +35,7 @@ import type { Db } from '../../server/store/db.ts';
 import { openDatabase } from '../../server/store/open.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { PRODUCTS, seed, STAFF, tempDir } from '../helpers/terminal.ts';
-import { openTestDb, type Driver } from '../server/harness.ts';
+import { openTestDb, TEST_PAIRING_RATE, type Driver } from '../server/harness.ts';
 export { usePostgresCluster } from '../server/harness.ts';
 import { seedServerStaff } from '../server/staff-seed.ts';
 import { pgliteDataDir } from '../server/pglite-template.ts';
@@ -101,6 +101,8 @@ export async function startSyncServer(clock: Clock, options: SyncServerOptions =
     clock: () => clock.now(),
     maintenanceIntervalMs: 0,
     ...options.server,
+    // Tests pair many tills from 127.0.0.1 within seconds; the pairing rate has its own test (test/server/abuse-limits.test.ts).
+    limits: { pairPerAddress: TEST_PAIRING_RATE, ...options.server?.limits },
   });
   await createStore(db, { id: STORE_ID, name: 'Paris Bastille', timeZone: 'Europe/Paris', currency: 'EUR' }, clock.now());
   await importProgram(db, demoProgram, clock.now());

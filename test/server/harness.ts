@@ -40,6 +40,9 @@ export function usePostgresCluster(): void {
 
 export const T0 = Date.parse('2026-03-02T10:00:00Z');
 
+/** The pairing rate of test servers (the default, 10 a minute per address, would refuse a suite's quick pairings from 127.0.0.1). */
+export const TEST_PAIRING_RATE = 10_000;
+
 /**
  * A paired terminal as the tests hold it: what /v1/pair answered, and the
  * device key pair it made (`signingKey`, private, base64url PKCS#8; `publicKey`,
@@ -88,7 +91,11 @@ export async function openTestDb(driver: Driver): Promise<{ db: Db; dispose: () 
   };
 }
 
-/** `serverOptions`: the server's abuse limits or trusted proxy, for the tests of those (defaults otherwise). */
+/**
+ * `serverOptions`: the server's abuse limits or trusted proxy, for the tests of those (defaults
+ * otherwise). The pairing rate alone is raised by default: a test pairs a dozen tills from one
+ * address within seconds, which no shop does (test/server/abuse-limits.test.ts tests that rate).
+ */
 export async function startHarness(
   driver: Driver,
   serverOptions: Pick<StartOptions, 'limits' | 'trustProxy' | 'protocol'> = {},
@@ -115,6 +122,7 @@ export async function startHarness(
     clock: () => clock.now,
     maintenanceIntervalMs: 0,
     ...serverOptions,
+    limits: { pairPerAddress: TEST_PAIRING_RATE, ...serverOptions.limits },
   });
   const storeId = 'paris-1';
   await createStore(db, { id: storeId, name: 'Paris Bastille', timeZone: 'Europe/Paris', currency: 'EUR' }, clock.now);
