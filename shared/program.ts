@@ -142,7 +142,9 @@ export const boundsSchema = z.object({
   /** Adjustment points (either sign, summed) one terminal may make in a store-local day. */
   adjustmentPointsPerTerminalPerDay: z.number().int().min(1).max(1_000_000_000).default(20_000),
   /** Points one sale may earn on keyed amounts (lines without a product the server knows); above it the bound is granted. */
-  keyedEarnPerSale: z.number().int().min(0).max(1_000_000_000).default(500),
+  keyedEarnPerSale: z.number().int().min(0).max(1_000_000_000).default(5_000),
+  /** A sale, adjustment or enrolment dated more days before it reaches the server is held (a clock set back, an outage beyond any real one). */
+  maxEventAgeDays: z.number().int().min(1).max(3650).default(400),
 });
 export type Bounds = z.infer<typeof boundsSchema>;
 

@@ -10,7 +10,7 @@
  * is flagged (overdraft, earn by a blocked member, duplicate enrolment).
  */
 import { lotExpiry } from '../../shared/loyalty/expiry.ts';
-import { evaluateTier, qualifyingWindowStart, tierIndex } from '../../shared/loyalty/tiers.ts';
+import { evaluateTier, qualifyingWindowStart, tierForPoints, tierIndex } from '../../shared/loyalty/tiers.ts';
 import type { ProgramConfig } from '../../shared/program.ts';
 import type { FlagKind, EventResult, LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
 import type { MemberRow } from '../store/member-rows.ts';
@@ -49,6 +49,11 @@ export interface ApplyInput {
   history?: Map<string, MemberHistory>;
   /** Hold id → the terminal that placed it, for the holds the batch's sales name. */
   holdOwners?: Map<string, string>;
+  /**
+   * Per sale event claiming a tier above its member's stored one: the member's qualifying points
+   * in the tier window ending at the sale's time, before this batch (store/trust-rows.ts).
+   */
+  qualifyingAt?: Map<string, number>;
 }
 
 export interface FlagRow {
@@ -126,6 +131,8 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
   const touched = new Set<string>();
   const contacts = input.contacts.map((c) => ({ ...c }));
   const histories = input.history ?? new Map<string, MemberHistory>();
+  /** Qualifying points this batch applied, per member, with their times. */
+  const batchGains = new Map<string, { at: number; q: number }[]>();
   const historyOf = (id: string): MemberHistory => {
     let h = histories.get(id);
     if (h === undefined) histories.set(id, (h = { grants: new Set(), purchaseTimes: [], lastNthAt: null }));
@@ -136,10 +143,17 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
       ? null
       : {
           ...input.trust,
-          factsOf: (id, at, p) => {
+          factsOf: (id, at, p, eventId) => {
             // A member whose enrolment has not arrived: the server knows nothing of it yet (the lowest tier, no bonus granted).
             const row = input.members.get(id) ?? member(id, at);
-            return memberFacts(row, states.get(id)?.qualifying ?? input.qualifying.get(id) ?? 0, historyOf(id), at, p);
+            // The tier the member held at the sale's time: its window then, with this batch's earlier entries in it.
+            const before = eventId === undefined ? undefined : input.qualifyingAt?.get(eventId);
+            const windowThen = qualifyingWindowStart(at, p);
+            const then =
+              before === undefined
+                ? null
+                : before + (batchGains.get(id) ?? []).filter((g) => g.at > windowThen && g.at <= at).reduce((s, g) => s + g.q, 0);
+            return memberFacts(row, states.get(id)?.qualifying ?? input.qualifying.get(id) ?? 0, then, historyOf(id), at, p);
           },
         };
 
@@ -195,6 +209,8 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
     for (const r of judged.reasons) flag(r.kind, r.memberId, r.details);
     if (judged.verdict !== 'apply') {
       const status = judged.verdict === 'hold' ? 'held' : 'refused';
+      // The till applied its claim locally: its members' rows are written again, so its next pull brings the server's figures.
+      for (const e of event.payload.ledger) if (input.members.has(e.memberId)) member(e.memberId, at);
       if (judged.verdict === 'hold') {
         plan.held.push(heldRow(event, judged.reasons, judged.ledger, judged.saleId));
         // A held sale is recorded with the server's figures: a void of it before approval takes back nothing.
@@ -294,6 +310,11 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
           : programExpiry === null
             ? claimedExpiry
             : Math.min(claimedExpiry, programExpiry);
+    if (entry.qualifying !== 0) {
+      const gains = batchGains.get(row.id) ?? [];
+      gains.push({ at, q: entry.qualifying });
+      batchGains.set(row.id, gains);
+    }
     const after = applyEntry(
       state,
       { kind: entry.kind, points: entry.points, qualifying: entry.qualifying, expiresAt, reason: entry.reason ?? null },
@@ -395,17 +416,22 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
 }
 
 /** The server's facts of a member for re-pricing a sale at `at` (trust/reprice-sale.ts). */
-function memberFacts(row: MemberRow, qualifying: number, history: MemberHistory, at: number, program: ProgramConfig): ServerMemberFacts {
-  // The highest tier the server can justify: the member's, or what its qualifying points (an upper bound) reach.
-  const reached = evaluateTier({
-    program,
-    currentTier: row.tier,
-    qualifying,
-    enrolledAt: row.enrolled_at,
-    lastReviewAt: null,
-    now: at,
-  }).tier;
-  const allowedTier = tierIndex(program, reached) > tierIndex(program, row.tier) ? reached : row.tier;
+function memberFacts(
+  row: MemberRow,
+  qualifying: number,
+  qualifyingThen: number | null,
+  history: MemberHistory,
+  at: number,
+  program: ProgramConfig,
+): ServerMemberFacts {
+  // The highest tier the server can justify: the member's, what its qualifying points (an upper bound) reach now,
+  // or what they reached in the window ending at the sale (a sale made offline before a downgrade).
+  const candidates = [
+    row.tier,
+    evaluateTier({ program, currentTier: row.tier, qualifying, enrolledAt: row.enrolled_at, lastReviewAt: null, now: at }).tier,
+    ...(qualifyingThen === null ? [] : [tierForPoints(program, qualifyingThen).id]),
+  ];
+  const allowedTier = candidates.reduce((best, t) => (tierIndex(program, t) > tierIndex(program, best) ? t : best));
   const nth = program.bonuses.nthPurchase;
   const since = Math.max(history.lastNthAt ?? 0, nth === null ? at : at - nth.withinDays * 86_400_000);
   return {

@@ -15,10 +15,10 @@ import { LEDGER_COLUMNS, lotWrites, qualifyingSince, spendableLots } from '../st
 import { committedAppliedSeq, lockMembers, lockTerminalForPush } from '../store/lock-order.ts';
 import { insertMembers, updateMemberPoints, updateMembers, type MemberRow } from '../store/member-rows.ts';
 import { currentProgram } from '../store/programs.ts';
-import { refundBookFor } from '../sales/sale-records.ts';
+import { refundBookFor, storedSalesFor } from '../sales/sale-records.ts';
 import { applyEvents, type ApplyPlan } from './apply-events.ts';
 import { releaseAwaitingSales } from './awaiting-sales.ts';
-import { holdOwners, loadHistories, loadTrustBook, trustWrites } from '../store/trust-rows.ts';
+import { holdOwners, loadHistories, loadTrustBook, qualifyingAtSales, trustWrites } from '../store/trust-rows.ts';
 import { checkBatchShape, classifyBatch } from './classify.ts';
 import { needsExactQualifying, qualifyingGains } from './qualifying.ts';
 import { Turnstile } from './turnstile.ts';
@@ -134,8 +134,26 @@ export async function applyFresh(
   const phones = new Set<string>();
   const emails = new Set<string>();
   const cards = new Set<string>();
+  // The sales the batch's voids and refunds name (apply/trust/judge.ts): their members may get points back or lose them.
+  const storedSales = await storedSalesFor(
+    tx,
+    new Set(events.flatMap((e) => (e.kind === 'sale.voided' || e.kind === 'sale.refunded' ? [e.payload.saleId] : []))),
+  );
+  // Members whose points the server may move beyond what the till claims: it derives its own ledger.
+  const mayDebit = new Map<string, number>();
+  const couldDebit = (id: string, at: number) => {
+    memberIds.add(id);
+    mayDebit.set(id, Math.min(mayDebit.get(id) ?? at, at));
+  };
   for (const e of events) {
     for (const entry of e.payload.ledger) memberIds.add(entry.memberId);
+    if (e.kind === 'points.adjusted') couldDebit(e.payload.memberId, e.createdAt);
+    if (e.kind === 'sale.committed' && e.payload.memberId !== null) {
+      memberIds.add(e.payload.memberId);
+      if (e.payload.pointsRedeemed > 0 || e.payload.rewardId != null) couldDebit(e.payload.memberId, e.createdAt);
+    }
+    if (e.kind === 'sale.voided' || e.kind === 'sale.refunded')
+      for (const entry of storedSales.get(e.payload.saleId)?.ledger ?? []) couldDebit(entry.memberId, e.createdAt);
     if (e.kind === 'member.enrolled') {
       memberIds.add(e.payload.memberId);
       if (e.payload.phone?.trim()) phones.add(e.payload.phone.trim());
@@ -147,8 +165,8 @@ export async function applyFresh(
   const stored = new Map([...members.values()].map((m) => [m.id, m.status]));
   // Only a debit consumes lots, those alive at its time; a credit adds one (lots past their date that it leaves alone are the expiry run's).
   const debits = events.flatMap((e) => e.payload.ledger.filter((entry) => entry.points < 0).map((entry) => ({ e, entry })));
-  const earliestDebit = Math.min(now, ...debits.map(({ e }) => e.createdAt));
-  const lots = await spendableLots(tx, new Set(debits.map(({ entry }) => entry.memberId)), earliestDebit);
+  const earliestDebit = Math.min(now, ...debits.map(({ e }) => e.createdAt), ...mayDebit.values());
+  const lots = await spendableLots(tx, new Set([...debits.map(({ entry }) => entry.memberId), ...mayDebit.keys()]), earliestDebit);
   const windowStart = program === null ? Number.NEGATIVE_INFINITY : qualifyingWindowStart(now, program);
   const gains = qualifyingGains(events, now, windowStart);
   const exact = new Set([...members.values()].filter((m) => needsExactQualifying(m, gains.get(m.id) ?? 0, program, now)).map((m) => m.id));
@@ -175,7 +193,7 @@ export async function applyFresh(
 
   // Refunds are checked against their sale's lines and earlier refunds from any till (refund-check.ts).
   const refunds = await refundBookFor(tx, events, program);
-  const trust = mode === 'approve' ? undefined : await loadTrustBook(tx, who, events, program, now);
+  const trust = mode === 'approve' ? undefined : await loadTrustBook(tx, who, events, program, now, storedSales);
   const history = await loadHistories(tx, events, program, now);
   const plan = applyEvents(
     {
@@ -191,6 +209,7 @@ export async function applyFresh(
       ...(trust !== undefined && { trust }),
       history,
       holdOwners: await holdOwners(tx, events),
+      qualifyingAt: await qualifyingAtSales(tx, events, members, program, now),
     },
     events,
   );

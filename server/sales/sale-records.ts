@@ -5,7 +5,7 @@
  * the store of the till that sent it.
  */
 import type { ProgramConfig } from '../../shared/program.ts';
-import type { SaleRecord, SyncEvent } from '../../shared/sync-protocol.ts';
+import type { LedgerEntry, SaleRecord, SyncEvent } from '../../shared/sync-protocol.ts';
 import { refundableSale, saleEarnExpiry, type RefundBook } from '../apply/refund-check.ts';
 import type { StoredSale } from '../apply/trust/judge.ts';
 import type { Queryable } from '../store/db.ts';
@@ -34,6 +34,8 @@ interface Found {
   /** Refunds whose points were applied (one refused as exceeding the sale is left out). */
   refunds: Refunded[];
   voided: boolean;
+  /** The applied voids' ledgers (a void refused as exceeding the sale left out). */
+  voids: { ledger: LedgerEntry[] }[];
 }
 
 /** The sales with these ids, their applied refunds and whether they were voided. */
@@ -58,6 +60,7 @@ async function salesById(tx: Queryable, saleIds: ReadonlySet<string>): Promise<M
         sale: r.payload as Committed,
         held: r.status === 'held',
         refunds: [],
+        voids: [],
         voided: false,
       });
     }
@@ -71,15 +74,18 @@ async function salesById(tx: Queryable, saleIds: ReadonlySet<string>): Promise<M
     seenRefunds.add(refund.refundId);
     found.get(refund.saleId)?.refunds.push(refund);
   }
-  const voids = await tx.query<{ sale_id: string }>(
+  const voids = await tx.query<{ sale_id: string; ledger: LedgerEntry[] }>(
     // A void refused because the sale was refunded or voided before does not count.
-    `SELECT DISTINCT payload->>'saleId' AS sale_id FROM applied_events WHERE kind = 'sale.voided' AND payload->>'saleId' = ${anyOf('$1', 'text')}
+    `SELECT payload->>'saleId' AS sale_id, payload->'ledger' AS ledger FROM applied_events WHERE kind = 'sale.voided' AND payload->>'saleId' = ${anyOf('$1', 'text')}
      AND NOT reasons @> '["refund_exceeds_sale"]' AND status NOT IN ('held', 'refused')`,
     [ids],
   );
   for (const v of voids) {
     const f = found.get(v.sale_id);
-    if (f !== undefined) f.voided = true;
+    if (f !== undefined) {
+      f.voided = true;
+      f.voids.push({ ledger: v.ledger });
+    }
   }
   return found;
 }
@@ -89,7 +95,14 @@ export async function storedSalesFor(tx: Queryable, saleIds: ReadonlySet<string>
   const out = new Map<string, StoredSale>();
   for (const [id, f] of await salesById(tx, saleIds)) {
     // A held sale's points were not applied: a void or refund of it takes back nothing until it is approved.
-    out.set(id, { storeId: f.storeId, memberId: f.sale.memberId, ledger: f.held ? [] : f.sale.ledger });
+    // Reversals applied before (their stored ledger is what the server applied) used up part of what the sale moved.
+    const reversed = [...f.refunds, ...f.voids].flatMap((r) => r.ledger.filter((e) => e.kind === 'reverse'));
+    out.set(id, {
+      storeId: f.storeId,
+      memberId: f.sale.memberId,
+      createdAt: f.createdAt,
+      ledger: [...(f.held ? [] : f.sale.ledger), ...reversed],
+    });
   }
   return out;
 }

@@ -6,12 +6,12 @@
  * member locks: the rows a check depends on belong to locked members or to the
  * locked terminal.
  */
+import { qualifyingWindowStart, tierIndex } from '../../shared/loyalty/tiers.ts';
 import { programConfigSchema, type ProgramConfig } from '../../shared/program.ts';
 import type { SyncEvent } from '../../shared/sync-protocol.ts';
 import type { ApplyPlan, MemberHistory } from '../apply/apply-events.ts';
 import type { PushingTerminal } from '../apply/push.ts';
-import { dayOf, type Role, type StaffFacts, type TrustBook } from '../apply/trust/judge.ts';
-import { storedSalesFor } from '../sales/sale-records.ts';
+import { dayOf, type Role, type StaffFacts, type StoredSale, type TrustBook } from '../apply/trust/judge.ts';
 import type { Queryable } from './db.ts';
 import { anyOf, insertWrite, jsonList, type RowsWrite } from './json-rows.ts';
 
@@ -43,20 +43,20 @@ export async function loadTrustBook(
   events: readonly SyncEvent[],
   program: ProgramConfig | null,
   now: number,
+  /** The sales the batch's voids and refunds name (push.ts loads them before its member locks). */
+  sales: Map<string, StoredSale>,
 ): Promise<Omit<TrustBook, 'factsOf'>> {
   const staffIds = new Set(events.map((e) => e.payload.staffId));
   const versions = new Set<number>();
   const skus = new Set<string>();
-  const saleIds = new Set<string>();
   const usageKeys: { scope: string; key: string; day: string }[] = [];
   for (const e of events) {
     if (e.kind === 'sale.committed') {
       if (e.payload.programVersion !== undefined) versions.add(e.payload.programVersion);
       for (const l of e.payload.lines ?? []) if (l.sku !== null) skus.add(l.sku);
     }
-    if (e.kind === 'sale.voided' || e.kind === 'sale.refunded') saleIds.add(e.payload.saleId);
     if (program !== null) {
-      const day = dayOf(Math.min(e.createdAt, now), program);
+      const day = dayOf(now, program);
       for (const l of e.payload.ledger) usageKeys.push({ scope: 'member_credit', key: l.memberId, day });
       if (e.kind === 'sale.committed' && e.payload.memberId !== null)
         usageKeys.push({ scope: 'member_credit', key: e.payload.memberId, day });
@@ -86,16 +86,19 @@ export async function loadTrustBook(
         ),
   ]);
   const programs = await programVersions(tx, versions);
+  const [terminal] = await tx.query<{ paired_at: number }>('SELECT paired_at FROM terminals WHERE id = $1', [who.terminalId]);
   const staff = new Map<string, StaffFacts>(staffRows.map((r) => [r.id, { role: r.role, active: r.active, storeId: r.store_id }]));
   return {
+    now,
     terminalId: who.terminalId,
+    pairedAt: Number(terminal?.paired_at ?? 0),
     storeId: who.storeId,
     protocolVersion: who.protocolVersion ?? 2,
     staff,
     programs,
     current: program,
     productCategories: new Map(products.map((r) => [r.sku, r.category])),
-    sales: await storedSalesFor(tx, saleIds),
+    sales,
     usage: new Map(usageRows.map((r) => [`${r.scope}|${r.key}|${r.day}`, Number(r.points)])),
   };
 }
@@ -180,4 +183,36 @@ export function trustWrites(plan: ApplyPlan): (RowsWrite | null)[] {
       'ON CONFLICT (scope, key, day) DO UPDATE SET points = daily_usage.points + EXCLUDED.points',
     ),
   ];
+}
+
+/**
+ * For each sale of the batch whose till priced it at a tier above the member's
+ * stored one: the member's qualifying points in the tier window ending at the
+ * sale's time (a till offline across a downgrade priced it at the tier it then
+ * held). Rare, so one indexed range sum (ledger_member_time) per such sale.
+ */
+export async function qualifyingAtSales(
+  tx: Queryable,
+  events: readonly SyncEvent[],
+  members: ReadonlyMap<string, { tier: string }>,
+  program: ProgramConfig | null,
+  now: number,
+): Promise<Map<string, number>> {
+  if (program === null) return new Map();
+  const wanted = events.flatMap((e) => {
+    if (e.kind !== 'sale.committed' || e.payload.memberId === null || e.payload.memberFacts === undefined) return [];
+    const stored = members.get(e.payload.memberId)?.tier ?? program.tiers.levels[0]!.id;
+    if (tierIndex(program, e.payload.memberFacts.tier) <= tierIndex(program, stored)) return [];
+    const at = Math.min(e.createdAt, now);
+    return [{ event_id: e.id, member_id: e.payload.memberId, f: qualifyingWindowStart(at, program), t: at }];
+  });
+  if (wanted.length === 0) return new Map();
+  const rows = await tx.query<{ event_id: string; q: number }>(
+    `SELECT x.event_id, coalesce(sum(l.qualifying), 0)::bigint AS q
+     FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, member_id uuid, f bigint, t bigint)
+     LEFT JOIN ledger l ON l.member_id = x.member_id AND l.created_at >= x.f AND l.created_at <= x.t
+     GROUP BY x.event_id`,
+    [JSON.stringify(wanted)],
+  );
+  return new Map(rows.map((r) => [r.event_id, Number(r.q)]));
 }

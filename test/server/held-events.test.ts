@@ -110,4 +110,45 @@ describe('held events (postgres)', () => {
     const retry = await push(refunder, lr.events);
     expect(retry.results[0]).toMatchObject({ status: 'duplicate', reasons: ['points_repriced'] });
   });
+
+  it('holds a sale dated before its till was paired, or older than the programme allows', async () => {
+    const t = await h.pair('Clock set back');
+    const m = randomUUID();
+    const log = new EventLog(h.storeId);
+    log.enrol(m, { bonus: 100 });
+    log.sale(m, { earn: 40, at: T0 - 30 * 86_400_000 });
+    const res = await push(t, log.events);
+    expect(res.results[1]).toMatchObject({ status: 'held', reasons: ['over_limit'] });
+    expect((await listHeld(h.db)).find((e) => e.eventId === log.events[1]!.id)?.details).toEqual([
+      expect.objectContaining({ kind: 'over_limit', bound: 'beforePairing' }),
+    ]);
+    expect(await balance(m)).toBe(100);
+
+    const later = await h.pair('Long offline');
+    h.clock.now = T0 + 500 * 86_400_000;
+    const old = new EventLog(h.storeId);
+    old.sale(m, { earn: 30, at: T0 + 10 * 86_400_000 });
+    expect((await push(later, old.events)).results[0]).toMatchObject({ status: 'held', reasons: ['over_limit'] });
+    h.clock.now = T0;
+    expect(await balance(m)).toBe(100);
+  });
+
+  it('a void that leaves points out is completed by the server: the whole sale is reversed', async () => {
+    const t = await h.pair('Short void');
+    const m = randomUUID();
+    const log = new EventLog(h.storeId);
+    log.enrol(m, { bonus: 100 });
+    const saleId = randomUUID();
+    log.sale(m, { earn: 60, redeem: 50, saleId });
+    expect((await push(t, log.events)).results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect(await balance(m)).toBe(110);
+    const empty = new EventLog(h.storeId);
+    empty.seq = log.seq;
+    empty.void(saleId, m, 60);
+    (empty.events[0]!.payload as { ledger: unknown[] }).ledger = [];
+    const res = await push(t, empty.events);
+    expect(res.results[0]).toMatchObject({ status: 'applied_with_adjustment', reasons: ['points_repriced'] });
+    // The 60 earned taken back, the 50 spent given back: the balance before the sale.
+    expect(await balance(m)).toBe(100);
+  });
 });

@@ -16,9 +16,11 @@
  * 3. Bounds (programme `bounds`): above them, held for approval.
  */
 import { enrolmentBonus } from '../../../shared/loyalty/bonuses.ts';
+import { lotExpiry } from '../../../shared/loyalty/expiry.ts';
 import { localParts } from '../../../shared/loyalty/local-time.ts';
+import { earnExpired } from '../../../shared/loyalty/refund.ts';
 import { boundsOf, type ProgramConfig } from '../../../shared/program.ts';
-import type { FlagKind, LedgerEntry, SyncEvent } from '../../../shared/sync-protocol.ts';
+import { MAX_CLOCK_SKEW_MS, type FlagKind, type LedgerEntry, type SyncEvent } from '../../../shared/sync-protocol.ts';
 import { repriceSale, type ServerMemberFacts } from './reprice-sale.ts';
 
 export type Role = 'cashier' | 'manager' | 'admin';
@@ -34,12 +36,18 @@ export interface StaffFacts {
 export interface StoredSale {
   storeId: string;
   memberId: string | null;
+  /** The sale's time: when its earned points expire (refund policy). */
+  createdAt: number;
   /** The ledger the server applied for the sale, then the reversals (kind 'reverse') applied to it since. */
   ledger: readonly LedgerEntry[];
 }
 
 export interface TrustBook {
+  /** The server's time: daily bounds count by the day an event arrives (a back-dated event cannot use past days' room). */
+  now: number;
   terminalId: string;
+  /** When the terminal was paired: nothing it sends can have happened before. */
+  pairedAt: number;
   storeId: string;
   protocolVersion: 1 | 2;
   staff: ReadonlyMap<string, StaffFacts>;
@@ -48,7 +56,8 @@ export interface TrustBook {
   current: ProgramConfig | null;
   productCategories: ReadonlyMap<string, string>;
   /** The server's facts of a member at a time (the tier it can justify needs the batch's state: apply-events.ts). */
-  factsOf(memberId: string, at: number, program: ProgramConfig): ServerMemberFacts | null;
+  /** `eventId`: the sale being judged, whose tier-window sum push.ts may have loaded (qualifyingAt). */
+  factsOf(memberId: string, at: number, program: ProgramConfig, eventId?: string): ServerMemberFacts | null;
   /** Sales voids and refunds name, and the batch's own sales as they are judged. */
   sales: Map<string, StoredSale>;
   /** Points counted against daily bounds, "scope|key|day" → points; the batch's own are added as judged. */
@@ -147,7 +156,17 @@ export function judgeEvent(book: TrustBook, event: SyncEvent, at: number): Judge
   const usage: UsageCount[] = [];
   if (program !== null) {
     const bounds = boundsOf(program);
-    const day = dayOf(at, program);
+    const day = dayOf(book.now, program);
+    // A sale, adjustment or enrolment dated long before it arrives (a till's clock set back to claim a past year's bonus,
+    // or a till offline beyond any real outage) waits for a person.
+    if (at < book.pairedAt - MAX_CLOCK_SKEW_MS)
+      reasons.push({ kind: 'over_limit', memberId: memberOf, details: { bound: 'beforePairing', pairedAt: book.pairedAt } });
+    else if (event.kind !== 'sale.voided' && event.kind !== 'sale.refunded' && book.now - at > bounds.maxEventAgeDays * 86_400_000)
+      reasons.push({
+        kind: 'over_limit',
+        memberId: memberOf,
+        details: { bound: 'maxEventAgeDays', limit: bounds.maxEventAgeDays, ageDays: Math.floor((book.now - at) / 86_400_000) },
+      });
     const credits = new Map<string, number>();
     for (const e of derived.ledger)
       if (e.points > 0 && e.kind !== 'reverse') credits.set(e.memberId, (credits.get(e.memberId) ?? 0) + e.points);
@@ -178,7 +197,12 @@ export function judgeEvent(book: TrustBook, event: SyncEvent, at: number): Judge
   }
   for (const u of usage) book.usage.set(u.key, (book.usage.get(u.key) ?? 0) + u.points);
   if (event.kind === 'sale.committed')
-    book.sales.set(event.payload.saleId, { storeId: book.storeId, memberId: event.payload.memberId, ledger: derived.ledger });
+    book.sales.set(event.payload.saleId, {
+      storeId: book.storeId,
+      memberId: event.payload.memberId,
+      createdAt: at,
+      ledger: derived.ledger,
+    });
   if (event.kind === 'sale.voided' || event.kind === 'sale.refunded') {
     // What this reversal moved is no longer the next one's to move (two refunds of one sale in a batch).
     const sale = book.sales.get(event.payload.saleId);
@@ -213,7 +237,7 @@ function deriveLedger(book: TrustBook, event: SyncEvent, at: number, reasons: Re
   const program = book.current;
   switch (event.kind) {
     case 'sale.committed':
-      return deriveSale(book, event.payload, at, reasons);
+      return deriveSale(book, event.payload, at, reasons, event.id);
     case 'member.enrolled': {
       const p = event.payload;
       // Without a programme there is nothing to derive from: the bounds alone apply.
@@ -256,9 +280,61 @@ function deriveLedger(book: TrustBook, event: SyncEvent, at: number, reasons: Re
         reasons.push({ kind: 'wrong_store', memberId: p.memberId, details: { saleId: p.saleId } });
         return { ok: false };
       }
-      return { ok: true, ledger: boundReversal(sale, p.ledger, p.memberId, reasons), grants: [] };
+      const before = reasons.length;
+      const bounded = boundReversal(sale, p.ledger, p.memberId, reasons);
+      // A void reverses the whole sale: what it leaves out, the server takes back itself (the refund policy aside).
+      const ledger = event.kind === 'sale.voided' ? completeVoid(sale, bounded, at, program, p.memberId, reasons) : bounded;
+      const changed = reasons.length > before;
+      return {
+        ok: true,
+        ledger,
+        grants: [],
+        // Stored as applied, so the next reversal of the sale is judged against what this one really moved.
+        ...(changed && { storedPayload: { ...p, ledger, claimed: { ledger: p.ledger } } }),
+      };
     }
   }
+}
+
+/**
+ * The rest of a void's reversal, per member, where the till's fell short: the
+ * points the sale gave and were not yet taken back (unless expired by the
+ * void's time: shared/loyalty/refund.ts), and the points it spent and were not
+ * yet given back.
+ */
+function completeVoid(
+  sale: StoredSale,
+  bounded: LedgerEntry[],
+  at: number,
+  program: ProgramConfig | null,
+  memberId: string | null,
+  reasons: Reason[],
+): LedgerEntry[] {
+  const net = new Map<string, { gave: number; took: number }>();
+  const of = (id: string) => net.get(id) ?? (net.set(id, { gave: 0, took: 0 }), net.get(id)!);
+  for (const e of [...sale.ledger, ...bounded]) {
+    const n = of(e.memberId);
+    if (e.kind === 'reverse') {
+      if (e.points < 0) n.gave += e.points;
+      else n.took -= e.points;
+    } else if (e.points > 0) n.gave += e.points;
+    else n.took -= e.points;
+  }
+  const expired = program !== null && earnExpired(lotExpiry(sale.createdAt, program), at);
+  const extra: LedgerEntry[] = [];
+  for (const [id, n] of net) {
+    if (n.gave > 0 && !expired)
+      extra.push({ memberId: id, kind: 'reverse', points: -n.gave, qualifying: 0, reason: 'void: taken back by the server' });
+    if (n.took > 0) extra.push({ memberId: id, kind: 'reverse', points: n.took, qualifying: 0, reason: 'void: given back by the server' });
+  }
+  if (extra.length === 0) return bounded;
+  const claimed = bounded.reduce((s, e) => s + e.points, 0);
+  reasons.push({
+    kind: 'points_repriced',
+    memberId: memberId ?? sale.memberId,
+    details: { claimed, server: claimed + extra.reduce((s, e) => s + e.points, 0), void: 'incomplete' },
+  });
+  return [...bounded, ...extra];
 }
 
 /**
@@ -299,14 +375,20 @@ function boundReversal(sale: StoredSale, claimed: readonly LedgerEntry[], member
   return out;
 }
 
-function deriveSale(book: TrustBook, p: Extract<SyncEvent, { kind: 'sale.committed' }>['payload'], at: number, reasons: Reason[]): Derived {
+function deriveSale(
+  book: TrustBook,
+  p: Extract<SyncEvent, { kind: 'sale.committed' }>['payload'],
+  at: number,
+  reasons: Reason[],
+  eventId: string,
+): Derived {
   const current = book.current;
   if (current === null) return { ok: true, ledger: p.ledger.map((e) => ({ ...e })), grants: [] };
   const program = (p.programVersion !== undefined ? book.programs.get(p.programVersion) : undefined) ?? current;
   const memberId = p.memberId;
   if (p.lines === undefined) return unverifiedSale(p, program, reasons);
   const year = localParts(at, program.timeZone).year;
-  const facts = memberId === null ? null : book.factsOf(memberId, at, program);
+  const facts = memberId === null ? null : book.factsOf(memberId, at, program, eventId);
   const r = repriceSale({ sale: p, program, productCategories: book.productCategories, facts, at, year });
   if (!r.ok) {
     reasons.push({ kind: 'invalid_sale', memberId, details: { problem: r.message } });
@@ -314,7 +396,8 @@ function deriveSale(book: TrustBook, p: Extract<SyncEvent, { kind: 'sale.committ
   }
   if (r.keyedCapped !== null) reasons.push({ kind: 'keyed_earn_capped', memberId, details: r.keyedCapped });
   // A terminal on protocol 1 (the transition window) sends no member facts: the server's bounded figure applies, flagged.
-  if (book.protocolVersion === 1) reasons.push({ kind: 'unverified', memberId, details: { claimed: r.claimed, server: r.server, protocolVersion: 1 } });
+  if (book.protocolVersion === 1)
+    reasons.push({ kind: 'unverified', memberId, details: { claimed: r.claimed, server: r.server, protocolVersion: 1 } });
   if (!r.agrees && r.keyedCapped === null)
     reasons.push({ kind: 'points_repriced', memberId, details: { claimed: r.claimed, server: r.server, programVersion: program.version } });
   const grants = r.bonuses.flatMap((b) => {

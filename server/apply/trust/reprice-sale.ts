@@ -63,7 +63,7 @@ function memberState(
   claimed: Committed['memberFacts'],
   year: number,
 ): MemberState {
-  const claimedTier = claimed?.tier ?? facts.tier;
+  const claimedTier = claimed?.tier ?? facts.allowedTier;
   const known = tierIndex(program, claimedTier) >= 0;
   const tier = known && tierIndex(program, claimedTier) <= tierIndex(program, facts.allowedTier) ? claimedTier : facts.allowedTier;
   return {
