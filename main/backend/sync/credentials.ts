@@ -92,16 +92,20 @@ export function openCredentials(sealed: string, key: Buffer): SyncCredentials {
   if (version !== VERSION || data === undefined)
     throw new AppError('VALIDATION', 'The stored sync credentials are in an unknown format. Pair the terminal again.');
   const raw = Buffer.from(data, 'base64url');
+  let text: string;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
     decipher.setAAD(AAD);
     decipher.setAuthTag(raw.subarray(12, 28));
-    const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-    return syncCredentialsSchema.parse(JSON.parse(text));
+    text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   } catch {
     throw new AppError(
       'VALIDATION',
       'The stored sync credentials cannot be opened with this device key (the key file was replaced?). Pair the terminal again.',
     );
   }
+  const parsed = syncCredentialsSchema.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    throw new AppError('VALIDATION', 'The stored sync credentials are incomplete (no signing key). Pair the terminal again.');
+  return parsed.data;
 }

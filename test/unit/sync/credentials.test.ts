@@ -38,3 +38,19 @@ test('the key file is made once, 32 bytes, mode 0600, and reused', () => {
   writeFileSync(join(dir.path, 'bad.key'), 'short');
   expect(() => keyFileSource(join(dir!.path, 'bad.key'))()).toThrow(/damaged/);
 });
+
+test('holds the device signing key (protocol 2), a version-1 secret, or both while a move is pending; never neither', () => {
+  const key = Buffer.alloc(32, 3);
+  const { secret, ...identity } = creds;
+  const signingKey = 'B'.repeat(64);
+  for (const c of [
+    { ...identity, signingKey },
+    { ...identity, secret },
+    { ...identity, secret, signingKey },
+  ]) {
+    const sealed = sealCredentials(c, key);
+    expect(sealed).not.toContain(signingKey);
+    expect(openCredentials(sealed, key)).toEqual(c);
+  }
+  expect(() => openCredentials(sealCredentials(identity as never, key), key)).toThrow(/incomplete/);
+});
