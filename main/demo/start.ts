@@ -46,7 +46,11 @@ async function main(): Promise<void> {
 
   say('Starting the central server (embedded PostgreSQL: PGlite)…');
   const serverDir = join(DATA, 'server');
-  const db = await openDatabase({ dataDir: serverDir });
+  // The token-signing keys are sealed under a master key kept beside (not inside) the server's folder.
+  const db = await openDatabase({
+    dataDir: serverDir,
+    onMasterKey: ({ path, created }) => say(created ? `  made the server's master key file ${path} (0600)` : `  master key file: ${path}`),
+  });
   if (await seedDemoServer(db, Date.now())) say('  seeded the demo store, programme, products, staff and members');
   const server = await startServer({ db, port: SERVER_PORT, host: '127.0.0.1', log: false });
   // The demo holds the server's data folder: admin commands (`npm run server -- <command> --data .data/demo/server`) go through it.
