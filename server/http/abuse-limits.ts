@@ -96,7 +96,7 @@ export function pairingRateConfig(limits: AbuseLimits): { rateLimit: { max: numb
 export type TerminalRateCheck = (req: FastifyRequest, terminalId: string) => Promise<void>;
 
 /**
- * Registers the per-address limit on every route (before the body is read:
+ * Registers the per-address limit on every route and on unknown paths (before the body is read:
  * a flood costs no parsing and no database work) and returns the per-terminal
  * check `handle` calls once a signature is verified. Registered before the
  * routes, so its onRoute hook sees them all.
@@ -110,6 +110,14 @@ export function installAbuseLimits(app: FastifyInstance, limits: AbuseLimits): T
     timeWindow: limits.windowMs,
     // req.ip is the socket's address, or X-Forwarded-For's when fastify's trustProxy names the proxy.
     errorResponseBuilder: (req, context) => rateLimited(req.routeOptions.config.rateLimit ? 'pairing' : 'address', context.ttl / 1000),
+  });
+  // A path no route matches is counted against the same per-address budget (a scan of made-up paths is a flood too).
+  let unmatched: ReturnType<FastifyInstance['createRateLimit']> | null = null;
+  app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.url !== undefined) return; // a route: its own hook counts it
+    unmatched ??= app.createRateLimit();
+    const outcome = await unmatched(req);
+    if (!outcome.isAllowed && outcome.isExceeded) throw rateLimited('address', outcome.ttlInSeconds);
   });
   let perTerminal: ReturnType<FastifyInstance['createRateLimit']> | null = null;
   return async (req, terminalId) => {

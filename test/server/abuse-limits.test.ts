@@ -79,6 +79,10 @@ describe('per address', () => {
     const limited = flood.filter((a) => a.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(19);
     for (const a of flood) expect([401, 429]).toContain(a.status);
+    // Made-up paths count against the same budget: they are refused too, not answered 404.
+    const probe = await send(h, 'GET', '/v1/no-such-route');
+    expect(probe.status).toBe(429);
+    expect(probe.body).toMatchObject({ code: 'RATE_LIMITED', details: { limitedBy: 'address' } });
     for (const a of limited) {
       expect(Number(a.retryAfter)).toBeGreaterThanOrEqual(1);
       expect(a.body).toMatchObject({ code: 'RATE_LIMITED', details: { limitedBy: 'address' } });
