@@ -41,6 +41,8 @@ export class ServerLink {
   private credentials: SyncCredentials | null | undefined;
   private http: SyncHttpClient | null = null;
   private deviceKeyUnsupportedUntil = -Infinity;
+  /** Clients replaced by upgradeSigning, closed once their requests had time to finish (or at close()). */
+  private readonly retired = new Set<SyncHttpClient>();
 
   constructor(private readonly options: ServerLinkOptions) {}
 
@@ -95,7 +97,16 @@ export class ServerLink {
     if (outcome.kind === 'unchanged') return client;
     if (outcome.kind === 'unsupported') this.deviceKeyUnsupportedUntil = this.options.now() + UNSUPPORTED_RETRY_MS;
     // The credentials now hold the key pair (and, once registered, no secret): sign with what they say.
-    this.close();
+    // The old client is closed a little later, so a hold or token request already on it can finish.
+    const old = this.http;
+    this.http = null;
+    if (old !== null) {
+      this.retired.add(old);
+      setTimeout(() => {
+        old.close();
+        this.retired.delete(old);
+      }, this.options.requestTimeoutMs).unref();
+    }
     this.credentials = outcome.credentials;
     return this.client();
   }
@@ -111,6 +122,8 @@ export class ServerLink {
   close(): void {
     this.http?.close();
     this.http = null;
+    for (const old of this.retired) old.close();
+    this.retired.clear();
   }
 
   private creds(): SyncCredentials | null {
