@@ -112,6 +112,12 @@ export function attachMasterKey(db: Db, masterKey: MasterKey): void {
   ATTACHED.set(db, masterKey);
 }
 
+/** A database object wrapping another (a test's statement recorder) signs with the same master key. */
+export function shareMasterKey(from: Db, to: Db): void {
+  const found = ATTACHED.get(from);
+  if (found !== undefined) ATTACHED.set(to, found);
+}
+
 /** The attached master key, or a MasterKeyError naming the setting. */
 export function masterKeyOf(db: Db): MasterKey {
   const found = ATTACHED.get(db);

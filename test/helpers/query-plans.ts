@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import type { Db, Queryable } from '../../server/store/db.ts';
+import { shareMasterKey } from '../../server/tokens/master-key.ts';
 
 export interface Recorded {
   sql: string;
@@ -70,6 +71,7 @@ export function recordServer(db: Db): Recorder & { db: Db } {
     transaction: (fn, options) => db.transaction((tx) => fn(wrap(tx)), options),
     close: () => db.close(),
   };
+  shareMasterKey(db, recording); // the recorder signs member tokens with the database's master key
   return { ...r, db: recording };
 }
 
