@@ -127,6 +127,13 @@ describe('--pair', () => {
     expect(r.err).toMatch(/certificate/);
   });
 
+  test('a plain http:// server on another machine: exit 5, refused before the code is sent', async () => {
+    const r = await cli(['--pair', 'ANY-CODE', '--server', 'http://192.0.2.1:8787']);
+    expect(r.exit).toBe(EXIT.TLS);
+    expect(r.err).toMatch(/http:\/\/192\.0\.2\.1:8787 is refused/);
+    expect(r.err).toMatch(/sync\.allowInsecureHttp/);
+  });
+
   test('bad arguments: exit 2', async () => {
     expect((await cli(['--pair', 'X'])).exit).toBe(EXIT.BAD_ARGUMENTS); // no server
     expect((await cli(['--pair'])).exit).toBe(EXIT.BAD_ARGUMENTS); // no code
