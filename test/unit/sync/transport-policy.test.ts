@@ -9,6 +9,10 @@ import { AppError } from '../../../shared/errors.ts';
 import { isLoopbackHost } from '../../../shared/loopback-host.ts';
 import { classifyFailure, SyncFailure } from '../../../main/backend/sync/failure.ts';
 import { loggableOrigin, requireAllowedServerUrl, transportVerdict } from '../../../main/backend/sync/transport-policy.ts';
+import { backendConfigFromEnv, syncSettingsFromConfig } from '../../../main/backend/platform/backend-config.ts';
+import { backendEnv } from '../../../main/platform-config/backend-env.ts';
+import { builtInDefaults, resolveConfig } from '../../../main/platform-config/config-resolve.ts';
+import { parseFlags } from '../../../main/platform-config/config-sources.ts';
 
 describe('loopback', () => {
   test.each([
@@ -74,5 +78,27 @@ describe('verdict', () => {
 
   test('a client refusal is an operator’s problem: no hot retry', () => {
     expect(classifyFailure(new SyncFailure('insecure', 'refused'))).toMatchObject({ retry: 'slow', state: 'error' });
+  });
+});
+
+describe('the setting, from the fleet configuration to the sync engine', () => {
+  const linux = { platform: 'linux' as const, env: {}, home: '/home/till' };
+  const settingsFrom = (args: string[], env: Record<string, string> = {}) => {
+    const resolved = resolveConfig({
+      defaults: builtInDefaults(linux),
+      file: { path: '/etc/loyalty-terminal/config.json', status: 'missing' },
+      env,
+      flags: parseFlags(['--store-id', 's', ...args]),
+      platform: 'linux',
+    });
+    expect(resolved.problems).toEqual([]);
+    return syncSettingsFromConfig(backendConfigFromEnv(backendEnv(resolved.config, { appVersion: 'test', problems: [] })));
+  };
+
+  test('off unless set; the flag, --no- flag and LT_SYNC_ALLOW_INSECURE_HTTP reach the engine', () => {
+    expect(settingsFrom([]).allowInsecureHttp).toBe(false);
+    expect(settingsFrom(['--sync-allow-insecure-http']).allowInsecureHttp).toBe(true);
+    expect(settingsFrom(['--no-sync-allow-insecure-http'], { LT_SYNC_ALLOW_INSECURE_HTTP: 'true' }).allowInsecureHttp).toBe(false);
+    expect(settingsFrom([], { LT_SYNC_ALLOW_INSECURE_HTTP: 'yes' }).allowInsecureHttp).toBe(true);
   });
 });
