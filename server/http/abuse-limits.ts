@@ -78,11 +78,15 @@ export type LimitedBy = 'address' | 'pairing' | 'terminal';
 
 export function rateLimited(limitedBy: LimitedBy, retryAfterSeconds: number): HttpError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-  const who = { address: 'this address', pairing: 'pairing from this address', terminal: 'this terminal' }[limitedBy];
+  const what = {
+    address: 'Too many requests from this address',
+    pairing: 'Too many pairing attempts from this address',
+    terminal: 'Too many requests from this terminal',
+  }[limitedBy];
   return new HttpError(
     429,
     'RATE_LIMITED',
-    `Too many requests from ${who}. Nothing was applied; try again in ${seconds} s.`,
+    `${what}. Nothing was applied; try again in ${seconds} s.`,
     { limitedBy, retryAfterSeconds: seconds },
     { 'retry-after': String(seconds) },
   );
