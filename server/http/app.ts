@@ -3,7 +3,9 @@
  * request body is read raw (its exact bytes are signed), authenticated before
  * it is parsed, then parsed as JSON and validated with zod. Every failure
  * answers `{code, message, details?}` with a 4xx/5xx status; nothing is
- * applied before authentication and validation succeed.
+ * applied before authentication and validation succeed. Rates per address
+ * (before the body is read) and per terminal (after its signature holds),
+ * body limits per route and request timeouts: abuse-limits.ts.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
