@@ -18,6 +18,11 @@ CREATE TABLE bonus_grants (
   PRIMARY KEY (member_id, kind, period)
 );
 
+-- The tier before a member's last downgrade and when it took effect: a sale a till made offline
+-- before it was priced at that tier, and the server's re-price allows it.
+ALTER TABLE members ADD COLUMN tier_before TEXT;
+ALTER TABLE members ADD COLUMN tier_changed_at BIGINT;
+
 -- Points counted against the programme's daily bounds, by store-local day.
 CREATE TABLE daily_usage (
   scope   TEXT NOT NULL CHECK (scope IN ('member_credit', 'terminal_adjust')),

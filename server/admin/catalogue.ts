@@ -79,20 +79,22 @@ export const staffImportSchema = z
       /** 4–8 digits; hashed here with the terminal's scrypt format, never stored or logged. */
       pin: z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits'),
       active: z.boolean().default(true),
+      /** The store the person works at; absent or null = every store. The server checks events' staff against it. */
+      storeId: z.string().min(1).max(64).nullable().default(null),
     }),
   )
   .refine((list) => new Set(list.map((s) => s.id)).size === list.length, 'staff ids must be unique');
 
 export async function importStaff(db: Db, staff: unknown): Promise<{ count: number }> {
   const list = parse(staffImportSchema, staff, 'staff file');
-  const rows = list.map((s) => ({ id: s.id, name: s.name, role: s.role, pin_hash: hashPin(s.pin), active: s.active }));
+  const rows = list.map((s) => ({ id: s.id, name: s.name, role: s.role, pin_hash: hashPin(s.pin), active: s.active, store_id: s.storeId }));
   await changeTransaction(db, (tx) =>
     insertRows(
       tx,
       'staff',
-      'id text, name text, role text, pin_hash text, active boolean',
+      'id text, name text, role text, pin_hash text, active boolean, store_id text',
       rows,
-      'ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, pin_hash = EXCLUDED.pin_hash, active = EXCLUDED.active',
+      'ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, pin_hash = EXCLUDED.pin_hash, active = EXCLUDED.active, store_id = EXCLUDED.store_id',
     ),
   );
   return { count: list.length };

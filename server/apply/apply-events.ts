@@ -133,6 +133,8 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
   const histories = input.history ?? new Map<string, MemberHistory>();
   /** Qualifying points this batch applied, per member, with their times. */
   const batchGains = new Map<string, { at: number; q: number }[]>();
+  /** The most qualifying points a member had at any point of this batch: a till upgrades after each sale, and a later void does not take the tier back. */
+  const peakQualifying = new Map<string, number>();
   const historyOf = (id: string): MemberHistory => {
     let h = histories.get(id);
     if (h === undefined) histories.set(id, (h = { grants: new Set(), purchaseTimes: [], lastNthAt: null }));
@@ -153,7 +155,8 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
               before === undefined
                 ? null
                 : before + (batchGains.get(id) ?? []).filter((g) => g.at > windowThen && g.at <= at).reduce((s, g) => s + g.q, 0);
-            return memberFacts(row, states.get(id)?.qualifying ?? input.qualifying.get(id) ?? 0, then, historyOf(id), at, p);
+            const qualifying = Math.max(states.get(id)?.qualifying ?? input.qualifying.get(id) ?? 0, peakQualifying.get(id) ?? 0);
+            return memberFacts(row, qualifying, then, historyOf(id), at, p);
           },
         };
 
@@ -176,6 +179,8 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
         tier_reviewed_at: null,
         balance: 0,
         qualifying_bound: 0,
+        tier_before: null,
+        tier_changed_at: null,
         created_at: now,
         updated_at: now,
       };
@@ -323,6 +328,7 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
       inWindow,
       writer,
     );
+    peakQualifying.set(row.id, Math.max(peakQualifying.get(row.id) ?? 0, state.qualifying));
     if (entry.points < 0 && (entry.kind === 'redeem' || entry.kind === 'adjust') && after < 0) {
       flag('overdraft', row.id, { points: entry.points, balanceAfter: after });
     }
@@ -406,6 +412,11 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
         lastReviewAt: row.tier_reviewed_at,
         now,
       });
+      // A downgrade takes effect at its review: a sale made offline before it was priced at the tier before.
+      if (tier.change === 'downgrade') {
+        row.tier_before = row.tier;
+        row.tier_changed_at = tier.reviewedAt ?? now;
+      }
       row.tier = tier.tier;
       row.tier_reviewed_at = tier.reviewedAt;
     }
@@ -428,6 +439,7 @@ function memberFacts(
   // or what they reached in the window ending at the sale (a sale made offline before a downgrade).
   const candidates = [
     row.tier,
+    ...(row.tier_before !== null && row.tier_changed_at !== null && at < row.tier_changed_at ? [row.tier_before] : []),
     evaluateTier({ program, currentTier: row.tier, qualifying, enrolledAt: row.enrolled_at, lastReviewAt: null, now: at }).tier,
     ...(qualifyingThen === null ? [] : [tierForPoints(program, qualifyingThen).id]),
   ];
@@ -441,6 +453,6 @@ function memberFacts(
     enrolledAt: row.enrolled_at,
     referredBy: row.referred_by,
     grants: history.grants,
-    recentPurchaseTimes: history.purchaseTimes.filter((t) => t > since && t < at),
+    recentPurchaseTimes: history.purchaseTimes.filter((t) => t > since && t <= at),
   };
 }

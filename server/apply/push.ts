@@ -194,7 +194,7 @@ export async function applyFresh(
   // Refunds are checked against their sale's lines and earlier refunds from any till (refund-check.ts).
   const refunds = await refundBookFor(tx, events, program);
   const trust = mode === 'approve' ? undefined : await loadTrustBook(tx, who, events, program, now, storedSales);
-  const history = await loadHistories(tx, events, program, now);
+  const history = await loadHistories(tx, terminalId, events, program, now);
   const plan = applyEvents(
     {
       terminalId,

@@ -18,12 +18,15 @@ export interface MemberRow {
   balance: number;
   /** An upper bound of the tier window's qualifying points (db/server/0002-lighter-push.sql); null = unknown. */
   qualifying_bound: number | null;
+  /** The tier before the last downgrade, and when that downgrade took effect (its review): a sale made offline before it was priced at that tier. */
+  tier_before: string | null;
+  tier_changed_at: number | null;
   created_at: number;
   updated_at: number;
 }
 
 const MEMBER_COLUMNS =
-  'id uuid, status text, name text, phone text, email text, birth_date text, consent_marketing boolean, referred_by uuid, enrolled_store text, enrolled_at bigint, tier text, tier_reviewed_at bigint, balance bigint, qualifying_bound bigint, created_at bigint, updated_at bigint';
+  'id uuid, status text, name text, phone text, email text, birth_date text, consent_marketing boolean, referred_by uuid, enrolled_store text, enrolled_at bigint, tier text, tier_reviewed_at bigint, balance bigint, qualifying_bound bigint, tier_before text, tier_changed_at bigint, created_at bigint, updated_at bigint';
 /** The member's columns; lock-order.ts's lockMembers loads them. */
 export const MEMBER_SELECT = columnNames(MEMBER_COLUMNS);
 
@@ -37,7 +40,8 @@ export function updateMembers(rows: readonly MemberRow[]): RowsWrite | null {
   return updateWrite('members', MEMBER_COLUMNS.replace(/, created_at bigint/, ''), 'uuid', rows);
 }
 
-const POINTS_COLUMNS = 'id uuid, balance bigint, tier text, tier_reviewed_at bigint, qualifying_bound bigint, updated_at bigint';
+const POINTS_COLUMNS =
+  'id uuid, balance bigint, tier text, tier_reviewed_at bigint, qualifying_bound bigint, tier_before text, tier_changed_at bigint, updated_at bigint';
 
 /** Rewrites only what a sale, void, refund or adjustment changes: the cheap update for most of a batch. */
 export function updateMemberPoints(rows: readonly MemberRow[]): RowsWrite | null {
@@ -51,6 +55,8 @@ export function updateMemberPoints(rows: readonly MemberRow[]): RowsWrite | null
       tier: r.tier,
       tier_reviewed_at: r.tier_reviewed_at,
       qualifying_bound: r.qualifying_bound,
+      tier_before: r.tier_before,
+      tier_changed_at: r.tier_changed_at,
       updated_at: r.updated_at,
     })),
   );

@@ -106,6 +106,7 @@ export async function loadTrustBook(
 /** Bonus grants and recent purchases of the members the batch's sales and enrolments name. */
 export async function loadHistories(
   tx: Queryable,
+  terminalId: string,
   events: readonly SyncEvent[],
   program: ProgramConfig | null,
   now: number,
@@ -129,7 +130,8 @@ export async function loadHistories(
   for (const g of grants) {
     const h = out.get(g.member_id)!;
     h.grants.add(`${g.kind}|${g.period}`);
-    if (g.kind === 'nth_purchase') h.lastNthAt = Math.max(h.lastNthAt ?? 0, Number(g.granted_at));
+    // The till's own last nth-purchase bonus starts its new streak (a till counts its own; the server counts every till's purchases).
+    if (g.kind === 'nth_purchase' && g.period.startsWith(`${terminalId}|`)) h.lastNthAt = Math.max(h.lastNthAt ?? 0, Number(g.granted_at));
   }
   const nth = program?.bonuses.nthPurchase ?? null;
   if (nth !== null) {

@@ -55,10 +55,14 @@
  *   time of the refund are not taken back; unexpired ones are (checked on
  *   the events the terminals sent, `refundPolicy`).
  */
-import type { SyncEvent } from '../../shared/sync-protocol.ts';
+import { localParts } from '../../shared/loyalty/local-time.ts';
+import type { LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
 import type { ProxyExchange } from './sync-harness.ts';
 
 const EXPIRY_MONTHS = 12;
+/** The demo programme's store zone: the birthday bonus's year is store-local. */
+const TIME_ZONE = 'Europe/Paris';
+const BIRTHDAY_POINTS = 200;
 
 /** `months` calendar months after `ms`, in UTC, on the same day or the month's last day. */
 export function monthsLater(ms: number, months: number): number {
@@ -175,6 +179,8 @@ export class ServerModel {
   readonly counts = emptyModelCounts();
   /** The earned points of each sale applied, for the refund policy. */
   private readonly saleEarns = new Map<string, SaleEarn[]>();
+  /** "member|year" of birthday bonuses granted: the server grants one a year per member, chain-wide, whichever till claims it first. */
+  private readonly birthdays = new Set<string>();
   private lots = 0;
   private batches = 0;
   private readonly leftByCredits = new Set<ModelLot>();
@@ -185,7 +191,15 @@ export class ServerModel {
   constructor(
     private readonly now: () => number,
     private readonly ledgerOrder: LedgerOrder,
+    /**
+     * The events among these whose points the server's checks (server/apply/trust/) derived or bounded itself, with the
+     * entries it applied (stored with the event); an event held or refused has none.
+     */
+    private readonly serverJudged: (eventIds: string[]) => Promise<Map<string, LedgerEntry[]>>,
   ) {}
+
+  /** Events the server re-priced, held or refused, and what it applied for them (read at settle time). */
+  private readonly judged = new Map<string, LedgerEntry[]>();
 
   member(id: string): ModelMember {
     let m = this.members.get(id);
@@ -221,6 +235,7 @@ export class ServerModel {
     this.pending = [];
     if (batches.length === 0) return;
     const first = await this.ledgerOrder(batches.flatMap((b) => b.events.map((e) => e.id)));
+    for (const [id, ledger] of await this.serverJudged(batches.flatMap((b) => b.events.map((e) => e.id)))) this.judged.set(id, ledger);
     let key = Number.NEGATIVE_INFINITY;
     const keyed = batches.map((b, seen) => {
       const ids = b.events.map((e) => first.get(e.id)).filter((id): id is number => id !== undefined);
@@ -261,7 +276,18 @@ export class ServerModel {
     this.applied.push(event);
     this.counts.eventsApplied++;
     const at = Math.min(event.createdAt, now);
-    const entries = event.payload.ledger ?? [];
+    // Where the server's checks derived its own figures (an offline till priced at a tier or with a bonus the server
+    // cannot grant: a second birthday bonus in a year, claimed at two tills offline), the model applies what the server
+    // applied; what the lots, expiry and debt then do is still the model's own. The once-a-year rule it checks itself.
+    const entries = this.judged.get(event.id) ?? event.payload.ledger ?? [];
+    for (const e of entries) {
+      // Entries carry no bonus kind: in the demo programme a sale's bonus of 200 is the birthday's (nth 50, referral 100 and 150).
+      if (event.kind !== 'sale.committed' || e.kind !== 'bonus' || e.points !== BIRTHDAY_POINTS || e.memberId !== event.payload.memberId)
+        continue;
+      const key = `${e.memberId}|${localParts(at, TIME_ZONE).year}`;
+      if (this.birthdays.has(key)) this.violations.push(`a second birthday bonus in one year for member ${e.memberId} (event ${event.id})`);
+      this.birthdays.add(key);
+    }
     if (event.kind === 'sale.committed') {
       this.counts.sales++;
       if (entries.some((e) => e.kind === 'redeem')) {
@@ -275,7 +301,7 @@ export class ServerModel {
           .map((e) => ({ memberId: e.memberId, points: e.points, expiresAt: e.expiresAt ?? monthsLater(at, EXPIRY_MONTHS) })),
       );
     }
-    if (event.kind === 'sale.voided' || event.kind === 'sale.refunded') this.checkRefund(event, at);
+    if (event.kind === 'sale.voided' || event.kind === 'sale.refunded') this.checkRefund(event, entries, at);
     if (event.kind === 'points.adjusted') this.counts.adjustments++;
     for (const entry of entries) {
       const m = this.member(entry.memberId);
@@ -362,13 +388,17 @@ export class ServerModel {
    * negative 'reverse' entries) no more of a sale's earned points than those
    * still unexpired at its time, and none when all have expired.
    */
-  private checkRefund(event: Extract<SyncEvent, { kind: 'sale.voided' | 'sale.refunded' }>, at: number): void {
+  private checkRefund(
+    event: Extract<SyncEvent, { kind: 'sale.voided' | 'sale.refunded' }>,
+    entries: readonly LedgerEntry[],
+    at: number,
+  ): void {
     if (event.kind === 'sale.voided') this.counts.voids++;
     else this.counts.refunds++;
     const earned = this.saleEarns.get(event.payload.saleId);
     if (earned === undefined) return; // the sale is not applied yet (its event comes later)
     const takenBack = new Map<string, number>();
-    for (const e of event.payload.ledger ?? [])
+    for (const e of entries)
       if (e.kind === 'reverse' && e.points < 0) takenBack.set(e.memberId, (takenBack.get(e.memberId) ?? 0) - e.points);
     const expired = earned.filter((e) => e.expiresAt <= at);
     if (expired.length > 0) this.counts.refundsKeepingExpired++;

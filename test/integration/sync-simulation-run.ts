@@ -56,6 +56,8 @@ import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { scratchRoot } from '../helpers/scratch-dir.ts';
 import { SATURDAY } from '../helpers/terminal.ts';
 import { demoProgram } from '../fixtures/program.ts';
+import { programConfigSchema } from '../../shared/program.ts';
+import type { LedgerEntry } from '../../shared/sync-protocol.ts';
 import {
   checkAppliedOnce,
   openSyncTerminal,
@@ -244,7 +246,9 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
   let seedsCounted = 0;
 
   beforeAll(async () => {
-    server = await startSyncServer(clock, options.driver === 'postgres' ? { driver: 'postgres' } : { scratch: SCRATCH });
+    // Tills here stay offline for months across a shared server's reset clock: the event-age bound (held-events.test.ts) is lifted.
+    const program = programConfigSchema.parse({ ...demoProgram, bounds: { maxEventAgeDays: 3650 } });
+    server = await startSyncServer(clock, options.driver === 'postgres' ? { driver: 'postgres', program } : { scratch: SCRATCH, program });
     template = terminalTemplate(clock);
   }, 60_000);
   afterAll(async () => {
@@ -310,6 +314,14 @@ export function defineSimulation(options: { driver: Driver; seeds: number; first
           [JSON.stringify(eventIds)],
         );
         return new Map(rows.map((r) => [r.event_id, Number(r.first)]));
+      },
+      async (eventIds) => {
+        const rows = await server.db.query<{ id: string; status: string; ledger: LedgerEntry[] }>(
+          `SELECT id, status, payload->'ledger' AS ledger FROM applied_events WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))
+           AND (status IN ('held', 'refused') OR reasons ?| array['points_repriced', 'keyed_earn_capped', 'unverified'])`,
+          [JSON.stringify(eventIds)],
+        );
+        return new Map(rows.map((r) => [r.id, r.status === 'held' || r.status === 'refused' ? [] : r.ledger]));
       },
     );
     const tills: Till[] = [];

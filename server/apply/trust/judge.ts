@@ -250,9 +250,15 @@ function deriveLedger(book: TrustBook, event: SyncEvent, at: number, reasons: Re
         p.ledger.length === 1 && p.ledger[0]!.memberId === p.memberId && p.ledger[0]!.kind === 'bonus' && p.ledger[0]!.qualifying === 0;
       const granted = bonus !== null && claimsBonus && claimed === bonus.points && !(facts?.grants.has('enrolment|') ?? false);
       const ledger: LedgerEntry[] = granted ? [{ ...p.ledger[0]! }] : [];
-      if (claimed !== (granted ? bonus.points : 0))
+      const agrees = claimed === (granted ? bonus.points : 0);
+      if (!agrees)
         reasons.push({ kind: 'points_repriced', memberId: p.memberId, details: { claimed, server: granted ? bonus.points : 0 } });
-      return { ok: true, ledger, grants: granted ? [{ memberId: p.memberId, kind: 'enrolment', period: '' }] : [] };
+      return {
+        ok: true,
+        ledger,
+        grants: granted ? [{ memberId: p.memberId, kind: 'enrolment', period: '' }] : [],
+        ...(!agrees && { storedPayload: { ...p, ledger, claimed: { ledger: p.ledger } } }),
+      };
     }
     case 'points.adjusted': {
       const p = event.payload;
@@ -269,7 +275,12 @@ function deriveLedger(book: TrustBook, event: SyncEvent, at: number, reasons: Re
           memberId: p.memberId,
           details: { claimed: p.ledger.reduce((s, e) => s + e.points, 0), server: p.points },
         });
-      return { ok: true, ledger: agrees ? p.ledger.map((e) => ({ ...e })) : ledger, grants: [] };
+      return {
+        ok: true,
+        ledger: agrees ? p.ledger.map((e) => ({ ...e })) : ledger,
+        grants: [],
+        ...(!agrees && { storedPayload: { ...p, ledger, claimed: { ledger: p.ledger } } }),
+      };
     }
     case 'sale.voided':
     case 'sale.refunded': {
@@ -409,7 +420,8 @@ function deriveSale(
       case 'referral_referrer':
         return [{ memberId: b.memberId, kind: 'referral_referrer', period: memberId ?? '' }];
       case 'nth_purchase':
-        return [{ memberId: b.memberId, kind: 'nth_purchase', period: String(at) }];
+        // Counted per till, as the till counts its own streak (reprice-sale.ts): the period names the till.
+        return [{ memberId: b.memberId, kind: 'nth_purchase', period: `${book.terminalId}|${at}` }];
     }
   });
   const earned = r.ledger

@@ -6,8 +6,10 @@
  * highest tier the server can justify; a one-per-member bonus (birthday,
  * referral) is granted only if no till was granted it before, chain-wide; the
  * nth-purchase bonus only if the server's count of the member's purchases
- * reaches n. A bonus the till did not claim is not added: its view offline
- * was narrower, not dishonest. Earn on keyed amounts (a line without a product
+ * reaches n since this till's last one (a till counts its own streak; the
+ * server's count of every till's purchases is never below it). A bonus the
+ * till did not claim is not added: its view offline was narrower, not
+ * dishonest. Earn on keyed amounts (a line without a product
  * the server knows) is capped by the programme's bound.
  */
 import { AppError } from '../../../shared/errors.ts';

@@ -24,6 +24,8 @@ function member(fields: Partial<MemberRow>): MemberRow {
     tier_reviewed_at: null,
     balance: 0,
     qualifying_bound: 0,
+    tier_before: null,
+    tier_changed_at: null,
     created_at: ENROLLED,
     updated_at: ENROLLED,
     ...fields,
