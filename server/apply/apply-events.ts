@@ -211,8 +211,11 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
       trust === null
         ? { verdict: 'apply', reasons: [], ledger: event.payload.ledger, grants: [], usage: [] }
         : judgeEvent(trust, event, at);
-    for (const r of judged.reasons) flag(r.kind, r.memberId, r.details);
+    const flagJudged = () => {
+      for (const r of judged.reasons) flag(r.kind, r.memberId, r.details);
+    };
     if (judged.verdict !== 'apply') {
+      flagJudged();
       const status = judged.verdict === 'hold' ? 'held' : 'refused';
       // The till applied its claim locally: its members' rows are written again, so its next pull brings the server's figures.
       for (const e of event.payload.ledger) if (input.members.has(e.memberId)) member(e.memberId, at);
@@ -267,6 +270,8 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
       if (input.members.has(memberId)) member(memberId, at);
       flag(kind, memberId, details);
     });
+    // A refund beyond its sale's lines applies nothing (refund-check.ts): the bound of its points says nothing more.
+    if (!reasons.has('refund_exceeds_sale')) flagJudged();
     for (const entry of ledger) applyLedgerEntry(entry, event.id, at, countsForTier(event, now, windowStart), flag);
 
     const status = reasons.size > 0 ? 'applied_with_adjustment' : 'applied';

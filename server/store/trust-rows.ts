@@ -103,7 +103,7 @@ export async function loadTrustBook(
   };
 }
 
-/** Bonus grants and recent purchases of the members the batch's sales and enrolments name. */
+/** Bonus grants and recent purchases of the members whose sales in the batch claim a bonus, and of those it enrols. */
 export async function loadHistories(
   tx: Queryable,
   terminalId: string,
@@ -113,8 +113,9 @@ export async function loadHistories(
 ): Promise<Map<string, MemberHistory>> {
   const ids = new Set<string>();
   let earliest = now;
+  // Only a bonus the till claims can be granted (trust/reprice-sale.ts): a sale claiming none needs no history.
   for (const e of events) {
-    if (e.kind === 'sale.committed' && e.payload.memberId !== null) {
+    if (e.kind === 'sale.committed' && e.payload.memberId !== null && e.payload.ledger.some((l) => l.kind === 'bonus')) {
       ids.add(e.payload.memberId);
       earliest = Math.min(earliest, e.createdAt);
     }
@@ -210,10 +211,10 @@ export async function qualifyingAtSales(
   });
   if (wanted.length === 0) return new Map();
   const rows = await tx.query<{ event_id: string; q: number }>(
-    `SELECT x.event_id, coalesce(sum(l.qualifying), 0)::bigint AS q
-     FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, member_id uuid, f bigint, t bigint)
-     LEFT JOIN ledger l ON l.member_id = x.member_id AND l.created_at >= x.f AND l.created_at <= x.t
-     GROUP BY x.event_id`,
+    // A correlated sum per sale: each an index range scan of ledger_member_time (a join may hash the whole ledger).
+    `SELECT x.event_id,
+       (SELECT coalesce(sum(l.qualifying), 0) FROM ledger l WHERE l.member_id = x.member_id AND l.created_at >= x.f AND l.created_at <= x.t)::bigint AS q
+     FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, member_id uuid, f bigint, t bigint)`,
     [JSON.stringify(wanted)],
   );
   return new Map(rows.map((r) => [r.event_id, Number(r.q)]));

@@ -48,6 +48,7 @@ import { createStore } from '../../server/admin/stores.ts';
 import { priceSale } from '../../shared/loyalty/sale.ts';
 import type { MemberState } from '../../shared/loyalty/types.ts';
 import { seedServerStaff } from '../server/staff-seed.ts';
+import { makeCertificates } from '../helpers/tls-certificates.ts';
 import { createPairingCode } from '../../server/admin/terminals.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { contentionCounts, type ContentionCounts } from '../../server/store/contention.ts';
@@ -464,13 +465,23 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
         `bench: the pull ended ${pull.state} (${pull.reason}) with ${pull.members} members, ${pull.mismatched} balances ≠ ledger`,
       );
 
-    // 3. Online holds through the terminal's dispatcher (members seeded above have points).
+    // 3. Online holds through the terminal's dispatcher (members seeded above have points), over HTTPS: the same
+    // database served by a second server with a certificate of an on-premise CA the terminal pins, as in a store.
+    const certs = makeCertificates(mkdtempSync(join(dir, 'tls-')));
+    const tls = await startServer({
+      db: pg.db,
+      port: 0,
+      host: '127.0.0.1',
+      log: { level: 'warn' },
+      maintenanceIntervalMs: 0,
+      tls: { certFile: certs.certFile, keyFile: certs.keyFile },
+    });
     const holdDb = join(dir, 'hold.sqlite');
     const clock = new ManualClock(Date.now());
     const backend = createBackend({ dbPath: holdDb, storeId: STORE, clock });
     seed(backend, demoProgram, clock.now());
     const pairing = await createPairingCode(pg.db, { storeId: STORE }, Date.now());
-    await backend.sync.pair({ serverUrl: pg.server.url, code: pairing.code, terminalName: 'bench holds' });
+    await backend.sync.pair({ serverUrl: tls.url, code: pairing.code, terminalName: 'bench holds', caPem: certs.caPem });
     const dispatch = createDispatcher(backend, {});
     let n = 1;
     const call = async (method: string, input: unknown, token: string | null) => {
@@ -494,6 +505,7 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
     await backend.sync.stop();
     closeTerminalDb(backend.store);
     samples.sort((a, b) => a - b);
+    await tls.close();
     await pg.close();
 
     const figures = {
@@ -517,9 +529,9 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
     log(`${'measure'.padEnd(52)} ${'value'.padStart(12)}  target`);
     const row = (name: string, value: string, target = '') => log(`${name.padEnd(52)} ${value.padStart(12)}  ${target}`);
     row(
-      'push, PostgreSQL: events/s',
+      'push, PostgreSQL, every sale re-priced: events/s',
       figures.push_events_per_s.toFixed(0),
-      `≥ 5000 ${figures.push_events_per_s >= 5000 ? 'met' : 'NOT MET'}`,
+      `≥ 10000 ${figures.push_events_per_s >= 10_000 ? 'met' : 'NOT MET'}`,
     );
     row('  bare baseline (one INSERT per batch): events/s', figures.push_baseline_events_per_s.toFixed(0));
     row('  ratio push / baseline', figures.push_ratio.toFixed(3));
@@ -539,9 +551,9 @@ export async function benchSync(log: (line: string) => void): Promise<Record<str
     );
     row('  peak RSS of the pulling terminal: MB', figures.pull_rss_mb.toFixed(0));
     row(
-      `online hold round trip (${HOLDS}) p50 / p99: ms`,
+      `online hold round trip over HTTPS (${HOLDS}) p50 / p99: ms`,
       `${figures.hold_p50_ms.toFixed(2)} / ${figures.hold_p99_ms.toFixed(2)}`,
-      `p99 ≤ 50 ${figures.hold_p99_ms <= 50 ? 'met' : 'NOT MET'}`,
+      `p99 ≤ 15 ${figures.hold_p99_ms <= 15 ? 'met' : 'NOT MET'}`,
     );
     row('deadlocks broken by PostgreSQL (every run above)', String(figures.deadlocks), `0 ${figures.deadlocks === 0 ? 'met' : 'NOT MET'}`);
     row('  transactions retried (deadlock, serialisation)', String(figures.contention_retries));

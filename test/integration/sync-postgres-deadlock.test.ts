@@ -46,7 +46,9 @@ test('a push and a hold on one member at the same moment: both answered, no dead
   const t = await h.pair();
   const log = new EventLog(h.storeId);
   const m = randomUUID();
-  log.enrol(m, { bonus: 1_000 });
+  // The programme's welcome bonus and a sale: points to hold (the server re-prices both).
+  log.enrol(m, { bonus: 100 });
+  log.sale(m, { earn: 900 });
   expect((await h.request(t, 'POST', '/v1/events', { events: log.events })).status).toBe(200);
   const since = await measure('push and hold on one member', [{ logs: h.logs }]);
 
@@ -61,7 +63,7 @@ test('a push and a hold on one member at the same moment: both answered, no dead
     const hold = h.request(t, 'POST', '/v1/holds', { holdId: randomUUID(), memberId: m, points: 100, ttlMs: 60_000 });
     await waitingOnLock('INSERT INTO holds%');
     // The push takes the change lock and its terminal's row, then waits for the member the hold holds.
-    log.sale(m, { earn: 10, redeem: 50 });
+    log.sale(m, { earn: 10, redeem: 500 });
     const push = h.request(t, 'POST', '/v1/events', { events: log.events.slice(-1) });
     await waitingOnLock('%FROM members WHERE id = %FOR%');
     letGo();
@@ -81,9 +83,9 @@ test('a push and a hold on one member at the same moment: both answered, no dead
     retries: 0,
     serverErrors: 0,
   });
-  // Both took effect: 1,000 − 50 + 10 on the member, 100 of it held.
+  // Both took effect: 1,000 − 500 + 10 on the member, 100 of it held.
   const [member] = await h.db.query<{ balance: number }>('SELECT balance FROM members WHERE id = $1', [m]);
-  expect(member?.balance).toBe(960);
+  expect(member?.balance).toBe(510);
   const [held] = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM holds WHERE member_id = $1 AND status = 'active'", [m]);
   expect(held?.n).toBe(1);
 }, 30_000);

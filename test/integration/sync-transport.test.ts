@@ -6,9 +6,7 @@
  * server that answers 429 with Retry-After is not asked again before then,
  * even with a backoff of a few milliseconds.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { makeCertificates } from '../helpers/tls-certificates.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { SATURDAY, tempDir } from '../helpers/terminal.ts';
@@ -19,16 +17,6 @@ const open: SyncTerminal[] = [];
 afterAll(async () => {
   for (const t of open) await t.close().catch(() => undefined);
 });
-
-function openssl(args: string[], cwd: string): void {
-  try {
-    execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new Error('The openssl command is missing: install the Debian package openssl (apt-get install openssl).', { cause: error });
-    throw error;
-  }
-}
 
 describe('HTTPS with an on-premise CA', () => {
   let server: SyncServer;
@@ -70,37 +58,6 @@ describe('HTTPS with an on-premise CA', () => {
     expect(t.backend.sync.paired).toBe(true);
   }, 30_000);
 });
-
-/** An on-premise CA and a certificate it signed for 127.0.0.1 (subjectAltName: node checks the IP against it), as IT would make them. */
-function makeCertificates(dir: string): { caPem: string; certFile: string; keyFile: string } {
-  openssl(
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Shop IT test CA'],
-    dir,
-  );
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'], dir);
-  execFileSync('sh', ['-c', 'printf "subjectAltName=IP:127.0.0.1\\n" > san.cnf'], { cwd: dir });
-  openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'server.pem',
-      '-days',
-      '2',
-      '-extfile',
-      'san.cnf',
-    ],
-    dir,
-  );
-  return { caPem: readFileSync(join(dir, 'ca.pem'), 'utf8'), certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server.key') };
-}
 
 describe('Retry-After', () => {
   let server: SyncServer;
