@@ -23,9 +23,14 @@ CREATE TABLE bonus_grants (
 ALTER TABLE members ADD COLUMN tier_before TEXT;
 ALTER TABLE members ADD COLUMN tier_changed_at BIGINT;
 
--- Points counted against the programme's daily bounds, by store-local day.
+-- Points credited to a member on a store-local day (bounds.pointsPerMemberPerDay), on the member's
+-- row: a push locks and rewrites that row anyway, so counting costs no extra read or write.
+ALTER TABLE members ADD COLUMN credit_day TEXT;
+ALTER TABLE members ADD COLUMN credited_today BIGINT NOT NULL DEFAULT 0 CHECK (credited_today >= 0);
+
+-- A terminal's adjustment points on a store-local day (bounds.adjustmentPointsPerTerminalPerDay).
 CREATE TABLE daily_usage (
-  scope   TEXT NOT NULL CHECK (scope IN ('member_credit', 'terminal_adjust')),
+  scope   TEXT NOT NULL CHECK (scope IN ('terminal_adjust')),
   key     TEXT NOT NULL,
   day     TEXT NOT NULL,
   points  BIGINT NOT NULL CHECK (points >= 0),

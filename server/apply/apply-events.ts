@@ -18,7 +18,7 @@ import { countsForTier } from './qualifying.ts';
 import { checkedLedger, type RefundBook } from './refund-check.ts';
 import { expireDue } from './expiry.ts';
 import { applyEntry, type LedgerRowOut, type LotState, type PointsState, type PointsWriter } from './member-points.ts';
-import { judgeEvent, type Judgement, type Reason, type TrustBook } from './trust/judge.ts';
+import { dayOf, judgeEvent, type Judgement, type Reason, type TrustBook } from './trust/judge.ts';
 import type { ServerMemberFacts } from './trust/reprice-sale.ts';
 
 /** What the server holds of a member's bonuses and purchases (push.ts loads them for the batch's sale members). */
@@ -145,6 +145,7 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
       ? null
       : {
           ...input.trust,
+          usage: memberCredits(input.trust.usage, input.members),
           factsOf: (id, at, p, eventId) => {
             // A member whose enrolment has not arrived: the server knows nothing of it yet (the lowest tier, no bonus granted).
             const row = input.members.get(id) ?? member(id, at);
@@ -181,6 +182,8 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
         qualifying_bound: 0,
         tier_before: null,
         tier_changed_at: null,
+        credit_day: null,
+        credited_today: 0,
         created_at: now,
         updated_at: now,
       };
@@ -425,10 +428,26 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
       row.tier = tier.tier;
       row.tier_reviewed_at = tier.reviewedAt;
     }
+    if (trust !== null && program !== null) {
+      // The member's points credited today, as the bounds counted them (trust/judge.ts).
+      const day = dayOf(now, program);
+      const credited = trust.usage.get(`member_credit|${id}|${day}`);
+      if (credited !== undefined) {
+        row.credit_day = day;
+        row.credited_today = credited;
+      }
+    }
     row.updated_at = now;
     plan.members.push(row);
   }
   return plan;
+}
+
+/** The bounds' usage with each loaded member's credits of its day (kept on its row) added. */
+function memberCredits(usage: ReadonlyMap<string, number>, members: ReadonlyMap<string, MemberRow>): Map<string, number> {
+  const out = new Map(usage);
+  for (const m of members.values()) if (m.credit_day !== null) out.set(`member_credit|${m.id}|${m.credit_day}`, Number(m.credited_today));
+  return out;
 }
 
 /** The server's facts of a member for re-pricing a sale at `at` (trust/reprice-sale.ts). */

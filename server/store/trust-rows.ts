@@ -55,16 +55,9 @@ export async function loadTrustBook(
       if (e.payload.programVersion !== undefined) versions.add(e.payload.programVersion);
       for (const l of e.payload.lines ?? []) if (l.sku !== null) skus.add(l.sku);
     }
-    if (program !== null) {
-      const day = dayOf(now, program);
-      for (const l of e.payload.ledger) usageKeys.push({ scope: 'member_credit', key: l.memberId, day });
-      if (e.kind === 'sale.committed' && e.payload.memberId !== null)
-        usageKeys.push({ scope: 'member_credit', key: e.payload.memberId, day });
-      if (e.kind === 'points.adjusted') {
-        usageKeys.push({ scope: 'member_credit', key: e.payload.memberId, day });
-        usageKeys.push({ scope: 'terminal_adjust', key: who.terminalId, day });
-      }
-    }
+    // A member's credits of the day are on its row (apply-events.ts); a terminal's adjustments here.
+    if (program !== null && e.kind === 'points.adjusted')
+      usageKeys.push({ scope: 'terminal_adjust', key: who.terminalId, day: dayOf(now, program) });
   }
   const [staffRows, products, usageRows] = await Promise.all([
     tx.query<{ id: string; role: Role; active: boolean; store_id: string | null }>(
@@ -160,7 +153,7 @@ export async function holdOwners(tx: Queryable, events: readonly SyncEvent[]): P
 /** The plan's held events, bonus grants and daily usage, as writes of the push's one statement. */
 export function trustWrites(plan: ApplyPlan): (RowsWrite | null)[] {
   const usage = new Map<string, number>();
-  for (const u of plan.usage) usage.set(u.key, (usage.get(u.key) ?? 0) + u.points);
+  for (const u of plan.usage) if (u.key.startsWith('terminal_adjust|')) usage.set(u.key, (usage.get(u.key) ?? 0) + u.points);
   const usageRows = [...usage].map(([k, points]) => {
     const [scope, key, day] = k.split('|');
     return { scope, key, day, points };

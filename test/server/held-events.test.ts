@@ -21,7 +21,10 @@ describe('held events (postgres)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness('postgres');
-    const bounded = programConfigSchema.parse({ ...serverTestProgram, bounds: { ...serverTestProgram.bounds, adjustmentPoints: 500 } });
+    const bounded = programConfigSchema.parse({
+      ...serverTestProgram,
+      bounds: { ...serverTestProgram.bounds, adjustmentPoints: 500, pointsPerMemberPerDay: 1_000 },
+    });
     await importProgram(h.db, bounded, T0);
   }, 60_000);
   afterAll(() => h?.close());
@@ -42,21 +45,21 @@ describe('held events (postgres)', () => {
     const log = new EventLog(h.storeId);
     const m = randomUUID();
     log.enrol(m, { bonus: 100 });
-    log.adjust(m, 2_000);
+    log.adjust(m, 800);
     const first = await push(t, log.events);
     expect(first.results[1]).toMatchObject({ status: 'held', reasons: ['over_limit'] });
     expect(await balance(m)).toBe(100);
     const held = (await listHeld(h.db)).find((e) => e.eventId === log.events[1]!.id);
-    expect(held).toMatchObject({ kind: 'points.adjusted', reasons: ['over_limit'], points: { [m]: 2_000 } });
+    expect(held).toMatchObject({ kind: 'points.adjusted', reasons: ['over_limit'], points: { [m]: 800 } });
 
     // The till retries before anyone decided: still held, nothing applied.
     expect((await push(t, log.events)).results[1]).toMatchObject({ status: 'held' });
     expect(await balance(m)).toBe(100);
 
-    await expect(decideHeld(h.db, log.events[1]!.id, 'approved', 'head office', T0)).resolves.toMatchObject({ pointsApplied: 2_000 });
-    expect(await balance(m)).toBe(2_100);
+    await expect(decideHeld(h.db, log.events[1]!.id, 'approved', 'head office', T0)).resolves.toMatchObject({ pointsApplied: 800 });
+    expect(await balance(m)).toBe(900);
     await expect(decideHeld(h.db, log.events[1]!.id, 'approved', 'head office', T0)).rejects.toThrow(/decided already/);
-    expect(await balance(m)).toBe(2_100);
+    expect(await balance(m)).toBe(900);
     expect((await push(t, log.events)).results[1]).toMatchObject({ status: 'duplicate', reasons: ['over_limit'] });
     expect((await listHeld(h.db)).some((e) => e.eventId === log.events[1]!.id)).toBe(false);
   });
@@ -150,5 +153,28 @@ describe('held events (postgres)', () => {
     expect(res.results[0]).toMatchObject({ status: 'applied_with_adjustment', reasons: ['points_repriced'] });
     // The 60 earned taken back, the 50 spent given back: the balance before the sale.
     expect(await balance(m)).toBe(100);
+  });
+
+  it("counts a member's credits of the day across tills and batches: above the bound, held; the next day, applied", async () => {
+    const a = await h.pair('Day A');
+    const b = await h.pair('Day B');
+    const m = randomUUID();
+    const la = new EventLog(h.storeId);
+    la.enrol(m, { bonus: 100 });
+    la.sale(m, { earn: 600 });
+    expect((await push(a, la.events)).results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    const lb = new EventLog(h.storeId);
+    lb.sale(m, { earn: 400 });
+    const held = await push(b, lb.events);
+    expect(held.results[0]).toMatchObject({ status: 'held', reasons: ['over_limit'] });
+    expect((await listHeld(h.db)).find((e) => e.eventId === lb.events[0]!.id)?.details).toEqual([
+      expect.objectContaining({ bound: 'pointsPerMemberPerDay', limit: 1_000, usedToday: 700 }),
+    ]);
+    expect(await balance(m)).toBe(700);
+    h.clock.now = T0 + 86_400_000;
+    lb.sale(m, { earn: 400, at: T0 + 86_400_000 });
+    expect((await push(b, lb.events.slice(1))).results[0]!.status).toBe('applied');
+    h.clock.now = T0;
+    expect(await balance(m)).toBe(1_100);
   });
 });

@@ -26,6 +26,8 @@ function member(fields: Partial<MemberRow>): MemberRow {
     qualifying_bound: 0,
     tier_before: null,
     tier_changed_at: null,
+    credit_day: null,
+    credited_today: 0,
     created_at: ENROLLED,
     updated_at: ENROLLED,
     ...fields,
