@@ -288,6 +288,30 @@ export const saleLineRecordSchema = z.object({
 });
 export type SaleLineRecord = z.infer<typeof saleLineRecordSchema>;
 
+/** A priced line (the engine's, with the receipt's description where there is one) as a sale event carries it. */
+export function saleLineRecord(
+  l: Omit<SaleLineRecord, 'description' | 'unitPriceMinor' | 'amountMinor' | 'discountMinor'> & {
+    description?: string | undefined;
+    unitPriceMinor: number;
+    amountMinor: number;
+    discountMinor: number;
+  },
+): SaleLineRecord {
+  return {
+    lineNo: l.lineNo,
+    sku: l.sku,
+    category: l.category,
+    ...(l.description !== undefined && { description: l.description }),
+    quantity: l.quantity,
+    unitPriceMinor: l.unitPriceMinor,
+    amountMinor: l.amountMinor,
+    discountMinor: l.discountMinor,
+    paidMinor: l.paidMinor,
+    earnPoints: l.earnPoints,
+    redeemedPoints: l.redeemedPoints,
+  };
+}
+
 /** A line (or part of one) a refund gave back. */
 export const refundedLineSchema = z.object({
   lineNo: z.number().int().min(1).max(10_000),

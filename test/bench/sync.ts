@@ -46,6 +46,7 @@ import { pushBody, type OutboxRow } from '../../main/backend/store/outbox.ts';
 import { importProducts, importProgram } from '../../server/admin/catalogue.ts';
 import { createStore } from '../../server/admin/stores.ts';
 import { priceSale } from '../../shared/loyalty/sale.ts';
+import { saleLineRecord } from '../../shared/sync-protocol.ts';
 import type { MemberState } from '../../shared/loyalty/types.ts';
 import { seedServerStaff } from '../server/staff-seed.ts';
 import { makeCertificates } from '../helpers/tls-certificates.ts';
@@ -187,18 +188,7 @@ function outboxDatabase(dir: string, events: number): string {
           holdId: null,
           rewardId: null,
           programVersion: demoProgram.version,
-          lines: quote.lines.map((l) => ({
-            lineNo: l.lineNo,
-            sku: l.sku,
-            category: l.category,
-            quantity: l.quantity,
-            unitPriceMinor: l.unitPriceMinor,
-            amountMinor: l.amountMinor,
-            discountMinor: l.discountMinor,
-            paidMinor: l.paidMinor,
-            earnPoints: l.earnPoints,
-            redeemedPoints: l.redeemedPoints,
-          })),
+          lines: quote.lines.map(saleLineRecord),
           memberFacts: { tier: 'bronze', purchaseCount: 1 },
           ledger,
         }),

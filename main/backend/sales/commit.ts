@@ -6,6 +6,7 @@ import { localParts } from '../../../shared/loyalty/local-time.ts';
 import { writeTransaction, type TerminalDb, type WritableDb } from '../store/connection.ts';
 import { updateMemberAfterSale } from '../store/members.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { saleLineRecord } from '../../../shared/sync-protocol.ts';
 import { audit } from '../store/audit.ts';
 import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
 import { insertOfflineRedemption, markHoldPosted, offlineRedeemedSince, usableHold } from '../store/sync-redemptions.ts';
@@ -191,19 +192,7 @@ export function commitSale(ctx: CommitContext & { lockout: Lockout }, input: Par
         // What this till knew of the member when it priced the sale (the tier as of now, the completed purchases
         // before it): the server checks each against its own knowledge before it accepts the points.
         ...(member ? { memberFacts: { tier: member.state.tier, purchaseCount: member.state.purchaseCount } } : {}),
-        lines: result.lines.map((l) => ({
-          lineNo: l.lineNo,
-          sku: l.sku,
-          category: l.category,
-          description: l.description,
-          quantity: l.quantity,
-          unitPriceMinor: l.unitPriceMinor,
-          amountMinor: l.amountMinor,
-          discountMinor: l.discountMinor,
-          paidMinor: l.paidMinor,
-          earnPoints: l.earnPoints,
-          redeemedPoints: l.redeemedPoints,
-        })),
+        lines: result.lines.map(saleLineRecord),
         ledger: ledgerSince(db, mark),
       },
       now,

@@ -23,6 +23,7 @@ import type { BasketLine, MemberState } from '../../../shared/loyalty/types.ts';
 import { programConfigSchema, type ProgramConfig } from '../../../shared/program.ts';
 import {
   pushResponseSchema,
+  saleLineRecord,
   type EventResult,
   type LedgerEntry,
   type PairResponse,
@@ -227,18 +228,7 @@ function pricedSale(
       rewardId: null,
       programVersion: program.version,
       memberFacts: { tier: memberState.tier, purchaseCount: memberState.purchaseCount },
-      lines: quote.lines.map((l) => ({
-        lineNo: l.lineNo,
-        sku: l.sku,
-        category: l.category,
-        quantity: l.quantity,
-        unitPriceMinor: l.unitPriceMinor,
-        amountMinor: l.amountMinor,
-        discountMinor: l.discountMinor,
-        paidMinor: l.paidMinor,
-        earnPoints: l.earnPoints,
-        redeemedPoints: l.redeemedPoints,
-      })),
+      lines: quote.lines.map(saleLineRecord),
       ledger,
     },
   });

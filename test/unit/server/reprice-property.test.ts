@@ -21,7 +21,7 @@ import { priceSale } from '../../../shared/loyalty/sale.ts';
 import type { BasketLine, MemberState, RedemptionRequest, SaleQuote } from '../../../shared/loyalty/types.ts';
 import { prng } from '../../../shared/prng.ts';
 import { programConfigSchema, type ProgramConfig } from '../../../shared/program.ts';
-import type { LedgerEntry, SyncEvent } from '../../../shared/sync-protocol.ts';
+import { saleLineRecord, type LedgerEntry, type SyncEvent } from '../../../shared/sync-protocol.ts';
 import { demoProgram } from '../../fixtures/program.ts';
 import { PRODUCTS } from '../../helpers/terminal.ts';
 
@@ -211,18 +211,7 @@ function committedPayload(program: ProgramConfig, at: number, member: MemberStat
     rewardId: quote.redemption?.rewardId ?? null,
     programVersion: program.version,
     ...(member !== null && { memberFacts: { tier: member.tier, purchaseCount: member.purchaseCount } }),
-    lines: quote.lines.map((l) => ({
-      lineNo: l.lineNo,
-      sku: l.sku,
-      category: l.category,
-      quantity: l.quantity,
-      unitPriceMinor: l.unitPriceMinor,
-      amountMinor: l.amountMinor,
-      discountMinor: l.discountMinor,
-      paidMinor: l.paidMinor,
-      earnPoints: l.earnPoints,
-      redeemedPoints: l.redeemedPoints,
-    })),
+    lines: quote.lines.map(saleLineRecord),
     ledger,
   };
 }
