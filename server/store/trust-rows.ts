@@ -7,35 +7,14 @@
  * locked terminal.
  */
 import { qualifyingWindowStart, tierIndex } from '../../shared/loyalty/tiers.ts';
-import { programConfigSchema, type ProgramConfig } from '../../shared/program.ts';
+import type { ProgramConfig } from '../../shared/program.ts';
 import type { SyncEvent } from '../../shared/sync-protocol.ts';
 import type { ApplyPlan, MemberHistory } from '../apply/apply-events.ts';
 import type { PushingTerminal } from '../apply/push.ts';
 import { dayOf, type Role, type StaffFacts, type StoredSale, type TrustBook } from '../apply/trust/judge.ts';
 import type { Queryable } from './db.ts';
+import { programVersions } from './programs.ts';
 import { anyOf, insertWrite, jsonList, type RowsWrite } from './json-rows.ts';
-
-/** Programme versions never change once imported: parsed once per process. */
-const parsedPrograms = new Map<string, ProgramConfig>();
-
-async function programVersions(tx: Queryable, versions: ReadonlySet<number>): Promise<Map<number, ProgramConfig>> {
-  const out = new Map<number, ProgramConfig>();
-  if (versions.size === 0) return out;
-  const stamps = await tx.query<{ version: number; imported_at: number }>(
-    'SELECT version, imported_at FROM programs WHERE version = ANY (ARRAY(SELECT value::int FROM jsonb_array_elements_text($1::jsonb)))',
-    [JSON.stringify([...versions].map(String))],
-  );
-  const missing = stamps.filter((r) => !parsedPrograms.has(`${r.version}@${r.imported_at}`));
-  if (missing.length > 0) {
-    const rows = await tx.query<{ version: number; imported_at: number; config: unknown }>(
-      'SELECT version, imported_at, config FROM programs WHERE version = ANY (ARRAY(SELECT value::int FROM jsonb_array_elements_text($1::jsonb)))',
-      [JSON.stringify(missing.map((r) => String(r.version)))],
-    );
-    for (const r of rows) parsedPrograms.set(`${r.version}@${r.imported_at}`, programConfigSchema.parse(r.config));
-  }
-  for (const r of stamps) out.set(Number(r.version), parsedPrograms.get(`${r.version}@${r.imported_at}`)!);
-  return out;
-}
 
 export async function loadTrustBook(
   tx: Queryable,
