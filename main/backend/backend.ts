@@ -2,11 +2,14 @@ import type { Backend, Printing, TerminalIdentity } from './context.ts';
 import { CustomerDisplayFeed } from './customer-display/display-feed.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { silentLogger, type Logger } from './platform/logging.ts';
+import { sealedKeys } from './platform/sealed-keys.ts';
 import { MemberPresence } from './sales/member-presence.ts';
 import { createScanHub } from './scanning/scan-hub.ts';
 import { ScannerMonitor } from './scanning/scanner-monitor.ts';
+import { rekeyLegacyPins } from './staff/pin-verifier.ts';
 import { Sessions } from './staff/sessions.ts';
 import { openTerminalDb, type OpenOptions } from './store/connection.ts';
+import { staffById } from './store/staff.ts';
 import { keyFileSource, type DeviceKeySource } from './sync/credentials.ts';
 import { SyncEngine, type SyncEngineOptions } from './sync/sync-engine.ts';
 import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from './sync/sync-settings.ts';
@@ -21,7 +24,10 @@ export interface BackendOptions {
   lockout?: { attempts: number; ms: number };
   open?: OpenOptions;
   sync?: Partial<SyncSettings>;
-  /** Where the key sealing the sync credentials comes from; default: the file `<dbPath>.key`. */
+  /**
+   * Where the device key comes from; default: the file `<dbPath>.key`. It seals the sync credentials,
+   * and keys the staff PIN verifiers and the backups (platform/sealed-keys.ts).
+   */
   deviceKey?: DeviceKeySource;
   /** Test seams of the sync engine (crash injection, jitter). */
   syncTest?: Pick<SyncEngineOptions, 'hooks' | 'random'>;
@@ -33,14 +39,22 @@ export interface BackendOptions {
 /** Opens the store and wires what every command needs. A damaged database is opened read-only and logged. */
 export function createBackend(options: BackendOptions): Backend {
   const log = options.log ?? silentLogger;
-  const store = openTerminalDb(options.dbPath, options.open);
+  const keySource = options.deviceKey ?? keyFileSource(`${options.dbPath}.key`);
+  const store = openTerminalDb(options.dbPath, { ...options.open, keys: sealedKeys(keySource) });
   if (!store.health.ok) log.log('error', 'database.corrupt', { path: store.path, problems: store.health.problems.slice(0, 5) });
+  try {
+    const rekeyed = rekeyLegacyPins(store);
+    if (rekeyed > 0) log.log('info', 'staff.pins_rekeyed', { count: rekeyed });
+  } catch (error) {
+    // No device key (a damaged key file): the backend still starts; sign-in says what is wrong.
+    log.log('error', 'staff.pins_rekey_failed', { error: error instanceof Error ? error.message : String(error) });
+  }
   const clock = options.clock ?? systemClock;
   const sync = new SyncEngine({
     store,
     clock,
     log,
-    keySource: options.deviceKey ?? keyFileSource(`${options.dbPath}.key`),
+    keySource,
     settings: { ...DEFAULT_SYNC_SETTINGS, ...options.sync },
     ...options.syncTest,
   });
@@ -48,7 +62,10 @@ export function createBackend(options: BackendOptions): Backend {
     store,
     clock,
     log,
-    sessions: new Sessions(options.idleMs ?? 5 * 60_000),
+    sessions: new Sessions(options.idleMs ?? 5 * 60_000, (s) => {
+      const row = staffById(store.db, s.id);
+      return row !== undefined && row.active === 1 && row.role === s.role;
+    }),
     storeId: options.storeId,
     scans: createScanHub(log),
     scanner: new ScannerMonitor(() => clock.now()),

@@ -15,8 +15,8 @@ export const DEMO_LOCALE = 'de-DE';
 /** Printed in the README and at start-up. Demo only. */
 export const DEMO_STAFF = [
   { id: 'cashier-1', name: 'Carla Cashier', role: 'cashier', pin: '1234' },
-  { id: 'manager-1', name: 'Max Manager', role: 'manager', pin: '5678' },
-  { id: 'admin-1', name: 'Ada Admin', role: 'admin', pin: '9999' },
+  { id: 'manager-1', name: 'Max Manager', role: 'manager', pin: '567890' },
+  { id: 'admin-1', name: 'Ada Admin', role: 'admin', pin: '999999' },
 ] as const;
 
 export const DEMO_CARD_RANGE = { prefix: '2900', length: 16, checkDigit: 'luhn' } as const;

@@ -10,7 +10,8 @@ import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import type { Logger } from '../../main/backend/platform/logging.ts';
 import type { Lockout } from '../../main/backend/staff/pin-check.ts';
-import { hashPin } from '../../node-shared/pin-hash.ts';
+import { hashPin as hashScrypt } from '../../node-shared/pin-hash.ts';
+import { keyPinHash, pinKeyOf } from '../../main/backend/staff/pin-verifier.ts';
 import { writeTransaction } from '../../main/backend/store/connection.ts';
 import { upsertProduct } from '../../main/backend/store/products.ts';
 import { installProgram } from '../../main/backend/store/program.ts';
@@ -26,8 +27,8 @@ export const TUESDAY = Date.UTC(2025, 2, 11, 10, 0);
 export const STAFF = {
   cashier: { id: 'cashier-1', pin: '1234' },
   cashier2: { id: 'cashier-2', pin: '2468' },
-  manager: { id: 'manager-1', pin: '5678' },
-  admin: { id: 'admin-1', pin: '9999' },
+  manager: { id: 'manager-1', pin: '567890' },
+  admin: { id: 'admin-1', pin: '999999' },
 } as const;
 
 export const PRODUCTS = [
@@ -45,8 +46,13 @@ export function tempDir(prefix = 'loyalty-'): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Installs the programme, staff (cheap scrypt cost: tests log in often) and the product catalogue. */
+/**
+ * Installs the programme, staff (cheap scrypt cost: tests log in often; stored as the
+ * till stores a pulled PIN hash, keyed: staff/pin-verifier.ts) and the product catalogue.
+ */
 export function seed(backend: Backend, program: ProgramConfig = demoProgram, now = SATURDAY): void {
+  const pinKey = pinKeyOf(backend.store);
+  const hashPin = (pin: string, cost: number) => keyPinHash(hashScrypt(pin, cost), pinKey);
   writeTransaction(backend.store, (db) => {
     installProgram(db, program, now);
     upsertStaff(db, {

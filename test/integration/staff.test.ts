@@ -36,11 +36,11 @@ describe('staff sign-in', () => {
     expect(unknown.message).toBe(wrong.message);
   });
 
-  test('PINs are stored as scrypt hashes, never in clear', () => {
+  test('PINs are stored as keyed verifiers (never the scrypt hash as the server sent it), never in clear', () => {
     t = createTestTerminal();
     const hashes = t.backend.store.db.prepare('SELECT pin_hash FROM staff').pluck().all() as string[];
     for (const hash of hashes) {
-      expect(hash).toMatch(/^scrypt\$\d+\$8\$1\$/);
+      expect(hash).toMatch(/^keyed1\$\d+\$8\$1\$32\$/);
       for (const { pin } of Object.values(STAFF)) expect(hash).not.toContain(pin);
     }
   });

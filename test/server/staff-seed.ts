@@ -13,8 +13,8 @@ export const SERVER_STAFF = [
   { id: 'staff-1', name: 'Staff One', role: 'cashier', pin: '1111' },
   { id: 'cashier-1', name: 'Cashier One', role: 'cashier', pin: '1234' },
   { id: 'cashier-2', name: 'Cashier Two', role: 'cashier', pin: '2468' },
-  { id: 'manager-1', name: 'Manager One', role: 'manager', pin: '5678' },
-  { id: 'admin-1', name: 'Admin One', role: 'admin', pin: '9999' },
+  { id: 'manager-1', name: 'Manager One', role: 'manager', pin: '567890' },
+  { id: 'admin-1', name: 'Admin One', role: 'admin', pin: '999999' },
 ] as const;
 
 /** `storeId` null: they work at every store. */

@@ -1,8 +1,11 @@
 import type { Role } from '../../../shared/api.ts';
-import { hashPin, verifyPin } from '../../../node-shared/pin-hash.ts';
+import { AppError } from '../../../shared/errors.ts';
+import { pinPolicy } from '../../../shared/program.ts';
 import { audit } from '../store/audit.ts';
-import { writeTransaction, type TerminalDb } from '../store/connection.ts';
+import { writeTransaction, type ReadableDb, type TerminalDb } from '../store/connection.ts';
+import { currentProgram } from '../store/program.ts';
 import { recordPinFailure, recordPinSuccess, staffById, type StaffRow } from '../store/staff.ts';
+import { dummyVerifier, pinKeyOf, verifierLike, verifyKeyedPin } from './pin-verifier.ts';
 import { hasRole } from './sessions.ts';
 
 /** Wrong PINs in a row before a staff member is locked out, and for how long (Backend.lockout). */
@@ -20,16 +23,15 @@ export type PinCheck =
   /** A wrong PIN, the `attempts`-th in a row; `lockedUntil` is set when it locked the staff member out. */
   | { ok: false; reason: 'wrong'; staff: StaffRow; attempts: number; attemptsLeft: number; lockedUntil: number | null };
 
-// Checked when the staff id is unknown, so a wrong id costs as long as a wrong PIN.
-// Made on first need: hashing at import would slow every backend start.
-let dummyHash: string | null = null;
-
 /**
  * The one PIN check, for sign-in and a manager's override: wrong PINs are
  * counted per staff member whichever of the two they came through, and
  * `lockout.attempts` of them in a row lock that member out for `lockout.ms`
  * (audited as 'staff.locked'); a right PIN clears the count. `refusedAction`
  * is audited on every wrong PIN and `acceptedAction` on a right one, when given.
+ * PINs are checked against the keyed verifiers (pin-verifier.ts); a manager's or
+ * admin's PIN shorter than the programme's `pins.privilegedMinDigits` is refused
+ * as a wrong PIN (and counted), even if it is the stored one.
  */
 export function checkPin(
   store: TerminalDb,
@@ -37,13 +39,16 @@ export function checkPin(
   claim: { staffId: string; pin: string; least: Role; refusedAction?: string; acceptedAction?: string },
   now: number,
 ): PinCheck {
+  const pinKey = pinKeyOf(store);
   const row = staffById(store.db, claim.staffId);
   if (!row || row.active === 0 || !hasRole(row, claim.least)) {
-    verifyPin(claim.pin, (dummyHash ??= hashPin('000000')));
+    // A wrong id costs what a wrong PIN costs: the same scrypt parameters, then the HMAC.
+    verifyKeyedPin(claim.pin, dummyVerifier(verifierLike(store)), pinKey);
     return { ok: false, reason: 'unknown' };
   }
   if (row.locked_until !== null && row.locked_until > now) return { ok: false, reason: 'locked', staff: row, until: row.locked_until };
-  if (!verifyPin(claim.pin, row.pin_hash)) {
+  const matches = verifyKeyedPin(claim.pin, row.pin_hash, pinKey);
+  if (!matches || claim.pin.length < minDigits(store.db, row.role)) {
     const attempts = row.failed_attempts + 1;
     const lockedUntil = attempts >= lockout.attempts ? now + lockout.ms : null;
     writeTransaction(store, (db) => {
@@ -62,4 +67,15 @@ export function checkPin(
     });
   }
   return { ok: true, staff: row };
+}
+
+/** The fewest digits a PIN of `role` may have: managers and admins unlock overrides, refunds and adjustments. */
+function minDigits(db: ReadableDb, role: Role): number {
+  if (role === 'cashier') return 0;
+  try {
+    return pinPolicy(currentProgram(db)).privilegedMinDigits;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'PROGRAM_MISSING') return pinPolicy(null).privilegedMinDigits;
+    throw error;
+  }
 }

@@ -23,7 +23,14 @@ export class Sessions {
   /** Keys the pick handles of the sign-in screen's staff list: new at each start, so a handle outlives no restart. */
   private readonly pickKey = randomBytes(32);
 
-  constructor(private readonly idleMs: number) {}
+  /**
+   * `current` says whether the staff member behind a session still works here with that role
+   * (a pull can retire them or change their role): a session whose staff is not current ends at its next use.
+   */
+  constructor(
+    private readonly idleMs: number,
+    private readonly current: (staff: SessionStaff) => boolean = () => true,
+  ) {}
 
   /**
    * The handle the sign-in screen's staff list gives a staff member instead of the id: the screen
@@ -44,7 +51,7 @@ export class Sessions {
     if (!token) return null;
     const session = this.byToken.get(token);
     if (!session) return null;
-    if (now - session.lastUsed > this.idleMs) {
+    if (now - session.lastUsed > this.idleMs || !this.current(session.staff)) {
       this.byToken.delete(token);
       return null;
     }

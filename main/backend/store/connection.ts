@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { AppError } from '../../../shared/errors.ts';
+import type { SealedKeys } from '../platform/sealed-keys.ts';
 import { Checkpointer } from './checkpoint.ts';
 import { loadMigrations, migrate, type Migration } from './migrations.ts';
 
@@ -25,6 +26,8 @@ export interface ReadableStore {
   path: string;
   /** A corrupt database is opened read-only: the app shows what it can and writes nothing. */
   health: Health;
+  /** The purpose keys derived from the device key (outside the database): staff PIN verifiers are keyed with one. */
+  keys?: SealedKeys;
 }
 
 /** The store with the right to write: writeTransaction() takes it and hands out its WritableDb. */
@@ -33,21 +36,29 @@ export interface TerminalDb extends ReadableStore {
   readonly [writable]: true;
 }
 
-function terminalDb(db: Database.Database, path: string, health: Health, checkpointer: Checkpointer | null): TerminalDb {
-  return { db: db as ReadableDb, path, health, checkpointer } as TerminalDb;
+function terminalDb(
+  db: Database.Database,
+  path: string,
+  health: Health,
+  checkpointer: Checkpointer | null,
+  keys: SealedKeys | undefined,
+): TerminalDb {
+  return { db: db as ReadableDb, path, health, checkpointer, ...(keys ? { keys } : {}) } as TerminalDb;
 }
 
 export interface OpenOptions {
   migrations?: Migration[];
   /** 'full' = PRAGMA integrity_check (default); 'quick' = quick_check; 'off' only for benchmarks. */
   integrityCheck?: 'full' | 'quick' | 'off';
+  /** The terminal's purpose keys (createBackend gives them; a store opened without them stores and checks no PIN). */
+  keys?: SealedKeys;
 }
 
 export function openTerminalDb(path: string, options: OpenOptions = {}): TerminalDb {
   const check = options.integrityCheck ?? 'full';
   const problems = checkIntegrity(path, check);
   if (problems.length > 0) {
-    return terminalDb(openReadOnly(path, problems), path, { ok: false, problems }, null);
+    return terminalDb(openReadOnly(path, problems), path, { ok: false, problems }, null, options.keys);
   }
   const db = new Database(path);
   try {
@@ -63,7 +74,7 @@ export function openTerminalDb(path: string, options: OpenOptions = {}): Termina
     db.close();
     throw error;
   }
-  return terminalDb(db, path, { ok: true }, new Checkpointer(db));
+  return terminalDb(db, path, { ok: true }, new Checkpointer(db), options.keys);
 }
 
 /** A clean close: the WAL folded into the database file, no timer left behind. */

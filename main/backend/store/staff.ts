@@ -65,3 +65,35 @@ export function recordPinSuccess(db: WritableDb, id: string, now: number): void 
     'UPDATE staff SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ? AND (failed_attempts <> 0 OR locked_until IS NOT NULL)',
   ).run(now, id);
 }
+
+/**
+ * Staff the server says no longer work at this till's store: kept (sales and the
+ * ledger refer to them) but inactive, with no PIN verifier left.
+ */
+export function retireStaff(db: WritableDb, ids: readonly string[], now: number): void {
+  const retire = prepare(
+    db,
+    "UPDATE staff SET active = 0, pin_hash = '', failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ?",
+  );
+  for (const id of ids) retire.run(now, id);
+}
+
+/** One stored PIN verifier of an active staff member in `format` (its scrypt parameters make an unknown id cost the same). */
+export function anyPinVerifier(db: ReadableDb, prefix: string): string | undefined {
+  return prepare(db, 'SELECT pin_hash FROM staff WHERE active = 1 AND substr(pin_hash, 1, length(?)) = ? LIMIT 1')
+    .pluck()
+    .get(prefix, prefix) as string | undefined;
+}
+
+/** Rows whose PIN hash still has `prefix` (the server's raw scrypt hash on a till upgraded from before keyed verifiers). */
+export function staffWithPinPrefix(db: ReadableDb, prefix: string): { id: string; pin_hash: string }[] {
+  return prepare(db, 'SELECT id, pin_hash FROM staff WHERE substr(pin_hash, 1, length(?)) = ?').all(prefix, prefix) as {
+    id: string;
+    pin_hash: string;
+  }[];
+}
+
+/** Replaces a staff member's stored PIN verifier (re-keying); nothing else changes. */
+export function setPinVerifier(db: WritableDb, id: string, verifier: string): void {
+  prepare(db, 'UPDATE staff SET pin_hash = ? WHERE id = ?').run(verifier, id);
+}

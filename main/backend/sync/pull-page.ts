@@ -16,7 +16,8 @@ import { expireDue } from '../store/expiry.ts';
 import { credit, debit, openBalances, type Opening } from '../store/points.ts';
 import { upsertProduct } from '../store/products.ts';
 import { currentProgram, installProgram } from '../store/program.ts';
-import { upsertStaff } from '../store/staff.ts';
+import { retireStaff, upsertStaff } from '../store/staff.ts';
+import { staffVerifier } from '../staff/pin-verifier.ts';
 import { cachedBalance, heldMemberIds, insertPulledMembers, newestProgramVersion, updatePulledMember } from '../store/sync-pull.ts';
 import { savePullCursor } from '../store/sync-state.ts';
 import {
@@ -83,7 +84,9 @@ export function applyPullPage(store: TerminalDb, page: PullResponse, now: number
       stats.programs++;
     }
     for (const p of page.products) upsertProduct(db, { ...p, now });
-    for (const s of page.staff) upsertStaff(db, { ...s, now });
+    // Never the server's scrypt hash as received: a keyed verifier (staff/pin-verifier.ts).
+    for (const s of page.staff) upsertStaff(db, { ...s, pinHash: staffVerifier(store, s), now });
+    retireStaff(db, page.staffRemoved, now);
     for (const k of page.publicKeys)
       upsertTokenKey(db, { keyId: k.kid, publicKey: Buffer.from(k.publicKey, 'base64url'), revokedAt: k.revoked ? now : null, now });
     for (const t of page.revokedTokens) revokeMemberToken(db, t.tokenId, now);
