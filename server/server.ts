@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { releaseAwaitingSales } from './apply/awaiting-sales.ts';
+import { expireSightings } from './store/member-scope.ts';
+import { currentProgram } from './store/programs.ts';
 import { expireDuePoints } from './apply/expiry.ts';
 import type { ProtocolPolicy } from './auth/protocol-window.ts';
 import { pruneNonces } from './auth/verify-request.ts';
@@ -80,6 +82,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const expired = await expireDuePoints(options.db, now);
     await pruneNonces(options.db, now);
     await releaseAwaitingSales(options.db, null, now);
+    const leftScope = await expireSightings(options.db, await currentProgram(options.db), now);
+    if (leftScope > 0) app.log.info({ sightings: leftScope }, 'members left a store scope');
     if (expired.points > 0) app.log.info({ members: expired.members, points: expired.points }, 'points expired');
   };
   await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });

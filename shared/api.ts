@@ -49,7 +49,10 @@ export type ProgramLabels = z.infer<typeof programLabelsSchema>;
 
 export const memberSchema = z.object({
   id: z.string(),
-  name: z.string(),
+  /** null: this till holds no personal data of the member (outside its store's scope, or erased): show `cardHint`. */
+  name: z.string().nullable(),
+  /** The last four digits of the member's newest card, for a member shown without a name. */
+  cardHint: z.string().nullable(),
   phone: z.string().nullable(),
   email: z.string().nullable(),
   birthDate: z.string().nullable(),
@@ -76,6 +79,7 @@ export type Member = z.infer<typeof memberSchema>;
 export const memberSummarySchema = memberSchema.pick({
   id: true,
   name: true,
+  cardHint: true,
   phone: true,
   tier: true,
   tierLabel: true,

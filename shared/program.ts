@@ -169,7 +169,26 @@ export const redemptionPolicySchema = z.object({
   requirePresence: z.boolean().default(true),
 });
 
+/**
+ * Whose personal data a till holds (docs/privacy.md). Every till holds every member's
+ * identifying and pricing data (cards, status, tier, points, birthday month and day);
+ * name, phone, e-mail, full birth date and consent only for the members in its store's
+ * scope: `store` (enrolled there, seen there within `seenWithinDays`, or assigned to it),
+ * `all` (every member) or `none` (no member: search goes to the server).
+ */
+export const privacyPolicySchema = z.object({
+  personalDataScope: z.enum(['all', 'store', 'none']).default('store'),
+  seenWithinDays: z.number().int().min(1).max(3650).default(365),
+});
+
+/** Staff PINs: managers and admins unlock overrides, refunds and adjustments, so their PINs are longer. */
+export const pinPolicySchema = z.object({
+  privilegedMinDigits: z.number().int().min(4).max(8).default(6),
+});
+
 export type TokenPolicy = z.output<typeof tokenPolicySchema>;
+export type PrivacyPolicy = z.output<typeof privacyPolicySchema>;
+export type PinPolicy = z.output<typeof pinPolicySchema>;
 export type HoldPolicy = z.output<typeof holdPolicySchema>;
 export type RedemptionPolicy = z.output<typeof redemptionPolicySchema>;
 
@@ -227,6 +246,10 @@ export const programConfigSchema = z
     redemption: redemptionPolicySchema.optional(),
     /** What the server grants a till unchecked by a person: read through boundsOf(). */
     bounds: boundsSchema.partial().optional(),
+    /** Whose personal data tills hold: read through privacyPolicy(). */
+    privacy: privacyPolicySchema.partial().optional(),
+    /** PIN lengths by role: read through pinPolicy(). */
+    pins: pinPolicySchema.partial().optional(),
   })
   .superRefine((cfg, ctx) => {
     const levels = cfg.tiers.levels;
@@ -293,6 +316,16 @@ export function tokenPolicy(config: Pick<ProgramConfig, 'tokens'> | null): Token
 /** The hold bounds, with the defaults filled in. */
 export function holdPolicy(config: Pick<ProgramConfig, 'holds'> | null): HoldPolicy {
   return holdPolicySchema.parse(config?.holds ?? {});
+}
+
+/** The personal-data scope of tills, with the defaults filled in. */
+export function privacyPolicy(config: Pick<ProgramConfig, 'privacy'> | null): PrivacyPolicy {
+  return privacyPolicySchema.parse(config?.privacy ?? {});
+}
+
+/** The PIN rules, with the defaults filled in. */
+export function pinPolicy(config: Pick<ProgramConfig, 'pins'> | null): PinPolicy {
+  return pinPolicySchema.parse(config?.pins ?? {});
 }
 
 /** The redemption settings, with the defaults filled in. */

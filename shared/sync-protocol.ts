@@ -79,6 +79,8 @@ const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'expected base64url witho
  * - HOLD_TOO_LARGE (409): a hold asks for more points than one hold may reserve
  *   (the programme's holds.maxPoints, in `details.maxPoints`).
  * - CONFLICT (409): an id reused with different content (a hold id for another member).
+ * - QUERY_TOO_SHORT (400): an online member search with fewer than MEMBER_SEARCH_MIN_DIGITS digits of a
+ *   phone or MEMBER_SEARCH_MIN_LETTERS letters in a word of a name (`details.minDigits`, `details.minLetters`).
  * - PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), INTERNAL (500, no details).
  */
 export const SYNC_ERROR_CODES = [
@@ -95,6 +97,7 @@ export const SYNC_ERROR_CODES = [
   'INTERNAL',
   'RATE_LIMITED',
   'HOLD_TOO_LARGE',
+  'QUERY_TOO_SHORT',
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
@@ -494,12 +497,22 @@ export const changesQuerySchema = z.object({
 });
 export type ChangesQuery = z.infer<typeof changesQuerySchema>;
 
-export const memberRecordSchema = z.object({
-  id: uuidSchema,
-  name: z.string(),
+/** A member's personal data: sent only to the tills of the member's store scope (programme `privacy`, docs/privacy.md). */
+export const memberPersonalSchema = z.object({
+  name: z.string().min(1),
   phone: z.string().nullable(),
   email: z.string().nullable(),
   birthDate: z.string().nullable(),
+  consentMarketing: z.boolean(),
+});
+export type MemberPersonal = z.infer<typeof memberPersonalSchema>;
+
+/**
+ * Every member of the chain reaches every till with what identifying and pricing
+ * offline need; `personal` only when the member is in the till's store scope.
+ */
+export const memberRecordSchema = z.object({
+  id: uuidSchema,
   status: z.enum(['active', 'blocked']),
   /** Tier id of the current programme ('' while the server has no programme). */
   tier: z.string(),
@@ -510,7 +523,13 @@ export const memberRecordSchema = z.object({
   cards: z.array(z.string()),
   enrolledStore: z.string(),
   enrolledAt: timestampSchema,
-  consentMarketing: z.boolean(),
+  /** Month and day of birth ('MM-DD', never the year) for the birthday bonus; null when unknown or erased. */
+  birthday: z
+    .string()
+    .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/)
+    .nullable(),
+  /** Name, phone, e-mail, birth date and consent: null outside the till's store scope, or erased (the till drops what it held). */
+  personal: memberPersonalSchema.nullable(),
   updatedAt: timestampSchema,
 });
 export type MemberRecord = z.infer<typeof memberRecordSchema>;
@@ -557,6 +576,8 @@ export const pullResponseSchema = z.object({
   programs: z.array(programRecordSchema),
   products: z.array(productRecordSchema),
   staff: z.array(staffRecordSchema),
+  /** Staff that changed and no longer work at this till's store (moved, or an assignment withdrawn): the till deletes them. */
+  staffRemoved: z.array(idSchema).default([]),
   publicKeys: z.array(publicKeySchema),
   revokedTokens: z.array(revokedTokenSchema),
   nextCursor: z.string(),
@@ -632,6 +653,90 @@ export const memberSalesQuerySchema = z.object({
 /** The member's sales at the requesting terminal's store, the newest first (every till, the requesting one included). */
 export const memberSalesResponseSchema = z.object({ sales: z.array(saleRecordSchema) });
 export type MemberSalesResponse = z.infer<typeof memberSalesResponseSchema>;
+
+// ---- online member look-up: search and full history (least data on every till) ------
+
+/** The most members one online search answers; `capped` says there were more (type more). */
+export const MEMBER_SEARCH_MAX_RESULTS = 5;
+/** The fewest digits a phone search and the fewest letters of the longest word a name search take (else QUERY_TOO_SHORT). */
+export const MEMBER_SEARCH_MIN_DIGITS = 4;
+export const MEMBER_SEARCH_MIN_LETTERS = 3;
+
+/**
+ * GET /v1/members/search. `q` is a phone in any format (only digits and + ( ) - . space:
+ * compared by its digits, as a prefix) or words of a name (each a prefix of a word of the
+ * name, in any order, case and accents ignored). `country`: the till's phone country (ISO
+ * 3166 alpha-2), so a national number ("0151 01…") is also read as its international digits.
+ * Personal: the server never logs or records `q`.
+ */
+export const memberSearchQuerySchema = z.object({
+  q: z.string().trim().min(1).max(80),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+});
+export type MemberSearchQuery = z.infer<typeof memberSearchQuerySchema>;
+
+/** A member found online: enough to recognise and pick them, never their e-mail or birth date, the phone masked. */
+export const memberSearchHitSchema = z.object({
+  id: uuidSchema,
+  /** null: erased (no personal data left). */
+  name: z.string().nullable(),
+  /** The phone's last two digits only ("••• ••• •47"); null without a phone. */
+  phoneMasked: z.string().nullable(),
+  tier: z.string(),
+  status: z.enum(['active', 'blocked']),
+  /** The last four digits of the member's newest card. */
+  cardHint: z.string().nullable(),
+  /** The name of the store the member enrolled at (null: a store the server no longer knows). */
+  enrolledStoreName: z.string().nullable(),
+  /** The member is in the requesting till's store scope (enrolled, assigned or seen there): that till holds their personal data. */
+  inStore: z.boolean(),
+});
+export type MemberSearchHit = z.infer<typeof memberSearchHitSchema>;
+
+export const memberSearchResponseSchema = z.object({
+  /** How `q` was read. */
+  kind: z.enum(['phone', 'name']),
+  members: z.array(memberSearchHitSchema).max(MEMBER_SEARCH_MAX_RESULTS),
+  capped: z.boolean(),
+});
+export type MemberSearchResponse = z.infer<typeof memberSearchResponseSchema>;
+
+/** Where a history entry came from, as a till may show it (never a reason a person typed). */
+export const HISTORY_CATEGORIES = ['sale', 'void', 'refund', 'adjustment', 'enrolment', 'expiry', 'other'] as const;
+export type HistoryCategory = (typeof HISTORY_CATEGORIES)[number];
+
+/** GET /v1/members/:memberId/history: `before` is the previous page's `nextBefore` (opaque). */
+export const memberHistoryQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  before: z
+    .string()
+    .regex(/^\d{1,16}\.\d{1,19}$/, 'a cursor from nextBefore')
+    .optional(),
+});
+export type MemberHistoryQuery = z.infer<typeof memberHistoryQuerySchema>;
+
+export const memberHistoryEntrySchema = z.object({
+  id: z.string(),
+  kind: z.enum([...LEDGER_KINDS, 'expire']),
+  points: z.number().int(),
+  createdAt: timestampSchema,
+  /** The store whose till recorded it; null for the server's own entries (expiry). */
+  storeName: z.string().nullable(),
+  category: z.enum(HISTORY_CATEGORIES),
+  /** The programme's label (a bonus rule, a reward); null for an adjustment (its reason is a person's words). */
+  label: z.string().nullable(),
+});
+export type MemberHistoryEntry = z.infer<typeof memberHistoryEntrySchema>;
+
+/** The member's whole ledger on the server, the newest first; `nextBefore` null on the last page. */
+export const memberHistoryResponseSchema = z.object({
+  entries: z.array(memberHistoryEntrySchema).max(100),
+  nextBefore: z.string().nullable(),
+});
+export type MemberHistoryResponse = z.infer<typeof memberHistoryResponseSchema>;
 
 // ---- member tokens -------------------------------------------------------------
 

@@ -13,7 +13,11 @@ export async function seedDemoServer(db: Db, now: number, memberCount = DEMO_MEM
   await createStore(db, { ...DEMO_STORE }, now);
   await importProgram(db, demoProgram(), now);
   await importProducts(db, DEMO_PRODUCTS);
-  await importStaff(db, DEMO_STAFF);
+  // Cashier and manager work at the demo store; the admin is head office, assigned to it (a till receives only these).
+  await importStaff(
+    db,
+    DEMO_STAFF.map((s) => (s.role === 'admin' ? { ...s, assignedStores: [DEMO_STORE.id] } : { ...s, storeId: DEMO_STORE.id })),
+  );
   await importMembers(
     db,
     demoMembers(memberCount).map((m) => ({ ...m, enrolledStore: DEMO_STORE.id, consentMarketing: m.email !== null })),

@@ -9,11 +9,13 @@
  * lost: a held sale is recorded with its points waiting. What needs a person
  * is flagged (overdraft, earn by a blocked member, duplicate enrolment).
  */
+import { birthdayOf } from '../../shared/loyalty/bonuses.ts';
 import { lotExpiry } from '../../shared/loyalty/expiry.ts';
 import { evaluateTier, qualifyingWindowStart, tierForPoints, tierIndex } from '../../shared/loyalty/tiers.ts';
 import type { ProgramConfig } from '../../shared/program.ts';
 import type { FlagKind, EventResult, LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
 import type { MemberRow } from '../store/member-rows.ts';
+import { isErasedRow, scrubEnrolmentPayload } from './erased-enrolment.ts';
 import { countsForTier } from './qualifying.ts';
 import { checkedLedger, type RefundBook } from './refund-check.ts';
 import { expireDue } from './expiry.ts';
@@ -256,7 +258,7 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
     }
     plan.usage.push(...judged.usage);
 
-    if (event.kind === 'member.enrolled') enrol(event.payload, flag);
+    if (event.kind === 'member.enrolled') enrol(event.payload, flag, event.id);
     // Sales, voids and refunds are read from applied_events (the sales and refunds views).
     if (event.kind === 'sale.committed' && event.payload.holdId != null) {
       const owner = input.holdOwners?.get(event.payload.holdId);
@@ -346,10 +348,20 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
   }
 
   /** Fills in a new member or a placeholder; an id enrolled before keeps its first enrolment. */
-  function enrol(p: EnrolmentPayload, flag: Flagger): void {
+  function enrol(p: EnrolmentPayload, flag: Flagger, eventId: string): void {
     const existing = input.members.get(p.memberId);
     const row = member(p.memberId, p.enrolledAt);
-    if (existing !== undefined && existing.status !== 'pending_enrolment') return;
+    if (existing !== undefined && existing.status !== 'pending_enrolment') {
+      // An erased member's later enrolment brings no personal data back, not even into the stored event (erased-enrolment.ts).
+      if (isErasedRow(existing)) {
+        const stored = plan.storedPayloads.get(eventId);
+        plan.storedPayloads.set(
+          eventId,
+          JSON.stringify(scrubEnrolmentPayload(stored === undefined ? p : (JSON.parse(stored) as EnrolmentPayload))),
+        );
+      }
+      return;
+    }
     const phone = p.phone?.trim() || null;
     const email = p.email?.trim() || null;
     const emailKey = email?.toLowerCase() ?? null;
@@ -473,7 +485,7 @@ function memberFacts(
   return {
     tier: row.tier,
     allowedTier,
-    birthDate: row.birth_date,
+    birthday: birthdayOf(row.birth_date),
     enrolledAt: row.enrolled_at,
     referredBy: row.referred_by,
     grants: history.grants,

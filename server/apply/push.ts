@@ -18,6 +18,7 @@ import { currentProgram } from '../store/programs.ts';
 import { refundBookFor, storedSalesFor } from '../sales/sale-records.ts';
 import { applyEvents, type ApplyPlan } from './apply-events.ts';
 import { releaseAwaitingSales } from './awaiting-sales.ts';
+import { recordSightings } from '../store/member-scope.ts';
 import { holdOwners, loadHistories, loadTrustBook, qualifyingAtSales, trustWrites } from '../store/trust-rows.ts';
 import { checkBatchShape, classifyBatch } from './classify.ts';
 import { needsExactQualifying, qualifyingGains } from './qualifying.ts';
@@ -244,6 +245,17 @@ export async function applyFresh(
     ),
     ...trustWrites(plan),
   ]);
+  // A member of another store buying here enters this store's scope (docs/privacy.md).
+  await recordSightings(
+    tx,
+    events.flatMap((e) => {
+      const memberId = e.kind === 'sale.committed' ? e.payload.memberId : null;
+      const home = memberId === null ? undefined : members.get(memberId)?.enrolled_store;
+      return memberId !== null && home !== undefined && home !== who.storeId ? [{ memberId, storeId: who.storeId, at: e.createdAt }] : [];
+    }),
+    program,
+    now,
+  );
   return plan;
 }
 

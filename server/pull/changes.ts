@@ -5,9 +5,18 @@
  * events the balances include). The page is bounded by `limit` records over
  * all kinds; the next cursor is the last change-sequence value in the page.
  * Placeholder members (pending enrolment) are not sent.
+ *
+ * Least data (docs/privacy.md): every member goes to every till with what
+ * identifying and pricing need; `personal` only when the member is in the
+ * scope of the terminal's store under the current programme's `privacy`
+ * setting. Staff go only to the tills of their store and of the stores they
+ * are assigned to (staff_stores); a changed staff member outside that is
+ * named in `staffRemoved`, so a till that held them drops them.
  */
 import type { PullResponse } from '../../shared/sync-protocol.ts';
 import type { Db, Queryable } from '../store/db.ts';
+import { inScopeSql, personalScope, type PersonalScope } from '../store/member-scope.ts';
+import { currentProgram } from '../store/programs.ts';
 import { toPublicRecord } from '../tokens/signing-keys.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
@@ -32,7 +41,11 @@ export async function pullChanges(db: Db, terminalId: string, cursor: string | u
   const after = decodeCursor(cursor);
   return db.transaction(
     async (tx) => {
-      const [terminal] = await tx.query<{ applied_seq: number }>('SELECT applied_seq FROM terminals WHERE id = $1', [terminalId]);
+      const [terminal] = await tx.query<{ applied_seq: number; store_id: string }>(
+        'SELECT applied_seq, store_id FROM terminals WHERE id = $1',
+        [terminalId],
+      );
+      const storeId = terminal?.store_id ?? '';
       const seqs = await tx.query<{ change_seq: number }>(`SELECT change_seq FROM (${CHANGED}) c ORDER BY change_seq LIMIT $2`, [
         after,
         limit + 1,
@@ -41,7 +54,21 @@ export async function pullChanges(db: Db, terminalId: string, cursor: string | u
       const page = more ? seqs.slice(0, limit) : seqs;
       const upper = page.length === 0 ? after : page[page.length - 1]!.change_seq;
       const range = [after, upper];
-      const members = page.length === 0 ? { json: '[]', count: 0 } : await memberRecordsJson(tx, after, upper);
+      const scope = page.length === 0 ? null : personalScope(await currentProgram(tx), storeId, now);
+      const members = scope === null ? { json: '[]', count: 0 } : await memberRecordsJson(tx, after, upper, scope);
+      const staff = await tx.query<{
+        id: string;
+        name: string;
+        role: 'cashier' | 'manager' | 'admin';
+        pin_hash: string;
+        active: boolean;
+        here: boolean;
+      }>(
+        `SELECT id, name, role, pin_hash, active,
+                coalesce(store_id = $3, false) OR EXISTS (SELECT 1 FROM staff_stores a WHERE a.staff_id = staff.id AND a.store_id = $3) AS here
+           FROM staff WHERE change_seq > $1 AND change_seq <= $2 ORDER BY change_seq`,
+        [...range, storeId],
+      );
       const rest: Omit<PullResponse, 'members'> = {
         programs: await tx.query<{ version: number; config: PullResponse['programs'][number]['config'] }>(
           'SELECT version, config FROM programs WHERE change_seq > $1 AND change_seq <= $2 ORDER BY change_seq',
@@ -60,12 +87,9 @@ export async function pullChanges(db: Db, terminalId: string, cursor: string | u
           barcodes: p.barcodes,
           active: p.active,
         })),
-        staff: (
-          await tx.query<{ id: string; name: string; role: 'cashier' | 'manager' | 'admin'; pin_hash: string; active: boolean }>(
-            'SELECT id, name, role, pin_hash, active FROM staff WHERE change_seq > $1 AND change_seq <= $2 ORDER BY change_seq',
-            range,
-          )
-        ).map((s) => ({ id: s.id, name: s.name, role: s.role, pinHash: s.pin_hash, active: s.active })),
+        staff: staff.filter((s) => s.here).map((s) => ({ id: s.id, name: s.name, role: s.role, pinHash: s.pin_hash, active: s.active })),
+        // A first pull (no cursor) held nobody: other stores' staff are not even named to it.
+        staffRemoved: after === 0 ? [] : staff.filter((s) => !s.here).map((s) => s.id),
         publicKeys: (
           await tx.query<{ kid: number; public_key: Uint8Array; revoked_at: number | null }>(
             'SELECT kid, public_key, revoked_at FROM signing_keys WHERE change_seq > $1 AND change_seq <= $2 ORDER BY kid',
@@ -91,17 +115,27 @@ export async function pullChanges(db: Db, terminalId: string, cursor: string | u
 }
 
 /** The members changed in (after, upper], in change order, as the JSON text of MemberRecord[]. */
-async function memberRecordsJson(tx: Queryable, after: number, upper: number): Promise<{ json: string; count: number }> {
+async function memberRecordsJson(
+  tx: Queryable,
+  after: number,
+  upper: number,
+  scope: PersonalScope,
+): Promise<{ json: string; count: number }> {
+  const params = scope.kind === 'store' ? [after, upper, scope.storeId, scope.seenSince] : [after, upper];
   const [row] = await tx.query<{ json: string; count: number }>(
     `SELECT coalesce(json_agg(json_build_object(
-         'id', m.id, 'name', m.name, 'phone', m.phone, 'email', m.email, 'birthDate', m.birth_date, 'status', m.status, 'tier', m.tier, 'balance', m.balance,
+         'id', m.id, 'status', m.status, 'tier', m.tier, 'balance', m.balance,
          'lots', coalesce((SELECT json_agg(json_build_object('remaining', l.remaining, 'expiresAt', l.expires_at) ORDER BY l.expires_at NULLS LAST, l.id)
                            FROM point_lots l WHERE l.member_id = m.id AND l.remaining > 0), '[]'::json),
          'cards', coalesce((SELECT json_agg(c.card ORDER BY c.created_at, c.card) FROM member_cards c WHERE c.member_id = m.id), '[]'::json),
-         'enrolledStore', m.enrolled_store, 'enrolledAt', m.enrolled_at, 'consentMarketing', m.consent_marketing, 'updatedAt', m.updated_at
+         'enrolledStore', m.enrolled_store, 'enrolledAt', m.enrolled_at,
+         'birthday', CASE WHEN m.birth_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN substr(m.birth_date, 6, 5) END,
+         'personal', CASE WHEN m.name <> '' AND ${inScopeSql(scope, '$3', '$4')}
+           THEN json_build_object('name', m.name, 'phone', m.phone, 'email', m.email, 'birthDate', m.birth_date, 'consentMarketing', m.consent_marketing) END,
+         'updatedAt', m.updated_at
        ) ORDER BY m.change_seq), '[]'::json)::text AS json, count(*)::int AS count
      FROM members m WHERE m.change_seq > $1 AND m.change_seq <= $2 AND m.status <> 'pending_enrolment'`,
-    [after, upper],
+    params,
   );
   return row!;
 }

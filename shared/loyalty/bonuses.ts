@@ -28,9 +28,9 @@ export function enrolmentBonus(program: ProgramConfig): Explanation | null {
 export function birthdayBonus(args: { program: ProgramConfig; member: MemberState; now: number }): BonusAward | null {
   const { program, member, now } = args;
   const points = program.bonuses.birthday;
-  if (points <= 0 || member.birthDate === null) return null;
+  if (points <= 0 || member.birthday === null) return null;
   const local = localParts(now, program.timeZone);
-  if (Number(member.birthDate.slice(5, 7)) !== local.month || member.birthdayBonusYear === local.year) return null;
+  if (Number(member.birthday.slice(0, 2)) !== local.month || member.birthdayBonusYear === local.year) return null;
   return award('birthday', member.id, points, 'Birthday bonus', `birthday month ${local.year}`, { year: local.year });
 }
 
@@ -88,4 +88,9 @@ function award(
   params?: Explanation['params'],
 ): BonusAward {
   return { kind, memberId, points, explanation: { rule: `bonus:${kind}`, label, points, detail, ...(params && { params }) } };
+}
+
+/** 'MM-DD' of a 'YYYY-MM-DD' birth date: all the birthday bonus needs, and all a till outside the member's scope holds. */
+export function birthdayOf(birthDate: string | null): string | null {
+  return birthDate !== null && /^\d{4}-\d{2}-\d{2}$/.test(birthDate) ? birthDate.slice(5) : null;
 }

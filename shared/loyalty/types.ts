@@ -39,7 +39,8 @@ export interface MemberState {
   id: string;
   status: 'active' | 'blocked';
   tier: string;
-  birthDate: string | null; // YYYY-MM-DD
+  /** Month and day of birth, 'MM-DD' (a till holds no birth year for members outside its store's scope). */
+  birthday: string | null;
   enrolledAt: number;
   referredBy: string | null;
   /** Store-local year in which the birthday bonus was last given. */

@@ -18,7 +18,12 @@ describe.each(DRIVERS)('pull (%s)', (driver) => {
     t = await h.pair();
     await importProgram(h.db, demoProgram, T0);
     await importProducts(h.db, [{ sku: 'COFFEE-CUP', name: 'Coffee', category: 'drinks', priceMinor: 250, barcodes: ['2000000000015'] }]);
-    await importStaff(h.db, [{ id: 'staff-1', name: 'Ana Cashier', role: 'cashier', pin: '4821' }]);
+    await importStaff(h.db, [
+      { id: 'staff-1', name: 'Ana Cashier', role: 'cashier', pin: '4821', storeId: h.storeId },
+      { id: 'other-store-1', name: 'Olga Elsewhere', role: 'manager', pin: '482100', storeId: 'elsewhere' },
+      { id: 'hq-1', name: 'Hugo Headoffice', role: 'admin', pin: '482101' },
+      { id: 'hq-2', name: 'Hana Assigned', role: 'admin', pin: '482102', assignedStores: ['elsewhere', h.storeId] },
+    ]);
     const log = new EventLog(h.storeId);
     for (let i = 0; i < 25; i++) {
       const m = randomUUID();
@@ -62,6 +67,8 @@ describe.each(DRIVERS)('pull (%s)', (driver) => {
     expect(flat.products).toEqual([
       { sku: 'COFFEE-CUP', name: 'Coffee', category: 'drinks', priceMinor: 250, barcodes: ['2000000000015'], active: true },
     ]);
+    // Only this store's staff and the admin assigned to it: never another store's, nor head office unassigned.
+    expect(flat.staff.map((s) => s.id).sort()).toEqual(['hq-2', 'staff-1']);
     const ana = flat.staff.find((s) => s.id === 'staff-1');
     expect(ana).toMatchObject({ id: 'staff-1', role: 'cashier', active: true });
     expect(verifyPin('4821', ana!.pinHash)).toBe(true);

@@ -7,7 +7,7 @@ import { audit } from '../store/audit.ts';
 import { writeTransaction } from '../store/connection.ts';
 import type { CountryCode } from 'libphonenumber-js/min';
 import type { ReadableDb } from '../store/connection.ts';
-import { cardOwner, insertCard, insertMember, memberByCard, memberById, membersByPhoneOrEmail } from '../store/members.ts';
+import { cardOwner, cardsOf, insertCard, insertMember, memberByCard, memberById, membersByPhoneOrEmail } from '../store/members.ts';
 import { enqueue, ledgerMark, ledgerSince } from '../store/outbox.ts';
 import { credit } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
@@ -45,7 +45,7 @@ export function enrolMember(
       if (!referrer) throw new AppError('NOT_FOUND', 'The referral card is not known. Check the number or leave it empty.');
       referredBy = referrer.id;
     }
-    const duplicates = membersByPhoneOrEmail(db, phone, input.email).map((d) => memberSummary(d, { balance: d.balance, program, country }));
+    const duplicates = membersByPhoneOrEmail(db, phone, input.email).map((d) => memberSummary(d, { balance: d.balance, program, country, cards: cardsOf(db, d.id) }));
 
     const mark = ledgerMark(db);
     insertMember(db, {
@@ -113,7 +113,7 @@ export function possibleDuplicates(
   const db = ctx.store.db;
   const phone = input.phone === null ? null : storedPhone(input.phone, country);
   const program = currentProgram(db);
-  return { members: membersByPhoneOrEmail(db, phone, input.email).map((d) => memberSummary(d, { balance: d.balance, program, country })) };
+  return { members: membersByPhoneOrEmail(db, phone, input.email).map((d) => memberSummary(d, { balance: d.balance, program, country, cards: cardsOf(db, d.id) })) };
 }
 
 /**

@@ -4,7 +4,7 @@ import { tierById } from '../../../shared/loyalty/tiers.ts';
 import type { ProgramConfig } from '../../../shared/program.ts';
 import type { ReadStaffContext } from '../context.ts';
 import { pointsNow } from '../store/expiry.ts';
-import { membersByNameWords, membersByPhonePrefix, nameKey, type MemberRow } from '../store/members.ts';
+import { cardHint, cardsOf, heldName, membersByNameWords, membersByPhonePrefix, nameKey, type MemberRow } from '../store/members.ts';
 import { currentProgram } from '../store/program.ts';
 import { displayPhone, phoneCountry, phoneSearchKeys } from './phone-number.ts';
 
@@ -36,7 +36,9 @@ export function searchMembers(input: ParsedInput<'member.search'>, ctx: ReadStaf
   const program = currentProgram(db);
   return {
     // The balance as member.get shows it: points due to expire are out (store/expiry.ts).
-    members: rows.slice(0, SEARCH_LIMIT).map((r) => memberSummary(r, { balance: pointsNow(db, r, now).balance, program, country })),
+    members: rows
+      .slice(0, SEARCH_LIMIT)
+      .map((r) => memberSummary(r, { balance: pointsNow(db, r, now).balance, program, country, cards: cardsOf(db, r.id) })),
     capped: rows.length > SEARCH_LIMIT,
   };
 }
@@ -44,11 +46,12 @@ export function searchMembers(input: ParsedInput<'member.search'>, ctx: ReadStaf
 /** A member as a list shows it: the phone written for people, the tier's label. */
 export function memberSummary(
   r: MemberRow,
-  at: { balance: number; program: ProgramConfig; country: CountryCode | undefined },
+  at: { balance: number; program: ProgramConfig; country: CountryCode | undefined; cards: readonly string[] },
 ): MemberSummary {
   return {
     id: r.id,
-    name: r.name,
+    name: heldName(r),
+    cardHint: cardHint(at.cards),
     phone: displayPhone(r.phone, at.country),
     tier: r.tier,
     tierLabel: tierById(at.program, r.tier)?.label ?? r.tier,

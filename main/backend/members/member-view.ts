@@ -3,7 +3,7 @@ import type { ProgramConfig } from '../../../shared/program.ts';
 import { localParts } from '../../../shared/loyalty/local-time.ts';
 import { tierById } from '../../../shared/loyalty/tiers.ts';
 import type { ReadableDb } from '../store/connection.ts';
-import { cardsOf, type MemberRow } from '../store/members.ts';
+import { cardHint, cardsOf, heldName, type MemberRow } from '../store/members.ts';
 import { unacknowledgedPoints } from '../store/outbox.ts';
 import { pointsNow } from '../store/expiry.ts';
 
@@ -12,17 +12,19 @@ export function memberView(db: ReadableDb, row: MemberRow, program: ProgramConfi
   const points = pointsNow(db, row, now);
   // Pending = this terminal's events the server has not acknowledged; the rest of the balance is confirmed.
   const pending = unacknowledgedPoints(db, row.id);
-  const birthMonth = row.birth_date === null ? null : Number(row.birth_date.slice(5, 7));
+  const birthMonth = row.birthday === null ? null : Number(row.birthday.slice(0, 2));
+  const cards = cardsOf(db, row.id);
   return {
     id: row.id,
-    name: row.name,
+    name: heldName(row),
+    cardHint: cardHint(cards),
     phone: row.phone,
     email: row.email,
     birthDate: row.birth_date,
     status: row.status,
     tier: row.tier,
     tierLabel: tierById(program, row.tier)?.label ?? row.tier,
-    cards: cardsOf(db, row.id),
+    cards,
     enrolledAt: row.enrolled_at,
     enrolledStore: row.enrolled_store,
     consentMarketing: row.consent_marketing === 1,

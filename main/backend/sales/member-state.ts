@@ -43,7 +43,7 @@ export function loadMemberState(db: ReadableDb, memberId: string, program: Progr
       id: row.id,
       status: row.status,
       tier: tier.tier,
-      birthDate: row.birth_date,
+      birthday: row.birthday,
       enrolledAt: row.enrolled_at,
       referredBy: row.referred_by,
       birthdayBonusYear: row.birthday_bonus_year,

@@ -1,12 +1,16 @@
+import { birthdayOf } from '../../../shared/loyalty/bonuses.ts';
 import type { ReadableDb, WritableDb } from './connection.ts';
 import { prepare } from './statements.ts';
 
 export interface MemberRow {
   id: string;
+  /** '' when this till holds no personal data of the member (outside its store's scope, or erased): read through heldName(). */
   name: string;
   phone: string | null;
   email: string | null;
   birth_date: string | null;
+  /** 'MM-DD', held for every member (the birthday bonus); birth_date only with the personal data. */
+  birthday: string | null;
   status: 'active' | 'blocked';
   tier: string;
   tier_reviewed_at: number | null;
@@ -22,9 +26,20 @@ export interface MemberRow {
   updated_at: number;
 }
 
-const COLUMNS = `m.id, m.name, m.phone, m.email, m.birth_date, m.status, m.tier, m.tier_reviewed_at, m.enrolled_store,
+const COLUMNS = `m.id, m.name, m.phone, m.email, m.birth_date, m.birthday, m.status, m.tier, m.tier_reviewed_at, m.enrolled_store,
   m.enrolled_at, m.consent_marketing, m.consent_at, m.referred_by, m.balance, m.debt, m.birthday_bonus_year,
   m.last_nth_bonus_at, m.updated_at`;
+
+/** The member's name, or null when this till holds no personal data of the member. */
+export function heldName(row: Pick<MemberRow, 'name'>): string | null {
+  return row.name === '' ? null : row.name;
+}
+
+/** The last four digits of the newest card: what a screen shows of a member it has no name for. */
+export function cardHint(cards: readonly string[]): string | null {
+  const newest = cards[cards.length - 1];
+  return newest === undefined ? null : newest.slice(-4);
+}
 
 /** Lower-case, accents stripped, spaces collapsed: "Élodie  Martin" → "elodie martin". */
 export function nameKey(name: string): string {
@@ -124,9 +139,9 @@ export function insertMember(db: WritableDb, m: NewMember): void {
   // migration 0008) never run; the query-plan guard holds the insert to that.
   prepare(
     db,
-    `INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at,
+    `INSERT INTO members (id, name, name_key, phone, email, birth_date, birthday, status, tier, enrolled_store, enrolled_at,
        consent_marketing, consent_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
   ).run(
     m.id,
     m.name,
@@ -134,6 +149,7 @@ export function insertMember(db: WritableDb, m: NewMember): void {
     m.phone === null ? null : phoneKey(m.phone),
     m.email,
     m.birthDate,
+    birthdayOf(m.birthDate),
     m.tier,
     m.enrolledStore,
     m.enrolledAt,

@@ -28,25 +28,44 @@ export function heldMemberIds(db: ReadableDb, members: readonly MemberRecord[]):
 /** A card the server moved to another member moves here too. */
 const CARD_UPSERT = 'ON CONFLICT (card_number) DO UPDATE SET member_id = excluded.member_id WHERE member_id <> excluded.member_id';
 
+/**
+ * The member's personal columns as the record gives them: the member's data in this till's
+ * store scope, or nothing (name '', the rest NULL: out of scope, or erased).
+ */
+function personalColumns(m: MemberRecord, now: number) {
+  const p = m.personal;
+  if (p === null) return { name: '', nameKey: '', phone: null, email: null, birthDate: null, consent: 0, consentAt: null };
+  return {
+    name: p.name,
+    nameKey: nameKey(p.name),
+    phone: p.phone === null ? null : phoneKey(p.phone),
+    email: p.email,
+    birthDate: p.birthDate,
+    consent: p.consentMarketing ? 1 : 0,
+    consentAt: p.consentMarketing ? now : null,
+  };
+}
+
 /** Writes the server's details of a member this terminal holds over its own, and its cards; the tier unless `keepTier`. */
 export function updatePulledMember(db: WritableDb, m: MemberRecord, keepTier: boolean, now: number): void {
-  const consent = m.consentMarketing ? 1 : 0;
+  const p = personalColumns(m, now);
   prepare(
     db,
-    `UPDATE members SET name = ?, name_key = ?, phone = ?, email = ?, birth_date = ?, status = ?, tier = CASE WHEN ? THEN tier ELSE ? END,
+    `UPDATE members SET name = ?, name_key = ?, phone = ?, email = ?, birth_date = ?, birthday = ?, status = ?, tier = CASE WHEN ? THEN tier ELSE ? END,
        consent_marketing = ?, consent_at = CASE WHEN consent_marketing = ? THEN consent_at ELSE ? END, updated_at = ? WHERE id = ?`,
   ).run(
-    m.name,
-    nameKey(m.name),
-    m.phone === null ? null : phoneKey(m.phone),
-    m.email,
-    m.birthDate,
+    p.name,
+    p.nameKey,
+    p.phone,
+    p.email,
+    p.birthDate,
+    m.birthday,
     m.status,
     keepTier ? 1 : 0,
     m.tier,
-    consent,
-    consent,
-    consent === 1 ? now : null,
+    p.consent,
+    p.consent,
+    p.consentAt,
     now,
     m.id,
   );
@@ -72,21 +91,22 @@ export function insertPulledMembers(
   const rows: unknown[] = [];
   const cards: unknown[] = [];
   for (const { member: m, openingPoints } of members) {
-    const consent = m.consentMarketing ? 1 : 0;
+    const p = personalColumns(m, m.enrolledAt);
     const { balance, debt } = openingColumns(openingPoints);
     rows.push(
       m.id,
-      m.name,
-      nameKey(m.name),
-      m.phone === null ? null : phoneKey(m.phone),
-      m.email,
-      m.birthDate,
+      p.name,
+      p.nameKey,
+      p.phone,
+      p.email,
+      p.birthDate,
+      m.birthday,
       m.status,
       m.tier,
       m.enrolledStore,
       m.enrolledAt,
-      consent,
-      m.consentMarketing ? m.enrolledAt : null,
+      p.consent,
+      p.consentAt,
       balance,
       debt,
       now,
@@ -95,8 +115,8 @@ export function insertPulledMembers(
   }
   insertRows(
     db,
-    'INSERT INTO members (id, name, name_key, phone, email, birth_date, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, balance, debt, updated_at)',
-    15,
+    'INSERT INTO members (id, name, name_key, phone, email, birth_date, birthday, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, balance, debt, updated_at)',
+    16,
     rows,
   );
   insertRows(db, 'INSERT INTO member_cards (card_number, member_id, issued_at)', 3, cards, CARD_UPSERT);

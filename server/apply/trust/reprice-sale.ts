@@ -26,7 +26,8 @@ export interface ServerMemberFacts {
   tier: string;
   /** The highest tier the server can justify for the member at the sale (its tier, or what its qualifying points reach). */
   allowedTier: string;
-  birthDate: string | null;
+  /** 'MM-DD' */
+  birthday: string | null;
   enrolledAt: number;
   referredBy: string | null;
   /** "kind|period" of bonuses granted before, chain-wide (bonus_grants). */
@@ -72,7 +73,7 @@ function memberState(
     id: memberId,
     status: 'active',
     tier,
-    birthDate: facts.birthDate,
+    birthday: facts.birthday,
     enrolledAt: facts.enrolledAt,
     referredBy: facts.referredBy,
     birthdayBonusYear: facts.grants.has(`birthday|${year}`) ? year : null,

@@ -84,8 +84,8 @@ beforeAll(async () => {
       { id: VICTIM, name: 'Victim', points: OPENING },
       { id: BYSTANDER, name: 'Bystander', points: OPENING },
       { id: EARNER, name: 'Earner', points: OPENING },
-      { id: BIRTHDAY, name: 'Birthday', points: OPENING, birthDate: '1990-03-15' },
-      { id: BIRTHDAY_2, name: 'Birthday Two', points: OPENING, birthDate: '1985-03-28' },
+      { id: BIRTHDAY, name: 'Birthday', points: OPENING, birthday: '03-15' },
+      { id: BIRTHDAY_2, name: 'Birthday Two', points: OPENING, birthday: '03-28' },
       { id: FRESH, name: 'Fresh', points: 0 },
       { id: SPENDER, name: 'Spender', points: OPENING },
       { id: HOLDER, name: 'Holder', points: OPENING },
@@ -187,7 +187,7 @@ function pricedSale(
     id: memberId,
     status: 'active',
     tier: 'bronze',
-    birthDate: null,
+    birthday: null,
     enrolledAt: T0,
     referredBy: null,
     birthdayBonusYear: null,
@@ -338,7 +338,7 @@ describe('sales', () => {
   it('the same birthday bonus claimed in a second sale gets none (points_repriced)', async () => {
     // 25.00 of groceries in the member's birth month: 25 points and the birthday bonus (200).
     const basket = [{ lineNo: 1, sku: null, category: 'grocery', quantity: 1, unitPriceMinor: 2500 }];
-    const first = pricedSale(logA, BIRTHDAY, { birthDate: '1990-03-15' }, basket);
+    const first = pricedSale(logA, BIRTHDAY, { birthday: '03-15' }, basket);
     expect(payloadOf(first).ledger.map((e) => [e.kind, e.points])).toEqual([
       ['earn', 25],
       ['bonus', 200],
@@ -347,7 +347,7 @@ describe('sales', () => {
     expect(r1!.status).toBe('applied');
 
     // The till claims it again (as a till that never pulled would): a second birthday this year is not the member's.
-    const second = pricedSale(logA, BIRTHDAY, { birthDate: '1990-03-15' }, basket, T0 + 60_000);
+    const second = pricedSale(logA, BIRTHDAY, { birthday: '03-15' }, basket, T0 + 60_000);
     expect(payloadOf(second).ledger.some((e) => e.kind === 'bonus' && e.points === 200)).toBe(true);
     const [r2] = await guarded(tillA, { [BIRTHDAY]: 25 }, () => push(tillA, [second]));
     expect(r2).toMatchObject({ status: 'applied_with_adjustment', reasons: ['points_repriced'] });
@@ -357,8 +357,8 @@ describe('sales', () => {
 
   it('the birthday bonus claimed twice in one batch from another till is granted once', async () => {
     const basket = [{ lineNo: 1, sku: null, category: 'grocery', quantity: 1, unitPriceMinor: 2500 }];
-    const first = pricedSale(logB, BIRTHDAY_2, { birthDate: '1985-03-28' }, basket);
-    const second = pricedSale(logB, BIRTHDAY_2, { birthDate: '1985-03-28' }, basket, T0 + 60_000);
+    const first = pricedSale(logB, BIRTHDAY_2, { birthday: '03-28' }, basket);
+    const second = pricedSale(logB, BIRTHDAY_2, { birthday: '03-28' }, basket, T0 + 60_000);
     const results = await guarded(tillB, { [BIRTHDAY_2]: 225 + 25 }, () => push(tillB, [first, second]));
     expect(results[0]!.status).toBe('applied');
     expect(results[1]).toMatchObject({ status: 'applied_with_adjustment', reasons: ['points_repriced'] });

@@ -17,7 +17,7 @@ describe('enrolment bonus', () => {
 
 describe('birthday bonus (200, once per store-local year, in the birth month)', () => {
   it('is given in the birth month', () => {
-    const b = birthdayBonus({ program, member: member({ birthDate: '1990-03-05' }), now: QUIET_WEDNESDAY });
+    const b = birthdayBonus({ program, member: member({ birthday: '03-05' }), now: QUIET_WEDNESDAY });
     expect(b).toEqual({
       kind: 'birthday',
       memberId: 'm-1',
@@ -34,31 +34,31 @@ describe('birthday bonus (200, once per store-local year, in the birth month)', 
 
   it('only once a year: not again when already given this year, again the next year', () => {
     expect(
-      birthdayBonus({ program, member: member({ birthDate: '1990-03-05', birthdayBonusYear: 2025 }), now: QUIET_WEDNESDAY }),
+      birthdayBonus({ program, member: member({ birthday: '03-05', birthdayBonusYear: 2025 }), now: QUIET_WEDNESDAY }),
     ).toBeNull();
     expect(
-      birthdayBonus({ program, member: member({ birthDate: '1990-03-05', birthdayBonusYear: 2024 }), now: QUIET_WEDNESDAY })?.points,
+      birthdayBonus({ program, member: member({ birthday: '03-05', birthdayBonusYear: 2024 }), now: QUIET_WEDNESDAY })?.points,
     ).toBe(200);
   });
 
   it('not outside the birth month, nor without a birth date', () => {
-    expect(birthdayBonus({ program, member: member({ birthDate: '1990-04-01' }), now: QUIET_WEDNESDAY })).toBeNull();
-    expect(birthdayBonus({ program, member: member({ birthDate: null }), now: QUIET_WEDNESDAY })).toBeNull();
+    expect(birthdayBonus({ program, member: member({ birthday: '04-01' }), now: QUIET_WEDNESDAY })).toBeNull();
+    expect(birthdayBonus({ program, member: member({ birthday: null }), now: QUIET_WEDNESDAY })).toBeNull();
   });
 
   it('new year in Paris comes an hour before UTC: 31 Dec 23:30 UTC is January 2025 in the store', () => {
     const newYear = at('2024-12-31T23:30');
     // Given last January (2024): January 2025 in Paris gives it again.
     expect(
-      birthdayBonus({ program, member: member({ birthDate: '1985-01-20', birthdayBonusYear: 2024 }), now: newYear })?.explanation.detail,
+      birthdayBonus({ program, member: member({ birthday: '01-20', birthdayBonusYear: 2024 }), now: newYear })?.explanation.detail,
     ).toBe('birthday month 2025');
-    expect(birthdayBonus({ program, member: member({ birthDate: '1985-01-20', birthdayBonusYear: 2025 }), now: newYear })).toBeNull();
+    expect(birthdayBonus({ program, member: member({ birthday: '01-20', birthdayBonusYear: 2025 }), now: newYear })).toBeNull();
     // A December birthday is over in Paris, though it is still December in UTC.
-    expect(birthdayBonus({ program, member: member({ birthDate: '1985-12-20' }), now: newYear })).toBeNull();
+    expect(birthdayBonus({ program, member: member({ birthday: '12-20' }), now: newYear })).toBeNull();
   });
 
   it('a 29 February birthday is a February birthday, in any year', () => {
-    expect(birthdayBonus({ program, member: member({ birthDate: '2000-02-29' }), now: at('2025-02-10T12:00') })?.points).toBe(200);
+    expect(birthdayBonus({ program, member: member({ birthday: '02-29' }), now: at('2025-02-10T12:00') })?.points).toBe(200);
   });
 });
 
@@ -117,7 +117,7 @@ describe('referral bonus (referrer 150, referee 100) on the first purchase', () 
 
 describe('saleBonuses', () => {
   const everything = member({
-    birthDate: '1990-03-05',
+    birthday: '03-05',
     referredBy: 'm-friend',
     purchaseCount: 0,
     recentPurchaseTimes: [1, 2, 3, 4].map((d) => QUIET_WEDNESDAY - d * DAY),

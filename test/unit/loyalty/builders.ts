@@ -27,7 +27,7 @@ export function member(overrides: Partial<MemberState> = {}): MemberState {
     id: 'm-1',
     status: 'active',
     tier: 'bronze',
-    birthDate: '1990-07-14',
+    birthday: '07-14',
     enrolledAt: at('2024-01-10T12:00'),
     referredBy: null,
     birthdayBonusYear: null,

@@ -101,7 +101,7 @@ describe('priceSale', () => {
   });
 
   it('a blocked member: no points, no bonuses, no redemption', () => {
-    const blocked = member({ status: 'blocked', birthDate: '1990-03-05', balance: 900, available: 900 });
+    const blocked = member({ status: 'blocked', birthday: '03-05', balance: 900, available: 900 });
     const q = price([line(1, 'grocery', 2000)], blocked);
     expect(q).toMatchObject({ earnPoints: 0, bonuses: [], balanceAfter: 900, limits: { allowed: false, reasonCode: 'MEMBER_BLOCKED' } });
     expect(q.earnExplanation).toEqual([{ rule: 'member-blocked', label: 'Member blocked: no points', points: 0 }]);
@@ -109,7 +109,7 @@ describe('priceSale', () => {
   });
 
   it('bonuses: the member’s own count in balanceAfter, the referrer’s do not', () => {
-    const m = member({ birthDate: '1990-03-05', referredBy: 'm-friend', purchaseCount: 0, balance: 100 });
+    const m = member({ birthday: '03-05', referredBy: 'm-friend', purchaseCount: 0, balance: 100 });
     const q = price([line(1, 'grocery', 1000)], m);
     expect(q.bonuses.map((b) => [b.kind, b.memberId, b.points])).toEqual([
       ['birthday', 'm-1', 200],
@@ -120,7 +120,7 @@ describe('priceSale', () => {
   });
 
   it('a sale below the minimum spend earns no bonus either', () => {
-    const m = member({ birthDate: '1990-03-05', recentPurchaseTimes: [1, 2, 3, 4].map((d) => QUIET_WEDNESDAY - d * DAY) });
+    const m = member({ birthday: '03-05', recentPurchaseTimes: [1, 2, 3, 4].map((d) => QUIET_WEDNESDAY - d * DAY) });
     expect(price([line(1, 'grocery', 99)], m).bonuses).toEqual([]);
     expect(price([line(1, 'grocery', 100)], m).bonuses.map((b) => b.kind)).toEqual(['birthday', 'nth_purchase']);
   });

@@ -76,7 +76,7 @@ describe('programme labels in the screen’s language', () => {
       id: 'm',
       status: 'active' as const,
       tier: 'bronze',
-      birthDate: null,
+      birthday: null,
       enrolledAt: 0,
       referredBy: null,
       birthdayBonusYear: null,

@@ -140,9 +140,7 @@ function randomMember(rand: Rand, program: ProgramConfig, at: number): MemberSta
     id: randomUUID(),
     status: 'active',
     tier: pick(rand, program.tiers.levels).id,
-    birthDate: chance(rand, 0.15)
-      ? null
-      : `${int(rand, 1950, 2005)}-${String(month).padStart(2, '0')}-${String(int(rand, 1, 28)).padStart(2, '0')}`,
+    birthday: chance(rand, 0.15) ? null : `${String(month).padStart(2, '0')}-${String(int(rand, 1, 28)).padStart(2, '0')}`,
     enrolledAt: at - int(rand, 1, 1000) * DAY,
     referredBy: chance(rand, 0.3) ? randomUUID() : null,
     birthdayBonusYear: pick(rand, [null, null, local.year, local.year - 1]),
@@ -225,7 +223,7 @@ function sameFacts(rand: Rand, member: MemberState, year: number): ServerMemberF
   return {
     tier: member.tier,
     allowedTier: member.tier,
-    birthDate: member.birthDate,
+    birthday: member.birthday,
     enrolledAt: member.enrolledAt,
     referredBy: member.referredBy,
     grants,

@@ -24,10 +24,6 @@ const idOf = (i: number) => `${i.toString(16).padStart(8, '0')}-0000-7000-8000-0
 function member(i: number, balance = 50): MemberRecord {
   return {
     id: idOf(i),
-    name: `Private Name ${i}`,
-    phone: `+33 6 ${String(i).padStart(8, '0')}`,
-    email: null,
-    birthDate: null,
     status: 'active',
     tier: 'bronze',
     balance,
@@ -35,7 +31,14 @@ function member(i: number, balance = 50): MemberRecord {
     cards: [String(i).padStart(12, '0')],
     enrolledStore: 'store-1',
     enrolledAt: NOW,
-    consentMarketing: false,
+    birthday: null,
+    personal: {
+      name: `Private Name ${i}`,
+      phone: `+33 6 ${String(i).padStart(8, '0')}`,
+      email: null,
+      birthDate: null,
+      consentMarketing: false,
+    },
     updatedAt: NOW,
   };
 }

@@ -23,10 +23,6 @@ function member(i: number, now: number): MemberRecord {
   const balance = (i % 5) * 40 - 20; // some owe points, some hold none
   return {
     id: `${i.toString(16).padStart(8, '0')}-0000-7000-8000-000000000000`,
-    name: `Member ${i}`,
-    phone: `+33 6 ${String(i).padStart(8, '0')}`,
-    email: i % 3 === 0 ? `m${i}@example.com` : null,
-    birthDate: null,
     status: i % 11 === 0 ? 'blocked' : 'active',
     tier: 'bronze',
     balance,
@@ -40,7 +36,14 @@ function member(i: number, now: number): MemberRecord {
     cards: [String(i).padStart(12, '0')],
     enrolledStore: 'store-1',
     enrolledAt: now,
-    consentMarketing: i % 2 === 0,
+    birthday: null,
+    personal: {
+      name: `Member ${i}`,
+      phone: `+33 6 ${String(i).padStart(8, '0')}`,
+      email: i % 3 === 0 ? `m${i}@example.com` : null,
+      birthDate: null,
+      consentMarketing: i % 2 === 0,
+    },
     updatedAt: now,
   };
 }
