@@ -18,6 +18,7 @@ import { FLAG_KINDS } from '../../shared/sync-protocol.ts';
 import { importProducts, importProgram, importStaff } from '../admin/catalogue.ts';
 import { importMembers } from '../admin/import-members.ts';
 import { findMember, setMemberStatus, showMember } from '../admin/members.ts';
+import { eraseMember, exportMember } from '../admin/member-privacy.ts';
 import { createStore } from '../admin/stores.ts';
 import { createPairingCode, listTerminals, revokeTerminal } from '../admin/terminals.ts';
 import { buildOpenApiDocument } from '../http/openapi.ts';
@@ -186,6 +187,30 @@ export const COMMANDS: Record<string, Command> = {
     async run(args, { db, now, out }) {
       const { id } = await setMemberStatus(db, arg(args, 1, 'member'), 'active', now);
       out(`Member ${id} active.`);
+    },
+  },
+  'erase-member': {
+    usage:
+      'erase-member <id | card | phone> --by <name>   (removes name, phone, e-mail, birth date and consent; points, sales and cards stay; recorded)',
+    async run(args, { db, now, out, audit }) {
+      const key = arg(args, 1, 'member id, card number or phone');
+      const r = await eraseMember(db, key, requiredFlag(args, 'by', 'who erases, for the record'), now);
+      audit?.({ erased: r.alreadyErased ? 0 : 1, enrolmentsScrubbed: r.enrolmentsScrubbed, reasonsScrubbed: r.reasonsScrubbed });
+      const scrubbed = `${r.enrolmentsScrubbed} stored enrolment(s) and ${r.reasonsScrubbed} adjustment reason(s) scrubbed`;
+      out(
+        r.alreadyErased
+          ? `Member ${r.memberId} was already erased${r.enrolmentsScrubbed + r.reasonsScrubbed > 0 ? `; ${scrubbed} since` : ''}.`
+          : `Member ${r.memberId} erased: personal data removed (${scrubbed}); points, sales and cards kept. Tills drop it at their next pull.`,
+      );
+    },
+  },
+  'export-member': {
+    usage: 'export-member <id | card | phone> --by <name>   (everything held about the member, as JSON; recorded)',
+    async run(args, { db, now, out, audit }) {
+      const key = arg(args, 1, 'member id, card number or phone');
+      const exported = await exportMember(db, key, requiredFlag(args, 'by', 'who exports, for the record'), now);
+      audit?.({ exported: 1 });
+      out(JSON.stringify(exported, null, 2));
     },
   },
   flags: {
