@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { AppError } from '../../shared/errors.ts';
 import { restoreBackup } from '../backend/platform/backup.ts';
+import { subKey } from '../backend/platform/sealed-keys.ts';
 import { writeDiagnostics } from '../backend/platform/diagnostics.ts';
 import { rotatingLog, type RotatingLog } from '../backend/platform/log-files.ts';
 import { jsonLogger, silentLogger, type Logger } from '../backend/platform/logging.ts';
@@ -18,7 +19,7 @@ import { EXIT, type ExitCode } from './cli-exit-codes.ts';
  * with them (`loyalty-terminal --pair …`) or the Node entry (main/app/cli.ts):
  *   --pair CODE [--server URL] [--ca FILE] [--terminal-name NAME]
  *   --diagnostics OUT.zip
- *   --restore BACKUP.sqlite   (the app must be stopped)
+ *   --restore BACKUP.sqlite.enc   (the app must be stopped; only on the terminal that made it)
  * plus every configuration flag (--config FILE, --data-dir DIR, …).
  */
 export const COMMAND_FLAGS = ['pair', 'diagnostics', 'restore'] as const;
@@ -68,7 +69,7 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<Ex
   try {
     if (command === 'pair') return await pair(value, flags, resolved, deps, log);
     if (command === 'diagnostics') return await diagnostics(value, resolved, deps);
-    return restore(value, resolved, deps, log);
+    return await restore(value, resolved, deps, log);
   } finally {
     logFile?.close();
   }
@@ -161,10 +162,12 @@ async function diagnostics(outPath: string, resolved: ResolvedConfig, deps: CliD
   }
 }
 
-function restore(backupPath: string, resolved: ResolvedConfig, deps: CliDeps, log: Logger): ExitCode {
+/** A backup opens only with the device key of the terminal that made it (platform/sealed-backup.ts). */
+async function restore(backupPath: string, resolved: ResolvedConfig, deps: CliDeps, log: Logger): Promise<ExitCode> {
   const dbPath = terminalDbPath(resolved.config);
   try {
-    const { movedAside } = restoreBackup(backupPath, dbPath, deps.now());
+    const key = subKey(deps.keySource(dbPath)(), 'backup');
+    const { movedAside } = await restoreBackup(backupPath, dbPath, deps.now(), key);
     log.log('info', 'cli.restored', { movedAside: movedAside !== null });
     deps.out(`Restored ${backupPath} to ${dbPath}.${movedAside ? ` The previous database was kept as ${movedAside}.` : ''}`);
     return EXIT.OK;
@@ -189,7 +192,7 @@ function openLog(dir: string): RotatingLog | null {
 const USAGE = `Usage:
   loyalty-terminal --pair CODE [--server URL] [--ca FILE] [--terminal-name NAME]
   loyalty-terminal --diagnostics OUT.zip
-  loyalty-terminal --restore BACKUP.sqlite      (with the app stopped)
+  loyalty-terminal --restore BACKUP.sqlite.enc  (with the app stopped, on the terminal that made it)
 Configuration flags (override ${'LT_*'} variables and the machine file): --config FILE, --store-id ID,
   --data-dir DIR, --log-dir DIR, --log-level LEVEL, --server URL, --ca FILE, --[no-]kiosk, --[no-]updates, …
 Exit status: 0 ok, 1 failed, 2 bad arguments, 3 bad pairing code, 4 server unreachable,

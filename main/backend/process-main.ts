@@ -10,6 +10,7 @@ import { runMessageLoop, type BackendMessage, type HostChannel } from './message
 import { needsConfigurationDispatcher, parseProblems } from './needs-configuration.ts';
 import { backendConfigFromEnv, syncSettingsFromConfig } from './platform/backend-config.ts';
 import { scheduleBackups, type BackupSchedule } from './platform/backup.ts';
+import { keysOf } from './platform/sealed-keys.ts';
 import { rotatingLog } from './platform/log-files.ts';
 import { jsonLogger, type LogLevel } from './platform/logging.ts';
 import { portChannel, type ParentPortLike } from './port-channel.ts';
@@ -80,6 +81,7 @@ function runBackend(): void {
           intervalMs: config.LT_BACKUP_INTERVAL_MS,
           now: () => backend.clock.now(),
           log,
+          key: () => keysOf(backend.store).backup(),
         })
       : null;
 

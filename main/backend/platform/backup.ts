@@ -3,22 +3,30 @@ import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readdirSync, r
 import { basename, dirname, join } from 'node:path';
 import type { ReadableDb } from '../store/connection.ts';
 import type { Logger } from './logging.ts';
+import { isSealedBackup, openSealedFile, sealFile } from './sealed-backup.ts';
 
 /**
  * Database backups with SQLite's online backup API: a consistent copy taken
  * while sales go on (better-sqlite3 copies pages in steps between commits).
- * Each copy is written to a temporary name, checked, fsynced and only then
- * renamed to `terminal-<UTC time>.sqlite`, so a backup file that exists is
- * whole. The newest `keep` are kept.
+ * Each copy is made beside the database (never in the backup folder, which
+ * may be a share), checked, then encrypted (sealed-backup.ts, under the
+ * device key's 'backup' key) to a temporary name in the backup folder, read
+ * back, fsynced and only then renamed to `terminal-<UTC time>.sqlite.enc`, so
+ * a backup file that exists is whole and opens only on this terminal. The
+ * plain copy is deleted. The newest `keep` are kept. Plain `.sqlite` backups
+ * left by an older version are encrypted (and the plain file deleted) at the
+ * next run.
  */
-const NAME = /^terminal-(\d{8}T\d{6}\d{3}Z)\.sqlite$/;
+const NAME = /^terminal-(\d{8}T\d{6}\d{3}Z)\.sqlite\.enc$/;
+/** A plain backup made before backups were encrypted. */
+const PLAIN_NAME = /^terminal-(\d{8}T\d{6}\d{3}Z)\.sqlite$/;
 
 export function backupFileName(now: number): string {
-  return `terminal-${new Date(now).toISOString().replace(/[-:.]/g, '')}.sqlite`;
+  return `terminal-${new Date(now).toISOString().replace(/[-:.]/g, '')}.sqlite.enc`;
 }
 
-/** Backups in `dir`, newest first. */
-export function listBackups(dir: string): { name: string; path: string; bytes: number }[] {
+/** Backups in `dir` (encrypted, and any plain one left from before), newest first. */
+export function listBackups(dir: string): { name: string; path: string; bytes: number; encrypted: boolean }[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -26,10 +34,10 @@ export function listBackups(dir: string): { name: string; path: string; bytes: n
     return [];
   }
   return names
-    .filter((n) => NAME.test(n))
+    .filter((n) => NAME.test(n) || PLAIN_NAME.test(n))
     .sort()
     .reverse()
-    .map((name) => ({ name, path: join(dir, name), bytes: statSync(join(dir, name)).size }));
+    .map((name) => ({ name, path: join(dir, name), bytes: statSync(join(dir, name)).size, encrypted: NAME.test(name) }));
 }
 
 /** Which backups to delete to keep the newest `keep` (pure: names sort by time). */
@@ -41,24 +49,62 @@ export function backupsToPrune(names: readonly string[], keep: number): string[]
     .slice(keep);
 }
 
-export async function backupDatabase(db: ReadableDb, dir: string, options: { keep: number; now: number }): Promise<string> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const finalPath = join(dir, backupFileName(options.now));
-  const tempPath = `${finalPath}.partial`;
-  rmSync(tempPath, { force: true });
+function removeDatabaseFiles(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
+}
+
+/** Encrypts `plainPath` to `finalPath` through `<finalPath>.partial`: read back, fsynced, renamed. */
+async function sealInto(plainPath: string, finalPath: string, key: Buffer): Promise<void> {
+  const partial = `${finalPath}.partial`;
+  rmSync(partial, { force: true });
   try {
-    await db.backup(tempPath);
-    selfContained(tempPath);
-    checkBackup(tempPath);
-    fsyncFile(tempPath);
-    renameSync(tempPath, finalPath);
-    fsyncFile(dir);
+    await sealFile(plainPath, partial, key);
+    await openSealedFile(partial, null, key);
+    renameSync(partial, finalPath);
+    fsyncFile(dirname(finalPath));
   } catch (error) {
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(tempPath + suffix, { force: true });
+    rmSync(partial, { force: true });
     throw error;
   }
+}
+
+export async function backupDatabase(db: ReadableDb, dir: string, options: { keep: number; now: number; key: Buffer }): Promise<string> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const finalPath = join(dir, backupFileName(options.now));
+  // The plain copy lives beside the database it copies, for as long as the backup takes.
+  const plainPath = `${db.name}.backup-partial`;
+  removeDatabaseFiles(plainPath);
+  try {
+    await db.backup(plainPath);
+    selfContained(plainPath);
+    checkBackup(plainPath);
+    await sealInto(plainPath, finalPath, options.key);
+  } finally {
+    removeDatabaseFiles(plainPath);
+  }
+  await sealPlainBackups(dir, options.key);
   for (const name of backupsToPrune(readdirSync(dir), options.keep)) rmSync(join(dir, name), { force: true });
   return finalPath;
+}
+
+/** Plain backups left from before: each encrypted beside itself, then the plain file deleted. Returns how many. */
+export async function sealPlainBackups(dir: string, key: Buffer): Promise<number> {
+  let sealed = 0;
+  for (const name of readdirSync(dir).filter((n) => PLAIN_NAME.test(n))) {
+    const plain = join(dir, name);
+    const target = `${plain}.enc`;
+    let exists = true;
+    try {
+      statSync(target);
+    } catch {
+      exists = false;
+    }
+    if (!exists) await sealInto(plain, target, key); // else: sealed before a crash, the plain file not yet deleted
+    rmSync(plain, { force: true });
+    fsyncFile(dir);
+    sealed++;
+  }
+  return sealed;
 }
 
 /** The copy inherits WAL mode; a backup must be one file that can be copied anywhere on its own. */
@@ -84,12 +130,27 @@ export function checkBackup(path: string): void {
 }
 
 /**
- * Restore: the terminal must be stopped. The backup is checked first; the
- * current database (and its WAL) is moved aside as `<db>.before-restore-<time>`,
- * never deleted; the copy is made under a temporary name and renamed in.
+ * Restore: the terminal must be stopped. The backup is decrypted with this
+ * terminal's backup key (a plain one from before is copied) to `<db>.restoring`
+ * and checked first: a backup of another terminal, or damaged, is refused
+ * with nothing changed. Only then is the current database (and its WAL) moved
+ * aside as `<db>.before-restore-<time>`, never deleted, and the copy renamed in.
  */
-export function restoreBackup(backupPath: string, dbPath: string, now: number): { movedAside: string | null } {
-  checkBackup(backupPath);
+export async function restoreBackup(backupPath: string, dbPath: string, now: number, key: Buffer): Promise<{ movedAside: string | null }> {
+  const temp = `${dbPath}.restoring`;
+  removeDatabaseFiles(temp);
+  try {
+    if (await isSealedBackup(backupPath)) await openSealedFile(backupPath, temp, key);
+    else {
+      checkBackup(backupPath);
+      copyFileSync(backupPath, temp);
+    }
+    checkBackup(temp);
+    fsyncFile(temp);
+  } catch (error) {
+    removeDatabaseFiles(temp);
+    throw error;
+  }
   const stamp = new Date(now).toISOString().replace(/[-:.]/g, '');
   let movedAside: string | null = null;
   for (const suffix of ['', '-wal', '-shm']) {
@@ -102,9 +163,6 @@ export function restoreBackup(backupPath: string, dbPath: string, now: number): 
     renameSync(dbPath + suffix, aside);
     if (suffix === '') movedAside = aside;
   }
-  const temp = `${dbPath}.restoring`;
-  copyFileSync(backupPath, temp);
-  fsyncFile(temp);
   renameSync(temp, dbPath);
   fsyncFile(dirname(dbPath));
   return { movedAside };
@@ -120,11 +178,20 @@ export interface BackupSchedule {
 /** A backup every `intervalMs`; one never overlaps another; a failure is logged and retried next time. */
 export function scheduleBackups(
   db: ReadableDb,
-  options: { dir: string; keep: number; intervalMs: number; now: () => number; log: Logger },
+  options: {
+    dir: string;
+    keep: number;
+    intervalMs: number;
+    now: () => number;
+    log: Logger;
+    /** The device key's 'backup' key (sealed-keys.ts). */
+    key: () => Buffer;
+  },
 ): BackupSchedule {
   let running: Promise<string | null> | null = null;
   const runNow = () => {
-    running ??= backupDatabase(db, options.dir, { keep: options.keep, now: options.now() })
+    running ??= Promise.resolve()
+      .then(() => backupDatabase(db, options.dir, { keep: options.keep, now: options.now(), key: options.key() }))
       .then((path) => {
         options.log.log('info', 'backup.written', { file: basename(path) });
         return path;

@@ -6,6 +6,7 @@
  * used for one never serves another.
  */
 import { hkdfSync } from 'node:crypto';
+import { AppError } from '../../../shared/errors.ts';
 import type { DeviceKeySource } from '../sync/credentials.ts';
 
 export type KeyPurpose = 'pin-verifier' | 'backup';
@@ -34,4 +35,14 @@ export function sealedKeys(source: DeviceKeySource): SealedKeys {
     return key;
   };
   return { pinVerifier: () => get('pin-verifier'), backup: () => get('backup') };
+}
+
+/** The keys a store was opened with (createBackend always gives them); a store opened without the device key has none. */
+export function keysOf(store: { keys?: SealedKeys }): SealedKeys {
+  if (store.keys === undefined)
+    throw new AppError(
+      'INTERNAL',
+      'This terminal was opened without its device key, so staff PINs and backups cannot be sealed or opened.',
+    );
+  return store.keys;
 }

@@ -9,7 +9,7 @@
  * constant time. Without the device key the file says nothing about any PIN.
  */
 import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../../../shared/errors.ts';
+import { keysOf } from '../platform/sealed-keys.ts';
 import { writeTransaction, type ReadableStore, type TerminalDb } from '../store/connection.ts';
 import { anyPinVerifier, setPinVerifier, staffWithPinPrefix } from '../store/staff.ts';
 
@@ -112,9 +112,7 @@ export function dummyVerifier(like: string | undefined): string {
 
 /** The pin-verifier key of the store's terminal; a store opened without the device key cannot verify or store a PIN. */
 export function pinKeyOf(store: ReadableStore): Buffer {
-  if (store.keys === undefined)
-    throw new AppError('INTERNAL', 'This terminal was opened without its device key, so staff PINs cannot be checked or stored.');
-  return store.keys.pinVerifier();
+  return keysOf(store).pinVerifier();
 }
 
 /** What the till stores for a pulled staff member: the keyed verifier, or '' for one who is not active. */
