@@ -129,7 +129,8 @@ async function memberRecordsJson(
                            FROM point_lots l WHERE l.member_id = m.id AND l.remaining > 0), '[]'::json),
          'cards', coalesce((SELECT json_agg(c.card ORDER BY c.created_at, c.card) FROM member_cards c WHERE c.member_id = m.id), '[]'::json),
          'enrolledStore', m.enrolled_store, 'enrolledAt', m.enrolled_at,
-         'birthday', CASE WHEN m.birth_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN substr(m.birth_date, 6, 5) END,
+         -- Only a real month and day: one odd stored date must not make the member unreadable on every till.
+         'birthday', CASE WHEN m.birth_date ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' THEN substr(m.birth_date, 6, 5) END,
          'personal', CASE WHEN m.name <> '' AND ${inScopeSql(scope, '$3', '$4')}
            THEN json_build_object('name', m.name, 'phone', m.phone, 'email', m.email, 'birthDate', m.birth_date, 'consentMarketing', m.consent_marketing) END,
          'updatedAt', m.updated_at

@@ -67,6 +67,9 @@ export function openTerminalDb(path: string, options: OpenOptions = {}): Termina
     // Points are money: FULL fsyncs the WAL on every commit (WAL's default is NORMAL).
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // Personal data a till drops (a member leaving its store's scope, an erasure) is overwritten
+    // in the file, not left in freed space for anyone who copies it (docs/privacy.md).
+    db.pragma('secure_delete = ON');
     const { from, to } = migrate(db, options.migrations ?? loadMigrations());
     // A migration can rewrite large indexes: fold its WAL into the file now, at start-up, not during the first sales.
     if (from < to) db.pragma('wal_checkpoint(TRUNCATE)');
