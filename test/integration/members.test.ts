@@ -1,6 +1,10 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { jsonLogger } from '../../main/backend/platform/logging.ts';
+import { rotatingLog } from '../../main/backend/platform/log-files.ts';
 import { createTestTerminal, TUESDAY, type TestTerminal } from '../helpers/terminal.ts';
 
 let t: TestTerminal;
@@ -107,6 +111,35 @@ describe('enrolment and lookup', () => {
     const log = lines.join('\n');
     for (const secret of ['Zoë', 'Secret', '7700', 'secret.example', 'CARD-SECRET', 'CARD-UNKNOWN', '0000', '5678'])
       expect(log).not.toContain(secret);
+  });
+
+  test('a free-text reason never reaches the log files, whatever the caller logs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lt-logs-'));
+    const file = rotatingLog({ dir, name: 'backend' });
+    try {
+      const log = jsonLogger((l) => file.write(l), 'debug');
+      t = createTestTerminal({ log });
+      const manager = t.login('manager');
+      const member = t.enrol(manager, { name: 'Maëlys Quarrington', phone: '+44 7700 900456' });
+      const reason = 'goodwill for Maëlys Quarrington, +44 7700 900456, maelys.q@example.com';
+      t.call('points.adjust', { adjustmentId: uuidv7(), memberId: member.id, points: 30, reason }, manager);
+      t.fail('points.adjust', { adjustmentId: uuidv7(), memberId: member.id, points: -100_000, reason }, manager);
+      t.fail('points.adjust', { adjustmentId: uuidv7(), memberId: member.id, points: 0, reason }, manager);
+      // A careless call site: the logger redacts free-text and personal keys at any depth, and scrubs e-mails and phones from
+      // any string (a name in a message string it cannot tell: call sites log ids and codes, never text).
+      log.log('info', 'careless', {
+        detail: { adjustment: { reason, note: 'Maëlys', query: 'Quarr' } },
+        text: 'call back on +44 7700 900456 or maelys.q@example.com',
+      });
+      file.close();
+      const written = readdirSync(dir)
+        .map((f) => readFileSync(join(dir, f), 'utf8'))
+        .join('\n');
+      expect(written).toContain('"event":"careless"');
+      for (const secret of ['Maëlys', 'Quarr', '7700', '900456', 'maelys.q@example.com', 'goodwill']) expect(written).not.toContain(secret);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -260,7 +260,13 @@ describe.each(DRIVERS)('member erasure and export (%s)', (driver) => {
       const unknown = await sendAdminCommand(record, { argv: ['export-member', 'nobody', '--by', 'Dana DPO'] });
       expect(unknown).toMatchObject({ exitCode: 2, error: expect.stringMatching(/No member/) });
 
+      // A careless call site: the server's logger censors free-text and personal keys at any depth and scrubs phones from strings.
+      h.server.app.log.info(
+        { detail: { adjustment: { reason: REASON, note: 'Ottilie' } }, text: 'call back on +49 151 2345 6789' },
+        'careless',
+      );
       const all = h.logs.join('\n');
+      expect(all).toContain('"msg":"careless"');
       expect(all).toContain('"adminCommand":"erase-member"');
       expect(all).toContain('"adminCommand":"export-member"');
       for (const text of [

@@ -9,6 +9,7 @@ import { lastSyncSuccess, sealedCredentials } from '../store/sync-state.ts';
 import { listBackups } from './backup.ts';
 import { logFileNames } from './log-files.ts';
 import { redact } from './logging.ts';
+import { scrubText } from '../../../shared/log-redaction.ts';
 
 /**
  * The support bundle IT sends when a terminal misbehaves: logs, versions,
@@ -29,14 +30,7 @@ export interface DiagnosticsInput {
   now: number;
 }
 
-const EMAIL = /[^\s@"'<>]+@[^\s@"'<>]+\.[A-Za-z]{2,}/g;
-// 7+ digits, possibly spaced or dashed (a phone, a card), not inside an id or a word.
-const DIGIT_RUN = /(?<![\w-])\+?\d(?:[\s-]?\d){6,}(?![\w-])/g;
 const SECRET_KEY = /secret|password|passwd|token|authorization|cookie|pin|key/i;
-
-export function scrubText(text: string): string {
-  return text.replace(EMAIL, '[email]').replace(DIGIT_RUN, '[digits]');
-}
 
 /** Removes secret-looking fields and scrubs every string (URLs lose their user:password and query). */
 export function sanitize(value: unknown, depth = 0): unknown {

@@ -1,21 +1,13 @@
 /**
- * Structured logs: one JSON object per line. Personal data never reaches a log:
- * fields with these names are replaced before writing, whatever the caller passed.
+ * Structured logs: one JSON object per line. Personal data and free text never
+ * reach a log: every record passes through redactLogRecord (shared/log-redaction.ts),
+ * which replaces fields with personal or free-text names (and the terminal's
+ * secrets below) at any depth and scrubs e-mail addresses and phone-like digit
+ * runs from every string, whatever the caller passed.
  */
-const PERSONAL_FIELDS = new Set([
-  'name',
-  'phone',
-  'email',
-  'birthDate',
-  'birth_date',
-  'pin',
-  'token',
-  'card',
-  'cardNumber',
-  'namePrefix',
-  'phonePrefix',
-  'referrerCard',
-]);
+import { PERSONAL_LOG_KEYS, redactLogRecord } from '../../../shared/log-redaction.ts';
+
+const REDACTED_FIELDS: ReadonlySet<string> = new Set([...PERSONAL_LOG_KEYS, 'pin', 'token']);
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -23,14 +15,8 @@ export interface Logger {
   log(level: LogLevel, event: string, fields?: Record<string, unknown>): void;
 }
 
-export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    out[key] = PERSONAL_FIELDS.has(key) ? '[redacted]' : redact(v, depth + 1);
-  }
-  return out;
+export function redact(value: unknown): unknown {
+  return redactLogRecord(value, REDACTED_FIELDS);
 }
 
 export function jsonLogger(write: (line: string) => void, minLevel: LogLevel = 'info'): Logger {

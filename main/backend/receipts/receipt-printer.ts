@@ -64,7 +64,7 @@ export async function sendToPrinter(
   if (opened) await Promise.race([opened.close().catch(() => {}), new Promise((r) => setTimeout(r, 1_000).unref())]);
   options.log.log(outcome.ok ? 'info' : 'warn', outcome.ok ? 'printer.printed' : 'printer.failed', {
     kind: config.kind,
-    ...(outcome.ok ? { bytes: outcome.bytes, ms: outcome.ms } : { reason: outcome.reason }),
+    ...(outcome.ok ? { bytes: outcome.bytes, ms: outcome.ms } : { cause: outcome.reason }),
   });
   return outcome;
 }

@@ -19,7 +19,7 @@ export const staffHandlers = {
     const check = checkPin(ctx.store, ctx.lockout, { staffId, pin: input.pin, least: 'cashier', acceptedAction: 'staff.login' }, now);
     if (!check.ok) {
       if (check.reason === 'unknown') {
-        ctx.log.log('warn', 'staff.login.refused', { reason: 'unknown staff' });
+        ctx.log.log('warn', 'staff.login.refused', { cause: 'unknown staff' });
         throw new AppError('UNAUTHENTICATED', 'Unknown staff member or wrong PIN.');
       }
       if (check.reason === 'locked') throw new AppError('LOCKED_OUT', LOCKED, { until: check.until });

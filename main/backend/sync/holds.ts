@@ -67,7 +67,7 @@ export async function placeHold(deps: HoldDeps, input: ParsedInput<'redemption.h
     // Too many holds from this till for now: not a reason to spend offline instead. The cashier tries again shortly.
     if (error.kind === 'http' && error.status === 429) throw rateLimited(error, 'Try the redemption again shortly.');
     // Timeout, offline, the server erring, or a member it does not know yet (enrolled here, not pushed): decide offline.
-    deps.log.log('info', 'hold.offline', { holdId: input.holdId, reason: error.kind === 'http' ? `http ${error.status}` : error.kind });
+    deps.log.log('info', 'hold.offline', { holdId: input.holdId, cause: error.kind === 'http' ? `http ${error.status}` : error.kind });
     if (error.kind === 'timeout' || error.kind === 'aborted' || error.kind === 'network') void releaseOnServer(deps, input.holdId);
     return offlineAnswer(deps, input);
   }
@@ -94,7 +94,7 @@ async function releaseOnServer(deps: HoldDeps, holdId: string): Promise<boolean>
     await deps.client.post(`/v1/holds/${holdId}/release`, undefined, holdResponseSchema, { timeoutMs: Math.max(deps.budgetMs, 5_000) });
     return true;
   } catch (error) {
-    deps.log.log('info', 'hold.release.failed', { holdId, reason: error instanceof SyncFailure ? error.kind : 'error' });
+    deps.log.log('info', 'hold.release.failed', { holdId, cause: error instanceof SyncFailure ? error.kind : 'error' });
     return false;
   }
 }

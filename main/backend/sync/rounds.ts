@@ -192,7 +192,7 @@ export class SyncRounds {
         this.options.random ?? Math.random,
         settings.backoff,
       );
-      log.log('warn', 'sync.round.failed', { reason: plan.reason, retryInMs: delay });
+      log.log('warn', 'sync.round.failed', { cause: plan.reason, retryInMs: delay });
       return delay;
     }
   }

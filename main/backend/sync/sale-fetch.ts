@@ -35,7 +35,7 @@ export async function fetchSale(deps: SaleFetchDeps, saleId: string, budgetMs: n
     if (!(error instanceof SyncFailure)) throw error;
     if (error.kind === 'http' && error.status === 404) return { kind: 'not_found' };
     const reason = failureReason(error);
-    deps.log.log('info', 'sale.fetch.unreachable', { saleId, reason });
+    deps.log.log('info', 'sale.fetch.unreachable', { saleId, cause: reason });
     return { kind: 'unreachable', reason };
   }
 }
@@ -61,7 +61,7 @@ export async function fetchMemberSales(
   } catch (error) {
     if (!(error instanceof SyncFailure)) throw error;
     const reason = failureReason(error);
-    deps.log.log('info', 'member.sales.unreachable', { memberId, reason });
+    deps.log.log('info', 'member.sales.unreachable', { memberId, cause: reason });
     return { kind: 'unreachable', reason };
   }
 }
