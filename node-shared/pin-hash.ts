@@ -10,8 +10,8 @@ const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
 
-export function hashPin(pin: string, cost: number = N): string {
-  const salt = randomBytes(16);
+/** `cost` and `salt` are for tests (cheap hashes, a salt shared to brute-force fast); production takes the defaults. */
+export function hashPin(pin: string, cost: number = N, salt: Buffer = randomBytes(16)): string {
   const hash = scryptSync(pin, salt, KEY_LENGTH, { N: cost, r: R, p: P });
   return `scrypt$${cost}$${R}$${P}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
