@@ -25,6 +25,10 @@ export interface AbuseLimits {
   pairPerAddress: number;
   /** Signed requests per window from one terminal (counted after its signature is verified). */
   perTerminal: number;
+  /** Online member searches (GET /v1/members/search) per window from one terminal: a till searches a few members a minute, a scraper thousands. */
+  searchPerTerminal: number;
+  /** Member history reads (GET /v1/members/:id/history) per window from one terminal. */
+  historyPerTerminal: number;
   /** The whole request (headers and body) must arrive within this, ms; else 408 and the connection is closed. */
   requestTimeoutMs: number;
   /** A connection with no traffic at all for this long is closed, ms. */
@@ -38,6 +42,8 @@ export const DEFAULT_ABUSE_LIMITS: AbuseLimits = {
   perAddress: 6_000,
   pairPerAddress: 10,
   perTerminal: 3_000,
+  searchPerTerminal: 30,
+  historyPerTerminal: 60,
   requestTimeoutMs: 60_000,
   connectionTimeoutMs: 120_000,
   keepAliveTimeoutMs: 72_000,
@@ -97,7 +103,10 @@ export function pairingRateConfig(limits: AbuseLimits): { rateLimit: { max: numb
   return { rateLimit: { max: limits.pairPerAddress, timeWindow: limits.windowMs } };
 }
 
-export type TerminalRateCheck = (req: FastifyRequest, terminalId: string) => Promise<void>;
+/** A route's own per-terminal budget on top of the shared one (route-table.ts `lookupRate`). */
+export type LookupBudget = 'search' | 'history';
+
+export type TerminalRateCheck = (req: FastifyRequest, terminalId: string, lookup?: LookupBudget) => Promise<void>;
 
 /**
  * Registers the per-address limit on every route and on unknown paths (before the body is read:
@@ -124,7 +133,9 @@ export function installAbuseLimits(app: FastifyInstance, limits: AbuseLimits): T
     if (!outcome.isAllowed && outcome.isExceeded) throw rateLimited('address', outcome.ttlInSeconds);
   });
   let perTerminal: ReturnType<FastifyInstance['createRateLimit']> | null = null;
-  return async (req, terminalId) => {
+  const perLookup = new Map<LookupBudget, ReturnType<FastifyInstance['createRateLimit']>>();
+  const lookupMax: Record<LookupBudget, number> = { search: limits.searchPerTerminal, history: limits.historyPerTerminal };
+  return async (req, terminalId, lookup) => {
     perTerminal ??= app.createRateLimit({
       max: limits.perTerminal,
       timeWindow: limits.windowMs,
@@ -133,5 +144,17 @@ export function installAbuseLimits(app: FastifyInstance, limits: AbuseLimits): T
     terminalOf.set(req, terminalId);
     const outcome = await perTerminal(req);
     if (!outcome.isAllowed && outcome.isExceeded) throw rateLimited('terminal', outcome.ttlInSeconds);
+    if (lookup === undefined) return;
+    let check = perLookup.get(lookup);
+    if (check === undefined) {
+      check = app.createRateLimit({
+        max: lookupMax[lookup],
+        timeWindow: limits.windowMs,
+        keyGenerator: (r) => `${lookup}:${terminalOf.get(r) ?? ''}`,
+      });
+      perLookup.set(lookup, check);
+    }
+    const looked = await check(req);
+    if (!looked.isAllowed && looked.isExceeded) throw rateLimited('terminal', looked.ttlInSeconds);
   };
 }

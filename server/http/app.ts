@@ -140,7 +140,7 @@ async function handle(
     ctx.logFields.terminalId = ctx.terminal.terminalId;
     ctx.logFields.protocolVersion = ctx.terminal.protocolVersion;
     // Counted only now: a request that is not this terminal's cannot spend its budget.
-    await checkTerminalRate(req, ctx.terminal.terminalId);
+    await checkTerminalRate(req, ctx.terminal.terminalId, def.lookupRate);
   }
   const body = def.body === undefined ? undefined : validate(def.body, parseJson(raw), 'body');
   const query = def.query === undefined ? undefined : validate(def.query, req.query, 'query');

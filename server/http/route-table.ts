@@ -13,8 +13,12 @@ import {
   holdResponseSchema,
   MAX_PAIR_BODY_BYTES,
   MAX_SMALL_BODY_BYTES,
+  memberHistoryQuerySchema,
+  memberHistoryResponseSchema,
   memberSalesQuerySchema,
   memberSalesResponseSchema,
+  memberSearchQuerySchema,
+  memberSearchResponseSchema,
   memberTokenRequestSchema,
   memberTokenResponseSchema,
   pairRequestSchema,
@@ -32,7 +36,10 @@ import type { ProtocolPolicy } from '../auth/protocol-window.ts';
 import type { AuthenticatedTerminal } from '../auth/verify-request.ts';
 import { placeHold, releaseHold } from '../holds/holds.ts';
 import { pullChanges } from '../pull/changes.ts';
+import type { LookupBudget } from './abuse-limits.ts';
 import { RawJson } from './raw-json.ts';
+import { memberHistory } from '../members/member-history.ts';
+import { searchMembers } from '../members/member-search.ts';
 import { findMemberSales, findSale } from '../sales/sale-routes.ts';
 import type { Db } from '../store/db.ts';
 import { issueMemberToken } from '../tokens/member-tokens.ts';
@@ -63,6 +70,8 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
   response: z.ZodType;
   /** Error statuses this route may answer (besides 400/413/415/500, which any route may). */
   errors: number[];
+  /** A per-terminal budget of its own (abuse-limits.ts): the member look-ups, which read personal data. */
+  lookupRate?: LookupBudget;
   /** The largest body this route reads (413 PAYLOAD_TOO_LARGE above it, before any of it is read); default MAX_BODY_BYTES. */
   bodyLimit?: number;
   handler: (input: { body: B; query: Q; params: P }, ctx: RouteContext) => Promise<unknown>;
@@ -207,6 +216,44 @@ export const ROUTES: readonly RouteDef[] = [
     handler: async ({ params, query }, ctx) => {
       const answer = await findMemberSales(ctx.db, terminalOf(ctx).storeId, params.memberId, query);
       Object.assign(ctx.logFields, { memberId: params.memberId, sales: answer.sales.length });
+      return answer;
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/v1/members/search',
+    operationId: 'searchMembers',
+    summary:
+      "Find any member of the chain by the start of their phone (any format) or of any words of their name: at most 5, the phone masked, no e-mail or birth date, whether the member is in the terminal's store. At most 30 a minute per terminal; audited (never the query).",
+    auth: true,
+    query: memberSearchQuerySchema,
+    lookupRate: 'search',
+    status: 200,
+    response: memberSearchResponseSchema,
+    errors: [401, 429],
+    handler: async ({ query }, ctx) => {
+      const { length, ...answer } = await searchMembers(ctx.db, terminalOf(ctx), query, ctx.now);
+      // The query's kind and length, never its text.
+      Object.assign(ctx.logFields, { kind: answer.kind, length, results: answer.members.length });
+      return answer;
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/v1/members/:memberId/history',
+    operationId: 'getMemberHistory',
+    summary:
+      "A member's whole ledger on the server, the newest first, paged by `before` (the previous page's `nextBefore`): kind, points, time, the recording store's name and the entry's category; any store's terminal may read it. Audited.",
+    auth: true,
+    params: z.object({ memberId: uuidSchema }),
+    query: memberHistoryQuerySchema,
+    lookupRate: 'history',
+    status: 200,
+    response: memberHistoryResponseSchema,
+    errors: [401, 404, 429],
+    handler: async ({ params, query }, ctx) => {
+      const answer = await memberHistory(ctx.db, terminalOf(ctx), params.memberId, query, ctx.now);
+      Object.assign(ctx.logFields, { memberId: params.memberId, entries: answer.entries.length });
       return answer;
     },
   }),

@@ -1,4 +1,5 @@
-import { AsYouType, getCountries, parsePhoneNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import { getCountries, parsePhoneNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import { phoneSearchKeys } from '../../../shared/phone-keys.ts';
 import { phoneKey } from '../store/members.ts';
 
 /**
@@ -36,32 +37,8 @@ export function storedPhone(typed: string, country: CountryCode | undefined): st
   return phoneKey(internationalPhone(typed, country) ?? typed);
 }
 
-/**
- * The stored-digit prefixes a typed phone (or the start of one) may stand for, most likely first:
- * the number read for the store's country ("0151 01" → "4915101"), and the digits as typed: they may
- * already be international without a '+' ("49151…", as older versions asked for), or a number an older
- * version stored as typed at enrolment ("0151…").
- */
-export function phoneSearchKeys(typed: string, country: CountryCode | undefined): string[] {
-  const keys: string[] = [];
-  const international = internationalDigits(typed);
-  if (international !== null) keys.push(international);
-  else {
-    const reader = new AsYouType(country);
-    reader.input(typed);
-    const value = reader.getNumberValue();
-    if (value) keys.push(value.slice(1));
-    // Also the digits as typed: '49151…' (the country code without '+'), and numbers stored by older
-    // versions as typed at enrolment ('0151…').
-    keys.push(phoneKey(typed));
-  }
-  return [...new Set(keys.filter((k) => k.length > 0))];
-}
-
-/** "+49 151…" as its digits; null for a number without '+' (the library reads "0049…" by the country's own exit code). */
-function internationalDigits(typed: string): string | null {
-  return typed.trim().startsWith('+') ? phoneKey(typed) : null;
-}
+/** The stored-digit prefixes a typed phone may stand for (shared/phone-keys.ts: the server's online search reads them the same way). */
+export { phoneSearchKeys };
 
 /**
  * A stored number as a person writes it: national for the store's own country ("0151 01000003"),
