@@ -227,6 +227,44 @@ export const ledgerEntrySchema = z.object({
   createdAt: z.number(),
 });
 
+/** Why an online look-up gave nothing: offline (or too slow), not paired, a query too short, too many look-ups for now, a member the server does not know yet (enrolled here offline). */
+export const LOOKUP_UNAVAILABLE = ['offline', 'not_paired', 'too_short', 'rate_limited', 'not_on_server'] as const;
+export type LookupUnavailable = (typeof LOOKUP_UNAVAILABLE)[number];
+
+/** A member found on the central server: enough to recognise and pick them, the phone masked. */
+export const onlineMemberSchema = z.object({
+  id: z.string(),
+  /** null: erased on the server. */
+  name: z.string().nullable(),
+  /** Only the last two digits ("••• ••• •47"). */
+  phoneMasked: z.string().nullable(),
+  tier: z.string(),
+  tierLabel: z.string(),
+  status: z.enum(['active', 'blocked']),
+  cardHint: z.string().nullable(),
+  enrolledStoreName: z.string().nullable(),
+  /** The member belongs to this till's store (enrolled, assigned or seen here). */
+  inStore: z.boolean(),
+  /** This till holds the member (ids, cards, points): false until the first pull brought them. */
+  heldHere: z.boolean(),
+});
+export type OnlineMember = z.infer<typeof onlineMemberSchema>;
+
+/** One line of a member's points history, from the server or this till. */
+export const fullHistoryEntrySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['earn', 'redeem', 'bonus', 'reverse', 'adjust', 'expire', 'sync']),
+  points,
+  createdAt: z.number(),
+  /** The store whose till recorded it (server history; null on this till's or the server's own entries). */
+  storeName: z.string().nullable(),
+  /** What it came from (server history); null on this till's entries. */
+  category: z.enum(['sale', 'void', 'refund', 'adjustment', 'enrolment', 'expiry', 'other']).nullable(),
+  /** The programme's label, or this till's own reason; null for another store's adjustment. */
+  label: z.string().nullable(),
+});
+export type FullHistoryEntry = z.infer<typeof fullHistoryEntrySchema>;
+
 export const historySaleSchema = z.object({
   id: z.string(),
   createdAt: z.number(),
@@ -437,6 +475,44 @@ export const api = {
       ledger: z.array(ledgerEntrySchema),
       /** The member's sales at other tills of this store could not be listed (offline, or the server did not answer in time). */
       otherTillsUnavailable: z.boolean().default(false),
+    }),
+    role: 'cashier',
+    writes: false,
+  },
+  /**
+   * The chain's members from the central server by phone or name (this till holds personal data
+   * only for its store's members; member.search stays the instant offline search). Within a short
+   * budget, failing soft: `unavailable` says why (offline, not paired, too short, too many searches).
+   * At most 5 members, the phone masked; `heldHere`: this till holds the member (false until its
+   * first pull brought them: picking one says so).
+   */
+  'member.searchOnline': {
+    input: z.object({ query: z.string().trim().min(1).max(80) }),
+    output: z.discriminatedUnion('outcome', [
+      z.object({ outcome: z.literal('found'), members: z.array(onlineMemberSchema), capped: z.boolean() }),
+      z.object({ outcome: z.literal('unavailable'), reason: z.enum(LOOKUP_UNAVAILABLE) }),
+    ]),
+    role: 'cashier',
+    writes: false,
+  },
+  /**
+   * A member's points history: the whole ledger from the central server when it answers
+   * (`source: 'server'`, paged by `before`), else this till's own recent ledger (`source: 'till'`,
+   * `unavailable` says why). Adjustment reasons a person typed elsewhere are not sent.
+   */
+  'member.fullHistory': {
+    input: z.object({
+      memberId: text(64),
+      limit: z.number().int().min(1).max(100).default(30),
+      before: z.string().max(40).optional(),
+    }),
+    output: z.object({
+      source: z.enum(['server', 'till']),
+      /** Why the server's history is not shown (source 'till'). */
+      unavailable: z.enum(LOOKUP_UNAVAILABLE).nullable(),
+      entries: z.array(fullHistoryEntrySchema),
+      /** The next page's cursor (server only); null on the last page. */
+      nextBefore: z.string().nullable(),
     }),
     role: 'cashier',
     writes: false,

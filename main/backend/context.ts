@@ -70,7 +70,10 @@ export interface StaffContext extends CallContext {
 }
 
 /** The sync engine as a read-only command may use it: what it shows, never a round. */
-export type SyncReader = Pick<SyncEngine, 'status' | 'paired' | 'offlineCaps' | 'memberSalesAtStore' | 'pairing'>;
+export type SyncReader = Pick<
+  SyncEngine,
+  'status' | 'paired' | 'offlineCaps' | 'memberSalesAtStore' | 'searchMembersOnline' | 'memberHistoryOnline' | 'pairing'
+>;
 
 /**
  * What a command declared to write nothing (shared/api.ts `writes: false`) is

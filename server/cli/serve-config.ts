@@ -50,6 +50,20 @@ const LIMITS: readonly (Setting & { key: keyof AbuseLimits; kind: 'count' | 'dur
     help: 'signed requests per window from one terminal (3000)',
   },
   {
+    key: 'searchPerTerminal',
+    kind: 'count',
+    flag: 'rate-search',
+    env: 'LOYALTY_RATE_SEARCH',
+    help: 'online member searches per window from one terminal (30)',
+  },
+  {
+    key: 'historyPerTerminal',
+    kind: 'count',
+    flag: 'rate-history',
+    env: 'LOYALTY_RATE_HISTORY',
+    help: 'member history reads per window from one terminal (60)',
+  },
+  {
     key: 'requestTimeoutMs',
     kind: 'duration',
     flag: 'request-timeout',

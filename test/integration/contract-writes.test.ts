@@ -92,6 +92,9 @@ test('every command writes what the contract declares, and one declared to write
     await call('member.duplicates', { phone: '+33 6 12 34 56 78', email: 'someone@example.org' }, manager);
     await call('staff.lockouts', {}, manager);
     await call('member.history', { memberId }, cashier);
+    // Not paired: the online look-ups answer `unavailable`, the history this till's own ledger.
+    await call('member.searchOnline', { query: 'elodie' }, cashier);
+    await call('member.fullHistory', { memberId }, cashier);
     await call('sale.preview', { ...basket, redemption: { kind: 'points', points: 10 } }, cashier);
     await call('scan.resolve', { source: 'wedge', text: card, at: t.clock.now() }, cashier);
     await call('report.endOfDay', {}, manager);

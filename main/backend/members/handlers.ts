@@ -10,6 +10,7 @@ import { linesOf, saleById, salesOfMember, type SaleRow } from '../store/sales.t
 import { adjustPoints } from './adjust.ts';
 import { enrolMember, possibleDuplicates } from './enrol.ts';
 import { searchMembers } from './member-search.ts';
+import { fullHistory, searchMembersOnline } from './online-lookup.ts';
 import { phoneCountry } from './phone-number.ts';
 import { qrSvg } from './member-qr.ts';
 import { showMember } from './show-member.ts';
@@ -23,6 +24,8 @@ export const memberHandlers = {
   'member.get': (input, ctx) => showMember(ctx, memberById(ctx.store.db, input.memberId)),
 
   'member.search': (input, ctx) => searchMembers(input, ctx),
+  'member.searchOnline': (input, ctx) => searchMembersOnline(input, ctx),
+  'member.fullHistory': (input, ctx) => fullHistory(input, ctx),
   'member.duplicates': (input, ctx) => possibleDuplicates(input, ctx, phoneCountry(ctx.terminal.locale, ctx.terminal.phoneCountry)),
 
   'member.issueToken': async (input, ctx) => {

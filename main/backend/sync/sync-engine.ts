@@ -16,6 +16,7 @@ import type { DeviceKeySource } from './credentials.ts';
 import { placeHold, releaseHold, type HoldDeps } from './holds.ts';
 import { fetchMemberSales, fetchSale, type MemberSalesLookup, type SaleLookup } from './sale-fetch.ts';
 import { issueMemberToken } from './member-token-issue.ts';
+import { memberHistoryOnline, searchMembersOnline, type MemberHistoryLookup, type MemberSearchLookup } from './member-lookup.ts';
 import type { OfflineCaps } from '../sales/offline-policy.ts';
 import { pairTerminal, type PairInput, type PairResult } from './pair.ts';
 import { SyncRounds, type RoundHooks } from './rounds.ts';
@@ -180,6 +181,16 @@ export class SyncEngine {
   /** A member's sales at this store, every till, from the server within the hold budget (the history lists other tills' sales). */
   memberSalesAtStore(memberId: string, page: { limit: number; before?: number }): Promise<MemberSalesLookup> {
     return fetchMemberSales({ client: this.link.client(), log: this.options.log }, memberId, page, this.options.settings.holdBudgetMs);
+  }
+
+  /** The chain's members by phone or name from the server, within the hold budget (the till holds personal data for its store's members only). */
+  searchMembersOnline(query: { q: string; country: string | undefined }): Promise<MemberSearchLookup> {
+    return searchMembersOnline({ client: this.link.client(), log: this.options.log }, query, this.options.settings.holdBudgetMs);
+  }
+
+  /** A member's whole ledger from the server, a page at a time, within the hold budget. */
+  memberHistoryOnline(memberId: string, page: { limit: number; before?: string | undefined }): Promise<MemberHistoryLookup> {
+    return memberHistoryOnline({ client: this.link.client(), log: this.options.log }, memberId, page, this.options.settings.holdBudgetMs);
   }
 
   private holdDeps(): HoldDeps {
