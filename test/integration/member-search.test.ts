@@ -1,12 +1,20 @@
 /**
  * Find member on a German store's terminal: a phone in any format the store's customers give it,
  * names by any word and prefix, accent- and case-blind, "capped" past 20, and the duplicate
- * warning asked before enrolment, every read through an index.
+ * warning asked before enrolment, every read through an index. With the real server: the offline
+ * search finds only members this till holds personal data of (its store's), the online search
+ * (member.searchOnline) reaches the chain's, and the full history comes from the server when it
+ * answers, else from this till.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { ManualClock } from '../../main/backend/platform/clock.ts';
 import { uuidv7 } from '../../main/backend/platform/ids.ts';
 import { phoneCountry, phoneSearchKeys } from '../../main/backend/members/phone-number.ts';
-import { createTestTerminal, type TestTerminal } from '../helpers/terminal.ts';
+import { importMembers } from '../../server/admin/import-members.ts';
+import { createStore } from '../../server/admin/stores.ts';
+import { createTestTerminal, SATURDAY, type TestTerminal } from '../helpers/terminal.ts';
+import { openSyncTerminal, pair, startSyncServer, STORE_ID, type SyncServer, type SyncTerminal } from './sync-harness.ts';
 
 let t: TestTerminal;
 afterEach(() => t?.close());
@@ -140,5 +148,101 @@ describe('duplicates before enrolment', () => {
     // Enrolling anyway still reports it, and both members stay.
     const twin = t.call('member.enrol', { memberId: uuidv7(), name: 'Anna S.', phone: '01510100 0003', consentMarketing: false }, manager);
     expect(twin.duplicates.map((d) => d.id)).toEqual([first.id]);
+  });
+});
+
+describe('the store scope, online search and full history (real server)', () => {
+  const clock = new ManualClock(SATURDAY);
+  let server: SyncServer;
+  let till: SyncTerminal;
+  let serverUp = false;
+  const home = { id: randomUUID(), name: 'Héloïse Martin-Dubois', phone: '+33 6 12 34 56 01', cardNumber: 'HOME-CARD-1' };
+  const away = { id: randomUUID(), name: 'Bastien Durand', phone: '+33 7 98 76 54 02', cardNumber: 'AWAY-CARD-7' };
+
+  beforeAll(async () => {
+    server = await startSyncServer(clock);
+    await createStore(server.db, { id: 'store-2', name: 'Lyon Part-Dieu', timeZone: 'Europe/Paris', currency: 'EUR' }, clock.now());
+    await importMembers(
+      server.db,
+      [
+        { ...home, enrolledStore: STORE_ID, points: 120 },
+        { ...away, enrolledStore: 'store-2', points: 300, email: 'bastien@example.org' },
+      ],
+      clock.now(),
+    );
+    serverUp = true;
+    till = openSyncTerminal(clock, { backend: { terminal: { locale: 'fr-FR' } } });
+    await pair(till, server, 'Paris till');
+    expect((await till.backend.sync.syncNow()).state).toBe('online');
+  }, 60_000);
+  afterAll(async () => {
+    await till?.close();
+    if (serverUp) await server.close();
+  });
+
+  test("offline search finds the store's member by any phone format and any name word, never another store's", async () => {
+    const cashier = await till.login('cashier');
+    const ids = async (input: { phonePrefix: string } | { namePrefix: string }) =>
+      (await till.call('member.search', input, cashier)).members.map((m) => m.id);
+    for (const phonePrefix of ['06 12 34 56 01', '+33 6 12 34', '0033 612', '06-12-34', '(06) 12 34 56 01'])
+      expect(await ids({ phonePrefix }), phonePrefix).toEqual([home.id]);
+    for (const namePrefix of ['heloise', 'Héloïse', 'dubois', 'MARTIN', 'dub hel'])
+      expect(await ids({ namePrefix }), namePrefix).toEqual([home.id]);
+    // Held without personal data: neither its name nor its phone finds the other store's member here.
+    for (const namePrefix of ['bastien', 'durand']) expect(await ids({ namePrefix }), namePrefix).toEqual([]);
+    for (const phonePrefix of ['07 98 76', '+33 7 98 76 54 02']) expect(await ids({ phonePrefix }), phonePrefix).toEqual([]);
+    // The card still does (every member is held by id and card): shown by the card's last digits.
+    expect(await till.call('member.byCard', { card: away.cardNumber }, cashier)).toMatchObject({ name: null, cardHint: 'RD-7' });
+  });
+
+  test("online search reaches the other store's member, labelled and masked; a member the till does not hold yet says so", async () => {
+    const cashier = await till.login('cashier');
+    for (const query of ['bastien', 'durand b', '07 98 76 54', '+33 7 98 76']) {
+      const answer = await till.call('member.searchOnline', { query }, cashier);
+      expect(answer, query).toEqual({
+        outcome: 'found',
+        capped: false,
+        members: [
+          {
+            id: away.id,
+            name: 'Bastien Durand',
+            phoneMasked: '••• ••• •02',
+            tier: expect.any(String),
+            tierLabel: expect.any(String),
+            status: 'active',
+            cardHint: 'RD-7',
+            enrolledStoreName: 'Lyon Part-Dieu',
+            inStore: false,
+            heldHere: true,
+          },
+        ],
+      });
+    }
+    // The till's own member is found online too, marked as of this store.
+    const own = await till.call('member.searchOnline', { query: 'dubois' }, cashier);
+    expect(own).toMatchObject({ outcome: 'found', members: [{ id: home.id, inStore: true, heldHere: true }] });
+    // Too short for the server: not sent.
+    expect(await till.call('member.searchOnline', { query: 'du' }, cashier)).toEqual({ outcome: 'unavailable', reason: 'too_short' });
+    // Enrolled on the server after the till's last pull: found, but not held here yet.
+    const late = randomUUID();
+    await importMembers(server.db, [{ id: late, name: 'Zacharie Tardif', phone: null, enrolledStore: 'store-2' }], clock.now());
+    expect(await till.call('member.searchOnline', { query: 'tardif' }, cashier)).toMatchObject({
+      outcome: 'found',
+      members: [{ id: late, heldHere: false }],
+    });
+    // The query is never in the till's log.
+    expect(till.logs.join('\n')).not.toMatch(/bastien|durand|tardif|07 98/i);
+  });
+
+  test("the full history comes from the server when it answers, else from this till's ledger, saying which", async () => {
+    const cashier = await till.login('cashier');
+    const online = await till.call('member.fullHistory', { memberId: away.id }, cashier);
+    expect(online).toMatchObject({ source: 'server', unavailable: null, nextBefore: null });
+    expect(online.entries).toEqual([expect.objectContaining({ kind: 'adjust', points: 300, category: 'adjustment', label: null })]);
+    await server.close();
+    serverUp = false;
+    const offline = await till.call('member.fullHistory', { memberId: away.id }, cashier);
+    expect(offline).toMatchObject({ source: 'till', unavailable: 'offline', nextBefore: null });
+    expect(await till.call('member.searchOnline', { query: 'bastien' }, cashier)).toEqual({ outcome: 'unavailable', reason: 'offline' });
   });
 });
