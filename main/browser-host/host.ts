@@ -86,7 +86,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       checkOrigin(req.headers.origin, port) ??
       checkToken(req.headers['sec-websocket-protocol'], token);
     if (refused) {
-      options.onLog?.(JSON.stringify({ level: 'warn', event: 'browser_host.refused', status: refused.status, reason: refused.reason }));
+      options.onLog?.(JSON.stringify({ level: 'warn', event: 'browser_host.refused', status: refused.status, cause: refused.reason }));
       socket.end(`HTTP/1.1 ${refused.status} ${refused.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }

@@ -304,7 +304,7 @@ class SerialScannerAdapter implements SerialScanner {
     this.logger.log(next.status === 'error' ? 'error' : 'info', 'scanner.serial.state', {
       path: next.path,
       status: next.status,
-      ...(next.status === 'error' ? { code: next.code, reason: next.reason } : {}),
+      ...(next.status === 'error' ? { code: next.code, cause: next.reason } : {}),
     });
     this.options.onState?.(next);
   }
