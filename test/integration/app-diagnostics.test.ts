@@ -12,6 +12,7 @@ import { EXIT } from '../../main/app/cli-exit-codes.ts';
 import { rotatingLog } from '../../main/backend/platform/log-files.ts';
 import { jsonLogger } from '../../main/backend/platform/logging.ts';
 import { hashPin } from '../../node-shared/pin-hash.ts';
+import { keyPinHash, pinKeyOf } from '../../main/backend/staff/pin-verifier.ts';
 import { writeTransaction } from '../../main/backend/store/connection.ts';
 import { upsertStaff } from '../../main/backend/store/staff.ts';
 import { saveSealedCredentials } from '../../main/backend/store/sync-state.ts';
@@ -45,7 +46,7 @@ test('the bundle holds the figures IT needs and no personal data or secret', asy
       id: 'manager-9',
       name: 'Gwendolyn Pinsworth',
       role: 'manager',
-      pinHash: hashPin(PIN, 1024),
+      pinHash: keyPinHash(hashPin(PIN, 1024), pinKeyOf(t.backend.store)),
       active: true,
       now: Date.now(),
     }),
