@@ -9,10 +9,13 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { runCli, type CliDeps } from '../../main/app/cli-commands.ts';
+import { EXIT } from '../../main/app/cli-exit-codes.ts';
 import { backupDatabase, listBackups, restoreBackup } from '../../main/backend/platform/backup.ts';
 import { openSealedFile, SEALED_CHUNK_BYTES, SEALED_HEADER_BYTES, sealFile } from '../../main/backend/platform/sealed-backup.ts';
 import { keysOf } from '../../main/backend/platform/sealed-keys.ts';
 import { closeTerminalDb, openTerminalDb } from '../../main/backend/store/connection.ts';
+import { keyFileSource } from '../../main/backend/sync/credentials.ts';
 import { createTestTerminal, tempDir } from '../helpers/terminal.ts';
 
 const dir = tempDir('backup-sealed-');
@@ -173,5 +176,50 @@ describe('encrypted backups', () => {
     expect(restored.health).toEqual({ ok: true });
     closeTerminalDb(restored);
     t.close();
+  });
+
+  test('loyalty-terminal --restore: restores on its own terminal; on another it fails, saying why, with nothing changed', async () => {
+    const cli = async (dataDir: string, backup: string) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const deps: CliDeps = {
+        keySource: (dbPath) => keyFileSource(`${dbPath}.key`),
+        versions: { app: 'test' },
+        env: { LT_CONFIG_FILE: join(dir.path, 'no-config.json'), LT_DATA_DIR: dataDir, LT_LOG_DIR: join(dataDir, 'logs') },
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+        now: Date.now,
+      };
+      return { exit: await runCli(['--restore', backup], deps), out: out.join('\n'), err: err.join('\n') };
+    };
+    const own = folder('cli-own');
+    const a = createTestTerminal({ dir: own, now: Date.now() });
+    a.enrol(a.login('manager'), { name: 'Bartholomew Cliffhanger' });
+    const backup = await backupDatabase(a.backend.store.db, folder('cli-backups'), {
+      keep: 3,
+      now: Date.now(),
+      key: keysOf(a.backend.store).backup(),
+    });
+    a.close();
+
+    const restored = await cli(own, backup);
+    expect(restored.err).toBe('');
+    expect(restored.exit).toBe(EXIT.OK);
+    expect(restored.out).toContain('Restored');
+    const store = openTerminalDb(join(own, 'terminal.sqlite'));
+    expect(store.db.prepare('SELECT name FROM members').pluck().all()).toContain('Bartholomew Cliffhanger');
+    closeTerminalDb(store);
+
+    const other = folder('cli-other');
+    const b = createTestTerminal({ dir: other, now: Date.now() });
+    closeTerminalDb(b.backend.store);
+    const before = fileBytes(b.dbPath);
+    const refused = await cli(other, backup);
+    expect(refused.exit).toBe(EXIT.FAILED);
+    expect(refused.err).toMatch(/nothing was changed/);
+    expect(refused.err).toMatch(OTHER_KEY);
+    expect(fileBytes(b.dbPath).equals(before)).toBe(true);
+    expect(readdirSync(other).filter((n) => n.includes('restor'))).toEqual([]);
+    b.close();
   });
 });
