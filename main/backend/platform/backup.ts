@@ -82,8 +82,12 @@ export async function backupDatabase(db: ReadableDb, dir: string, options: { kee
   } finally {
     removeDatabaseFiles(plainPath);
   }
-  await sealPlainBackups(dir, options.key);
-  for (const name of backupsToPrune(readdirSync(dir), options.keep)) rmSync(join(dir, name), { force: true });
+  try {
+    await sealPlainBackups(dir, options.key);
+  } finally {
+    // A plain backup that could not be encrypted this time is tried again next time; retention goes on.
+    for (const name of backupsToPrune(readdirSync(dir), options.keep)) rmSync(join(dir, name), { force: true });
+  }
   return finalPath;
 }
 
