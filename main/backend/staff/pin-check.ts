@@ -5,7 +5,7 @@ import { audit } from '../store/audit.ts';
 import { writeTransaction, type ReadableDb, type TerminalDb } from '../store/connection.ts';
 import { currentProgram } from '../store/program.ts';
 import { recordPinFailure, recordPinSuccess, staffById, type StaffRow } from '../store/staff.ts';
-import { dummyVerifier, pinKeyOf, verifierLike, verifyKeyedPin } from './pin-verifier.ts';
+import { dummyVerifier, isKeyedVerifier, pinKeyOf, verifierLike, verifyKeyedPin } from './pin-verifier.ts';
 import { hasRole } from './sessions.ts';
 
 /** Wrong PINs in a row before a staff member is locked out, and for how long (Backend.lockout). */
@@ -47,7 +47,10 @@ export function checkPin(
     return { ok: false, reason: 'unknown' };
   }
   if (row.locked_until !== null && row.locked_until > now) return { ok: false, reason: 'locked', staff: row, until: row.locked_until };
-  const matches = verifyKeyedPin(claim.pin, row.pin_hash, pinKey);
+  // A row with no usable verifier (a legacy hash not yet re-keyed, a blanked one) costs a real check too, and matches nothing.
+  const usable = isKeyedVerifier(row.pin_hash);
+  const checked = verifyKeyedPin(claim.pin, usable ? row.pin_hash : dummyVerifier(verifierLike(store)), pinKey);
+  const matches = usable && checked;
   if (!matches || claim.pin.length < minDigits(store.db, row.role)) {
     const attempts = row.failed_attempts + 1;
     const lockedUntil = attempts >= lockout.attempts ? now + lockout.ms : null;
