@@ -2,6 +2,7 @@ import type { Member } from '../../shared/api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { formatPoints } from '../i18n/format.ts';
 import { useProgramText } from '../i18n/use-program-text.tsx';
+import { memberName } from './screens-common/member-name.ts';
 
 /**
  * The member's figures exactly as the backend last answered them: points available, and when some
@@ -16,7 +17,7 @@ export function MemberPanel({ member, actions }: { member: Member; actions?: Rea
   return (
     <section className="member-panel" aria-label={t('member.panel')} data-member-id={member.id}>
       <div className="member-head">
-        <h2 className="member-name">{member.name}</h2>
+        <h2 className="member-name">{memberName(member, t)}</h2>
         <span className={`tier tier-${member.tier}`}>{words.tier(member.tier, member.tierLabel)}</span>
         {actions && <div className="member-panel-actions">{actions}</div>}
       </div>

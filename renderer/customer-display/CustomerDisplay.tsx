@@ -123,7 +123,7 @@ export function CustomerDisplay({ connection }: { connection: HostConnection }) 
           </div>
         ) : (
           <>
-            <p className="cd-hello">{t('display.hello', { name: member.firstName })}</p>
+            <p className="cd-hello">{member.firstName ? t('display.hello', { name: member.firstName }) : t('display.helloAnonymous')}</p>
             <p className="cd-tier" data-tier={member.tierLabel}>
               {t('display.tier', { tier: tierName ?? '' })}
             </p>

@@ -511,6 +511,7 @@ export const de: Record<MessageKey, string> = {
   'display.welcome': 'Willkommen!',
   'display.scanPrompt': 'Scannen Sie Ihren Kundenkarten-QR-Code, um Punkte zu sammeln',
   'display.hello': 'Hallo {name}',
+  'display.helloAnonymous': 'Hallo',
   'display.tier': 'Stufe {tier}',
   'display.points': '{points} Punkte',
   'display.basket': 'Ihr Einkauf',
@@ -606,4 +607,42 @@ export const de: Record<MessageKey, string> = {
   'date.year': 'JJJJ',
   'date.hint': 'Datum als {pattern}',
   'date.invalid': 'Ein Datum als {pattern} eingeben.',
+
+  // ---- least data on every till: members without a name here, the online search, the server's history ----
+  'member.unnamed': 'Mitglied ••{hint}',
+  'member.unnamedNoCard': 'Mitglied (kein Name an dieser Kasse)',
+  'find.groupLocal': 'An dieser Kasse',
+  'find.groupOnline': 'Vom Kundenkarten-Server',
+  'find.offlineNote': 'Offline findet die Suche nur Mitglieder dieses Markts. Karte oder QR-Code scannen, um jedes Mitglied zu finden.',
+  'find.onlineSearching': 'Suche auf dem Kundenkarten-Server…',
+  'find.onlineNone': 'Keine weiteren Mitglieder auf dem Kundenkarten-Server gefunden.',
+  'find.onlineCapped': 'Der Kundenkarten-Server hat mehr gefunden: mehr vom Namen oder von der Nummer eingeben.',
+  'find.onlineTooShort': 'Mindestens 4 Ziffern oder 3 Buchstaben eines Wortes eingeben, um auch auf dem Kundenkarten-Server zu suchen.',
+  'find.onlineRateLimited':
+    'Gerade zu viele Suchen auf dem Kundenkarten-Server: in einer Minute erneut versuchen oder Karte bzw. QR-Code scannen.',
+  'find.onlineBadge': 'Online',
+  'find.enrolledAt': 'Angemeldet in {store}',
+  'find.thisStore': 'Dieser Markt',
+  'find.phoneMasked': 'Telefon endet auf {digits}',
+  'find.notHeldYet':
+    'Dieses Mitglied ist noch nicht an dieser Kasse: der erste Abgleich mit dem Kundenkarten-Server ist nicht fertig. Karte oder QR-Code scannen oder in ein paar Minuten erneut versuchen.',
+  'history.fullTitle': 'Vollständiger Verlauf vom Kundenkarten-Server',
+  'history.tillTitle': 'Punkte an dieser Kasse',
+  'history.till.offline':
+    'Keine Verbindung zum Kundenkarten-Server: angezeigt wird, was diese Kasse erfasst hat. Der vollständige Verlauf erscheint, sobald die Kasse online ist.',
+  'history.till.not_paired': 'Diese Kasse ist mit keinem Kundenkarten-Server gekoppelt: angezeigt wird, was sie erfasst hat.',
+  'history.till.not_on_server':
+    'Der Kundenkarten-Server kennt dieses Mitglied noch nicht (hier angemeldet, noch nicht abgeglichen): angezeigt wird, was diese Kasse erfasst hat.',
+  'history.till.rate_limited':
+    'Gerade zu viele Verlaufsabfragen: angezeigt wird, was diese Kasse erfasst hat. In einer Minute erneut versuchen.',
+  'history.till.too_short': 'Angezeigt wird, was diese Kasse erfasst hat.',
+  'history.store': 'Markt',
+  'history.older': 'Ältere anzeigen',
+  'history.category.sale': 'Einkauf',
+  'history.category.void': 'Einkauf storniert',
+  'history.category.refund': 'Erstattung',
+  'history.category.adjustment': 'Manuelle Korrektur',
+  'history.category.enrolment': 'Anmeldung',
+  'history.category.expiry': 'Punkte verfallen',
+  'history.category.other': 'Sonstiges',
 };

@@ -495,6 +495,7 @@ export const en = {
   'display.welcome': 'Welcome!',
   'display.scanPrompt': 'Scan your loyalty QR code to collect points',
   'display.hello': 'Hello {name}',
+  'display.helloAnonymous': 'Hello',
   'display.tier': '{tier} member',
   'display.points': '{points} points',
   'display.basket': 'Your purchase',
@@ -586,6 +587,42 @@ export const en = {
   'date.year': 'YYYY',
   'date.hint': 'Date as {pattern}',
   'date.invalid': 'Type a date as {pattern}.',
+
+  // ---- least data on every till: members without a name here, the online search, the server's history ----
+  'member.unnamed': 'Member ••{hint}',
+  'member.unnamedNoCard': 'Member (no name on this till)',
+  'find.groupLocal': 'On this till',
+  'find.groupOnline': 'From the loyalty server',
+  'find.offlineNote': 'Offline, search finds members of this store only. Scan the card or QR code to find any member.',
+  'find.onlineSearching': 'Searching the loyalty server…',
+  'find.onlineNone': 'No other members found on the loyalty server.',
+  'find.onlineCapped': 'The loyalty server found more: type more of the name or number to narrow it down.',
+  'find.onlineTooShort': 'Type at least 4 digits or 3 letters of a word to search the loyalty server too.',
+  'find.onlineRateLimited': 'Too many searches on the loyalty server just now: try again in a minute, or scan the card or QR code.',
+  'find.onlineBadge': 'Online',
+  'find.enrolledAt': 'Enrolled at {store}',
+  'find.thisStore': 'This store',
+  'find.phoneMasked': 'Phone ending {digits}',
+  'find.notHeldYet':
+    'This member is not on this till yet: its first sync with the loyalty server has not finished. Scan the card or QR code, or try again in a few minutes.',
+  'history.fullTitle': 'Full history from the loyalty server',
+  'history.tillTitle': 'Points on this till',
+  'history.till.offline':
+    'No connection to the loyalty server: showing what this till recorded. The full history shows when the till is online.',
+  'history.till.not_paired': 'This till is not paired with a loyalty server: showing what it recorded.',
+  'history.till.not_on_server':
+    'The loyalty server does not know this member yet (enrolled here, not synced): showing what this till recorded.',
+  'history.till.rate_limited': 'Too many history requests just now: showing what this till recorded. Try again in a minute.',
+  'history.till.too_short': 'Showing what this till recorded.',
+  'history.store': 'Store',
+  'history.older': 'Show older',
+  'history.category.sale': 'Sale',
+  'history.category.void': 'Sale voided',
+  'history.category.refund': 'Refund',
+  'history.category.adjustment': 'Manual adjustment',
+  'history.category.enrolment': 'Enrolment',
+  'history.category.expiry': 'Points expired',
+  'history.category.other': 'Other',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -29,6 +29,7 @@ import { formatPoints, parseMoney } from '../i18n/format.ts';
 import { useProgramText } from '../i18n/use-program-text.tsx';
 import { errorText } from '../components/screens-common/error-text.ts';
 import { scanRejectionText } from '../components/screens-common/scan-text.ts';
+import { memberName } from '../components/screens-common/member-name.ts';
 
 type Notice = { tone: 'good' | 'bad'; text: string; action?: { label: string; run(): void } };
 
@@ -85,7 +86,7 @@ export function CheckoutScreen() {
   const needsOverride = !!offline && !givenOverride && appliedPoints > offline.maxWithoutOverride;
   // Found by search, not scanned: a redemption needs a manager's PIN (the backend refuses it without one).
   const presence = quote?.limits.presenceOverride && quote.redemption ? (givenOverride ? 'given' : 'needed') : null;
-  const presenceReason = () => t('redeem.presence.overrideReason', { name: member?.name ?? '' });
+  const presenceReason = () => t('redeem.presence.overrideReason', { name: member ? memberName(member, t) : '' });
 
   const say = (tone: Notice['tone'], text: string, action?: Notice['action']) => {
     setNotice({ tone, text, ...(action ? { action } : {}) });
@@ -160,7 +161,7 @@ export function CheckoutScreen() {
         dispatch({ type: 'member', member: outcome.member });
         // The scan tells the backend the member is here: a member found by search may now redeem without a PIN.
         setRevision((r) => r + 1);
-        return say('good', t('scan.memberFound', { name: outcome.member.name }));
+        return say('good', t('scan.memberFound', { name: memberName(outcome.member, t) }));
       case 'product':
         dispatch({ type: 'addProduct', sku: outcome.product.sku, name: outcome.product.name, unitPriceMinor: outcome.product.priceMinor });
         return say('good', t('scan.productAdded', { name: outcome.product.name }));
@@ -283,7 +284,7 @@ export function CheckoutScreen() {
       say(
         'good',
         result.balanceAfter !== null && voidedFor
-          ? t('sale.voidedBalance', { name: voidedFor.name, points: p(result.balanceAfter) })
+          ? t('sale.voidedBalance', { name: memberName(voidedFor, t), points: p(result.balanceAfter) })
           : t('sale.voided'),
       );
     } catch (e) {

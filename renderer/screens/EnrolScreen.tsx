@@ -25,6 +25,7 @@ import { formatPoints } from '../i18n/format.ts';
 import { QrCard } from '../components/enrol/QrCard.tsx';
 import { useI18n, type MessageKey } from '../i18n/i18n.tsx';
 import './enrol.css';
+import { memberName } from '../components/screens-common/member-name.ts';
 
 const PROBLEM_MESSAGES: Record<EnrolProblem, MessageKey> = {
   nameRequired: 'enrol.nameRequired',
@@ -120,9 +121,9 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
         // With the referral field in focus, a member's card is the referrer's.
         const card = outcome.via === 'card' ? normaliseCard(scan.text) : (outcome.member.cards[0] ?? '');
         set('referrerCard', card);
-        setCardNotice({ tone: 'good', text: t('enrol.referrerScanned', { name: outcome.member.name }) });
+        setCardNotice({ tone: 'good', text: t('enrol.referrerScanned', { name: memberName(outcome.member, t) }) });
       } else if (outcome.kind === 'member') {
-        setCardNotice({ tone: 'bad', text: t('enrol.cardTaken', { name: outcome.member.name }) });
+        setCardNotice({ tone: 'bad', text: t('enrol.cardTaken', { name: memberName(outcome.member, t) }) });
       } else if (outcome.kind === 'rejected') {
         setCardNotice({ tone: 'bad', text: scanRejectionText(outcome, t) });
       } else {
@@ -221,16 +222,16 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
         <h1>{t('enrol.title')}</h1>
         <section className="enrol-done" aria-labelledby={`${id}-done`}>
           <p id={`${id}-done`} className="notice notice-good" role="status">
-            ✓ {t('enrol.done', { name: done.member.name })}
+            ✓ {t('enrol.done', { name: memberName(done.member, t) })}
           </p>
           {done.bonusPoints > 0 && <p>{t('enrol.bonus', { points: formatPoints(done.bonusPoints, format) })}</p>}
           {done.member.cards.length > 0 && <p>{t('enrol.cardIssued', { card: done.member.cards.join(', ') })}</p>}
           {done.duplicates.length > 0 && (
             <p className="warning" role="alert">
-              ⚠ {t('enrol.duplicates', { names: done.duplicates.map((d) => d.name).join(', ') })}
+              ⚠ {t('enrol.duplicates', { names: done.duplicates.map((d) => memberName(d, t)).join(', ') })}
             </p>
           )}
-          <QrCard memberId={done.member.id} name={done.member.name} />
+          <QrCard memberId={done.member.id} name={memberName(done.member, t)} />
           <div className="enrol-actions">
             <button
               type="button"
@@ -299,7 +300,7 @@ function EnrolFormView({ initialCard }: { initialCard: string }) {
                 {shownDuplicates.map((m) => (
                   <li key={m.id}>
                     <button type="button" className="link-button" onClick={() => go({ name: 'member', memberId: m.id })}>
-                      {m.name}
+                      {memberName(m, t)}
                       {m.phone ? ` · ${m.phone}` : ''}
                     </button>
                   </li>

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { Member, ScanOutcome } from '../../shared/api.ts';
+import type { Member, OnlineMember, Output, ScanOutcome } from '../../shared/api.ts';
 import type { ScanEvent } from '../../shared/scan.ts';
 import { useApi } from '../app/api-context.tsx';
 import { useNavigation } from '../app/navigation.tsx';
@@ -8,6 +8,7 @@ import { useSession } from '../app/session.tsx';
 import { recentMembers, rememberMember, type MemberSummary } from '../components/find-member/recent-members.ts';
 import { classifyQuery } from '../components/find-member/search-query.ts';
 import { errorText, isApiError } from '../components/screens-common/error-text.ts';
+import { memberName } from '../components/screens-common/member-name.ts';
 import { scanRejectionText } from '../components/screens-common/scan-text.ts';
 import { useSlowFlag } from '../components/screens-common/use-slow-flag.ts';
 import { formatPoints } from '../i18n/format.ts';
@@ -16,6 +17,14 @@ import { useProgramText } from '../i18n/use-program-text.tsx';
 
 /** Typing pauses this long before a search goes out. */
 const DEBOUNCE_MS = 150;
+/** ...and this long before the loyalty server is asked too (its searches are counted per till). */
+const ONLINE_DEBOUNCE_MS = 500;
+
+/** The loyalty server's part of a search: asked after the till's own, never holding it up. */
+type OnlineFound =
+  | { text: string; state: 'searching' }
+  | { text: string; state: 'found'; members: OnlineMember[]; capped: boolean }
+  | { text: string; state: 'unavailable'; reason: Extract<Output<'member.searchOnline'>, { outcome: 'unavailable' }>['reason'] };
 
 interface Found {
   text: string;
@@ -27,13 +36,27 @@ interface Found {
 /** A member from a card or scan as a list row; a stored phone (international digits) gets its '+' back. */
 function summaryOf(m: Member): MemberSummary {
   const phone = m.phone !== null && /^\d+$/.test(m.phone) ? `+${m.phone}` : m.phone;
-  return { id: m.id, name: m.name, phone, tier: m.tier, tierLabel: m.tierLabel, status: m.status, balance: m.balance };
+  return {
+    id: m.id,
+    name: m.name,
+    cardHint: m.cardHint,
+    phone,
+    tier: m.tier,
+    tierLabel: m.tierLabel,
+    status: m.status,
+    balance: m.balance,
+  };
 }
 
 /**
  * Find member: one box for phone, name or card. Results are large rows; arrow
  * keys move between them and Enter picks one, which puts the member on the
  * sale and goes back to checkout. Scanning a card here does the same.
+ *
+ * Two groups: "On this till" (the instant offline search: this store's members,
+ * whose personal data the till holds) and "From the loyalty server" (the chain's
+ * other members, asked after, phone masked). Offline, or when the server part
+ * failed, a line says what the offline search cannot find.
  */
 export function FindMemberScreen() {
   const { client } = useApi();
@@ -44,12 +67,13 @@ export function FindMemberScreen() {
   const { go } = useNavigation();
   const [text, setText] = useState('');
   const [found, setFound] = useState<Found | null>(null);
+  const [online, setOnline] = useState<OnlineFound | null>(null);
   const [searching, setSearching] = useState(false);
   const [picking, setPicking] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
-  const list = useRef<HTMLUListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const statusId = useId();
   const query = useMemo(() => classifyQuery(text), [text]);
   const slow = useSlowFlag(searching || picking !== null);
@@ -89,6 +113,35 @@ export function FindMemberScreen() {
     };
   }, [client, query, text, t]);
 
+  // The loyalty server is asked after a longer pause, beside the till's own search: its answer adds a group, never replaces or delays the first.
+  useEffect(() => {
+    const q = text.trim();
+    if (query.kind !== 'digits' && query.kind !== 'name') {
+      setOnline(null);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(async () => {
+      setOnline({ text, state: 'searching' });
+      try {
+        const answer = await client.call('member.searchOnline', { query: q });
+        if (!current) return;
+        setOnline(
+          answer.outcome === 'found'
+            ? { text, state: 'found', members: answer.members, capped: answer.capped }
+            : { text, state: 'unavailable', reason: answer.reason },
+        );
+      } catch {
+        // Whatever went wrong, the till's own results stand; the screen says the server part did not run.
+        if (current) setOnline({ text, state: 'unavailable', reason: 'offline' });
+      }
+    }, ONLINE_DEBOUNCE_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [client, query, text]);
+
   const pick = async (summary: MemberSummary, full?: Member) => {
     setPicking(summary.id);
     setError(null);
@@ -101,6 +154,22 @@ export function FindMemberScreen() {
       setError(errorText(e, t));
       setPicking(null);
     }
+  };
+
+  const pickOnline = (m: OnlineMember) => {
+    // Found on the server but not brought to this till yet (its first pull is still running): nothing to sell to here.
+    if (!m.heldHere) return setNotice(t('find.notHeldYet'));
+    setNotice(null);
+    void pick({
+      id: m.id,
+      name: m.name,
+      cardHint: m.cardHint,
+      phone: null,
+      tier: m.tier,
+      tierLabel: m.tierLabel,
+      status: m.status,
+      balance: 0,
+    });
   };
 
   const onScan = async (scan: ScanEvent) => {
@@ -125,6 +194,27 @@ export function FindMemberScreen() {
   const showingRecent = query.kind === 'empty';
   const rows: MemberSummary[] = showingRecent ? [...recentMembers(staff)] : query.kind === 'tooShort' ? [] : (found?.members ?? []);
   const stale = !showingRecent && (found?.text !== text || searching);
+  const onlineNow = !showingRecent && query.kind !== 'tooShort' && online !== null && online.text === text ? online : null;
+  const shownHere = new Set(rows.map((r) => r.id));
+  // A member the till already shows is not listed twice.
+  const onlineRows = onlineNow?.state === 'found' ? onlineNow.members.filter((m) => !shownHere.has(m.id)) : [];
+  const onlineFailed = onlineNow?.state === 'unavailable' && (onlineNow.reason === 'offline' || onlineNow.reason === 'not_paired');
+  const onlineLine =
+    onlineNow === null
+      ? null
+      : onlineNow.state === 'searching'
+        ? t('find.onlineSearching')
+        : onlineNow.state === 'found'
+          ? onlineRows.length === 0
+            ? t('find.onlineNone')
+            : onlineNow.capped
+              ? t('find.onlineCapped')
+              : null
+          : onlineNow.reason === 'too_short'
+            ? t('find.onlineTooShort')
+            : onlineNow.reason === 'rate_limited'
+              ? t('find.onlineRateLimited')
+              : null;
 
   const rowButtons = () => Array.from(list.current?.querySelectorAll<HTMLButtonElement>('button.find-row') ?? []);
 
@@ -212,26 +302,93 @@ export function FindMemberScreen() {
       </div>
       {showingRecent && <h2 className="find-heading">{t('find.recent')}</h2>}
       {showingRecent && rows.length === 0 && <p className="find-empty">{t('find.noRecent')}</p>}
-      <ul ref={list} className="find-results" aria-label={showingRecent ? t('find.recent') : t('find.results')} aria-busy={stale}>
-        {rows.map((m, i) => (
-          <li key={m.id}>
-            <button
-              type="button"
-              className="find-row"
-              data-member-id={m.id}
-              disabled={picking !== null}
-              onClick={() => void pick(m)}
-              onKeyDown={(e) => onRowKey(e, i)}
-            >
-              <span className="find-row-name">{m.name}</span>
-              <span className="find-row-phone">{m.phone ?? ''}</span>
-              <span className="find-row-tier">{words.tier(m.tier, m.tierLabel)}</span>
-              <span className="find-row-points">{t('find.points', { points: formatPoints(m.balance, format) })}</span>
-              {m.status === 'blocked' && <span className="find-row-blocked">⚠ {t('find.blocked')}</span>}
-            </button>
-          </li>
-        ))}
-      </ul>
+      {!showingRecent && onlineFailed && (
+        <p className="notice find-offline-note" role="status">
+          {t('find.offlineNote')}
+        </p>
+      )}
+      <div ref={list} className="find-groups">
+        <section className="find-group find-group-local" aria-labelledby={`${statusId}-local`}>
+          {!showingRecent && (
+            <h2 id={`${statusId}-local`} className="find-heading">
+              {t('find.groupLocal')}
+            </h2>
+          )}
+          <ul className="find-results" aria-label={showingRecent ? t('find.recent') : t('find.groupLocal')} aria-busy={stale}>
+            {rows.map((m, i) => (
+              <li key={m.id}>
+                <button
+                  type="button"
+                  className="find-row"
+                  data-member-id={m.id}
+                  disabled={picking !== null}
+                  onClick={() => void pick(m)}
+                  onKeyDown={(e) => onRowKey(e, i)}
+                >
+                  <span className="find-row-name">{memberName(m, t)}</span>
+                  <span className="find-row-phone">{m.phone ?? ''}</span>
+                  <span className="find-row-tier">{words.tier(m.tier, m.tierLabel)}</span>
+                  <span className="find-row-points">{t('find.points', { points: formatPoints(m.balance, format) })}</span>
+                  {m.status === 'blocked' && <span className="find-row-blocked">⚠ {t('find.blocked')}</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+        {onlineNow !== null && !onlineFailed && (
+          <section
+            className="find-group find-group-online"
+            aria-labelledby={`${statusId}-online`}
+            aria-busy={onlineNow.state === 'searching'}
+          >
+            <h2 id={`${statusId}-online`} className="find-heading">
+              {t('find.groupOnline')}
+            </h2>
+            {onlineLine !== null && (
+              <p className="find-online-status muted" role="status">
+                {onlineLine}
+              </p>
+            )}
+            {onlineRows.length > 0 && (
+              <ul className="find-results-online" aria-label={t('find.groupOnline')}>
+                {onlineRows.map((m, i) => (
+                  <li key={m.id}>
+                    <button
+                      type="button"
+                      className="find-row find-row-online"
+                      data-member-id={m.id}
+                      data-held={m.heldHere ? 'true' : 'false'}
+                      disabled={picking !== null}
+                      onClick={() => pickOnline(m)}
+                      onKeyDown={(e) => onRowKey(e, rows.length + i)}
+                    >
+                      <span className="find-row-name">
+                        {memberName(m, t)} <span className="badge find-online-badge">{t('find.onlineBadge')}</span>
+                      </span>
+                      <span className="find-row-phone">
+                        {m.phoneMasked === null ? (
+                          ''
+                        ) : (
+                          <span aria-label={t('find.phoneMasked', { digits: m.phoneMasked.slice(-2) })}>{m.phoneMasked}</span>
+                        )}
+                      </span>
+                      <span className="find-row-tier">{words.tier(m.tier, m.tierLabel)}</span>
+                      <span className="find-row-store">
+                        {m.inStore
+                          ? t('find.thisStore')
+                          : m.enrolledStoreName === null
+                            ? ''
+                            : t('find.enrolledAt', { store: m.enrolledStoreName })}
+                      </span>
+                      {m.status === 'blocked' && <span className="find-row-blocked">⚠ {t('find.blocked')}</span>}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        )}
+      </div>
     </main>
   );
 }

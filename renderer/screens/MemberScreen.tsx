@@ -4,7 +4,8 @@ import { useApi } from '../app/api-context.tsx';
 import { useNavigation } from '../app/navigation.tsx';
 import { canAct, useSession } from '../app/session.tsx';
 import { AdjustDialog } from '../components/member-history/AdjustDialog.tsx';
-import { LedgerHistory, SalesHistory } from '../components/member-history/HistoryList.tsx';
+import { FullPointsHistory } from '../components/member-history/FullPointsHistory.tsx';
+import { SalesHistory } from '../components/member-history/HistoryList.tsx';
 import { mergeHistory, nextPageBefore, type History } from '../components/member-history/history-pages.ts';
 import { RefundDialog } from '../components/member-history/RefundDialog.tsx';
 import type { HistorySale } from '../components/member-history/refund-selection.ts';
@@ -38,6 +39,8 @@ export function MemberScreen({ memberId }: { memberId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
+  /** Bumped after a refund or an adjustment here: the points history loads again. */
+  const [revision, setRevision] = useState(0);
   const slow = useSlowFlag(loading);
   // Read, not followed: reloading whenever the sale changes would loop.
   const onSale = useRef(checkout.member?.id);
@@ -87,12 +90,14 @@ export function MemberScreen({ memberId }: { memberId: string }) {
     if (result.pointsExpiredNotReversed > 0)
       parts.push(t('history.expiredKept', { points: formatPoints(result.pointsExpiredNotReversed, format) }));
     setNotice(parts.join(' '));
+    setRevision((r) => r + 1);
     void reload();
   };
 
   const adjusted = (balance: number) => {
     setDialog(null);
     setNotice(t('adjust.done', { points: formatPoints(balance, format) }));
+    setRevision((r) => r + 1);
     void reload();
   };
 
@@ -151,10 +156,7 @@ export function MemberScreen({ memberId }: { memberId: string }) {
               </button>
             )}
           </section>
-          <section aria-labelledby="member-points">
-            <h2 id="member-points">{t('history.points')}</h2>
-            <LedgerHistory entries={history.ledger} />
-          </section>
+          <FullPointsHistory memberId={memberId} revision={revision} />
         </div>
       )}
       {dialog?.kind === 'refund' && <RefundDialog sale={dialog.sale} onDone={refunded} onClose={() => setDialog(null)} />}

@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { errorText } from '../screens-common/error-text.ts';
 import { HistoryDialog } from './HistoryDialog.tsx';
 import { parseAdjustment } from './adjustment.ts';
+import { memberName } from '../screens-common/member-name.ts';
 
 /** A manager's points correction with a required reason. One adjustment id per dialog: a retry never adjusts twice. */
 export function AdjustDialog({ member, onDone, onClose }: { member: Member; onDone(balance: number): void; onClose(): void }) {
@@ -57,7 +58,7 @@ export function AdjustDialog({ member, onDone, onClose }: { member: Member; onDo
   return (
     <HistoryDialog title={t('adjust.title')} busy={busy} onClose={onClose}>
       <form onSubmit={submit} className="adjust-form" noValidate>
-        <p>{member.name}</p>
+        <p>{memberName(member, t)}</p>
         <div className="form-field">
           <label htmlFor={`${id}-points`}>{t('adjust.points')}</label>
           <input

@@ -75,6 +75,7 @@ describe('recent members', () => {
   const member = (n: number): MemberSummary => ({
     id: `m${n}`,
     name: `Member ${n}`,
+    cardHint: null,
     phone: null,
     tier: 'base',
     tierLabel: 'Base',
