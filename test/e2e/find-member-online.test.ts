@@ -116,7 +116,7 @@ describe.sequential('find member: this till and the loyalty server', () => {
         expect(await page.locator('.member-panel .member-name').innerText()).toBe('Member ••0427');
         await page.getByRole('button', { name: en['member.open'], exact: true }).click();
         await page.locator('.full-history[data-source="server"]').waitFor();
-        expect(await page.locator('.full-history h2').innerText()).toBe(en['history.fullTitle']);
+        expect(await page.locator('.full-history .history-source').innerText()).toBe(`✓ ${en['history.fullTitle']}`);
         expect(await page.locator('.full-history tbody tr').first().innerText()).toContain(en['history.category.adjustment']);
         expect(await fits(page, '.member-actions button.primary')).toEqual({ onScreen: true, overflowX: 0 });
         await page.screenshot({ path: join(SHOTS, `member-online-${size}.png`) });
@@ -146,7 +146,7 @@ describe.sequential('find member: this till and the loyalty server', () => {
         await page.locator('.find-group-local .find-row', { hasText: home.name }).first().click();
         await page.getByRole('button', { name: en['member.open'], exact: true }).click();
         await page.locator('.full-history[data-source="till"]').waitFor();
-        expect(await page.locator('.full-history h2').innerText()).toBe(en['history.tillTitle']);
+        expect(await page.locator('.full-history .history-source').innerText()).toBe(en['history.tillTitle']);
         expect(await page.locator('.history-till-note').innerText()).toBe(en['history.till.offline']);
         await page.screenshot({ path: join(SHOTS, `member-offline-${size}.png`) });
       } finally {

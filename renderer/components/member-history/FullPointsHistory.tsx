@@ -75,7 +75,10 @@ export function FullPointsHistory({ memberId, revision }: { memberId: string; re
 
   return (
     <section className="full-history" aria-labelledby="member-points" aria-busy={loading} data-source={shown?.source}>
-      <h2 id="member-points">{shown === null ? t('history.points') : server ? t('history.fullTitle') : t('history.tillTitle')}</h2>
+      <h2 id="member-points">{t('history.points')}</h2>
+      {shown !== null && (
+        <p className={`history-source history-source-${shown.source}`}>{server ? `✓ ${t('history.fullTitle')}` : t('history.tillTitle')}</p>
+      )}
       {shown === null && loading && <p className="muted">{t('common.loading')}</p>}
       {error && (
         <p className="error" role="alert">
@@ -109,7 +112,7 @@ export function FullPointsHistory({ memberId, revision }: { memberId: string; re
                   {e.label !== null && server && <span className="muted history-label"> · {ledgerReasonText(e.label, i18n)}</span>}
                 </td>
                 <td className="num">{signed(e.points)}</td>
-                <td>{server ? (e.storeName ?? '') : e.label === null ? '' : ledgerReasonText(e.label, i18n)}</td>
+                <td>{server ? (e.storeName ?? '—') : e.label === null ? '' : ledgerReasonText(e.label, i18n)}</td>
               </tr>
             ))}
           </tbody>
