@@ -93,12 +93,28 @@ function prefixEnd(prefix: string): string {
   return chars.join('') + String.fromCodePoint(last.codePointAt(0)! + 1);
 }
 
+/** A query's words beyond this many are ignored (each costs a bounded count). */
+const MAX_WORDS = 6;
+/** How far a word's range is counted when choosing the word that drives: enough to tell narrow from common. */
+const COUNT_CAP = 200;
+
 /**
- * Members with a word of the name starting with each query word: the longest word drives (a range
- * of member_name_words), every other word is checked on the member's few words.
+ * Members with a word of the name starting with each query word: the narrowest word drives (a range
+ * of member_name_words, each word's range counted up to COUNT_CAP rows first: "member 1234" over a
+ * chain where every name has "member" is driven by "1234"), every other word is checked on the
+ * member's few words.
  */
 async function idsByNameWords(db: Queryable, words: readonly string[], wanted: number): Promise<string[]> {
-  const sorted = [...words].sort((a, b) => [...b].length - [...a].length);
+  const counted: { word: string; rows: number }[] = [];
+  for (const word of words.slice(0, MAX_WORDS)) {
+    const [row] = await db.query<{ rows: number }>(
+      'SELECT count(*)::int AS rows FROM (SELECT 1 FROM member_name_words WHERE word >= $1 AND word < $2 LIMIT $3) AS r',
+      [word, prefixEnd(word), COUNT_CAP],
+    );
+    if (row?.rows === 0) return []; // a word no name has: nobody matches them all
+    counted.push({ word, rows: row?.rows ?? COUNT_CAP });
+  }
+  const sorted = counted.sort((a, b) => a.rows - b.rows || [...b.word].length - [...a.word].length).map((c) => c.word);
   const params: unknown[] = [];
   const range = (column: string, word: string) => {
     params.push(word, prefixEnd(word));

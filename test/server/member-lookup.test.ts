@@ -135,6 +135,9 @@ describe.each(DRIVERS)('GET /v1/members/search (%s)', (driver) => {
     expect(answer.members).toHaveLength(5);
     expect(answer.capped).toBe(true);
     expect(new Set(answer.members.map((m) => m.id)).size).toBe(5);
+    // The narrowest word drives the read: a common word with a rare one finds the one member.
+    expect((await found('martin 3')).members.map((m) => m.name)).toEqual(['Martina Martin 3']);
+    expect((await found('martin zzz')).members).toEqual([]);
   });
 
   it('refuses a query too short to narrow the chain (QUERY_TOO_SHORT) and an over-long one', async () => {
