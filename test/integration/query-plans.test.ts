@@ -62,6 +62,8 @@ const TERMINAL_GROWING = new Set([
 ]);
 const SERVER_GROWING = new Set([
   'members',
+  'member_name_words',
+  'audit_log',
   'member_cards',
   'ledger',
   'point_lots',
@@ -215,6 +217,10 @@ async function drive(call: Call, login: (who: keyof typeof STAFF) => Promise<str
   await call('member.search', { phonePrefix: `+${phoneOf(44).slice(0, 9)}` }, cashier);
   await call('member.duplicates', { phone: `+${phoneOf(44)}`, email: 'someone@example.org' }, manager);
   await call('member.history', { memberId: local(45) }, cashier);
+  // The chain's members on the server (least data: the till holds personal data of its store's only) and a member's whole history.
+  await call('member.searchOnline', { query: 'Member 1234' }, cashier);
+  await call('member.searchOnline', { query: '+33 6 0000 12' }, cashier);
+  await call('member.fullHistory', { memberId: pulled }, cashier);
   await call('scan.resolve', { source: 'wedge', text: cardNumber(46), at: clock.now() }, cashier);
   const token = await call('member.issueToken', { memberId: pulled }, manager);
   await call('scan.resolve', { source: 'wedge', text: token.token, at: clock.now() }, cashier);
@@ -324,5 +330,9 @@ test('no hot-path statement of the server scans a growing table (PostgreSQL EXPL
   // ... and the sale lookups of a refund (GET /v1/sales/:saleId, the push's refund check) and of the history.
   expect(texts.some((sql) => sql.includes("a.payload->>'saleId' = ANY"))).toBe(true);
   expect(texts.some((sql) => sql.includes("a.payload->>'memberId' = $1"))).toBe(true);
+  // ... and the online member search (by phone digits, by name words) and the full history.
+  expect(texts.some((sql) => sql.includes('FROM member_name_words w WHERE'))).toBe(true);
+  expect(texts.some((sql) => sql.includes("regexp_replace(m.phone, '[^0-9]', '', 'g')"))).toBe(true);
+  expect(texts.some((sql) => sql.includes('FROM ledger l'))).toBe(true);
   expect(problems, describeProblems(problems)).toEqual([]);
 });
