@@ -363,7 +363,8 @@ export function FindMemberScreen() {
                       onKeyDown={(e) => onRowKey(e, rows.length + i)}
                     >
                       <span className="find-row-name">
-                        {memberName(m, t)} <span className="badge find-online-badge">{t('find.onlineBadge')}</span>
+                        <span>{memberName(m, t)}</span>
+                        <span className="badge find-online-badge">{t('find.onlineBadge')}</span>
                       </span>
                       <span className="find-row-phone">
                         {m.phoneMasked === null ? (
