@@ -302,7 +302,6 @@ export const de: Record<MessageKey, string> = {
   'common.loading': 'Wird geladen…',
 
   // ---- Find member, Enrol, Member, Day report, Sync, Settings screens ----
-  'find.results': 'Gefundene Mitglieder',
   'find.count': '{count} gefunden. Mit den Pfeiltasten und der Eingabetaste wählen oder antippen.',
   'find.capped':
     'Die ersten {count} Mitglieder werden angezeigt: Es gibt weitere. Mehr vom Namen oder der Nummer eingeben, um die Suche einzugrenzen.',

@@ -297,7 +297,6 @@ export const en = {
   'common.loading': 'Loading…',
 
   // ---- Find member, Enrol, Member, Day report, Sync, Settings screens ----
-  'find.results': 'Members found',
   'find.count': '{count} found. Use the arrow keys and Enter, or tap a member.',
   'find.capped': 'Showing the first {count} members: there are more. Type more of the name or number to narrow it down.',
   'find.countOne': '1 found. Press Enter or tap the member.',
