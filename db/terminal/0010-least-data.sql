@@ -24,3 +24,31 @@ CREATE TRIGGER members_name_fts_rename AFTER UPDATE OF name ON members WHEN new.
   INSERT INTO members_name_fts (members_name_fts, rowid, name) SELECT 'delete', old.rowid, old.name WHERE old.name <> '';
   INSERT INTO members_name_fts (rowid, name) SELECT new.rowid, new.name WHERE new.name <> '';
 END;
+
+-- A member's points as the till first received them from the server. They are not in the
+-- ledger: the till keeps only the entries of its own events and corrections (the member's
+-- full history is the server's), so for every member
+--   balance = opening + sum(ledger) = sum(lot remainders) − debt.
+-- Members received before this migration have their opening in a 'sync' entry (opening 0).
+ALTER TABLE members ADD COLUMN opening INTEGER NOT NULL DEFAULT 0;
+
+-- An opening lot has no ledger entry: entry_id becomes optional. A NOT NULL cannot be
+-- dropped in SQLite, so the table is rebuilt (nothing references it), and its live-lot
+-- index is no longer covering: at millions of members that copy of the table cost a
+-- fifth of the file, for one extra row read per live lot of the member being sold to.
+CREATE TABLE point_lots_new (
+  id          INTEGER PRIMARY KEY,
+  member_id   TEXT NOT NULL REFERENCES members(id),
+  -- NULL: a lot of the member's opening points (no entry on this till)
+  entry_id    INTEGER REFERENCES ledger(id),
+  points      INTEGER NOT NULL CHECK (points > 0),
+  remaining   INTEGER NOT NULL CHECK (remaining >= 0 AND remaining <= points),
+  earned_at   INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL
+) STRICT;
+INSERT INTO point_lots_new (id, member_id, entry_id, points, remaining, earned_at, expires_at)
+  SELECT id, member_id, entry_id, points, remaining, earned_at, expires_at FROM point_lots;
+DROP TABLE point_lots;
+ALTER TABLE point_lots_new RENAME TO point_lots;
+CREATE INDEX point_lots_live ON point_lots(member_id, expires_at) WHERE remaining > 0;
+CREATE INDEX point_lots_entry ON point_lots(entry_id) WHERE entry_id IS NOT NULL;

@@ -41,6 +41,8 @@ export async function pullChanges(db: Db, terminalId: string, cursor: string | u
   const after = decodeCursor(cursor);
   return db.transaction(
     async (tx) => {
+      // A page is thousands of short index look-ups: compiling it (JIT) cost a fifth of its time.
+      await tx.query('SET LOCAL jit = off');
       const [terminal] = await tx.query<{ applied_seq: number; store_id: string }>(
         'SELECT applied_seq, store_id FROM terminals WHERE id = $1',
         [terminalId],

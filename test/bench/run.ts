@@ -1,3 +1,4 @@
+import { benchScale } from './chain.ts';
 import { benchCore } from './core.ts';
 import { benchDecode } from './decode.ts';
 import { benchScan } from './scan.ts';
@@ -14,7 +15,7 @@ import { benchUi } from './ui.ts';
 // Figures are numbers, or nested groups of them (per set, per decoder).
 type Figures = Record<string, unknown>;
 type Bench = (log: (line: string) => void) => Figures | Promise<Figures>;
-const benches: Record<string, Bench> = { core: benchCore, scan: benchScan, decode: benchDecode, ui: benchUi, sync: benchSync };
+const benches: Record<string, Bench> = { core: benchCore, scan: benchScan, decode: benchDecode, ui: benchUi, sync: benchSync, scale: benchScale };
 
 // A flag's value (`--corpus DIR`) is not a benchmark name.
 const VALUE_FLAGS = new Set(['--corpus']);

@@ -2,7 +2,8 @@
  * Whole-database ledger invariants, checked straight against SQLite (not
  * through the product's repositories, so a bug there cannot hide itself):
  *
- * - per member: cached balance = sum(ledger) = sum(lot remainders) − debt;
+ * - per member: cached balance = opening + sum(ledger) = sum(lot remainders) − debt
+ *   (the opening: points the till received with the member, not in its ledger);
  *   debt ≥ 0; a member who owes points holds no unspent points;
  * - per lot: 0 ≤ remaining ≤ points;
  * - per sale and member: points taken back ≤ points the sale gave (earn +
@@ -38,12 +39,12 @@ export function checkInvariants(db: Db): string[] {
     .prepare(
       `WITH l AS (SELECT member_id, sum(points) AS total FROM ledger GROUP BY member_id),
             p AS (SELECT member_id, sum(remaining) AS total FROM point_lots GROUP BY member_id)
-       SELECT m.id, m.balance, m.debt, coalesce(l.total, 0) AS ledger_sum, coalesce(p.total, 0) AS lot_sum
+       SELECT m.id, m.balance, m.debt, m.opening + coalesce(l.total, 0) AS ledger_sum, coalesce(p.total, 0) AS lot_sum
        FROM members m LEFT JOIN l ON l.member_id = m.id LEFT JOIN p ON p.member_id = m.id ORDER BY m.id`,
     )
     .all() as { id: string; balance: number; debt: number; ledger_sum: number; lot_sum: number }[];
   for (const m of members) {
-    if (m.balance !== m.ledger_sum) add(`member ${m.id}: cached balance ${m.balance} ≠ sum(ledger) ${m.ledger_sum}`);
+    if (m.balance !== m.ledger_sum) add(`member ${m.id}: cached balance ${m.balance} ≠ opening + sum(ledger) ${m.ledger_sum}`);
     if (m.lot_sum - m.debt !== m.balance) add(`member ${m.id}: sum(lot remaining) ${m.lot_sum} − debt ${m.debt} ≠ balance ${m.balance}`);
     if (m.debt < 0) add(`member ${m.id}: negative debt ${m.debt}`);
     // Debt is only recorded once every live lot is used up, and new points pay it off before making a lot.
@@ -59,11 +60,19 @@ export function checkInvariants(db: Db): string[] {
   for (const l of badLots) add(`lot ${l.id} (member ${l.member_id}): remaining ${l.remaining} outside 0..${l.points}`);
   const lotEntry = db
     .prepare(
-      'SELECT p.id FROM point_lots p LEFT JOIN ledger l ON l.id = p.entry_id WHERE l.id IS NULL OR l.member_id <> p.member_id OR l.points < p.points LIMIT 10',
+      'SELECT p.id FROM point_lots p LEFT JOIN ledger l ON l.id = p.entry_id WHERE p.entry_id IS NOT NULL AND (l.id IS NULL OR l.member_id <> p.member_id OR l.points < p.points) LIMIT 10',
     )
     .pluck()
     .all() as number[];
   for (const id of lotEntry) add(`lot ${id}: its ledger entry is missing, belongs to another member or is smaller than the lot`);
+  // Lots without an entry are the member's opening, received with it: together never more than it.
+  const openingLots = db
+    .prepare(
+      'SELECT p.member_id FROM point_lots p JOIN members m ON m.id = p.member_id WHERE p.entry_id IS NULL GROUP BY p.member_id HAVING sum(p.points) > max(m.opening, 0) LIMIT 10',
+    )
+    .pluck()
+    .all() as string[];
+  for (const id of openingLots) add(`member ${id}: opening lots hold more points than the opening`);
 
   // Per sale and member: reversals bounded by what the sale gave and spent. A sale made at another
   // till (kept here to refund it) has its earn and redeem entries there: its own figures bound them.

@@ -246,7 +246,7 @@ describe('refunds, adjustments, expiry and tiers', () => {
     t.clock.set(Date.UTC(2026, 2, 11, 10)); // the first lot's expiry
     const cashier = t.login('cashier');
     expect(t.call('member.get', { memberId: member.id }, cashier)).toMatchObject({ balance: 40, available: 40, expiringIn30Days: 0 });
-    expect(t.call('member.search', { namePrefix: member.name }, cashier).members.map((m) => m.balance)).toEqual([40]);
+    expect(t.call('member.search', { namePrefix: member.name! }, cashier).members.map((m) => m.balance)).toEqual([40]);
     const expired = () => t.backend.store.db.prepare("SELECT points FROM ledger WHERE kind = 'expire'").pluck().all();
     expect(expired()).toEqual([]); // a read never writes: the next write for the member records the expiry
     t.call('sale.commit', { saleId: uuidv7(), memberId: member.id, lines: [{ sku: 'BREAD' }] }, cashier);

@@ -110,7 +110,8 @@ export async function startSyncServer(clock: Clock, options: SyncServerOptions =
   await createStore(db, { id: STORE_ID, name: 'Paris Bastille', timeZone: 'Europe/Paris', currency: 'EUR' }, clock.now());
   await importProgram(db, options.program ?? demoProgram, clock.now());
   await importProducts(db, PRODUCTS);
-  await seedServerStaff(db);
+  // Head-office staff assigned to the store: its tills receive them (the test tills hold the same PINs).
+  await seedServerStaff(db, null, [STORE_ID]);
   return {
     url: server.url,
     db,

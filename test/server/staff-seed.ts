@@ -17,8 +17,11 @@ export const SERVER_STAFF = [
   { id: 'admin-1', name: 'Admin One', role: 'admin', pin: '999999' },
 ] as const;
 
-/** `storeId` null: they work at every store. */
-export async function seedServerStaff(db: Db, storeId: string | null = null): Promise<void> {
+/**
+ * `storeId` null: they work at every store (head office): the server accepts their events from
+ * any till, but a till receives them only when they are assigned to its store (`assignedTo`).
+ */
+export async function seedServerStaff(db: Db, storeId: string | null = null, assignedTo: readonly string[] = []): Promise<void> {
   const rows = SERVER_STAFF.map((s) => ({
     id: s.id,
     name: s.name,
@@ -27,13 +30,15 @@ export async function seedServerStaff(db: Db, storeId: string | null = null): Pr
     active: true,
     store_id: storeId,
   }));
-  await changeTransaction(db, (tx) =>
-    insertRows(
+  await changeTransaction(db, async (tx) => {
+    await insertRows(
       tx,
       'staff',
       'id text, name text, role text, pin_hash text, active boolean, store_id text',
       rows,
       'ON CONFLICT (id) DO NOTHING',
-    ),
-  );
+    );
+    const assignments = SERVER_STAFF.flatMap((s) => assignedTo.map((store) => ({ staff_id: s.id, store_id: store })));
+    if (assignments.length > 0) await insertRows(tx, 'staff_stores', 'staff_id text, store_id text', assignments, 'ON CONFLICT DO NOTHING');
+  });
 }

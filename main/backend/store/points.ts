@@ -118,46 +118,39 @@ export function debit(db: WritableDb, e: Entry, options: { allowDebt: boolean; p
 
 /** A member's opening balance: `lots` sum to `points` when `points` > 0. */
 export interface Opening {
-  entry: Omit<Entry, 'kind' | 'points'> & { kind: EntryKind };
+  memberId: string;
   points: number;
   lots: readonly { points: number; expiresAt: number }[];
+  /** When the till received them (the lots' earned_at). */
+  at: number;
 }
 
 /**
- * The opening balances of members this terminal has just received and never
- * held before (no entry, lot or debt yet): one entry per lot, each with its
- * lot, or one negative entry recorded as debt. The bulk path of a first pull
- * (a million members): multi-row inserts with the entry ids assigned here
- * (one write transaction holds the table) instead of credit()'s
- * read-modify-write, and the caller inserts the member rows with
- * openingColumns(points) rather than updating them afterwards. The same rows
- * credit()/debit() would write from an empty member, so
- *   balance = sum(ledger) = sum(lot remainders) - debt
- * holds as before.
+ * The opening lots of members this terminal has just received and never held
+ * before (the bulk of a first pull: a million members), by multi-row inserts.
+ * An opening is not a ledger entry: the caller writes it in the member's row
+ * (openingColumns), and the till's ledger holds only its own events and later
+ * corrections, so for every member
+ *   balance = opening + sum(ledger) = sum(lot remainders) − debt.
  */
 export function openBalances(db: WritableDb, openings: readonly Opening[]): void {
-  const entries: unknown[] = [];
   const lots: unknown[] = [];
-  let id = prepare(db, 'SELECT coalesce(max(id), 0) FROM ledger').pluck().get() as number;
-  for (const { entry: e, points, lots: given } of openings) {
-    if (points < 0) entries.push(++id, e.memberId, e.kind, points, e.ref ?? null, e.reason, e.now);
+  for (const { memberId, points, lots: given, at } of openings) {
     if (points <= 0) continue;
     let total = 0;
     for (const l of given) {
       if (l.points <= 0) continue;
-      entries.push(++id, e.memberId, e.kind, l.points, e.ref ?? null, e.reason, e.now);
-      lots.push(e.memberId, id, l.points, l.points, e.now, l.expiresAt);
+      lots.push(memberId, l.points, l.points, at, l.expiresAt);
       total += l.points;
     }
     if (total !== points) throw new Error(`openBalances: lots sum to ${total}, not ${points}`);
   }
-  insertRows(db, 'INSERT INTO ledger (id, member_id, kind, points, ref, reason, created_at)', 7, entries);
-  insertRows(db, 'INSERT INTO point_lots (member_id, entry_id, points, remaining, earned_at, expires_at)', 6, lots);
+  insertRows(db, 'INSERT INTO point_lots (member_id, points, remaining, earned_at, expires_at)', 5, lots);
 }
 
-/** The member row's cached balance and debt for an opening balance of `points`. */
-export function openingColumns(points: number): { balance: number; debt: number } {
-  return { balance: points, debt: Math.max(0, -points) };
+/** The member row's opening, cached balance and debt for an opening balance of `points`. */
+export function openingColumns(points: number): { opening: number; balance: number; debt: number } {
+  return { opening: points, balance: points, debt: Math.max(0, -points) };
 }
 
 export interface LiveLot extends PointLot {
@@ -179,8 +172,14 @@ export function qualifyingPoints(db: ReadableDb, memberId: string, since: number
     .get(memberId, since) as number;
 }
 
+/** The balance the ledger gives: the member's opening plus every entry (what the cached balance must equal). */
 export function ledgerSum(db: ReadableDb, memberId: string): number {
-  return prepare(db, 'SELECT coalesce(sum(points), 0) FROM ledger WHERE member_id = ?').pluck().get(memberId) as number;
+  return prepare(
+    db,
+    'SELECT coalesce((SELECT opening FROM members WHERE id = ?), 0) + coalesce((SELECT sum(points) FROM ledger WHERE member_id = ?), 0)',
+  )
+    .pluck()
+    .get(memberId, memberId) as number;
 }
 
 export function entriesOfSale(db: ReadableDb, saleId: string): LedgerRow[] {
@@ -199,8 +198,11 @@ export function appliedAdjustment(db: ReadableDb, adjustmentId: string): { membe
   const entry = prepare(db, "SELECT id, member_id FROM ledger WHERE kind = 'adjust' AND ref = ?").get(adjustmentId) as
     { id: number; member_id: string } | undefined;
   if (!entry) return undefined;
-  const balanceAfter = prepare(db, 'SELECT sum(points) FROM ledger WHERE member_id = ? AND id <= ?')
+  const balanceAfter = prepare(
+    db,
+    'SELECT (SELECT opening FROM members WHERE id = ?) + (SELECT sum(points) FROM ledger WHERE member_id = ? AND id <= ?)',
+  )
     .pluck()
-    .get(entry.member_id, entry.id) as number;
+    .get(entry.member_id, entry.member_id, entry.id) as number;
   return { memberId: entry.member_id, balanceAfter };
 }

@@ -81,7 +81,7 @@ export function cachedBalance(db: ReadableDb, memberId: string): number {
 /**
  * Members this terminal has never held (the bulk of a first pull), with their
  * opening balances in the members' columns, by multi-row inserts
- * (store/insert-rows.ts); their entries and lots are points.openBalances'.
+ * (store/insert-rows.ts); their opening lots are points.openBalances'.
  */
 export function insertPulledMembers(
   db: WritableDb,
@@ -92,7 +92,7 @@ export function insertPulledMembers(
   const cards: unknown[] = [];
   for (const { member: m, openingPoints } of members) {
     const p = personalColumns(m, m.enrolledAt);
-    const { balance, debt } = openingColumns(openingPoints);
+    const { opening, balance, debt } = openingColumns(openingPoints);
     rows.push(
       m.id,
       p.name,
@@ -107,6 +107,7 @@ export function insertPulledMembers(
       m.enrolledAt,
       p.consent,
       p.consentAt,
+      opening,
       balance,
       debt,
       now,
@@ -115,8 +116,8 @@ export function insertPulledMembers(
   }
   insertRows(
     db,
-    'INSERT INTO members (id, name, name_key, phone, email, birth_date, birthday, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, balance, debt, updated_at)',
-    16,
+    'INSERT INTO members (id, name, name_key, phone, email, birth_date, birthday, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, opening, balance, debt, updated_at)',
+    17,
     rows,
   );
   insertRows(db, 'INSERT INTO member_cards (card_number, member_id, issued_at)', 3, cards, CARD_UPSERT);
