@@ -42,9 +42,12 @@ const EMAIL = /[^\s@"'<>]+@[^\s@"'<>]+\.[A-Za-z]{2,}/g;
 // 7+ digits, possibly spaced or dashed (a phone, a card), not inside an id or a word.
 const DIGIT_RUN = /(?<![\w-])\+?\d(?:[\s-]?\d){6,}(?![\w-])/g;
 
-/** A text with e-mail addresses and phone- or card-like digit runs replaced. */
+// The user:password of a URL (a secret, not an e-mail address): dropped, so the URL stays a readable URL.
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
+
+/** A text with URL credentials dropped, and e-mail addresses and phone- or card-like digit runs replaced. */
 export function scrubText(text: string): string {
-  return text.replace(EMAIL, '[email]').replace(DIGIT_RUN, '[digits]');
+  return text.replace(URL_CREDENTIALS, '$1').replace(EMAIL, '[email]').replace(DIGIT_RUN, '[digits]');
 }
 
 const isPlain = (v: object): boolean => {

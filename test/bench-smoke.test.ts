@@ -1,6 +1,6 @@
 /**
  * Benchmarks cannot rot: `npm run bench -- --smoke` runs every benchmark (core, scan, decode, ui,
- * sync) end to end at a small scale, in its own process as a developer runs it, and its last line
+ * sync, scale) end to end at a small scale, in its own process as a developer runs it, and its last line
  * must be one JSON object with each benchmark's key figures. No timing thresholds: a smoke run's
  * figures mean nothing; that the benchmarks still run and still report them is what is checked.
  * A missing system package (socat, chromium, postgresql) fails here with the benchmark's message
@@ -37,8 +37,11 @@ const KEY_FIGURES: Record<string, string[]> = {
     'deadlocks',
     'pull_1m_s',
     'pull_rss_mb',
+    'terminal_db_mb_1m',
+    'pull_bytes_per_out_of_scope_member',
     'hold_p99_ms',
   ],
+  scale: ['scale_pull_s', 'scale_terminal_db_mb', 'scale_bytes_per_out_of_scope_member', 'scale_lookup_card_p99_ms', 'scale_commit_p99_ms'],
 };
 
 // The customer display's lag (test/bench/customer-display.ts), reported by the ui bench.

@@ -5,8 +5,11 @@
  */
 import { changeTransaction, type Db } from '../store/db.ts';
 import { AdminError } from './admin-error.ts';
+import { findMember } from './members.ts';
 
-export async function assignMemberToStore(db: Db, memberId: string, storeId: string, assigned: boolean): Promise<void> {
+/** `key`: the member's id, a card or a phone (as show-member finds it). */
+export async function assignMemberToStore(db: Db, key: string, storeId: string, assigned: boolean): Promise<{ id: string }> {
+  const memberId = (await findMember(db, key)).id;
   await changeTransaction(db, async (tx) => {
     const [store] = await tx.query<{ id: string }>('SELECT id FROM stores WHERE id = $1', [storeId]);
     if (store === undefined) throw new AdminError(`There is no store ${storeId}.`);
@@ -22,4 +25,5 @@ export async function assignMemberToStore(db: Db, memberId: string, storeId: str
       );
     else await tx.query('UPDATE member_stores SET assigned = FALSE WHERE member_id = $1 AND store_id = $2', [memberId, storeId]);
   });
+  return { id: memberId };
 }

@@ -19,6 +19,7 @@ import { importProducts, importProgram, importStaff } from '../admin/catalogue.t
 import { importMembers } from '../admin/import-members.ts';
 import { findMember, setMemberStatus, showMember } from '../admin/members.ts';
 import { eraseMember, exportMember } from '../admin/member-privacy.ts';
+import { assignMemberToStore } from '../admin/member-stores.ts';
 import { createStore } from '../admin/stores.ts';
 import { createPairingCode, listTerminals, revokeTerminal } from '../admin/terminals.ts';
 import { buildOpenApiDocument } from '../http/openapi.ts';
@@ -211,6 +212,16 @@ export const COMMANDS: Record<string, Command> = {
       const exported = await exportMember(db, key, requiredFlag(args, 'by', 'who exports, for the record'), now);
       audit?.({ exported: 1 });
       out(JSON.stringify(exported, null, 2));
+    },
+  },
+  'assign-member': {
+    usage: "assign-member <id | card | phone> --store <id> [--remove]   (the store's tills hold the member's personal data)",
+    async run(args, { db, out, audit }) {
+      const store = requiredFlag(args, 'store', 'the store id');
+      const remove = args.flags.get('remove') === true;
+      const { id } = await assignMemberToStore(db, arg(args, 1, 'member'), store, !remove);
+      audit?.({ [remove ? 'unassigned' : 'assigned']: 1 });
+      out(remove ? `Member ${id} no longer assigned to ${store}.` : `Member ${id} assigned to ${store}.`);
     },
   },
   flags: {

@@ -14,6 +14,8 @@ import { importProgram, importStaff } from '../../server/admin/catalogue.ts';
 import { eraseMember } from '../../server/admin/member-privacy.ts';
 import { assignMemberToStore } from '../../server/admin/member-stores.ts';
 import { createStore } from '../../server/admin/stores.ts';
+import { parseArgs } from '../../server/cli/args.ts';
+import { COMMANDS } from '../../server/cli/commands.ts';
 import { createPairingCode } from '../../server/admin/terminals.ts';
 import { demoProgram } from '../fixtures/program.ts';
 import { SATURDAY } from '../helpers/terminal.ts';
@@ -125,7 +127,14 @@ test('a till holds personal data for its store scope only, finds and sells to an
   await assignMemberToStore(server.db, AWAY[1]!.id, STORE_ID, true);
   await syncAll(paris);
   expect(held(paris, AWAY[1]!.id)!.name).toBe(AWAY[1]!.name);
-  await assignMemberToStore(server.db, AWAY[1]!.id, STORE_ID, false);
+  // Withdrawn with the admin command, the member found by card.
+  const out: string[] = [];
+  await COMMANDS['assign-member']!.run(
+    parseArgs(['assign-member', AWAY[1]!.cardNumber, '--store', STORE_ID, '--remove']),
+    { db: server.db, now: clock.now(), out: (l) => out.push(l) },
+    undefined,
+  );
+  expect(out).toEqual([`Member ${AWAY[1]!.id} no longer assigned to ${STORE_ID}.`]);
   await syncAll(paris);
   expect(hasPersonal(paris, AWAY[1]!.id)).toBe(false);
 

@@ -183,7 +183,11 @@ export function openSyncTerminal(
 ): SyncTerminal {
   const dir = options.dir ?? terminalDir();
   const dbPath = join(dir, 'terminal.sqlite');
-  if (options.template !== undefined) copyFileSync(options.template, dbPath);
+  if (options.template !== undefined) {
+    copyFileSync(options.template, dbPath);
+    // The PIN verifiers in the copy are keyed with the template's device key: the copy is that till's twin.
+    if (existsSync(`${options.template}.key`)) copyFileSync(`${options.template}.key`, `${dbPath}.key`);
+  }
   const logs: string[] = [];
   const backend = createBackend({ dbPath, storeId: STORE_ID, clock, log: jsonLogger((l) => logs.push(l), 'debug'), ...options.backend });
   if (options.seeded !== false && options.template === undefined) seed(backend, demoProgram, clock.now());
