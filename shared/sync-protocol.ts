@@ -511,6 +511,20 @@ export type MemberPersonal = z.infer<typeof memberPersonalSchema>;
  * Every member of the chain reaches every till with what identifying and pricing
  * offline need; `personal` only when the member is in the till's store scope.
  */
+/** The most purchases a member record counts: beyond it, only "not the first" and the recent times matter. */
+export const PURCHASE_COUNT_SENT_MAX = 1000;
+
+/**
+ * The member's purchases the server holds, at every till (server/apply/member-purchases.ts): how many
+ * (capped), and the times of the newest inside the current programme's nth-purchase window, newest
+ * first, at most its n. For the nth-purchase and referral bonuses priced offline.
+ */
+export const memberPurchasesSchema = z.object({
+  count: z.number().int().min(0).max(1_000_000),
+  recent: z.array(timestampSchema).max(100),
+});
+export type MemberPurchases = z.infer<typeof memberPurchasesSchema>;
+
 export const memberRecordSchema = z.object({
   id: uuidSchema,
   status: z.enum(['active', 'blocked']),
@@ -530,6 +544,8 @@ export const memberRecordSchema = z.object({
     .nullable(),
   /** Name, phone, e-mail, birth date and consent: null outside the till's store scope, or erased (the till drops what it held). */
   personal: memberPersonalSchema.nullable(),
+  /** Absent from an older server: the till knows only its own sales. */
+  purchases: memberPurchasesSchema.optional(),
   updatedAt: timestampSchema,
 });
 export type MemberRecord = z.infer<typeof memberRecordSchema>;

@@ -52,3 +52,10 @@ DROP TABLE point_lots;
 ALTER TABLE point_lots_new RENAME TO point_lots;
 CREATE INDEX point_lots_live ON point_lots(member_id, expires_at) WHERE remaining > 0;
 CREATE INDEX point_lots_entry ON point_lots(entry_id) WHERE entry_id IS NOT NULL;
+
+-- The member's purchases at every till as the server last sent them (shared/sync-protocol.ts
+-- memberPurchasesSchema): how many, and the times (ms) of the newest inside the nth-purchase
+-- window as a JSON array, NULL when none. The nth-purchase and referral bonuses count them
+-- with this till's own sales (main/backend/sales/member-state.ts).
+ALTER TABLE members ADD COLUMN server_purchases INTEGER NOT NULL DEFAULT 0 CHECK (server_purchases >= 0);
+ALTER TABLE members ADD COLUMN server_recent TEXT CHECK (server_recent IS NULL OR json_valid(server_recent));

@@ -16,6 +16,7 @@ import type { ProgramConfig } from '../../shared/program.ts';
 import type { FlagKind, EventResult, LedgerEntry, SyncEvent } from '../../shared/sync-protocol.ts';
 import type { MemberRow } from '../store/member-rows.ts';
 import { isErasedRow, scrubEnrolmentPayload } from './erased-enrolment.ts';
+import { addPurchase, isPurchase } from './member-purchases.ts';
 import { countsForTier } from './qualifying.ts';
 import { checkedLedger, type RefundBook } from './refund-check.ts';
 import { expireDue } from './expiry.ts';
@@ -186,6 +187,8 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
         tier_changed_at: null,
         credit_day: null,
         credited_today: 0,
+        purchase_count: 0,
+        purchase_recent: [],
         created_at: now,
         updated_at: now,
       };
@@ -266,8 +269,12 @@ export function applyEvents(input: ApplyInput, events: readonly SyncEvent[]): Ap
         plan.holdPosts.push({ id: event.payload.holdId, sale_id: event.payload.saleId });
       else flag('hold_not_owned', event.payload.memberId, { holdId: event.payload.holdId });
     }
-    if (event.kind === 'sale.committed' && event.payload.memberId !== null && judged.ledger.some((e) => e.kind === 'earn'))
-      historyOf(event.payload.memberId).purchaseTimes.push(at);
+    if (isPurchase(event.kind, 'memberId' in event.payload ? event.payload.memberId : null, judged.ledger)) {
+      const buyer = event.payload.memberId as string;
+      historyOf(buyer).purchaseTimes.push(at);
+      // On the member's row too, for every till's pull (member-purchases.ts): at the sale's own time, as applied_events keeps it.
+      addPurchase(member(buyer, at), event.createdAt);
+    }
 
     // A refund's points refused or bounded there: the member's row is rewritten, so tills pull the server's balance.
     const judgedEvent = { ...event, payload: { ...event.payload, ledger: judged.ledger } } as SyncEvent;

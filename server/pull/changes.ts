@@ -13,7 +13,9 @@
  * are assigned to (staff_stores); a changed staff member outside that is
  * named in `staffRemoved`, so a till that held them drops them.
  */
-import type { PullResponse } from '../../shared/sync-protocol.ts';
+import type { ProgramConfig } from '../../shared/program.ts';
+import { PURCHASE_COUNT_SENT_MAX, type PullResponse } from '../../shared/sync-protocol.ts';
+import { RECENT_PURCHASES_KEPT } from '../apply/member-purchases.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { inScopeSql, personalScope, type PersonalScope } from '../store/member-scope.ts';
 import { currentProgram } from '../store/programs.ts';
@@ -56,8 +58,10 @@ export async function pullChanges(db: Db, terminalId: string, cursor: string | u
       const page = more ? seqs.slice(0, limit) : seqs;
       const upper = page.length === 0 ? after : page[page.length - 1]!.change_seq;
       const range = [after, upper];
-      const scope = page.length === 0 ? null : personalScope(await currentProgram(tx), storeId, now);
-      const members = scope === null ? { json: '[]', count: 0 } : await memberRecordsJson(tx, after, upper, scope);
+      const program = page.length === 0 ? null : await currentProgram(tx);
+      const scope = page.length === 0 ? null : personalScope(program, storeId, now);
+      const members =
+        scope === null ? { json: '[]', count: 0 } : await memberRecordsJson(tx, after, upper, scope, recentWindow(program, now));
       const staff = await tx.query<{
         id: string;
         name: string;
@@ -116,14 +120,36 @@ export async function pullChanges(db: Db, terminalId: string, cursor: string | u
   );
 }
 
+/** The purchase times a till needs for the nth-purchase bonus: after `since`, the newest `n` (null: the programme has no such bonus). */
+interface RecentWindow {
+  since: number;
+  n: number;
+}
+
+function recentWindow(program: ProgramConfig | null, now: number): RecentWindow | null {
+  const nth = program?.bonuses.nthPurchase ?? null;
+  if (nth === null) return null;
+  const window = { since: Math.trunc(now - nth.withinDays * 86_400_000), n: Math.min(nth.n, RECENT_PURCHASES_KEPT) };
+  if (!Number.isSafeInteger(window.since) || !Number.isSafeInteger(window.n)) throw new Error('the nth-purchase window is not an integer');
+  return window;
+}
+
 /** The members changed in (after, upper], in change order, as the JSON text of MemberRecord[]. */
 async function memberRecordsJson(
   tx: Queryable,
   after: number,
   upper: number,
   scope: PersonalScope,
+  recent: RecentWindow | null,
 ): Promise<{ json: string; count: number }> {
   const params = scope.kind === 'store' ? [after, upper, scope.storeId, scope.seenSince] : [after, upper];
+  // The row keeps the newest times first (apply/member-purchases.ts): the first n, those inside the window. A constant
+  // path (n and since are integers the server computed) is compiled once, not built per member; most members have none.
+  const recentSql =
+    recent === null
+      ? `'[]'::jsonb`
+      : `CASE WHEN m.purchase_recent = '[]' THEN '[]'::jsonb
+              ELSE jsonb_path_query_array(m.purchase_recent, '$[0 to ${recent.n - 1}] ? (@ > ${recent.since})') END`;
   const [row] = await tx.query<{ json: string; count: number }>(
     `SELECT coalesce(json_agg(json_build_object(
          'id', m.id, 'status', m.status, 'tier', m.tier, 'balance', m.balance,
@@ -135,6 +161,8 @@ async function memberRecordsJson(
          'birthday', CASE WHEN m.birth_date ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' THEN substr(m.birth_date, 6, 5) END,
          'personal', CASE WHEN m.name <> '' AND ${inScopeSql(scope, '$3', '$4')}
            THEN json_build_object('name', m.name, 'phone', m.phone, 'email', m.email, 'birthDate', m.birth_date, 'consentMarketing', m.consent_marketing) END,
+         'purchases', CASE WHEN m.purchase_count = 0 THEN '{"count":0,"recent":[]}'::json
+                      ELSE json_build_object('count', least(m.purchase_count, ${PURCHASE_COUNT_SENT_MAX}), 'recent', ${recentSql}) END,
          'updatedAt', m.updated_at
        ) ORDER BY m.change_seq), '[]'::json)::text AS json, count(*)::int AS count
      FROM members m WHERE m.change_seq > $1 AND m.change_seq <= $2 AND m.status <> 'pending_enrolment'`,

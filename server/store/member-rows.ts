@@ -24,12 +24,15 @@ export interface MemberRow {
   /** The store-local day of credited_today: points credited that day (bounds.pointsPerMemberPerDay). */
   credit_day: string | null;
   credited_today: number;
+  /** The member's purchases and the newest of their times (newest first), as apply/member-purchases.ts counts them. */
+  purchase_count: number;
+  purchase_recent: number[];
   created_at: number;
   updated_at: number;
 }
 
 const MEMBER_COLUMNS =
-  'id uuid, status text, name text, phone text, email text, birth_date text, consent_marketing boolean, referred_by uuid, enrolled_store text, enrolled_at bigint, tier text, tier_reviewed_at bigint, balance bigint, qualifying_bound bigint, tier_before text, tier_changed_at bigint, credit_day text, credited_today bigint, created_at bigint, updated_at bigint';
+  'id uuid, status text, name text, phone text, email text, birth_date text, consent_marketing boolean, referred_by uuid, enrolled_store text, enrolled_at bigint, tier text, tier_reviewed_at bigint, balance bigint, qualifying_bound bigint, tier_before text, tier_changed_at bigint, credit_day text, credited_today bigint, purchase_count integer, purchase_recent jsonb, created_at bigint, updated_at bigint';
 /** The member's columns; lock-order.ts's lockMembers loads them. */
 export const MEMBER_SELECT = columnNames(MEMBER_COLUMNS);
 
@@ -44,7 +47,7 @@ export function updateMembers(rows: readonly MemberRow[]): RowsWrite | null {
 }
 
 const POINTS_COLUMNS =
-  'id uuid, balance bigint, tier text, tier_reviewed_at bigint, qualifying_bound bigint, tier_before text, tier_changed_at bigint, credit_day text, credited_today bigint, updated_at bigint';
+  'id uuid, balance bigint, tier text, tier_reviewed_at bigint, qualifying_bound bigint, tier_before text, tier_changed_at bigint, credit_day text, credited_today bigint, purchase_count integer, purchase_recent jsonb, updated_at bigint';
 
 /** Rewrites only what a sale, void, refund or adjustment changes: the cheap update for most of a batch. */
 export function updateMemberPoints(rows: readonly MemberRow[]): RowsWrite | null {
@@ -62,6 +65,8 @@ export function updateMemberPoints(rows: readonly MemberRow[]): RowsWrite | null
       tier_changed_at: r.tier_changed_at,
       credit_day: r.credit_day,
       credited_today: r.credited_today,
+      purchase_count: r.purchase_count,
+      purchase_recent: r.purchase_recent,
       updated_at: r.updated_at,
     })),
   );

@@ -10,6 +10,7 @@ import { qualifyingWindowStart, tierIndex } from '../../shared/loyalty/tiers.ts'
 import type { ProgramConfig } from '../../shared/program.ts';
 import type { SyncEvent } from '../../shared/sync-protocol.ts';
 import type { ApplyPlan, MemberHistory } from '../apply/apply-events.ts';
+import { purchaseSql } from '../apply/member-purchases.ts';
 import type { PushingTerminal } from '../apply/push.ts';
 import { dayOf, type Role, type StaffFacts, type StoredSale, type TrustBook } from '../apply/trust/judge.ts';
 import type { Queryable } from './db.ts';
@@ -110,7 +111,7 @@ export async function loadHistories(
   if (nth !== null) {
     const purchases = await tx.query<{ member_id: string; created_at: number }>(
       `SELECT payload->>'memberId' AS member_id, created_at FROM applied_events
-       WHERE kind = 'sale.committed' AND payload->>'memberId' = ${anyOf('$1', 'text')} AND created_at > $2 AND status NOT IN ('held', 'refused')
+       WHERE payload->>'memberId' = ${anyOf('$1', 'text')} AND created_at > $2 AND ${purchaseSql('applied_events')}
        ORDER BY created_at`,
       [jsonList(ids), earliest - nth.withinDays * 86_400_000],
     );

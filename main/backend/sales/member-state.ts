@@ -47,11 +47,24 @@ export function loadMemberState(db: ReadableDb, memberId: string, program: Progr
       enrolledAt: row.enrolled_at,
       referredBy: row.referred_by,
       birthdayBonusYear: row.birthday_bonus_year,
-      purchaseCount: purchaseCount(db, memberId),
-      recentPurchaseTimes: nth ? purchaseTimesSince(db, memberId, since) : [],
+      // The server's count covers every till's purchases it holds; this till's own not yet pushed are only in its own count.
+      purchaseCount: Math.max(purchaseCount(db, memberId), row.server_purchases),
+      recentPurchaseTimes: nth ? recentPurchases(row, purchaseTimesSince(db, memberId, since), since) : [],
       // A commit expires due lots first; a preview prices on the same points without writing.
       balance: points.balance,
       available: points.available,
     },
   };
+}
+
+/**
+ * The member's purchases after `since`, ascending: this till's own and those the server sent
+ * (every till's, as of the last pull). A sale of this till the server already counted is in
+ * both at the same time: counted once.
+ */
+function recentPurchases(row: MemberRow, local: readonly number[], since: number): number[] {
+  if (row.server_recent === null) return [...local];
+  const times = new Set(local);
+  for (const t of JSON.parse(row.server_recent) as unknown[]) if (typeof t === 'number' && t > since) times.add(t);
+  return [...times].sort((a, b) => a - b);
 }

@@ -23,12 +23,15 @@ export interface MemberRow {
   debt: number;
   birthday_bonus_year: number | null;
   last_nth_bonus_at: number | null;
+  /** The member's purchases at every till as the server last sent them: how many, and the newest times in the nth-purchase window (JSON array, or NULL). */
+  server_purchases: number;
+  server_recent: string | null;
   updated_at: number;
 }
 
 const COLUMNS = `m.id, m.name, m.phone, m.email, m.birth_date, m.birthday, m.status, m.tier, m.tier_reviewed_at, m.enrolled_store,
   m.enrolled_at, m.consent_marketing, m.consent_at, m.referred_by, m.balance, m.debt, m.birthday_bonus_year,
-  m.last_nth_bonus_at, m.updated_at`;
+  m.last_nth_bonus_at, m.server_purchases, m.server_recent, m.updated_at`;
 
 /** The member's name, or null when this till holds no personal data of the member. */
 export function heldName(row: Pick<MemberRow, 'name'>): string | null {

@@ -46,13 +46,20 @@ function personalColumns(m: MemberRecord, now: number) {
   };
 }
 
+/** The server's count of the member's purchases and their newest times (NULL when none: most members cost nothing). */
+function purchaseColumns(m: MemberRecord): [number, string | null] {
+  const p = m.purchases;
+  return [p?.count ?? 0, p === undefined || p.recent.length === 0 ? null : JSON.stringify(p.recent)];
+}
+
 /** Writes the server's details of a member this terminal holds over its own, and its cards; the tier unless `keepTier`. */
 export function updatePulledMember(db: WritableDb, m: MemberRecord, keepTier: boolean, now: number): void {
   const p = personalColumns(m, now);
   prepare(
     db,
     `UPDATE members SET name = ?, name_key = ?, phone = ?, email = ?, birth_date = ?, birthday = ?, status = ?, tier = CASE WHEN ? THEN tier ELSE ? END,
-       consent_marketing = ?, consent_at = CASE WHEN consent_marketing = ? THEN consent_at ELSE ? END, updated_at = ? WHERE id = ?`,
+       consent_marketing = ?, consent_at = CASE WHEN consent_marketing = ? THEN consent_at ELSE ? END, server_purchases = ?, server_recent = ?,
+       updated_at = ? WHERE id = ?`,
   ).run(
     p.name,
     p.nameKey,
@@ -66,6 +73,7 @@ export function updatePulledMember(db: WritableDb, m: MemberRecord, keepTier: bo
     p.consent,
     p.consent,
     p.consentAt,
+    ...purchaseColumns(m),
     now,
     m.id,
   );
@@ -110,14 +118,15 @@ export function insertPulledMembers(
       opening,
       balance,
       debt,
+      ...purchaseColumns(m),
       now,
     );
     for (const c of m.cards) cards.push(c, m.id, now);
   }
   insertRows(
     db,
-    'INSERT INTO members (id, name, name_key, phone, email, birth_date, birthday, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, opening, balance, debt, updated_at)',
-    17,
+    'INSERT INTO members (id, name, name_key, phone, email, birth_date, birthday, status, tier, enrolled_store, enrolled_at, consent_marketing, consent_at, opening, balance, debt, server_purchases, server_recent, updated_at)',
+    19,
     rows,
   );
   insertRows(db, 'INSERT INTO member_cards (card_number, member_id, issued_at)', 3, cards, CARD_UPSERT);

@@ -28,6 +28,8 @@ function member(fields: Partial<MemberRow>): MemberRow {
     tier_changed_at: null,
     credit_day: null,
     credited_today: 0,
+    purchase_count: 0,
+    purchase_recent: [],
     created_at: ENROLLED,
     updated_at: ENROLLED,
     ...fields,
