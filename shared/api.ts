@@ -262,6 +262,8 @@ export const fullHistoryEntrySchema = z.object({
   category: z.enum(['sale', 'void', 'refund', 'adjustment', 'enrolment', 'expiry', 'other']).nullable(),
   /** The programme's label, or this till's own reason; null for another store's adjustment. */
   label: z.string().nullable(),
+  /** This till's entry of an event the server has not acknowledged yet (shown above the server's history). */
+  pending: z.boolean().default(false),
 });
 export type FullHistoryEntry = z.infer<typeof fullHistoryEntrySchema>;
 

@@ -636,6 +636,7 @@ export const de: Record<MessageKey, string> = {
     'Gerade zu viele Verlaufsabfragen: angezeigt wird, was diese Kasse erfasst hat. In einer Minute erneut versuchen.',
   'history.till.too_short': 'Angezeigt wird, was diese Kasse erfasst hat.',
   'history.store': 'Markt',
+  'history.waitingToSync': 'Diese Kasse, noch nicht übertragen',
   'history.older': 'Ältere anzeigen',
   'history.category.sale': 'Einkauf',
   'history.category.void': 'Einkauf storniert',

@@ -614,6 +614,7 @@ export const en = {
   'history.till.rate_limited': 'Too many history requests just now: showing what this till recorded. Try again in a minute.',
   'history.till.too_short': 'Showing what this till recorded.',
   'history.store': 'Store',
+  'history.waitingToSync': 'This till, waiting to sync',
   'history.older': 'Show older',
   'history.category.sale': 'Sale',
   'history.category.void': 'Sale voided',

@@ -133,7 +133,11 @@ export async function benchScale(log: (line: string) => void): Promise<Record<st
     const row = (name: string, value: string, target = '') => log(`${name.padEnd(56)} ${value.padStart(12)}  ${target}`);
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
     log(`${'measure'.padEnd(56)} ${'value'.padStart(12)}  target`);
-    row(`first pull of ${MEMBERS.toLocaleString('en')} members: s`, figures.scale_pull_s.toFixed(1), `≤ 150 ${verdict(figures.scale_pull_s <= 150)}`);
+    row(
+      `first pull of ${MEMBERS.toLocaleString('en')} members: s`,
+      figures.scale_pull_s.toFixed(1),
+      `≤ 150 ${verdict(figures.scale_pull_s <= 150)}`,
+    );
     row('  peak RSS of the pulling terminal: MB', String(figures.scale_pull_rss_mb));
     row('  terminal database: MB', String(figures.scale_terminal_db_mb), `≤ 3000 ${verdict(figures.scale_terminal_db_mb <= 3000)}`);
     row(

@@ -15,7 +15,14 @@ import { benchUi } from './ui.ts';
 // Figures are numbers, or nested groups of them (per set, per decoder).
 type Figures = Record<string, unknown>;
 type Bench = (log: (line: string) => void) => Figures | Promise<Figures>;
-const benches: Record<string, Bench> = { core: benchCore, scan: benchScan, decode: benchDecode, ui: benchUi, sync: benchSync, scale: benchScale };
+const benches: Record<string, Bench> = {
+  core: benchCore,
+  scan: benchScan,
+  decode: benchDecode,
+  ui: benchUi,
+  sync: benchSync,
+  scale: benchScale,
+};
 
 // A flag's value (`--corpus DIR`) is not a benchmark name.
 const VALUE_FLAGS = new Set(['--corpus']);

@@ -157,8 +157,10 @@ async function signedInGerman(viewport: { width: number; height: number }): Prom
   await page.addInitScript({ content: "localStorage.setItem('loyalty-terminal.language', 'de')" });
   await page.goto(stack.host.url);
   await page.locator('.staff-grid .staff-button', { hasText: manager.name }).click();
-  await page.keyboard.type(manager.pin);
-  await page.keyboard.press('Enter');
+  // Typed into the PIN field itself: the field takes the focus a frame after the name is chosen.
+  const pinField = page.getByLabel('PIN', { exact: true });
+  await pinField.fill(manager.pin);
+  await pinField.press('Enter');
   await page.locator('.topbar').waitFor();
   return page;
 }

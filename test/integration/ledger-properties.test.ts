@@ -834,13 +834,16 @@ describe('ledger properties under random command sequences', () => {
       db.prepare(
         "INSERT INTO sales (id, staff_id, store_id, program_version, created_at, total_minor, discount_minor, paid_minor, points_earned, points_redeemed, status, result) VALUES (?, 'cashier-1', 'store-1', 1, 0, 0, 0, 0, 0, 0, 'completed', '{}')",
       ).run(uuidv7());
+      // An opening lot (no entry) beyond the member's opening.
+      db.prepare('INSERT INTO point_lots (member_id, points, remaining, earned_at, expires_at) VALUES (?, 5, 0, 0, 1)').run(member.id);
       const violations = checkInvariants(db).join('\n');
-      expect(violations).toMatch(/cached balance .* ≠ sum\(ledger\)/);
+      expect(violations).toMatch(/cached balance .* ≠ opening \+ sum\(ledger\)/);
       expect(violations).toMatch(/sum\(lot remaining\) .* ≠ balance/);
       expect(violations).toMatch(/points taken back but only .* given/);
       expect(violations).toMatch(/2 'sale.committed' outbox events/);
       expect(violations).toMatch(/has no lines/);
       expect(violations).toMatch(/0 'sale.committed' outbox events/);
+      expect(violations).toMatch(/opening lots hold more points than the opening/);
     } finally {
       t.close();
     }

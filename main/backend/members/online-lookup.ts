@@ -11,7 +11,8 @@ import { phoneDigits } from '../../../shared/phone-keys.ts';
 import { MEMBER_SEARCH_MIN_DIGITS, MEMBER_SEARCH_MIN_LETTERS } from '../../../shared/sync-protocol.ts';
 import type { ReadStaffContext } from '../context.ts';
 import { memberById, nameWords } from '../store/members.ts';
-import { entriesOfMember } from '../store/points.ts';
+import { pendingEntriesOf } from '../store/outbox.ts';
+import { entriesOfMember, type LedgerRow } from '../store/points.ts';
 import { currentProgram } from '../store/program.ts';
 import { phoneCountry } from './phone-number.ts';
 
@@ -57,11 +58,24 @@ export async function fullHistory(input: ParsedInput<'member.fullHistory'>, ctx:
   const db = ctx.store.db;
   if (!memberById(db, input.memberId)) throw new AppError('NOT_FOUND', 'This member is not known on this terminal.');
   const online = await ctx.sync.memberHistoryOnline(input.memberId, { limit: input.limit, before: input.before });
+  const tillEntry = (e: LedgerRow, pending: boolean) => ({
+    id: String(e.id),
+    kind: e.kind,
+    points: e.points,
+    createdAt: e.created_at,
+    storeName: null,
+    category: null,
+    label: e.reason === '' ? null : e.reason,
+    pending,
+  });
   if (online.kind === 'found') {
+    // What this till did that the server has not acknowledged yet (a refund a moment ago) comes first:
+    // the server's history alone would not show it until the next push.
+    const pending = input.before === undefined ? pendingEntriesOf(db, input.memberId, input.limit) : [];
     return {
       source: 'server',
       unavailable: null,
-      entries: online.answer.entries.map((e) => ({ ...e })),
+      entries: [...pending.map((e) => tillEntry(e, true)), ...online.answer.entries.map((e) => ({ ...e, pending: false }))],
       nextBefore: online.answer.nextBefore,
     };
   }
@@ -69,15 +83,7 @@ export async function fullHistory(input: ParsedInput<'member.fullHistory'>, ctx:
   return {
     source: 'till',
     unavailable: online.kind === 'not_found' ? 'not_on_server' : online.reason,
-    entries: entriesOfMember(db, input.memberId, input.limit).map((e) => ({
-      id: String(e.id),
-      kind: e.kind,
-      points: e.points,
-      createdAt: e.created_at,
-      storeName: null,
-      category: null,
-      label: e.reason === '' ? null : e.reason,
-    })),
+    entries: entriesOfMember(db, input.memberId, input.limit).map((e) => tillEntry(e, false)),
     nextBefore: null,
   };
 }

@@ -1,6 +1,7 @@
 import { FLAG_KINDS, type FlagKind, type LedgerEntry, type SyncEventInput, type SyncEventKind } from '../../../shared/sync-protocol.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { ReadableDb, WritableDb } from './connection.ts';
+import type { LedgerRow } from './points.ts';
 import { prepare } from './statements.ts';
 
 /**
@@ -131,6 +132,25 @@ export function unacknowledgedPoints(db: ReadableDb, memberId: string): number {
   )
     .pluck()
     .get(memberId) as number;
+}
+
+/**
+ * The member's ledger entries of this till's events the server does not have yet: those made since
+ * the oldest unsent event naming the member (never a pull's 'sync' correction), newest first.
+ */
+export function pendingEntriesOf(db: ReadableDb, memberId: string, limit: number): LedgerRow[] {
+  const since = prepare(
+    db,
+    'SELECT min(o.created_at) FROM outbox_points p CROSS JOIN outbox o ON o.seq = p.seq WHERE p.member_id = ? AND o.sent_at IS NULL',
+  )
+    .pluck()
+    .get(memberId) as number | null;
+  if (since === null) return [];
+  return prepare(db, "SELECT * FROM ledger WHERE member_id = ? AND created_at >= ? AND kind <> 'sync' ORDER BY id DESC LIMIT ?").all(
+    memberId,
+    since,
+    limit,
+  ) as LedgerRow[];
 }
 
 /** The answers a manager is shown: applied with an adjustment, held for a person at head office, refused. */

@@ -112,7 +112,15 @@ export function FullPointsHistory({ memberId, revision }: { memberId: string; re
                   {e.label !== null && server && <span className="muted history-label"> · {ledgerReasonText(e.label, i18n)}</span>}
                 </td>
                 <td className="num">{signed(e.points)}</td>
-                <td>{server ? (e.storeName ?? '—') : e.label === null ? '' : ledgerReasonText(e.label, i18n)}</td>
+                <td>
+                  {server
+                    ? e.pending
+                      ? t('history.waitingToSync')
+                      : (e.storeName ?? '—')
+                    : e.label === null
+                      ? ''
+                      : ledgerReasonText(e.label, i18n)}
+                </td>
               </tr>
             ))}
           </tbody>
