@@ -45,7 +45,9 @@ export function enrolMember(
       if (!referrer) throw new AppError('NOT_FOUND', 'The referral card is not known. Check the number or leave it empty.');
       referredBy = referrer.id;
     }
-    const duplicates = membersByPhoneOrEmail(db, phone, input.email).map((d) => memberSummary(d, { balance: d.balance, program, country, cards: cardsOf(db, d.id) }));
+    const duplicates = membersByPhoneOrEmail(db, phone, input.email).map((d) =>
+      memberSummary(d, { balance: d.balance, program, country, cards: cardsOf(db, d.id) }),
+    );
 
     const mark = ledgerMark(db);
     insertMember(db, {
@@ -113,7 +115,11 @@ export function possibleDuplicates(
   const db = ctx.store.db;
   const phone = input.phone === null ? null : storedPhone(input.phone, country);
   const program = currentProgram(db);
-  return { members: membersByPhoneOrEmail(db, phone, input.email).map((d) => memberSummary(d, { balance: d.balance, program, country, cards: cardsOf(db, d.id) })) };
+  return {
+    members: membersByPhoneOrEmail(db, phone, input.email).map((d) =>
+      memberSummary(d, { balance: d.balance, program, country, cards: cardsOf(db, d.id) }),
+    ),
+  };
 }
 
 /**

@@ -33,12 +33,10 @@ describe('birthday bonus (200, once per store-local year, in the birth month)', 
   });
 
   it('only once a year: not again when already given this year, again the next year', () => {
-    expect(
-      birthdayBonus({ program, member: member({ birthday: '03-05', birthdayBonusYear: 2025 }), now: QUIET_WEDNESDAY }),
-    ).toBeNull();
-    expect(
-      birthdayBonus({ program, member: member({ birthday: '03-05', birthdayBonusYear: 2024 }), now: QUIET_WEDNESDAY })?.points,
-    ).toBe(200);
+    expect(birthdayBonus({ program, member: member({ birthday: '03-05', birthdayBonusYear: 2025 }), now: QUIET_WEDNESDAY })).toBeNull();
+    expect(birthdayBonus({ program, member: member({ birthday: '03-05', birthdayBonusYear: 2024 }), now: QUIET_WEDNESDAY })?.points).toBe(
+      200,
+    );
   });
 
   it('not outside the birth month, nor without a birth date', () => {
