@@ -94,7 +94,7 @@ export async function pullChanges(db: Db, terminalId: string, cursor: string | u
           active: p.active,
         })),
         staff: staff.filter((s) => s.here).map((s) => ({ id: s.id, name: s.name, role: s.role, pinHash: s.pin_hash, active: s.active })),
-        // A first pull (no cursor) held nobody: other stores' staff are not even named to it.
+        // The first page of a pull from the start: the till holds nobody yet, so no other store's staff is named to it.
         staffRemoved: after === 0 ? [] : staff.filter((s) => !s.here).map((s) => s.id),
         publicKeys: (
           await tx.query<{ kid: number; public_key: Uint8Array; revoked_at: number | null }>(
