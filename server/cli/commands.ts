@@ -163,7 +163,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'import-staff': {
-    usage: 'import-staff <file.json>   ([{id, name, role, pin, active?}]; PINs are hashed, never stored)',
+    usage: 'import-staff <file.json>   ([{id, name, role, pin, active?, storeId?, assignedStores?}]; PINs are hashed, never stored)',
     input: (args) => readJsonFile(arg(args, 1, 'staff file')),
     async run(_args, { db, out }, input) {
       const { count } = await importStaff(db, input);
